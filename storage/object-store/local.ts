@@ -1,0 +1,81 @@
+import { openAsBlob } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import { joinPath, NotFoundError, type ObjectMeta, type ObjectStore } from './object-store.js';
+
+/** The local filesystem as an ObjectStore; locations are absolute paths. */
+export class LocalObjectStore implements ObjectStore {
+  async listFiles(dir: string): Promise<ObjectMeta[]> {
+    const entries = await readDirOrEmpty(dir);
+    const files = entries.filter((e) => e.isFile());
+    return Promise.all(
+      files.map(async (e) => {
+        const path = joinPath(dir, e.name);
+        const st = await fs.stat(path);
+        return { path, size: st.size, lastModified: st.mtimeMs };
+      }),
+    );
+  }
+
+  async listFolders(dir: string): Promise<string[]> {
+    const entries = await readDirOrEmpty(dir);
+    return entries.filter((e) => e.isDirectory()).map((e) => e.name);
+  }
+
+  async head(path: string): Promise<ObjectMeta | undefined> {
+    try {
+      const st = await fs.stat(path);
+      return st.isFile() ? { path, size: st.size, lastModified: st.mtimeMs } : undefined;
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async get(path: string): Promise<Uint8Array> {
+    try {
+      return await fs.readFile(path);
+    } catch (err) {
+      if (isNotFound(err)) throw new NotFoundError(path);
+      throw err;
+    }
+  }
+
+  async getRange(path: string, offset: number, length: number): Promise<Uint8Array> {
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(path, 'r');
+    } catch (err) {
+      if (isNotFound(err)) throw new NotFoundError(path);
+      throw err;
+    }
+    try {
+      const buffer = Buffer.alloc(length);
+      const { bytesRead } = await handle.read(buffer, 0, length, offset);
+      return buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async openBlob(path: string): Promise<Blob> {
+    try {
+      return await openAsBlob(path);
+    } catch (err) {
+      if (isNotFound(err)) throw new NotFoundError(path);
+      throw err;
+    }
+  }
+}
+
+async function readDirOrEmpty(dir: string) {
+  try {
+    return await fs.readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    if (isNotFound(err) || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
+    throw err;
+  }
+}
+
+function isNotFound(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException)?.code === 'ENOENT';
+}
