@@ -4,9 +4,13 @@ import { joinPath, NotFoundError, type ObjectMeta, type ObjectStore } from './ob
 
 /** The local filesystem as an ObjectStore; locations are absolute paths. */
 export class LocalObjectStore implements ObjectStore {
-  async listFiles(dir: string): Promise<ObjectMeta[]> {
+  async listFiles(dir: string, options: { startAfter?: string } = {}): Promise<ObjectMeta[]> {
     const entries = await readDirOrEmpty(dir);
-    const files = entries.filter((e) => e.isFile());
+    const { startAfter } = options;
+    // Filter by name before stat-ing: a 10,000-commit log must not cost 10,000 stats per refresh.
+    const files = entries
+      .filter((e) => e.isFile() && (startAfter === undefined || e.name > startAfter))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return Promise.all(
       files.map(async (e) => {
         const path = joinPath(dir, e.name);

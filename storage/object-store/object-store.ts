@@ -12,8 +12,12 @@ export interface ObjectMeta {
 }
 
 export interface ObjectStore {
-  /** The files (not folders) directly inside `dir`; an empty list when `dir` does not exist. */
-  listFiles(dir: string): Promise<ObjectMeta[]>;
+  /**
+   * The files (not folders) directly inside `dir`, sorted by name; an empty list when `dir`
+   * does not exist. With `startAfter`, only names sorting after it (object stores' start-after),
+   * so a refresh of a long log lists only what is new.
+   */
+  listFiles(dir: string, options?: { startAfter?: string }): Promise<ObjectMeta[]>;
   /** The names of the folders directly inside `dir`; empty when it does not exist. */
   listFolders(dir: string): Promise<string[]>;
   /** Metadata of one object, or undefined when it does not exist. */
