@@ -1,0 +1,131 @@
+import type * as arrow from 'apache-arrow';
+import { SqlError } from '../common/sql-error.js';
+import { LocalObjectStore } from './object-store/local.js';
+import { joinPath, type ObjectStore } from './object-store/object-store.js';
+import { deltaSchemaToArrow } from './schema/arrow.js';
+import { scanSnapshot, type ScanOptions } from './scan/scan.js';
+import type { TimestampOutOfRange } from './snapshot/commit-timestamps.js';
+import type { Snapshot } from './snapshot/snapshot.js';
+import { DeltaTable, isDeltaTable } from './table.js';
+
+/** The names a warehouse accepts for its default schema: PostgreSQL's, and Spark's synonym. */
+export const DEFAULT_SCHEMA = 'public';
+const DEFAULT_SCHEMA_SYNONYMS = new Set(['public', 'default']);
+
+export interface WarehouseOptions {
+  readonly store?: ObjectStore;
+  readonly timestampOutOfRange?: TimestampOutOfRange;
+}
+
+export interface WarehouseTable {
+  readonly schema: string;
+  readonly name: string;
+  readonly path: string;
+}
+
+/** A table reference as the planner's Catalog interface gives it (structurally the same type). */
+type TableReference = { readonly kind: 'named'; readonly schema?: string; readonly name: string } | { readonly kind: 'path'; readonly path: string };
+type TimeTravel = { readonly kind: 'version'; readonly version: number } | { readonly kind: 'timestamp'; readonly epochMillis: number };
+
+/**
+ * A folder of Delta tables (PRODUCT.md "Warehouse layout"): every sub-folder holding `_delta_log/`
+ * is a table in schema `public` (`default` is its synonym), `<schema>/<table>/_delta_log` is
+ * `<schema>.<table>`, and any table anywhere can be named by path. Tables that appear, change or
+ * vanish on disk are seen at the next statement: names resolve against the folder every time, and
+ * each table's snapshot cache refreshes from its log.
+ */
+export class Warehouse {
+  readonly store: ObjectStore;
+  private readonly tables = new Map<string, DeltaTable>();
+
+  constructor(
+    readonly root: string,
+    private readonly options: WarehouseOptions = {},
+  ) {
+    this.store = options.store ?? new LocalObjectStore();
+  }
+
+  /** Every table in the warehouse, schema `public` first. */
+  async listTables(): Promise<WarehouseTable[]> {
+    const out: WarehouseTable[] = [];
+    for (const name of (await this.store.listFolders(this.root)).sort()) {
+      const path = joinPath(this.root, name);
+      if (await isDeltaTable(this.store, path)) {
+        out.push({ schema: DEFAULT_SCHEMA, name, path });
+        continue;
+      }
+      for (const inner of (await this.store.listFolders(path)).sort()) {
+        const innerPath = joinPath(path, inner);
+        if (await isDeltaTable(this.store, innerPath)) out.push({ schema: name, name: inner, path: innerPath });
+      }
+    }
+    return out;
+  }
+
+  /** The table at its latest version, or as of a version or instant (implements planner's Catalog). */
+  async resolveTable(ref: TableReference, timeTravel?: TimeTravel) {
+    const table = await this.openTable(ref);
+    const snapshot = await snapshotOf(table, timeTravel);
+    return new DeltaTableSource(this.store, snapshot);
+  }
+
+  /** The DeltaTable behind a reference, cached per location so its snapshots are reused. */
+  async openTable(ref: TableReference): Promise<DeltaTable> {
+    const { path, displayName } = ref.kind === 'path' ? { path: ref.path, displayName: `delta.\`${ref.path}\`` } : await this.locate(ref.schema, ref.name);
+    if (!(await isDeltaTable(this.store, path))) {
+      this.tables.delete(path);
+      throw SqlError.undefinedTable(displayName, undefined, ref.kind === 'named' ? (await this.listTables()).map((t) => t.name) : []);
+    }
+    let table = this.tables.get(path);
+    if (!table) {
+      table = new DeltaTable(this.store, path, displayName, { timestampOutOfRange: this.options.timestampOutOfRange ?? 'error' });
+      this.tables.set(path, table);
+    }
+    return table;
+  }
+
+  /** Folder of a named table: exact name first, then a unique case-insensitive match. */
+  private async locate(schema: string | undefined, name: string): Promise<{ path: string; displayName: string }> {
+    const inDefault = schema === undefined || DEFAULT_SCHEMA_SYNONYMS.has(schema.toLowerCase());
+    const dir = inDefault ? this.root : joinPath(this.root, await this.matchFolder(this.root, schema));
+    const folder = await this.matchFolder(dir, name);
+    return { path: joinPath(dir, folder), displayName: inDefault ? name : `${schema}.${name}` };
+  }
+
+  private async matchFolder(dir: string, name: string): Promise<string> {
+    const folders = await this.store.listFolders(dir);
+    if (folders.includes(name)) return name;
+    const matches = folders.filter((f) => f.toLowerCase() === name.toLowerCase());
+    return matches.length === 1 ? (matches[0] as string) : name;
+  }
+}
+
+async function snapshotOf(table: DeltaTable, timeTravel: TimeTravel | undefined): Promise<Snapshot> {
+  if (!timeTravel) return table.latest();
+  if (timeTravel.kind === 'version') return table.atVersion(timeTravel.version);
+  return table.atTimestamp(timeTravel.epochMillis);
+}
+
+/** One Delta table at one version, as the planner's `TableSource`. */
+export class DeltaTableSource {
+  readonly schema: arrow.Schema;
+
+  constructor(
+    private readonly store: ObjectStore,
+    readonly snapshot: Snapshot,
+  ) {
+    this.schema = deltaSchemaToArrow(snapshot.schema);
+  }
+
+  get displayName(): string {
+    return this.snapshot.tableName;
+  }
+
+  get version(): number {
+    return this.snapshot.version;
+  }
+
+  scan(request: ScanOptions): AsyncIterable<arrow.RecordBatch> {
+    return scanSnapshot(this.store, this.snapshot, request);
+  }
+}
