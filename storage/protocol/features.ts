@@ -62,14 +62,15 @@ export const MAX_READER_VERSION = 3;
 
 /** Throws `0A000` naming the feature and the table when deltasql cannot read the table. */
 export function ensureReadSupported(protocol: Protocol, table: string): void {
-  if (protocol.minReaderVersion > MAX_READER_VERSION) {
-    throw SqlError.unsupportedFeature(`Delta reader version ${protocol.minReaderVersion} (deltasql reads up to ${MAX_READER_VERSION})`, table);
-  }
-  if (protocol.minReaderVersion < 3) return;
+  // Name an unknown feature first when there is a list: it says more than the version number.
   for (const name of protocol.readerFeatures ?? []) {
     const feature = lookupFeature(name);
-    if ('unknown' in feature) throw SqlError.unsupportedFeature(`Delta reader feature "${name}"`, table);
-    if (FEATURES[feature.known].read !== 'supported') throw SqlError.unsupportedFeature(`Delta reader feature "${name}"`, table);
+    if ('unknown' in feature || FEATURES[feature.known].read !== 'supported') {
+      throw SqlError.unsupportedFeature(`Delta reader feature "${name}"`, table);
+    }
+  }
+  if (protocol.minReaderVersion > MAX_READER_VERSION) {
+    throw SqlError.unsupportedFeature(`Delta reader version ${protocol.minReaderVersion} (deltasql reads up to ${MAX_READER_VERSION})`, table);
   }
 }
 
