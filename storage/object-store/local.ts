@@ -62,12 +62,9 @@ export class LocalObjectStore implements ObjectStore {
   }
 
   async openBlob(path: string): Promise<Blob> {
-    try {
-      return await openAsBlob(path);
-    } catch (err) {
-      if (isNotFound(err)) throw new NotFoundError(path);
-      throw err;
-    }
+    // openAsBlob reports a missing file only as a generic ERR_INVALID_ARG_VALUE: stat first.
+    if (!(await this.head(path))) throw new NotFoundError(path);
+    return openAsBlob(path);
   }
 }
 
