@@ -1,0 +1,129 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CORPUS, REPO_ROOT, ensureBuilt, runCli } from '../testing/cli.js';
+
+// These tests run the real built bin (`node dist/server/cli/main.js …`) as a child process.
+beforeAll(() => ensureBuilt());
+
+describe('deltasql usage', () => {
+  it('prints help and exits 0', async () => {
+    const run = await runCli(['--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Usage: deltasql');
+    expect(run.stdout).toContain('query [options] <sql>');
+    expect(run.stdout).toContain('demo');
+  });
+
+  it('prints help for a command', async () => {
+    const run = await runCli(['query', '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('--format <format>');
+    expect(run.stdout).toContain('--warehouse <dir>');
+  });
+
+  it('prints the package version', async () => {
+    const { version } = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+    const run = await runCli(['--version']);
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).toBe(version);
+  });
+
+  it.each([
+    [[], /missing command/],
+    [['frobnicate'], /unknown command 'frobnicate'/],
+    [['query', '--bogus', '-w', '.', 'SELECT 1'], /unknown option '--bogus'/],
+    [['query', '--fromat', 'json', '-w', '.', 'SELECT 1'], /unknown option '--fromat' \(Did you mean --format\?\)/],
+    [['query', '-w', '.'], /missing required argument 'sql'/],
+    [['query', 'SELECT 1'], /required option '--warehouse <dir>' not specified/],
+    [['query', '-w'], /argument missing/],
+    [['query', '-w', '.', '--format', 'xml', 'SELECT 1'], /argument 'xml' is invalid/],
+    [['query', '-w', '.', 'SELECT 1', 'extra'], /too many arguments/],
+    [['demo', '--nope'], /unknown option '--nope'/],
+    [['query', '-w', '/no/such/dir', 'SELECT 1'], /warehouse "\/no\/such\/dir" is not a directory/],
+  ])('%j is a usage error: exit 2 with one line', async (args, message) => {
+    const run = await runCli(args);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    const lines = run.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^ERROR: {2}/);
+    expect(lines[0]).toMatch(message);
+  });
+});
+
+// ── end to end over the shared corpus: needs the storage Warehouse and the planner ──
+
+const stackReady = existsSync(path.join(REPO_ROOT, 'planner', 'index.ts')) && existsSync(path.join(REPO_ROOT, 'storage', 'warehouse.ts'));
+
+interface ManifestTable {
+  name: string;
+  expected: { rows?: Record<string, unknown>[]; error?: unknown };
+}
+
+const manifest = JSON.parse(readFileSync(path.join(CORPUS, 'MANIFEST.json'), 'utf8')) as { tables: ManifestTable[] };
+const withRows = manifest.tables.filter((t) => Array.isArray(t.expected.rows));
+
+/** JSON text with object keys sorted, so rows compare regardless of column order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+describe.skipIf(!stackReady)('deltasql query over the corpus (end to end)', () => {
+  it.concurrent.each(withRows.map((t) => [t.name, t] as const))('%s: --format json equals MANIFEST expected.rows as a multiset', async (name, table) => {
+    const run = await runCli(['query', '--warehouse', CORPUS, '--format', 'json', `SELECT * FROM ${quoteIdent(name)}`]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const doc = JSON.parse(run.stdout) as { columns: { name: string; type: string }[]; rows: unknown[][]; rowCount: number };
+    expect(doc.rowCount).toBe(doc.rows.length);
+    const actual = doc.rows.map((row) => canonical(Object.fromEntries(doc.columns.map((c, i) => [c.name, row[i]]))));
+    const expected = table.expected.rows!.map(canonical);
+    expect(actual.sort()).toEqual(expected.sort());
+  });
+
+  it('refuses simple_table_features with 0A000 naming blahabl, in one line, exit 1', async () => {
+    const run = await runCli(['query', '--warehouse', CORPUS, '--format', 'json', 'SELECT * FROM simple_table_features']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/^ERROR: {2}.*blahabl.*\(SQLSTATE 0A000\)/);
+  });
+
+  it('reports an unknown table as 42P01, exit 1', async () => {
+    const run = await runCli(['query', '-w', CORPUS, 'SELECT * FROM no_such_table']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^ERROR: {2}relation "no_such_table" does not exist.*\(SQLSTATE 42P01\)\n$/);
+  });
+
+  it('prints every format of the same result', async () => {
+    const sql = 'SELECT * FROM simple_table';
+    const [table, csv, ndjson] = await Promise.all(['table', 'csv', 'ndjson'].map((format) => runCli(['query', '-w', CORPUS, '--format', format, sql])));
+    expect(table!.stdout).toMatch(/^ id\n----\n {2}\d\n {2}\d\n {2}\d\n\(3 rows\)\n$/);
+    expect(csv!.stdout.split('\r\n').slice(0, 1)).toEqual(['id']);
+    expect(csv!.stdout.split('\r\n').slice(1, 4).sort()).toEqual(['5', '7', '9']);
+    expect(ndjson!.stdout.trim().split('\n').map((l) => JSON.parse(l) as unknown).sort((a, b) => canonical(a).localeCompare(canonical(b)))).toEqual([{ id: 5 }, { id: 7 }, { id: 9 }]);
+  });
+
+  it('travels back in time with VERSION AS OF', async () => {
+    const run = await runCli(['query', '-w', CORPUS, '--format', 'json', 'SELECT * FROM simple_table VERSION AS OF 0']);
+    expect(run.code).toBe(0);
+    expect((JSON.parse(run.stdout) as { rows: number[][] }).rows.map((r) => r[0]).sort()).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('runs the demo: each query then its table', async () => {
+    const run = await runCli(['demo']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('deltasql> SELECT * FROM simple_table;');
+    expect(run.stdout).toContain('(3 rows)');
+  });
+});

@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+import { Command, CommanderError, Option } from 'commander';
+import { FORMATS, type Format } from '../encode/index.js';
+import { EXIT_USAGE, UsageError, exitCodeFor, flushed, formatError } from './output.js';
+import { packageVersion, requireWarehouseDir } from './paths.js';
+
+/**
+ * The `deltasql` bin (PRODUCT.md "CLI"):
+ *
+ *   deltasql query --warehouse DIR [--format table|csv|json|ndjson] "SQL"
+ *   deltasql demo [--warehouse DIR]
+ *   deltasql --help | --version
+ *
+ * Exit codes: 0 success; 1 the statement failed (`ERROR:  … (SQLSTATE xxxxx)` on stderr, one
+ * line); 2 usage error (unknown option, missing argument, bad `--format`…, also one line).
+ * Each command lives in its own file and is imported only when run, so `--help` stays fast and
+ * works even when a lower layer fails to load.
+ */
+function buildProgram(): Command {
+  const program = new Command('deltasql')
+    .usage('<command> [options]')
+    .description('A SQL server over Delta Lake tables: query, time-travel and serve them with PostgreSQL clients.')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .exitOverride()
+    .configureOutput({ outputError: () => {} }) // errors are reported once, by main(), as one line
+    .showSuggestionAfterError(true);
+
+  program
+    .command('query')
+    .description('run one SQL statement over a warehouse folder, embedded (no server), and print its result')
+    // checked in the action rather than as a requiredOption, so an unknown option or a missing
+    // <sql> is what gets reported first
+    .option('-w, --warehouse <dir>', 'the warehouse folder: every sub-folder holding _delta_log/ is a table (required)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('table'))
+    .argument('<sql>', 'the statement, e.g. "SELECT * FROM t VERSION AS OF 1"')
+    .action(async (sql: string, options: { warehouse?: string; format: Format }) => {
+      const { warehouse, format } = options;
+      if (warehouse === undefined) throw new UsageError("required option '--warehouse <dir>' not specified");
+      requireWarehouseDir(warehouse); // before loading the engine: a usage error stays cheap
+      const { runQuery } = await import('./query.js');
+      await runQuery(sql, { warehouse, format }, process.stdout, cancelOnInterrupt());
+    });
+
+  program
+    .command('demo')
+    .description('print a few example queries over the shared Delta corpus (what `npm start` runs)')
+    .option('-w, --warehouse <dir>', 'query this warehouse instead of ../shared/delta-corpus')
+    .action(async (options: { warehouse?: string }) => {
+      const { runDemo } = await import('./demo.js');
+      const ok = await runDemo(options, process.stdout, process.stderr, cancelOnInterrupt());
+      if (!ok) process.exitCode = 1;
+    });
+
+  program.argument('[command]').addHelpText('after', EXAMPLES);
+  program.action((command: string | undefined) => {
+    if (command === 'help') program.help();
+    throw new UsageError(command === undefined ? 'missing command: query or demo' : `unknown command '${command}'`);
+  });
+  return program;
+}
+
+const EXAMPLES = `
+Examples:
+  deltasql query --warehouse ./warehouse "SELECT * FROM trades VERSION AS OF 3 LIMIT 10"
+  deltasql query -w ./warehouse --format json "SELECT ticker, close FROM prices"
+  deltasql demo
+
+Exit status: 0 on success, 1 when the statement fails, 2 on a usage error.`;
+
+/** Ctrl-C cancels the running statement (it then fails with `57014`); a second one exits. */
+function cancelOnInterrupt(): AbortSignal {
+  const controller = new AbortController();
+  process.once('SIGINT', () => {
+    controller.abort();
+    process.once('SIGINT', () => process.exit(130));
+  });
+  return controller.signal;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  // `deltasql query … | head` closes the pipe early: stop quietly, as other Unix tools do.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+  });
+  try {
+    await buildProgram().parseAsync(argv as string[]);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.exitCode === 0) return 0; // --help, --version, `deltasql help`
+      process.stderr.write(formatError(new UsageError(err.message.replace(/^error:\s*/i, ''))) + '\n');
+      return EXIT_USAGE;
+    }
+    process.stderr.write(formatError(err) + '\n');
+    return exitCodeFor(err);
+  }
+}
+
+const code = await main(process.argv);
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+// Exit explicitly: worker threads or caches a lower layer keeps open must not hold the CLI.
+process.exit(code);

@@ -1,0 +1,23 @@
+import { columnsOf } from './data-access.js';
+import { jsonWriter } from './json-values.js';
+import type { EncodableResult } from './result.js';
+
+/**
+ * Newline-delimited JSON (`application/x-ndjson`, `--format ndjson`): one object per row keyed by
+ * column name, values as json-values.ts encodes them, one chunk per batch. A result with two
+ * columns of the same name repeats the key (JSON allows it; most parsers keep the last).
+ */
+export async function* encodeNdjson(result: EncodableResult): AsyncGenerator<string> {
+  const keys = result.schema.fields.map((f, c) => (c === 0 ? '{' : ',') + JSON.stringify(f.name) + ':');
+  for await (const batch of result.batches) {
+    if (batch.numRows === 0) continue;
+    const writers = columnsOf(batch).map((child) => jsonWriter(child));
+    let chunk = '';
+    for (let row = 0; row < batch.numRows; row++) {
+      let line = keys.length === 0 ? '{' : '';
+      for (let c = 0; c < writers.length; c++) line += keys[c] + writers[c]!(row);
+      chunk += line + '}\n';
+    }
+    yield chunk;
+  }
+}
