@@ -1,0 +1,6 @@
+import { logOpenSection } from './log-open.js';
+import { scanSection } from './scan.js';
+import type { BenchSection } from './section.js';
+
+/** Every section, in the order a full run prints them. Add new sections here. */
+export const SECTIONS: readonly BenchSection[] = [logOpenSection, scanSection];
