@@ -2,6 +2,7 @@ import { mapConcurrent } from '../common/concurrency.js';
 import { SqlError } from '../common/sql-error.js';
 import { readCheckpoint } from './checkpoint/read.js';
 import { readCommit } from './log/commit.js';
+import { versionPrefix } from './log/files.js';
 import { readLastCheckpointHint } from './log/last-checkpoint.js';
 import { buildSegment, listLog, type LogListing, type LogSegment } from './log/segment.js';
 import { joinPath, type ObjectMeta, type ObjectStore } from './object-store/object-store.js';
@@ -77,10 +78,17 @@ export class DeltaTable {
 
   /** Brings a cached latest snapshot forward; undefined when a full load is needed instead. */
   private async refresh(cached: Snapshot, cachedCommit: ObjectMeta | undefined): Promise<Snapshot | undefined> {
-    const listing = await listLog(this.store, this.logDir, cached.version);
     // The cached version's own commit must still be the same file: otherwise the table was replaced.
-    const sameCommit = listing.commits.get(cached.version);
-    if (cachedCommit && (!sameCommit || sameCommit.lastModified !== cachedCommit.lastModified || sameCommit.size !== cachedCommit.size)) return undefined;
+    const sameFile = (meta: ObjectMeta | undefined) => !cachedCommit || (meta !== undefined && meta.lastModified === cachedCommit.lastModified && meta.size === cachedCommit.size);
+    // Fast path: versions are contiguous, so no commit v+1 means nothing is newer. Two stats
+    // instead of listing a log that may hold thousands of files.
+    const [current, next] = await Promise.all([
+      this.store.head(joinPath(this.logDir, `${versionPrefix(cached.version)}.json`)),
+      this.store.head(joinPath(this.logDir, `${versionPrefix(cached.version + 1)}.json`)),
+    ]);
+    if (!sameFile(current)) return undefined;
+    if (!next) return cached;
+    const listing = await listLog(this.store, this.logDir, cached.version);
     const latest = listing.latestVersion ?? cached.version;
     if (latest <= cached.version) return cached;
     const commits: ObjectMeta[] = [];

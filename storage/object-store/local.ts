@@ -1,4 +1,5 @@
-import { openAsBlob } from 'node:fs';
+import { openAsBlob, readFile } from 'node:fs';
+import { promisify } from 'node:util';
 import * as fs from 'node:fs/promises';
 import { joinPath, NotFoundError, type ObjectMeta, type ObjectStore } from './object-store.js';
 
@@ -37,7 +38,7 @@ export class LocalObjectStore implements ObjectStore {
 
   async get(path: string): Promise<Uint8Array> {
     try {
-      return await fs.readFile(path);
+      return await readFileCallback(path);
     } catch (err) {
       if (isNotFound(err)) throw new NotFoundError(path);
       throw err;
@@ -67,6 +68,12 @@ export class LocalObjectStore implements ObjectStore {
     return openAsBlob(path);
   }
 }
+
+/**
+ * The callback `readFile`, promisified: it takes one thread-pool trip where `fs.promises.readFile`
+ * takes four, which halves the cold open of a long log of small commit files (bench: log-open).
+ */
+const readFileCallback = promisify(readFile);
 
 async function readDirOrEmpty(dir: string) {
   try {
