@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { copyCorpusTable, corpusTable, corpusTables } from '../../storage/testing/corpus.js';
 import { CORPUS, REPO_ROOT, ensureBuilt, runCli } from '../testing/cli.js';
 
 // These tests run the real built bin (`node dist/server/cli/main.js …`) as a child process.
@@ -52,17 +53,20 @@ describe('deltasql usage', () => {
   });
 });
 
-// ── end to end over the shared corpus: needs the storage Warehouse and the planner ──
+// ── end to end over the shared corpus, as a user runs it ──
 
-const stackReady = existsSync(path.join(REPO_ROOT, 'planner', 'index.ts')) && existsSync(path.join(REPO_ROOT, 'storage', 'warehouse.ts'));
+const withRows = corpusTables().filter((t) => Array.isArray(t.expected.rows));
+const versionsWithRows = corpusTables().flatMap((t) => t.versions.filter((v) => v.rows && v.reconstructable !== false).map((v) => [t.name, v.version, v.rows!] as const));
 
-interface ManifestTable {
-  name: string;
-  expected: { rows?: Record<string, unknown>[]; error?: unknown };
+/** Runs a query with --format json and returns its rows as objects keyed by column name. */
+async function queryJson(warehouse: string, sql: string): Promise<Record<string, unknown>[]> {
+  const run = await runCli(['query', '--warehouse', warehouse, '--format', 'json', sql]);
+  expect(run.stderr, sql).toBe('');
+  expect(run.code, sql).toBe(0);
+  const doc = JSON.parse(run.stdout) as { columns: { name: string; type: string }[]; rows: unknown[][]; rowCount: number };
+  expect(doc.rowCount).toBe(doc.rows.length);
+  return doc.rows.map((row) => Object.fromEntries(doc.columns.map((c, i) => [c.name, row[i]])));
 }
-
-const manifest = JSON.parse(readFileSync(path.join(CORPUS, 'MANIFEST.json'), 'utf8')) as { tables: ManifestTable[] };
-const withRows = manifest.tables.filter((t) => Array.isArray(t.expected.rows));
 
 /** JSON text with object keys sorted, so rows compare regardless of column order. */
 function canonical(value: unknown): string {
@@ -78,14 +82,9 @@ function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-describe.skipIf(!stackReady)('deltasql query over the corpus (end to end)', () => {
+describe('deltasql query over the corpus (end to end)', () => {
   it.concurrent.each(withRows.map((t) => [t.name, t] as const))('%s: --format json equals MANIFEST expected.rows as a multiset', async (name, table) => {
-    const run = await runCli(['query', '--warehouse', CORPUS, '--format', 'json', `SELECT * FROM ${quoteIdent(name)}`]);
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
-    const doc = JSON.parse(run.stdout) as { columns: { name: string; type: string }[]; rows: unknown[][]; rowCount: number };
-    expect(doc.rowCount).toBe(doc.rows.length);
-    const actual = doc.rows.map((row) => canonical(Object.fromEntries(doc.columns.map((c, i) => [c.name, row[i]]))));
+    const actual = (await queryJson(CORPUS, `SELECT * FROM ${quoteIdent(name)}`)).map(canonical);
     const expected = table.expected.rows!.map(canonical);
     expect(actual.sort()).toEqual(expected.sort());
   });
@@ -117,6 +116,26 @@ describe.skipIf(!stackReady)('deltasql query over the corpus (end to end)', () =
     const run = await runCli(['query', '-w', CORPUS, '--format', 'json', 'SELECT * FROM simple_table VERSION AS OF 0']);
     expect(run.code).toBe(0);
     expect((JSON.parse(run.stdout) as { rows: number[][] }).rows.map((r) => r[0]).sort()).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it.concurrent.each(versionsWithRows)('%s VERSION AS OF %i equals MANIFEST', async (name, version, rows) => {
+    const actual = await queryJson(CORPUS, `SELECT * FROM ${quoteIdent(name)} VERSION AS OF ${version}`);
+    expect(actual.map(canonical).sort()).toEqual(rows.map(canonical).sort());
+  });
+
+  it('travels by TIMESTAMP AS OF over commit-file mtimes (simple_table copy, delta-rs assertion)', async () => {
+    const root = copyCorpusTable('simple_table');
+    const mtimes = ['2020-05-01T22:47:31-07:00', '2020-05-02T22:47:31-07:00', '2020-05-03T22:47:31-07:00', '2020-05-04T22:47:31-07:00', '2020-05-05T22:47:31-07:00'];
+    mtimes.forEach((iso, v) => utimesSync(path.join(root, '_delta_log', `${String(v).padStart(20, '0')}.json`), new Date(iso), new Date(iso)));
+    const manifest = corpusTable('simple_table');
+    const ids = (rows: readonly Record<string, unknown>[]) => rows.map((r) => r.id as number).sort((a, b) => a - b);
+    for (const [iso, version] of [['2020-05-02T23:47:31-07:00', 1], ['2020-05-05T21:47:31-07:00', 3], ['2020-05-05T22:47:31-07:00', 4]] as const) {
+      const rows = await queryJson(path.dirname(root), `SELECT * FROM simple_table TIMESTAMP AS OF '${iso}'`);
+      expect(ids(rows), iso).toEqual(ids(manifest.versions[version]!.rows!));
+    }
+    const late = await runCli(['query', '-w', path.dirname(root), "SELECT * FROM simple_table TIMESTAMP AS OF '2020-05-25T22:47:31-07:00'"]);
+    expect(late.code).toBe(1);
+    expect(late.stderr).toMatch(/^ERROR: {2}cannot time travel simple_table: the timestamp 2020-05-26T05:47:31.000Z is after the latest version \(version 4.*\(SQLSTATE 22023\)\n$/);
   });
 
   it('runs the demo: each query then its table', async () => {
