@@ -1,0 +1,383 @@
+import * as arrow from 'apache-arrow';
+import type { Node } from 'libpg-query';
+import { SqlError } from '../../common/sql-error.js';
+import { pgTypeName } from '../../executor/values/type-names.js';
+import type { BinaryOp, Expr } from '../expr/expr.js';
+import { asDecimal, canCast, coerce, commonNumeric, commonType, isNumeric, isUnknownLiteral, MAX_DECIMAL_PRECISION } from '../types/coerce.js';
+import { isUnconstrainedNumeric, typeFromName } from '../types/type-name.js';
+import type { BindContext } from './context.js';
+import { bindFunction } from './functions.js';
+import type { Scope } from './scope.js';
+
+// libpg-query's JSON omits zero-valued fields (a location of 0, an ival of 0), so every read
+// below defaults them.
+type AnyNode = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const BOOL = new arrow.Bool();
+const OPERATOR_HINT = 'No operator matches the given name and argument types. You might need to add explicit type casts.';
+
+/** The node's kind (`ColumnRef`, `A_Expr`…) and body. */
+export function unwrap(node: Node): [string, AnyNode] {
+  const key = Object.keys(node)[0];
+  return [key, (node as AnyNode)[key] as AnyNode];
+}
+
+/** Byte offset of the leftmost point of an expression (PostgreSQL's exprLocation, roughly). */
+export function startOf(node: Node | undefined): number {
+  if (node === undefined) return 0;
+  const [kind, n] = unwrap(node);
+  const own: number = n.location ?? 0;
+  switch (kind) {
+    case 'A_Expr': return n.lexpr === undefined ? own : Math.min(own, startOf(n.lexpr));
+    case 'BoolExpr': return n.boolop === 'NOT_EXPR' ? own : Math.min(own, startOf(n.args?.[0]));
+    case 'NullTest':
+    case 'BooleanTest': return Math.min(own, startOf(n.arg));
+    case 'TypeCast': return Math.min(own, startOf(n.arg));
+    case 'A_Indirection': return startOf(n.arg);
+    default: return own;
+  }
+}
+
+/**
+ * Binds one expression against a scope: resolves names (case-insensitively), types every node,
+ * inserts the casts implicit promotion needs, and raises PostgreSQL's errors with the position
+ * of the offending token in the user's text.
+ */
+export class ExprBinder {
+  constructor(private readonly ctx: BindContext, private readonly scope: Scope) {}
+
+  bind(node: Node): Expr {
+    const [kind, n] = unwrap(node);
+    switch (kind) {
+      case 'ColumnRef': return this.columnRef(n);
+      case 'A_Const': return this.constant(n);
+      case 'A_Expr': return this.aExpr(n, node);
+      case 'BoolExpr': return this.boolExpr(n);
+      case 'NullTest': return { kind: 'IsNull', input: this.bind(n.arg), negated: n.nulltesttype === 'IS_NOT_NULL', type: BOOL };
+      case 'TypeCast': return this.typeCast(n, node);
+      case 'FuncCall': return this.funcCall(n);
+      case 'CoalesceExpr': return bindFunction('coalesce', (n.args ?? []).map((a: Node) => this.bind(a)), this.ctx.position(n.location ?? 0));
+      case 'CaseExpr': return this.caseExpr(n);
+      case 'A_Indirection': return this.indirection(n);
+      case 'ParamRef': throw SqlError.unsupportedFeature('query parameters ($1)').at(this.ctx.position(n.location ?? 0));
+      case 'SubLink': throw SqlError.unsupportedFeature('subqueries — TODO(#4)').at(this.ctx.position(n.location ?? 0));
+      default: throw SqlError.unsupportedFeature(`expression ${kind}`).at(this.ctx.position(startOf(node)));
+    }
+  }
+
+  /** Binds a condition (WHERE, AND, CASE WHEN…): it must be boolean (`42804` otherwise). */
+  bindCondition(node: Node, clause: string): Expr {
+    return this.requireBoolean(this.bind(node), clause, startOf(node));
+  }
+
+  // ── names ──
+
+  private columnRef(n: AnyNode): Expr {
+    const location: number = n.location ?? 0;
+    const position = this.ctx.position(location);
+    const fields = (n.fields ?? []) as AnyNode[];
+    if (fields.some((f) => 'A_Star' in f)) throw SqlError.syntax('"*" is not allowed here', position);
+    const names: string[] = fields.map((f) => f.String?.sval ?? '');
+    const spelled = this.spellings(location, names);
+    let column: Expr | undefined;
+    let rest: number;
+    const qualified = names.length >= 2 && this.scope.hasQualifier(names[0]) ? this.scope.resolve(names[1], names[0], position) : undefined;
+    if (qualified !== undefined) {
+      column = { kind: 'ColumnRef', index: qualified.index, name: spelled[1], type: qualified.type };
+      rest = 2;
+    } else {
+      const c = this.scope.resolve(names[0], undefined, position);
+      if (c !== undefined) column = { kind: 'ColumnRef', index: c.index, name: spelled[0], type: c.type };
+      rest = 1;
+    }
+    if (column === undefined) {
+      // Spark's `ticker == "AAPL"`: a double-quoted name that is no column is a string.
+      if (names.length === 1 && this.ctx.isDoubleQuotedAt(location)) return { kind: 'Literal', value: names[0], type: new arrow.Utf8(), unknown: true };
+      if (names.length >= 2 && !this.scope.hasQualifier(names[0]) && this.scope.find(names[0]).length === 0) {
+        throw new SqlError('42P01', `missing FROM-clause entry for table "${names[0]}"`, { position });
+      }
+      throw SqlError.undefinedColumn(names.join('.'), position, this.scope.names());
+    }
+    for (let k = rest; k < names.length; k++) column = this.field(column, names[k], spelled[k], names.slice(0, k + 1).join('.'), position);
+    return column;
+  }
+
+  /** The user's spelling of each part of a dotted name starting at `location`. */
+  private spellings(location: number, names: readonly string[]): string[] {
+    const tokens = this.ctx.prepass.tokens;
+    let i = this.ctx.tokenIndexAt(location);
+    const out: string[] = [];
+    for (let k = 0; k < names.length; k++) {
+      const t = tokens[i];
+      out.push(t !== undefined && t.text !== '.' ? this.ctx.spelling(t) : names[k]);
+      i += 2;
+    }
+    return out.map((s, k) => (s.toLowerCase() === names[k].toLowerCase() ? s : names[k]));
+  }
+
+  private field(input: Expr, name: string, spelled: string, full: string, position: number | undefined): Expr {
+    if (input.type.typeId !== arrow.Type.Struct) throw SqlError.undefinedColumn(full, position);
+    const fields = (input.type as arrow.Struct).children;
+    const index = fields.findIndex((f) => f.name.toLowerCase() === name.toLowerCase());
+    if (index < 0) throw SqlError.undefinedColumn(full, position, fields.map((f) => f.name));
+    return { kind: 'FieldAccess', input, fieldIndex: index, field: fields[index].name ?? spelled, type: fields[index].type };
+  }
+
+  private indirection(n: AnyNode): Expr {
+    let e = this.bind(n.arg);
+    const position = this.ctx.position(startOf(n.arg));
+    for (const step of (n.indirection ?? []) as AnyNode[]) {
+      if ('String' in step) e = this.field(e, step.String.sval, step.String.sval, step.String.sval, position);
+      else throw SqlError.unsupportedFeature('array and map subscripts — TODO(#4)').at(position);
+    }
+    return e;
+  }
+
+  // ── constants ──
+
+  private constant(n: AnyNode): Expr {
+    if (n.isnull) return { kind: 'Literal', value: null, type: new arrow.Null() };
+    if (n.ival !== undefined) return { kind: 'Literal', value: n.ival.ival ?? 0, type: new arrow.Int32() };
+    if (n.boolval !== undefined) return { kind: 'Literal', value: n.boolval.boolval ?? false, type: BOOL };
+    if (n.sval !== undefined) return { kind: 'Literal', value: n.sval.sval ?? '', type: new arrow.Utf8(), unknown: true };
+    if (n.fval !== undefined) return numericLiteral(String(n.fval.fval ?? '0'));
+    throw SqlError.unsupportedFeature('bit string constants').at(this.ctx.position(n.location ?? 0));
+  }
+
+  // ── operators ──
+
+  private aExpr(n: AnyNode, node: Node): Expr {
+    const op: string = (n.name ?? []).map((x: AnyNode) => x.String?.sval ?? '').pop() ?? '';
+    const position = this.ctx.position(n.location ?? 0);
+    switch (n.kind) {
+      case 'AEXPR_OP':
+        if (n.lexpr === undefined) return this.prefix(op, n.rexpr, position);
+        return this.binary(op, this.bind(n.lexpr), this.bind(n.rexpr), position, n.lexpr, n.rexpr);
+      case 'AEXPR_IN': {
+        if (!('List' in n.rexpr)) throw SqlError.unsupportedFeature('IN (subquery) — TODO(#4)').at(position);
+        const input = this.bind(n.lexpr);
+        const items = ((n.rexpr.List.items ?? []) as Node[]).map((i) => this.bind(i));
+        let type: arrow.DataType | undefined = input.type;
+        let witness: Expr = input;
+        for (const item of items) {
+          type = commonType(witness, item);
+          if (type === undefined) throw operatorError('=', witness, item, position);
+          witness = { kind: 'Literal', type, value: null };
+        }
+        const t = type as arrow.DataType;
+        return {
+          kind: 'InList',
+          input: coerce(input, t, this.ctx.position(startOf(n.lexpr))),
+          list: items.map((item, k) => coerce(item, t, this.ctx.position(startOf(n.rexpr.List.items[k])))),
+          negated: op === '<>',
+          type: BOOL,
+        };
+      }
+      case 'AEXPR_BETWEEN':
+      case 'AEXPR_NOT_BETWEEN': {
+        const [lowNode, highNode] = n.rexpr.List.items as Node[];
+        const input = this.bind(n.lexpr);
+        const low = this.bind(lowNode);
+        const high = this.bind(highNode);
+        const t1 = commonType(input, low);
+        if (t1 === undefined) throw operatorError('>=', input, low, position);
+        const t = commonType({ kind: 'Literal', type: t1, value: null }, high);
+        if (t === undefined) throw operatorError('<=', input, high, position);
+        return {
+          kind: 'Between',
+          input: coerce(input, t, this.ctx.position(startOf(n.lexpr))),
+          low: coerce(low, t, this.ctx.position(startOf(lowNode))),
+          high: coerce(high, t, this.ctx.position(startOf(highNode))),
+          negated: n.kind === 'AEXPR_NOT_BETWEEN',
+          type: BOOL,
+        };
+      }
+      case 'AEXPR_LIKE':
+      case 'AEXPR_ILIKE': {
+        const input = this.bind(n.lexpr);
+        const pattern = this.bind(n.rexpr);
+        if (input.type.typeId !== arrow.Type.Utf8 && input.type.typeId !== arrow.Type.Null) throw operatorError(op, input, pattern, position);
+        if (pattern.kind !== 'Literal' || (pattern.value !== null && typeof pattern.value !== 'string')) {
+          throw SqlError.unsupportedFeature('LIKE with a non-constant pattern').at(this.ctx.position(startOf(n.rexpr)));
+        }
+        if (pattern.value === null) return { kind: 'Literal', value: null, type: BOOL };
+        return {
+          kind: 'Like',
+          input: coerce(input, new arrow.Utf8()),
+          pattern: pattern.value,
+          caseInsensitive: n.kind === 'AEXPR_ILIKE',
+          negated: op.startsWith('!'),
+          type: BOOL,
+        };
+      }
+      default:
+        throw SqlError.unsupportedFeature(`operator form ${String(n.kind).replace('AEXPR_', '')}`).at(this.ctx.position(startOf(node)));
+    }
+  }
+
+  private prefix(op: string, operand: Node, position: number | undefined): Expr {
+    const input = this.bind(operand);
+    if (op === '+' && isNumeric(input.type)) return input;
+    if (op === '-') {
+      if (isUnknownLiteral(input)) return { kind: 'Unary', op: '-', input: coerce(input, new arrow.Float64(), this.ctx.position(startOf(operand))), type: new arrow.Float64() };
+      if (isNumeric(input.type)) return { kind: 'Unary', op: '-', input, type: input.type };
+    }
+    throw new SqlError('42883', `operator does not exist: ${op} ${typeLabel(input)}`, { position, hint: OPERATOR_HINT });
+  }
+
+  private binary(op: string, left: Expr, right: Expr, position: number | undefined, lnode: Node, rnode: Node): Expr {
+    const lpos = this.ctx.position(startOf(lnode));
+    const rpos = this.ctx.position(startOf(rnode));
+    switch (op) {
+      case '=': case '<>': case '<': case '<=': case '>': case '>=': {
+        const t = commonType(left, right);
+        if (t === undefined) throw operatorError(op, left, right, position);
+        return { kind: 'Binary', op, left: coerce(left, t, lpos), right: coerce(right, t, rpos), type: BOOL };
+      }
+      case '+': case '-': case '*': case '/': case '%':
+        return this.arithmetic(op, left, right, position, lpos, rpos);
+      default:
+        throw new SqlError('42883', `operator does not exist: ${typeLabel(left)} ${op} ${typeLabel(right)}`, { position, hint: OPERATOR_HINT });
+    }
+  }
+
+  /**
+   * Numeric arithmetic. Integers keep PostgreSQL's rules (int / int truncates, the wider type
+   * wins); decimals are exact for + - * (scale max(s1,s2) and s1+s2); decimal / and % are done
+   * in double precision for now — TODO(#4) exact decimal division.
+   */
+  private arithmetic(op: BinaryOp & ('+' | '-' | '*' | '/' | '%'), left: Expr, right: Expr, position: number | undefined, lpos?: number, rpos?: number): Expr {
+    let l = left;
+    let r = right;
+    if (isUnknownLiteral(l) && isUnknownLiteral(r)) throw new SqlError('42725', `operator is not unique: unknown ${op} unknown`, { position, hint: 'Could not choose a best candidate operator. You might need to add explicit type casts.' });
+    if (isUnknownLiteral(l) || l.type.typeId === arrow.Type.Null) l = coerce(l, isNumeric(r.type) ? r.type : l.type, lpos);
+    if (isUnknownLiteral(r) || r.type.typeId === arrow.Type.Null) r = coerce(r, isNumeric(l.type) ? l.type : r.type, rpos);
+    if (!isNumeric(l.type) || !isNumeric(r.type)) throw operatorError(op, left, right, position);
+    let type = commonNumeric(l.type, r.type);
+    if (type.typeId === arrow.Type.Int && (type as arrow.Int).bitWidth === 8) type = new arrow.Int16();
+    if (type.typeId === arrow.Type.Decimal) {
+      const a = asDecimal(l.type);
+      const b = asDecimal(r.type);
+      if (op === '*') {
+        const result = new arrow.Decimal(a.scale + b.scale, Math.min(MAX_DECIMAL_PRECISION, a.precision + b.precision + 1), 128);
+        return { kind: 'Binary', op, left: coerce(l, a), right: coerce(r, b), type: result };
+      }
+      if (op === '+' || op === '-') {
+        const d = type as arrow.Decimal;
+        const result = new arrow.Decimal(d.scale, Math.min(MAX_DECIMAL_PRECISION, d.precision + 1), 128);
+        return { kind: 'Binary', op, left: coerce(l, result), right: coerce(r, result), type: result };
+      }
+      type = new arrow.Float64();
+    }
+    return { kind: 'Binary', op, left: coerce(l, type), right: coerce(r, type), type };
+  }
+
+  private boolExpr(n: AnyNode): Expr {
+    const args = (n.args ?? []) as Node[];
+    if (n.boolop === 'NOT_EXPR') return { kind: 'Unary', op: 'NOT', input: this.bindCondition(args[0], 'NOT'), type: BOOL };
+    const op = n.boolop === 'AND_EXPR' ? 'AND' : 'OR';
+    const bound = args.map((a) => this.bindCondition(a, op));
+    return bound.slice(1).reduce<Expr>((acc, e) => ({ kind: 'Binary', op, left: acc, right: e, type: BOOL }), bound[0]);
+  }
+
+  private requireBoolean(e: Expr, clause: string, location: number): Expr {
+    if (e.type.typeId === arrow.Type.Bool && !isUnknownLiteral(e)) return e;
+    if (isUnknownLiteral(e) || e.type.typeId === arrow.Type.Null) return coerce(e, BOOL, this.ctx.position(location));
+    throw SqlError.datatypeMismatch(`argument of ${clause} must be type boolean, not type ${pgTypeName(e.type)}`, this.ctx.position(location));
+  }
+
+  // ── casts, calls, CASE ──
+
+  private typeCast(n: AnyNode, node: Node): Expr {
+    const input = this.bind(n.arg);
+    const typeNode = n.typeName as AnyNode;
+    const typeText = this.ctx.source.slice(typeNode.location ?? 0, Math.min(this.ctx.source.byteLength, (typeNode.location ?? 0) + 40));
+    const position = this.ctx.position(n.location ?? startOf(node));
+    let to = typeFromName(typeNode, this.ctx.position(typeNode.location), typeText);
+    if (isUnconstrainedNumeric(typeNode)) to = unconstrainedNumericFor(input);
+    if (isUnknownLiteral(input)) return coerce(input, to, this.ctx.position(startOf(n.arg)));
+    if (!canCast(input.type, to)) throw new SqlError('42846', `cannot cast type ${pgTypeName(input.type)} to ${pgTypeName(to)}`, { position });
+    return coerce(input, to, this.ctx.position(startOf(n.arg)));
+  }
+
+  private funcCall(n: AnyNode): Expr {
+    const names: string[] = (n.funcname ?? []).map((x: AnyNode) => x.String?.sval ?? '');
+    const name = names[names.length - 1];
+    const position = this.ctx.position(n.location ?? 0);
+    if (names.length > 1 && names[0] !== 'pg_catalog') throw SqlError.undefinedFunction(names.join('.'), position);
+    if (n.over !== undefined) throw SqlError.unsupportedFeature('window functions — TODO(#4)').at(position);
+    if (n.agg_star || n.agg_distinct || n.agg_filter !== undefined || n.agg_order !== undefined) {
+      throw SqlError.unsupportedFeature('aggregate functions — TODO(#4)').at(position);
+    }
+    return bindFunction(name, ((n.args ?? []) as Node[]).map((a) => this.bind(a)), position);
+  }
+
+  private caseExpr(n: AnyNode): Expr {
+    const subject = n.arg === undefined ? undefined : this.bind(n.arg);
+    const whens = ((n.args ?? []) as AnyNode[]).map((w) => w.CaseWhen as AnyNode);
+    const conditions = whens.map((w) => {
+      if (subject === undefined) return this.bindCondition(w.expr, 'CASE/WHEN');
+      const position = this.ctx.position(w.location ?? 0);
+      return this.binary('=', subject, this.bind(w.expr), position, n.arg, w.expr);
+    });
+    const results = whens.map((w) => this.bind(w.result));
+    const otherwise = n.defresult === undefined ? undefined : this.bind(n.defresult);
+    const all = otherwise === undefined ? results : [...results, otherwise];
+    let type: arrow.DataType | undefined = all[0].type;
+    let witness = all[0];
+    for (const r of all.slice(1)) {
+      type = commonType(witness, r);
+      if (type === undefined) {
+        throw SqlError.datatypeMismatch(`CASE types ${typeLabel(witness)} and ${typeLabel(r)} cannot be matched`, this.ctx.position(n.location ?? 0));
+      }
+      witness = { kind: 'Literal', type, value: null };
+    }
+    const t = all.every(isUnknownLiteral) ? new arrow.Utf8() : (type as arrow.DataType);
+    return {
+      kind: 'Case',
+      whens: conditions.map((condition, k) => ({ condition, result: coerce(results[k], t) })),
+      ...(otherwise === undefined ? {} : { otherwise: coerce(otherwise, t) }),
+      type: t,
+    };
+  }
+}
+
+function typeLabel(e: Expr): string {
+  return isUnknownLiteral(e) ? 'unknown' : pgTypeName(e.type);
+}
+
+function operatorError(op: string, left: Expr, right: Expr, position: number | undefined): SqlError {
+  return new SqlError('42883', `operator does not exist: ${typeLabel(left)} ${op} ${typeLabel(right)}`, { position, hint: OPERATOR_HINT });
+}
+
+/**
+ * A numeric constant that is not a plain int4: a big integer is int8 (or numeric beyond),
+ * `1.50` is numeric(3,2) as in PostgreSQL, and exponent notation is double precision.
+ */
+export function numericLiteral(text: string): Expr {
+  if (/[eE]/.test(text) || /inf|nan/i.test(text)) return { kind: 'Literal', value: Number(text), type: new arrow.Float64() };
+  const negative = text.startsWith('-');
+  const body = text.replace(/^[+-]/, '');
+  if (/^\d+$/.test(body)) {
+    const v = negative ? -BigInt(body) : BigInt(body);
+    if (v >= -(2n ** 63n) && v < 2n ** 63n) return { kind: 'Literal', value: v, type: new arrow.Int64() };
+  }
+  const [whole = '', frac = ''] = body.split('.');
+  const digits = (whole.replace(/^0+/, '') + frac).length;
+  const scale = frac.length;
+  const precision = Math.max(digits, scale, 1);
+  if (precision > MAX_DECIMAL_PRECISION) return { kind: 'Literal', value: Number(text), type: new arrow.Float64() };
+  const unscaled = BigInt(whole + frac || '0');
+  return { kind: 'Literal', value: negative ? -unscaled : unscaled, type: new arrow.Decimal(scale, precision, 128) };
+}
+
+/** `CAST(x AS numeric)` without a precision: keep a decimal's type, fit an integer, else (38, 18). */
+function unconstrainedNumericFor(input: Expr): arrow.DataType {
+  if (input.type.typeId === arrow.Type.Decimal || input.type.typeId === arrow.Type.Int) return asDecimal(input.type);
+  if (isUnknownLiteral(input) && typeof input.value === 'string') {
+    const lit = numericLiteral(input.value.trim());
+    if (lit.type.typeId === arrow.Type.Decimal) return lit.type;
+    if (lit.type.typeId === arrow.Type.Int) return asDecimal(lit.type);
+  }
+  return new arrow.Decimal(18, 38, 128);
+}

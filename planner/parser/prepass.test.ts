@@ -1,0 +1,85 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SqlError } from '../../common/sql-error.js';
+import { ensureParserLoaded } from './libpg.js';
+import { prepass } from './prepass.js';
+import { SourceText } from './source-text.js';
+
+beforeAll(() => ensureParserLoaded());
+
+const run = (sql: string) => {
+  const source = new SourceText(sql);
+  const out = prepass(source);
+  // The invariant everything else relies on: same byte length, so offsets mean the same place.
+  expect(new TextEncoder().encode(out.text).length).toBe(source.byteLength);
+  return out;
+};
+
+describe('prepass', () => {
+  it('turns backtick identifiers into double-quoted ones, in place', () => {
+    const out = run('SELECT `a b`, `Ticker` FROM `my table`');
+    expect(out.text).toBe('SELECT "a b", "Ticker" FROM "my table"');
+    expect([...out.backticked]).toEqual([7, 14, 28]);
+  });
+
+  it('leaves backticks inside strings, quoted names, comments and dollar quotes alone', () => {
+    const sql = "SELECT '`x`', \"`y`\", $$`z`$$, E'\\'`w`' -- `c`\n/* `d` /* `e` */ */ FROM t";
+    expect(run(sql).text).toBe(sql);
+  });
+
+  it('blanks VERSION AS OF / TIMESTAMP AS OF and records them at the relation', () => {
+    const sql = "SELECT * FROM default.prices VERSION AS OF 12 p, t TIMESTAMP AS OF '2021-01-01 00:00:00' WHERE x == 1";
+    const out = run(sql);
+    const blank = (text: string, part: string) => text.replace(part, ' '.repeat(part.length));
+    const expected = blank(blank(sql, 'VERSION AS OF 12'), "TIMESTAMP AS OF '2021-01-01 00:00:00'").replace('default.', 'public .').replace('==', ' =');
+    expect(out.text).toBe(expected);
+    expect(out.timeTravel.get(sql.indexOf('default'))).toEqual({ kind: 'version', version: 12, start: sql.indexOf('VERSION') });
+    expect(out.timeTravel.get(sql.indexOf(' t ') + 1)).toEqual({
+      kind: 'timestamp', text: '2021-01-01 00:00:00', start: sql.indexOf('TIMESTAMP'), literalStart: sql.indexOf("'2021"),
+    });
+  });
+
+  it('records delta.`/path` as a path table at the offset of `delta`', () => {
+    const sql = 'SELECT * FROM delta.`/tmp/my table` VERSION AS OF 1';
+    const out = run(sql);
+    expect(out.text).toBe(`SELECT * FROM delta."/tmp/my table"${' '.repeat(' VERSION AS OF 1'.length)}`);
+    expect([...out.pathTables]).toEqual([[14, '/tmp/my table']]);
+    expect(out.timeTravel.get(14)).toMatchObject({ kind: 'version', version: 1 });
+    // A backticked name that is not a path stays a schema-qualified name.
+    expect(run('SELECT * FROM delta.`prices`').pathTables.size).toBe(0);
+  });
+
+  it('keeps byte offsets with multi-byte text before and inside the rewritten parts', () => {
+    const sql = "SELECT 'héllo', `日本` FROM t TIMESTAMP AS OF '2021-01-01' WHERE a == 'ü'";
+    const out = run(sql);
+    const bytes = new TextEncoder().encode(sql);
+    const rewritten = new TextEncoder().encode(out.text);
+    const at = (s: string) => new TextEncoder().encode(sql.slice(0, sql.indexOf(s))).length;
+    expect(rewritten[at('`日本`')]).toBe(0x22);
+    expect(out.timeTravel.get(at('t TIMESTAMP'))).toMatchObject({ kind: 'timestamp', text: '2021-01-01' });
+    expect(rewritten[at("'ü'")]).toBe(bytes[at("'ü'")]);
+  });
+
+  it('refuses backtick identifiers it cannot rewrite in place, pointing at them', () => {
+    const refuse = (sql: string) => {
+      try {
+        run(sql);
+      } catch (err) {
+        return [(err as SqlError).sqlstate, (err as SqlError).position];
+      }
+      return undefined;
+    };
+    expect(refuse('SELECT `a"b` FROM t')).toEqual(['42601', 8]);
+    expect(refuse('SELECT `abc FROM t')).toEqual(['42601', 8]);
+    expect(refuse('SELECT 1 FROM t VERSION AS OF x')).toEqual(['42601', 31]);
+  });
+});
+
+describe('SourceText', () => {
+  it('maps byte offsets to 1-based character positions and back', () => {
+    const s = new SourceText('aé日😀b');
+    // bytes: a(1) é(2) 日(3) 😀(4) b(1)
+    expect([0, 1, 3, 6, 10].map((b) => s.position(b))).toEqual([1, 2, 3, 4, 5]);
+    expect([0, 1, 2, 3, 4].map((c) => s.byteOfChar(c))).toEqual([0, 1, 3, 6, 10]);
+    expect(s.slice(3, 6)).toBe('日');
+  });
+});

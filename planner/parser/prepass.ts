@@ -1,0 +1,191 @@
+import { SqlError } from '../../common/sql-error.js';
+import { pgScan, type ScanToken } from './libpg.js';
+import { SourceText } from './source-text.js';
+
+/**
+ * The offset-preserving pre-pass (DESIGN.md §3): rewrites Spark spellings into PostgreSQL ones
+ * that libpg-query parses, replacing text only with text of the same byte length, so every
+ * byte offset the parser reports is also an offset into the user's original text.
+ *
+ * | Spark                               | rewritten to                         | recorded             |
+ * |-------------------------------------|--------------------------------------|----------------------|
+ * | `` `a b` ``                         | `"a b"`                              | `backticked`         |
+ * | `t VERSION AS OF 3`                 | `t                ` (blanked)        | `timeTravel` at `t`  |
+ * | `t TIMESTAMP AS OF '2021-01-01'`    | blanked                              | `timeTravel` at `t`  |
+ * | ``delta.`/abs/path` ``              | `delta."/abs/path"`                  | `pathTables` at it   |
+ * | `default.t`                         | `public .t`                          | —                    |
+ * | `a == b`                            | `a  = b`                             | —                    |
+ *
+ * Identifiers in backticks may not contain `"` or a doubled backtick (no same-length spelling).
+ */
+export interface Prepassed {
+  /** The rewritten text handed to libpg-query (same byte length as the original). */
+  readonly text: string;
+  /** Tokens of the rewritten text (byte spans), for recovering the user's spelling by offset. */
+  readonly tokens: readonly ScanToken[];
+  /** Time travel clauses, keyed by the byte offset where their relation's name starts. */
+  readonly timeTravel: ReadonlyMap<number, TimeTravelClause>;
+  /** ``delta.`/path` `` references, keyed by the byte offset of `delta`. */
+  readonly pathTables: ReadonlyMap<number, string>;
+  /** Byte offsets of identifiers the user wrote in backticks (never string literals). */
+  readonly backticked: ReadonlySet<number>;
+}
+
+export type TimeTravelClause =
+  | { readonly kind: 'version'; readonly version: number; readonly start: number }
+  /** `literalStart`: byte offset of the string literal (errors point at it). */
+  | { readonly kind: 'timestamp'; readonly text: string; readonly start: number; readonly literalStart: number };
+
+const SPACE = 0x20;
+const QUOTE = 0x22;
+const BACKTICK = 0x60;
+
+export function prepass(source: SourceText): Prepassed {
+  const bytes = source.bytes.slice();
+  const backticked = rewriteBackticks(bytes, source);
+  const decoder = new TextDecoder();
+  const tokens = pgScan(decoder.decode(bytes));
+  const timeTravel = new Map<number, TimeTravelClause>();
+  const pathTables = new Map<number, string>();
+  if (tokens === undefined) {
+    // The lexer fails (an unterminated string…): the parser will report it with its position.
+    return { text: decoder.decode(bytes), tokens: [], timeTravel, pathTables, backticked };
+  }
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    const lower = t.text.toLowerCase();
+    if (t.text === '==') {
+      bytes[t.start] = SPACE;
+      continue;
+    }
+    if (lower === 'default' && tokens[i + 1]?.text === '.' && isName(tokens[i + 2])) {
+      bytes.set(new TextEncoder().encode('public '), t.start);
+      continue;
+    }
+    if (lower === 'delta' && tokens[i + 1]?.text === '.' && tokens[i + 2] !== undefined && backticked.has(tokens[i + 2].start)) {
+      const path = tokens[i + 2].text.slice(1, -1);
+      if (looksLikePath(path)) pathTables.set(t.start, path);
+      continue;
+    }
+    if ((lower === 'version' || lower === 'timestamp') && tokens[i + 1]?.text.toLowerCase() === 'as' && tokens[i + 2]?.text.toLowerCase() === 'of' && isName(tokens[i - 1])) {
+      const value = tokens[i + 3];
+      const relationStart = nameStart(tokens, i - 1);
+      if (lower === 'version') {
+        if (value === undefined || value.tokenName !== 'ICONST') throw nearError(source, value);
+        timeTravel.set(relationStart, { kind: 'version', version: Number(value.text), start: t.start });
+      } else {
+        if (value === undefined || value.tokenName !== 'SCONST' || !value.text.startsWith("'")) throw nearError(source, value);
+        const text = value.text.slice(1, -1).replace(/''/g, "'");
+        timeTravel.set(relationStart, { kind: 'timestamp', text, start: t.start, literalStart: value.start });
+      }
+      bytes.fill(SPACE, t.start, value.end);
+      i += 3;
+    }
+  }
+  return { text: decoder.decode(bytes), tokens, timeTravel, pathTables, backticked };
+}
+
+/** An identifier or a keyword usable as a name (anything but a reserved keyword or punctuation). */
+function isName(t: ScanToken | undefined): boolean {
+  if (t === undefined) return false;
+  if (t.tokenName === 'IDENT') return true;
+  return t.keywordKind !== 0 && t.keywordName !== 'RESERVED_KEYWORD';
+}
+
+/** Walks back over `a.b.c` to the byte offset where the qualified name starts. */
+function nameStart(tokens: readonly ScanToken[], last: number): number {
+  let j = last;
+  // A qualifier may be a reserved word too (`default.t`, rewritten to `public .t`).
+  while (j >= 2 && tokens[j - 1].text === '.' && (isName(tokens[j - 2]) || tokens[j - 2].keywordKind !== 0)) j -= 2;
+  return tokens[j].start;
+}
+
+function looksLikePath(path: string): boolean {
+  return path.startsWith('/') || /^[A-Za-z][A-Za-z0-9+.-]*:\//.test(path);
+}
+
+function nearError(source: SourceText, token: ScanToken | undefined): SqlError {
+  if (token === undefined) return SqlError.syntax('syntax error at end of input', source.position(source.byteLength));
+  return SqlError.syntax(`syntax error at or near "${source.slice(token.start, token.end)}"`, source.position(token.start));
+}
+
+/**
+ * Replaces each backtick pair around an identifier by double quotes, skipping strings, quoted
+ * identifiers, comments and dollar quotes as PostgreSQL's lexer does. Works on UTF-8 bytes: all
+ * delimiters are ASCII, and multi-byte characters never contain ASCII bytes.
+ */
+function rewriteBackticks(bytes: Uint8Array, source: SourceText): Set<number> {
+  const starts = new Set<number>();
+  const n = bytes.length;
+  let i = 0;
+  const isIdentByte = (b: number): boolean =>
+    (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f || b === 0x24 || b >= 0x80;
+  while (i < n) {
+    const b = bytes[i];
+    if (b === 0x27 /* ' */) {
+      const escapes = i > 0 && (bytes[i - 1] === 0x45 || bytes[i - 1] === 0x65) && (i < 2 || !isIdentByte(bytes[i - 2]));
+      i++;
+      while (i < n) {
+        if (escapes && bytes[i] === 0x5c) { i += 2; continue; }
+        if (bytes[i] === 0x27) {
+          if (bytes[i + 1] === 0x27) { i += 2; continue; }
+          break;
+        }
+        i++;
+      }
+      i++;
+    } else if (b === QUOTE) {
+      i++;
+      while (i < n) {
+        if (bytes[i] === QUOTE) {
+          if (bytes[i + 1] === QUOTE) { i += 2; continue; }
+          break;
+        }
+        i++;
+      }
+      i++;
+    } else if (b === 0x2d && bytes[i + 1] === 0x2d) {
+      while (i < n && bytes[i] !== 0x0a) i++;
+    } else if (b === 0x2f && bytes[i + 1] === 0x2a) {
+      let depth = 1;
+      i += 2;
+      while (i < n && depth > 0) {
+        if (bytes[i] === 0x2f && bytes[i + 1] === 0x2a) { depth++; i += 2; }
+        else if (bytes[i] === 0x2a && bytes[i + 1] === 0x2f) { depth--; i += 2; }
+        else i++;
+      }
+    } else if (b === 0x24 && (i === 0 || !isIdentByte(bytes[i - 1])) && !(bytes[i + 1] >= 0x30 && bytes[i + 1] <= 0x39)) {
+      let j = i + 1;
+      while (j < n && isIdentByte(bytes[j]) && bytes[j] !== 0x24) j++;
+      if (bytes[j] !== 0x24) { i++; continue; }
+      const tag = bytes.subarray(i, j + 1);
+      i = j + 1;
+      outer: while (i < n) {
+        if (bytes[i] === 0x24) {
+          for (let k = 0; k < tag.length; k++) if (bytes[i + k] !== tag[k]) { i++; continue outer; }
+          i += tag.length;
+          break;
+        }
+        i++;
+      }
+    } else if (b === BACKTICK) {
+      let j = i + 1;
+      while (j < n && bytes[j] !== BACKTICK) {
+        if (bytes[j] === QUOTE) {
+          throw SqlError.syntax('a backtick identifier may not contain a double quote', source.position(i));
+        }
+        j++;
+      }
+      if (j >= n) throw SqlError.syntax('unterminated backtick identifier', source.position(i));
+      if (bytes[j + 1] === BACKTICK) throw SqlError.syntax('a backtick identifier may not contain a backtick', source.position(i));
+      if (j === i + 1) throw SqlError.syntax('zero-length delimited identifier', source.position(i));
+      bytes[i] = QUOTE;
+      bytes[j] = QUOTE;
+      starts.add(i);
+      i = j + 1;
+    } else {
+      i++;
+    }
+  }
+  return starts;
+}
