@@ -1,6 +1,6 @@
 import * as arrow from 'apache-arrow';
 import { SqlError, assert } from '../../common/sql-error.js';
-import { boolBytes, packBits, validityBytes, validityProps } from './bitmap.js';
+import { boolBytes, packBits, validityBytes, validityProps } from '../../common/arrow/bitmap.js';
 
 /**
  * Concatenates Data of one type into a single contiguous Data (every type of the Delta→Arrow

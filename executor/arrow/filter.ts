@@ -1,6 +1,6 @@
 import type * as arrow from 'apache-arrow';
-import { boolBytes, validityBytes } from './bitmap.js';
-import { take, takeBatch } from './take.js';
+import { boolBytes, validityBytes } from '../../common/arrow/bitmap.js';
+import { take, takeBatch } from '../../common/arrow/take.js';
 
 /**
  * Filtering by a boolean mask: a row is kept where the mask is TRUE (NULL and FALSE drop it,

@@ -2,7 +2,7 @@ import * as arrow from 'apache-arrow';
 import { SqlError } from '../../common/sql-error.js';
 import { decimalAt, writeDecimal } from '../values/decimal.js';
 import { bitIsValid } from './validity.js';
-import { packBits, validityProps } from './bitmap.js';
+import { packBits, validityProps } from '../../common/arrow/bitmap.js';
 
 /**
  * One SQL value outside a batch: literals, folded constants, test expectations. The JS form

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { concat } from './concat.js';
 import { filter, maskIndices } from './filter.js';
 import { dataFromValues, valuesOf, type ScalarValue } from './scalar.js';
-import { take } from './take.js';
+import { take } from '../../common/arrow/take.js';
 
 const structType = new arrow.Struct([
   new arrow.Field('device_id', new arrow.Utf8(), true),

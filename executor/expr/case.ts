@@ -1,5 +1,5 @@
 import type * as arrow from 'apache-arrow';
-import { boolBytes, validityBytes } from '../arrow/bitmap.js';
+import { boolBytes, validityBytes } from '../../common/arrow/bitmap.js';
 import { interleave } from '../kernels/select.js';
 import type { PhysicalExpr } from './physical-expr.js';
 

@@ -1,6 +1,6 @@
 import type * as arrow from 'apache-arrow';
-import { validityBytes } from '../arrow/bitmap.js';
-import { take } from '../arrow/take.js';
+import { validityBytes } from '../../common/arrow/bitmap.js';
+import { take } from '../../common/arrow/take.js';
 import type { PhysicalExpr } from './physical-expr.js';
 
 /** `struct.field`: the child column, NULL wherever the struct itself is NULL. */

@@ -1,6 +1,6 @@
 import * as arrow from 'apache-arrow';
 import { SqlError } from '../../common/sql-error.js';
-import { validityBytes } from '../arrow/bitmap.js';
+import { validityBytes } from '../../common/arrow/bitmap.js';
 import { absolute } from '../kernels/arith.js';
 import { interleave } from '../kernels/select.js';
 import { changeCase, charLength } from '../kernels/string.js';

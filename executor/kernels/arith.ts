@@ -1,6 +1,6 @@
 import * as arrow from 'apache-arrow';
 import { SqlError } from '../../common/sql-error.js';
-import { andValidity, validityBytes, validityProps } from '../arrow/bitmap.js';
+import { andValidity, validityBytes, validityProps } from '../../common/arrow/bitmap.js';
 import { decimalAt, fitsPrecision, writeDecimal } from '../values/decimal.js';
 
 export type ArithOp = '+' | '-' | '*' | '/' | '%';

@@ -1,5 +1,5 @@
 import * as arrow from 'apache-arrow';
-import { boolBytes, packBits, validityBytes, validityProps } from '../arrow/bitmap.js';
+import { boolBytes, packBits, validityBytes, validityProps } from '../../common/arrow/bitmap.js';
 
 /**
  * SQL's three-valued logic over Bool Data:

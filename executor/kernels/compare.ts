@@ -1,6 +1,6 @@
 import * as arrow from 'apache-arrow';
 import { SqlError } from '../../common/sql-error.js';
-import { andValidity, boolBytes, packBits, validityBytes, validityProps } from '../arrow/bitmap.js';
+import { andValidity, boolBytes, packBits, validityBytes, validityProps } from '../../common/arrow/bitmap.js';
 import { compareDecimalWords } from '../values/decimal.js';
 
 /** The six comparison operators, in SQL spelling. */

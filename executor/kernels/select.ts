@@ -1,6 +1,6 @@
 import type * as arrow from 'apache-arrow';
 import { concat } from '../arrow/concat.js';
-import { take } from '../arrow/take.js';
+import { take } from '../../common/arrow/take.js';
 
 /**
  * Row-wise choice between Data of one type: row i of the result is row i of

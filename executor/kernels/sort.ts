@@ -1,6 +1,6 @@
 import * as arrow from 'apache-arrow';
 import { SqlError } from '../../common/sql-error.js';
-import { boolBytes, validityBytes } from '../arrow/bitmap.js';
+import { boolBytes, validityBytes } from '../../common/arrow/bitmap.js';
 import { compareDecimalWords } from '../values/decimal.js';
 import { compareBytes, compareNaN } from './compare.js';
 

@@ -1,5 +1,5 @@
 import * as arrow from 'apache-arrow';
-import { validityBytes, validityProps } from '../arrow/bitmap.js';
+import { validityBytes, validityProps } from '../../common/arrow/bitmap.js';
 import { bool } from './boolean.js';
 
 /**

@@ -1,7 +1,7 @@
 import type * as arrow from 'apache-arrow';
 import { batchColumns, makeBatch } from '../arrow/batch.js';
 import { concat } from '../arrow/concat.js';
-import { take } from '../arrow/take.js';
+import { take } from '../../common/arrow/take.js';
 import { throwIfCancelled } from '../cancel.js';
 import type { PhysicalExpr } from '../expr/physical-expr.js';
 import { sortIndices } from '../kernels/sort.js';
