@@ -2,7 +2,7 @@ import * as arrow from 'apache-arrow';
 import { SqlError } from '../../common/sql-error.js';
 import { boolBytes, validityBytes, validityProps } from '../../common/arrow/bitmap.js';
 import { broadcast, dataFromValues, type ScalarValue } from '../arrow/scalar.js';
-import { MICROS_PER_DAY, formatDate, formatTimestamp, parseDate, parseTimestamp } from '../values/datetime.js';
+import { MICROS_PER_DAY, formatDate, formatTimestamp, parseDate, parseTimestamp } from '../../common/time/datetime.js';
 import { decimalAt, fitsPrecision, formatDecimal, numberToDecimal, parseDecimal, pow10, rescale, writeDecimal } from '../values/decimal.js';
 import { pgTypeName } from '../values/type-names.js';
 import { integerName } from './arith.js';

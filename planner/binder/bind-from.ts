@@ -1,6 +1,6 @@
 import type { Node } from 'libpg-query';
 import { SqlError } from '../../common/sql-error.js';
-import { parseTimestamp } from '../../executor/values/datetime.js';
+import { parseTimestamp } from '../../common/time/datetime.js';
 import type { TableReference, TimeTravel } from '../catalog.js';
 import { Scan } from '../logical/scan.js';
 import type { TimeTravelClause } from '../parser/prepass.js';

@@ -1,5 +1,5 @@
 import { formatFloat } from '../../executor/kernels/cast.js';
-import { formatDate, formatTimestamp } from '../../executor/values/datetime.js';
+import { formatDate, formatTimestamp } from '../../common/time/datetime.js';
 import { formatDecimal } from '../../executor/values/decimal.js';
 import { pgShortTypeName } from '../../executor/values/type-names.js';
 import * as arrow from 'apache-arrow';

@@ -113,7 +113,7 @@ export async function collect(plan: { schema: arrow.Schema; execute(ctx: object)
  */
 export async function psqlLines(plan: { schema: arrow.Schema; execute(ctx: object): AsyncIterable<arrow.RecordBatch> }): Promise<string[]> {
   const { formatDecimal } = await import('../../executor/values/decimal.js');
-  const { formatDate, formatTimestamp } = await import('../../executor/values/datetime.js');
+  const { formatDate, formatTimestamp } = await import('../../common/time/datetime.js');
   const { names, rows } = await collect(plan);
   const types = plan.schema.fields.map((f) => f.type);
   const render = (v: ScalarValue, t: arrow.DataType): string => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { civilFromDays, decimalWordsToString, float32Shortest, isoDate, isoTimestamp, pgDate, pgFloatText, pgTimestamp, scaleDigits } from './scalars.js';
+import { civilFromDays } from '../../common/time/datetime.js';
+import { decimalWordsToString, float32Shortest, isoDate, isoTimestamp, pgDate, pgFloatText, pgTimestamp, scaleDigits } from './scalars.js';
 
 function words(value: bigint): Uint32Array {
   const out = new Uint32Array(4);

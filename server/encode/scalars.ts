@@ -5,6 +5,8 @@
  * imports, no `Date` (a JS `Date` is milliseconds and loses microseconds).
  */
 
+import { civilFromDays } from '../../common/time/datetime.js';
+
 const TWO_32 = 4294967296;
 
 // ── decimals ──
@@ -102,29 +104,6 @@ function fixedFromExponential(mantissa: string, exponent: number): string {
 }
 
 // ── dates and timestamps ──
-
-export interface CivilDate {
-  readonly year: number;
-  readonly month: number;
-  readonly day: number;
-}
-
-/**
- * The proleptic Gregorian date `days` after 1970-01-01 (negative before), for any integer
- * (Howard Hinnant's `civil_from_days`). Years may be ≤ 0 (astronomical numbering) or > 9999.
- */
-export function civilFromDays(days: number): CivilDate {
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  return { year, month, day };
-}
 
 const TWO_DIGITS: readonly string[] = Array.from({ length: 100 }, (_, i) => (i < 10 ? `0${i}` : String(i)));
 

@@ -1,6 +1,6 @@
 import * as arrow from 'apache-arrow';
 import { SqlError } from '../../common/sql-error.js';
-import { parseDateDays, parseTimestamp } from '../../common/time/parse.js';
+import { parseDate, parseTimestamp } from '../../common/time/datetime.js';
 import type { DeltaType } from '../schema/types.js';
 import { deltaTypeToArrow } from '../schema/arrow.js';
 import { nullData } from './arrow-data.js';
@@ -47,10 +47,11 @@ export function parsePartitionValue(raw: string | null | undefined, type: DeltaT
         case 'binary':
           return new TextEncoder().encode(raw);
         case 'date':
-          return parseDateDays(raw) ?? (() => { throw bad(); })();
+          return parseDate(raw) ?? (() => { throw bad(); })();
         case 'timestamp':
+          return parseTimestamp(raw) ?? (() => { throw bad(); })();
         case 'timestamp_ntz':
-          return parseTimestamp(raw)?.micros ?? (() => { throw bad(); })();
+          return parseTimestamp(raw, true) ?? (() => { throw bad(); })();
       }
   }
   throw SqlError.unsupportedFeature(`partition column of type ${describe(type)}`);
