@@ -136,7 +136,8 @@ function takeFixed(data: arrow.Data, indices: Int32Array): FixedArray {
   return out;
 }
 
-function takeVarBinary(offsets: Int32Array, bytes: Uint8Array, indices: Int32Array): { valueOffsets: Int32Array; values: Uint8Array } {
+/** The offsets of the taken rows (a -1 index is an empty slot), and the total they span. */
+function gatherOffsets(offsets: Int32Array, indices: Int32Array): { valueOffsets: Int32Array; total: number } {
   const length = indices.length;
   const valueOffsets = new Int32Array(length + 1);
   let total = 0;
@@ -145,6 +146,12 @@ function takeVarBinary(offsets: Int32Array, bytes: Uint8Array, indices: Int32Arr
     if (j >= 0) total += offsets[j + 1] - offsets[j];
     valueOffsets[i + 1] = total;
   }
+  return { valueOffsets, total };
+}
+
+function takeVarBinary(offsets: Int32Array, bytes: Uint8Array, indices: Int32Array): { valueOffsets: Int32Array; values: Uint8Array } {
+  const length = indices.length;
+  const { valueOffsets, total } = gatherOffsets(offsets, indices);
   const values = new Uint8Array(total);
   let pos = 0;
   for (let i = 0; i < length; i++) {
@@ -164,13 +171,7 @@ function takeVarBinary(offsets: Int32Array, bytes: Uint8Array, indices: Int32Arr
 
 function takeListOffsets(offsets: Int32Array, indices: Int32Array): { valueOffsets: Int32Array; childIndices: Int32Array } {
   const length = indices.length;
-  const valueOffsets = new Int32Array(length + 1);
-  let total = 0;
-  for (let i = 0; i < length; i++) {
-    const j = indices[i];
-    if (j >= 0) total += offsets[j + 1] - offsets[j];
-    valueOffsets[i + 1] = total;
-  }
+  const { valueOffsets, total } = gatherOffsets(offsets, indices);
   const childIndices = new Int32Array(total);
   let pos = 0;
   for (let i = 0; i < length; i++) {
