@@ -18,6 +18,13 @@ describe('conforming Parquet columns to the logical schema', () => {
     expect(values(conformColumn(floats, undefined, prim('double'), 'none', 'f'))).toEqual([1.5, 2.25]);
   });
 
+  it('widens a sliced column (value buffers sliced, bitmap offset kept) row for row', () => {
+    const ints = arrow.vectorFromArray([7, null, 8, 9], new arrow.Int32()).data[0]!.slice(1, 3);
+    expect(values(conformColumn(ints, undefined, prim('long'), 'none', 'f'))).toEqual([null, 8n, 9n]);
+    const narrow = arrow.makeData({ type: new arrow.Decimal(0, 9, 128), length: 2, nullCount: 0, data: Uint32Array.of(1, 0, 0, 0, 2, 0, 0, 0) }).slice(1, 1);
+    expect(Array.from(conformColumn(narrow, undefined, { kind: 'decimal', precision: 10, scale: 1 }, 'none', 'f').values as Uint32Array)).toEqual([20, 0, 0, 0]);
+  });
+
   it('widens dates to timestamp_ntz at midnight', () => {
     const dates = arrow.makeData({ type: new arrow.DateDay(), length: 2, nullCount: 0, data: Int32Array.of(0, -1) });
     const out = conformColumn(dates, undefined, prim('timestamp_ntz'), 'none', 'f');

@@ -22,7 +22,7 @@ export function conformColumn(source: arrow.Data, sourceField: arrow.Field | und
       const srcFields = (src as arrow.Struct).children;
       const children = target.fields.map((field) => {
         const index = findSourceField(srcFields, field, mode);
-        if (index < 0) return nullData(deltaTypeToArrow(field.type), source.length + source.offset);
+        if (index < 0) return nullData(deltaTypeToArrow(field.type), source.length);
         return conformColumn(source.children[index] as arrow.Data, srcFields[index], field.type, mode, where);
       });
       return arrow.makeData({ type: targetType as arrow.Struct, offset: source.offset, length: source.length, nullCount: source.nullCount, nullBitmap: source.nullBitmap, children });
@@ -126,7 +126,7 @@ function conformDecimal(source: arrow.Data, targetType: arrow.Decimal, where: st
   const words = source.values as Uint32Array;
   for (let i = 0; i < source.length; i++) {
     let v = 0n;
-    for (let w = wordsPer - 1; w >= 0; w--) v = (v << 32n) | BigInt(words[(source.offset + i) * wordsPer + w] as number);
+    for (let w = wordsPer - 1; w >= 0; w--) v = (v << 32n) | BigInt(words[i * wordsPer + w] as number);
     v = BigInt.asIntN(s.bitWidth, v) * factor;
     let u = BigInt.asUintN(128, v);
     for (let w = 0; w < 4; w++) {
@@ -181,10 +181,9 @@ function widenInts(source: arrow.Data, target: arrow.Int): ArrayBufferView {
   return Ctor.from(values as Int32Array);
 }
 
-/** The values of the rows in view (offset applied), without copying. */
+/** The values of the rows in view. arrow-js slices value buffers (only bitmaps keep `offset`). */
 function activeValues(source: arrow.Data): ArrayLike<number | bigint> & { length: number } {
-  const values = source.values as Int32Array;
-  return values.subarray(source.offset, source.offset + source.length);
+  return (source.values as Int32Array).subarray(0, source.length);
 }
 
 /** The validity bitmap re-based to offset 0 (for columns whose values were copied). */
