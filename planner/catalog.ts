@@ -16,9 +16,32 @@ export type TimeTravel =
   /** The instant in milliseconds since the epoch (commit timestamps have millisecond precision). */
   | { readonly kind: 'timestamp'; readonly epochMillis: number };
 
+/**
+ * A conjunct the optimiser pushes into a scan: `column <op> literal`, `column IS [NOT] NULL`, or
+ * `column IN (literals)`. Values are the ScalarValue forms of executor/arrow/scalar.ts (bigint
+ * for int8/decimal-unscaled/timestamp µs, number for dates as days…), typed as the column.
+ * The storage layer uses them only to skip whole files (partition values, Delta stats) and row
+ * groups; it never drops rows inside a file it reads, so the planner keeps the Filter above.
+ */
+export type ScanPredicate =
+  | { readonly kind: 'compare'; readonly column: string; readonly op: '=' | '<>' | '<' | '<=' | '>' | '>='; readonly value: unknown }
+  | { readonly kind: 'isNull'; readonly column: string; readonly negated: boolean }
+  | { readonly kind: 'in'; readonly column: string; readonly values: readonly unknown[] };
+
+/** What a scan skipped, for EXPLAIN ("files kept and skipped") and EXPLAIN ANALYZE. */
+export interface ScanPruning {
+  readonly totalFiles: number;
+  readonly keptFiles: number;
+  /** Files skipped by partition values / by statistics. */
+  readonly skippedByPartition: number;
+  readonly skippedByStats: number;
+}
+
 export interface ScanRequest {
   /** Logical column names to produce, in this order (may be empty: only row counts are needed). */
   readonly columns: readonly string[];
+  /** Conjuncts that hold for every wanted row; files that cannot hold a matching row are skipped. */
+  readonly filters?: readonly ScanPredicate[];
   /** Rows per batch the scan aims for (64k by default). */
   readonly batchSize?: number;
   /** Aborted when the client goes away or cancels; the scan stops reading. */
@@ -35,6 +58,8 @@ export interface TableSource {
   readonly version: number;
   /** Streams the rows; batches have exactly `request.columns`, typed as in `schema`. */
   scan(request: ScanRequest): AsyncIterable<RecordBatch>;
+  /** Which files a scan with these filters reads (for EXPLAIN), without reading any. */
+  prune?(filters: readonly ScanPredicate[]): ScanPruning;
 }
 
 export interface Catalog {
