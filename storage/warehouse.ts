@@ -3,6 +3,7 @@ import { SqlError } from '../common/sql-error.js';
 import { LocalObjectStore } from './object-store/local.js';
 import { joinPath, type ObjectStore } from './object-store/object-store.js';
 import { deltaSchemaToArrow } from './schema/arrow.js';
+import { estimateRows, selectFiles, type FilePredicate } from './scan/prune.js';
 import { scanSnapshot, type ScanOptions } from './scan/scan.js';
 import type { TimestampOutOfRange } from './snapshot/commit-timestamps.js';
 import type { Snapshot } from './snapshot/snapshot.js';
@@ -125,7 +126,18 @@ export class DeltaTableSource {
     return this.snapshot.version;
   }
 
+  /** Rows in the live files by their statistics (undefined when a file has none): for join order. */
+  get estimatedRows(): number | undefined {
+    return estimateRows(this.snapshot.files);
+  }
+
   scan(request: ScanOptions): AsyncIterable<arrow.RecordBatch> {
     return scanSnapshot(this.store, this.snapshot, request);
+  }
+
+  /** Which files a scan with these filters would read, for EXPLAIN. */
+  prune(filters: readonly FilePredicate[]) {
+    const { totalFiles, keptFiles, skippedByPartition, skippedByStats } = selectFiles(this.snapshot, filters);
+    return { totalFiles, keptFiles, skippedByPartition, skippedByStats };
   }
 }

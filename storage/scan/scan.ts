@@ -11,11 +11,14 @@ import type { StructField } from '../schema/types.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { conformColumn, findSourceField } from './conform.js';
 import { constantData, parsePartitionValue } from './partition-values.js';
+import { selectFiles, type FilePredicate } from './prune.js';
 import { ParquetDataFile } from './read-parquet.js';
 
 export interface ScanOptions {
   /** Logical column names, in output order; empty when only row counts are needed. */
   readonly columns: readonly string[];
+  /** Conjuncts every wanted row satisfies: files that cannot hold one are not read (prune.ts). */
+  readonly filters?: readonly FilePredicate[];
   readonly batchSize?: number;
   readonly signal?: AbortSignal;
 }
@@ -37,7 +40,8 @@ export async function* scanSnapshot(store: ObjectStore, snapshot: Snapshot, opti
   const schema = new arrow.Schema(fields.map(deltaFieldToArrow));
   const partitionColumns = new Set(snapshot.partitionColumns);
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  for (const add of snapshot.files) {
+  const { files } = selectFiles(snapshot, options.filters ?? []);
+  for (const add of files) {
     if (options.signal?.aborted) throw new SqlError('57014', 'canceling statement due to user request');
     yield* scanFile(store, snapshot, add, fields, schema, partitionColumns, batchSize);
   }
