@@ -3,6 +3,7 @@ import { SqlError } from '../common/sql-error.js';
 import { LocalObjectStore } from './object-store/local.js';
 import { joinPath, type ObjectStore } from './object-store/object-store.js';
 import { deltaSchemaToArrow } from './schema/arrow.js';
+import { ColumnCache } from './scan/column-cache.js';
 import { estimateRows, selectFiles, type FilePredicate } from './scan/prune.js';
 import { scanSnapshot, type ScanOptions } from './scan/scan.js';
 import type { TimestampOutOfRange } from './snapshot/commit-timestamps.js';
@@ -15,6 +16,8 @@ const DEFAULT_SCHEMA_SYNONYMS = new Set(['public', 'default']);
 
 export interface WarehouseOptions {
   readonly store?: ObjectStore;
+  /** Decoded columns of hot files, shared by every table of the warehouse (default: a new one). */
+  readonly cache?: ColumnCache;
   readonly timestampOutOfRange?: TimestampOutOfRange;
 }
 
@@ -37,6 +40,7 @@ type TimeTravel = { readonly kind: 'version'; readonly version: number } | { rea
  */
 export class Warehouse {
   readonly store: ObjectStore;
+  readonly cache: ColumnCache;
   private readonly tables = new Map<string, DeltaTable>();
 
   constructor(
@@ -44,6 +48,7 @@ export class Warehouse {
     private readonly options: WarehouseOptions = {},
   ) {
     this.store = options.store ?? new LocalObjectStore();
+    this.cache = options.cache ?? new ColumnCache();
   }
 
   /** Every table in the warehouse, schema `public` first. */
@@ -67,7 +72,7 @@ export class Warehouse {
   async resolveTable(ref: TableReference, timeTravel?: TimeTravel) {
     const table = await this.openTable(ref);
     const snapshot = await snapshotOf(table, timeTravel);
-    return new DeltaTableSource(this.store, snapshot);
+    return new DeltaTableSource(this.store, snapshot, this.cache);
   }
 
   /** The DeltaTable behind a reference, cached per location so its snapshots are reused. */
@@ -114,6 +119,7 @@ export class DeltaTableSource {
   constructor(
     private readonly store: ObjectStore,
     readonly snapshot: Snapshot,
+    private readonly cache?: ColumnCache,
   ) {
     this.schema = deltaSchemaToArrow(snapshot.schema);
   }
@@ -132,7 +138,7 @@ export class DeltaTableSource {
   }
 
   scan(request: ScanOptions): AsyncIterable<arrow.RecordBatch> {
-    return scanSnapshot(this.store, this.snapshot, request);
+    return scanSnapshot(this.store, this.snapshot, this.cache ? { ...request, cache: this.cache } : request);
   }
 
   /** Which files a scan with these filters would read, for EXPLAIN. */

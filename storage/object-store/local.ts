@@ -62,6 +62,10 @@ export class LocalObjectStore implements ObjectStore {
     }
   }
 
+  localPath(path: string): string {
+    return path;
+  }
+
   async openBlob(path: string): Promise<Blob> {
     // openAsBlob reports a missing file only as a generic ERR_INVALID_ARG_VALUE: stat first.
     if (!(await this.head(path))) throw new NotFoundError(path);

@@ -28,6 +28,8 @@ export interface ObjectStore {
   getRange(path: string, offset: number, length: number): Promise<Uint8Array>;
   /** A Blob over the object, read lazily (what parquet-wasm's async reader wants). */
   openBlob(path: string): Promise<Blob>;
+  /** The object's filesystem path when the store is the local disk (decoding workers open it directly). */
+  localPath?(path: string): string | undefined;
 }
 
 /** Raised by a store when an object does not exist; callers turn it into the right SqlError. */

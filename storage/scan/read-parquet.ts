@@ -2,40 +2,87 @@ import * as arrow from 'apache-arrow';
 import * as parquet from 'parquet-wasm';
 import { SqlError } from '../../common/sql-error.js';
 import { NotFoundError, type ObjectStore } from '../object-store/object-store.js';
+import { DecodeError, DecodePool } from './decode-pool.js';
 
 /**
- * One Parquet data file opened through parquet-wasm's async, projecting reader (DESIGN.md §3:
- * `ParquetFile.fromFile(blob)` + `stream({columns})`; the sync reader ignores `columns`).
- * Every failure names the file: a missing file or an undecodable one is `XX001`.
+ * One open Parquet data file: its top-level fields (with `PARQUET:field_id` metadata where
+ * written), its row count, and a projecting batch stream. Every failure names the file: a
+ * missing file or an undecodable one is `XX001`.
  */
-export class ParquetDataFile {
+export interface DataFile {
+  readonly path: string;
+  readonly fields: readonly arrow.Field[];
+  readonly numRows: number;
+  read(columns: readonly string[], batchSize: number): AsyncGenerator<arrow.RecordBatch>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a data file in a decoding worker when the store is the local filesystem and workers are
+ * available (compiled code), else on this thread through the store's Blob.
+ */
+export async function openDataFile(store: ObjectStore, path: string): Promise<DataFile> {
+  const pool = store.localPath?.(path) !== undefined ? DecodePool.shared() : undefined;
+  if (pool) return openInWorker(pool, path);
+  return InThreadDataFile.open(store, path);
+}
+
+async function openInWorker(pool: DecodePool, path: string): Promise<DataFile> {
+  try {
+    const remote = await pool.open(path);
+    return {
+      path,
+      fields: remote.fields,
+      numRows: remote.numRows,
+      read: (columns, batchSize) => wrapDecodeErrors(path, remote.read(columns, batchSize)),
+      close: () => remote.close(),
+    };
+  } catch (err) {
+    throw openError(path, err);
+  }
+}
+
+async function* wrapDecodeErrors(path: string, batches: AsyncGenerator<arrow.RecordBatch>): AsyncGenerator<arrow.RecordBatch> {
+  try {
+    yield* batches;
+  } catch (err) {
+    throw SqlError.corruptData(path, `undecodable Parquet data (${errorText(err)})`, err);
+  }
+}
+
+function openError(path: string, err: unknown): SqlError {
+  if (err instanceof NotFoundError || (err instanceof DecodeError && err.notFound)) {
+    return SqlError.corruptData(path, 'the data file the Delta log references does not exist', err);
+  }
+  return SqlError.corruptData(path, `not a readable Parquet file (${errorText(err)})`, err);
+}
+
+/** parquet-wasm's async, projecting reader on the calling thread (DESIGN.md §3). */
+class InThreadDataFile implements DataFile {
   private constructor(
     readonly path: string,
     private readonly file: parquet.ParquetFile,
-    /** The file's top-level Arrow fields (with `PARQUET:field_id` metadata where written). */
     readonly fields: readonly arrow.Field[],
     readonly numRows: number,
   ) {}
 
-  static async open(store: ObjectStore, path: string): Promise<ParquetDataFile> {
+  static async open(store: ObjectStore, path: string): Promise<InThreadDataFile> {
     let blob: Blob;
     try {
       blob = await store.openBlob(path);
     } catch (err) {
-      if (err instanceof NotFoundError) throw SqlError.corruptData(path, 'the data file the Delta log references does not exist', err);
+      if (err instanceof NotFoundError) throw openError(path, err);
       throw SqlError.ioError(path, err);
     }
     try {
       const file = await parquet.ParquetFile.fromFile(blob);
       const schema = arrow.tableFromIPC(file.schema().intoIPCStream()).schema;
-      const numRows = file.metadata().fileMetadata().numRows();
-      return new ParquetDataFile(path, file, schema.fields, numRows);
+      return new InThreadDataFile(path, file, schema.fields, file.metadata().fileMetadata().numRows());
     } catch (err) {
-      throw SqlError.corruptData(path, `not a readable Parquet file (${errorText(err)})`, err);
+      throw openError(path, err);
     }
   }
 
-  /** Streams the named top-level columns as Arrow record batches of about `batchSize` rows. */
   async *read(columns: readonly string[], batchSize: number): AsyncGenerator<arrow.RecordBatch> {
     let stream: ReadableStream<parquet.RecordBatch>;
     try {
@@ -61,7 +108,7 @@ export class ParquetDataFile {
     }
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.file.free();
   }
 }

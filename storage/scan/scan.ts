@@ -1,6 +1,6 @@
 import * as arrow from 'apache-arrow';
 import { fileURLToPath } from 'node:url';
-import { takeBatch } from '../../common/arrow/take.js';
+import { take } from '../../common/arrow/take.js';
 import { SqlError } from '../../common/sql-error.js';
 import { loadDeletionVector } from '../dv/read.js';
 import { keepMask } from '../dv/selection.js';
@@ -9,10 +9,13 @@ import { joinPath, type ObjectStore } from '../object-store/object-store.js';
 import { deltaFieldToArrow } from '../schema/arrow.js';
 import type { StructField } from '../schema/types.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
-import { conformColumn, findSourceField } from './conform.js';
+import { fileStats } from '../stats/file-stats.js';
+import { ColumnCache } from './column-cache.js';
+import { conformColumn, findSourceField, physicalName } from './conform.js';
 import { constantData, parsePartitionValue } from './partition-values.js';
+import { orderedPrefetch } from './prefetch.js';
 import { selectFiles, type FilePredicate } from './prune.js';
-import { ParquetDataFile } from './read-parquet.js';
+import { openDataFile, type DataFile } from './read-parquet.js';
 
 export interface ScanOptions {
   /** Logical column names, in output order; empty when only row counts are needed. */
@@ -21,15 +24,20 @@ export interface ScanOptions {
   readonly filters?: readonly FilePredicate[];
   readonly batchSize?: number;
   readonly signal?: AbortSignal;
+  /** Decoded columns of hot files, reused across scans. */
+  readonly cache?: ColumnCache;
 }
 
 export const DEFAULT_BATCH_SIZE = 65_536;
+/** Files decoded at once: enough to keep every decoding worker busy while one file is consumed. */
+const FILES_IN_FLIGHT = 3;
 
 /**
  * Reads a snapshot's live files as Arrow record batches in the logical schema
- * (reference/delta-protocol.md §4 step 6): only the requested columns are decoded; partition
- * columns come from `partitionValues` (never directory names); rows in a file's deletion vector
- * are dropped; columns the file lacks are NULL; physical names map back to logical ones.
+ * (reference/delta-protocol.md §4 step 6): only the requested columns are decoded; files the
+ * filters rule out are skipped; partition columns come from `partitionValues` (never directory
+ * names); rows in a file's deletion vector are dropped; columns the file lacks are NULL;
+ * physical names map back to logical ones. Files are decoded ahead, in order, on the worker pool.
  */
 export async function* scanSnapshot(store: ObjectStore, snapshot: Snapshot, options: ScanOptions): AsyncGenerator<arrow.RecordBatch> {
   const fields = options.columns.map((name) => {
@@ -37,98 +45,161 @@ export async function* scanSnapshot(store: ObjectStore, snapshot: Snapshot, opti
     if (!field) throw SqlError.internal(`scan of ${snapshot.tableName} asked for unknown column ${name}`);
     return field;
   });
-  const schema = new arrow.Schema(fields.map(deltaFieldToArrow));
-  const partitionColumns = new Set(snapshot.partitionColumns);
-  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const plan: FileScanPlan = {
+    store,
+    snapshot,
+    fields,
+    schema: new arrow.Schema(fields.map(deltaFieldToArrow)),
+    partitionColumns: new Set(snapshot.partitionColumns),
+    batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
+    ...(options.cache ? { cache: options.cache } : {}),
+  };
   const { files } = selectFiles(snapshot, options.filters ?? []);
-  for (const add of files) {
+  const perFile = files.map((add) => () => scanFile(plan, add));
+  for await (const batch of orderedPrefetch(perFile, FILES_IN_FLIGHT)) {
     if (options.signal?.aborted) throw new SqlError('57014', 'canceling statement due to user request');
-    yield* scanFile(store, snapshot, add, fields, schema, partitionColumns, batchSize);
+    yield batch;
   }
 }
 
-async function* scanFile(
-  store: ObjectStore,
-  snapshot: Snapshot,
-  add: AddFile,
-  fields: readonly StructField[],
-  schema: arrow.Schema,
-  partitionColumns: ReadonlySet<string>,
-  batchSize: number,
-): AsyncGenerator<arrow.RecordBatch> {
+interface FileScanPlan {
+  readonly store: ObjectStore;
+  readonly snapshot: Snapshot;
+  readonly fields: readonly StructField[];
+  readonly schema: arrow.Schema;
+  readonly partitionColumns: ReadonlySet<string>;
+  readonly batchSize: number;
+  readonly cache?: ColumnCache;
+}
+
+/** One decoded chunk of a file: Parquet column name → data, and its row count. */
+interface Chunk {
+  readonly length: number;
+  readonly columns: ReadonlyMap<string, arrow.Data>;
+}
+
+async function* scanFile(plan: FileScanPlan, add: AddFile): AsyncGenerator<arrow.RecordBatch> {
+  const { snapshot, fields, partitionColumns } = plan;
   const path = dataFilePath(snapshot.tableRoot, add.path);
   const mode = snapshot.columnMappingMode;
   const partitionData = new Map<string, ReturnType<typeof parsePartitionValue>>();
   for (const field of fields) {
     if (!partitionColumns.has(field.name)) continue;
     // partitionValues are keyed by physical name under column mapping.
-    const key = physicalKey(field, mode);
+    const key = physicalName(field, mode);
     const raw = key in add.partitionValues ? add.partitionValues[key] : add.partitionValues[field.name];
     partitionData.set(field.name, parsePartitionValue(raw, field.type, `${path} partition value ${field.name}`));
   }
-  const deleted = add.deletionVector ? await loadDeletionVector(store, snapshot.tableRoot, add.deletionVector) : undefined;
+  const deleted = add.deletionVector ? await loadDeletionVector(plan.store, snapshot.tableRoot, add.deletionVector) : undefined;
+  const dataFields = fields.filter((f) => !partitionColumns.has(f.name));
 
-  const file = await ParquetDataFile.open(store, path);
-  try {
-    const dataFields = fields.filter((f) => !partitionColumns.has(f.name));
-    // Which top-level Parquet column holds each data field (-1: not in this file → NULLs).
-    const sourceIndex = dataFields.map((f) => findSourceField(file.fields, f, mode));
-    const sourceNames = [...new Set(sourceIndex.filter((i) => i >= 0).map((i) => file.fields[i]?.name ?? ''))];
-
-    const assemble = (length: number, columnOf: (field: StructField) => arrow.Data | undefined) =>
-      new arrow.RecordBatch(
-        schema,
-        arrow.makeData({
-          type: new arrow.Struct(schema.fields),
-          length,
-          nullCount: 0,
-          children: fields.map((field) => {
-            if (partitionColumns.has(field.name)) return constantData(field.type, partitionData.get(field.name) ?? null, length);
-            return columnOf(field) ?? constantData(field.type, null, length);
-          }),
+  const assemble = (length: number, columnOf: (field: StructField) => arrow.Data | undefined) =>
+    new arrow.RecordBatch(
+      plan.schema,
+      arrow.makeData({
+        type: new arrow.Struct(plan.schema.fields),
+        length,
+        nullCount: 0,
+        children: fields.map((field) => {
+          if (partitionColumns.has(field.name)) return constantData(field.type, partitionData.get(field.name) ?? null, length);
+          return columnOf(field) ?? constantData(field.type, null, length);
         }),
-      );
+      }),
+    );
 
-    if (sourceNames.length === 0) {
-      // No data column is needed (partition columns or a bare count): row counts come from the footer.
-      const live = file.numRows - (deleted?.length ?? 0);
-      for (let start = 0; start < live; start += batchSize) yield assemble(Math.min(batchSize, live - start), () => undefined);
-      return;
-    }
+  if (dataFields.length === 0) {
+    // Only partition columns or a bare count: the row count comes from stats, else the footer.
+    const physicalRows = fileStats(add)?.numRecords ?? (await footerRows(plan.store, path));
+    const live = physicalRows - (deleted?.length ?? 0);
+    for (let start = 0; start < live; start += plan.batchSize) yield assemble(Math.min(plan.batchSize, live - start), () => undefined);
+    return;
+  }
 
-    let firstRow = 0;
-    for await (const raw of file.read(sourceNames, batchSize)) {
-      const batch = deleted ? dropDeleted(raw, deleted, firstRow) : raw;
-      firstRow += raw.numRows;
-      if (batch.numRows === 0) continue;
-      const byName = new Map(batch.schema.fields.map((f, i) => [f.name, i] as const));
-      yield assemble(batch.numRows, (field) => {
-        const index = sourceIndex[dataFields.indexOf(field)] ?? -1;
-        if (index < 0) return undefined;
-        const sourceField = file.fields[index];
-        const column = sourceField === undefined ? undefined : byName.get(sourceField.name);
-        if (column === undefined) return undefined;
-        return conformColumn(batch.data.children[column] as arrow.Data, sourceField, field.type, mode, path);
-      });
-    }
-  } finally {
-    file.close();
+  let firstRow = 0;
+  for await (const { fileFields, chunk } of decodeChunks(plan, path, add, dataFields)) {
+    const keep = deleted ? keepMask(deleted, firstRow, chunk.length) : undefined;
+    firstRow += chunk.length;
+    const indices = keep ? maskToIndices(keep) : undefined;
+    const length = indices ? indices.length : chunk.length;
+    if (length === 0) continue;
+    yield assemble(length, (field) => {
+      const index = findSourceField(fileFields, field, mode);
+      const sourceField = fileFields[index];
+      const data = sourceField === undefined ? undefined : chunk.columns.get(sourceField.name);
+      if (data === undefined) return undefined;
+      return conformColumn(indices ? take(data, indices) : data, sourceField, field.type, mode, path);
+    });
   }
 }
 
-/** Keeps the rows of `batch` (rows firstRow… of its file) that the deletion vector does not list. */
-function dropDeleted(batch: arrow.RecordBatch, deleted: Float64Array, firstRow: number): arrow.RecordBatch {
-  const mask = keepMask(deleted, firstRow, batch.numRows);
-  if (!mask) return batch;
-  const keep = new Int32Array(batch.numRows);
-  let kept = 0;
-  for (let row = 0; row < mask.length; row++) if (mask[row]) keep[kept++] = row;
-  return takeBatch(batch, keep.subarray(0, kept));
+/**
+ * The file's chunks for the wanted fields: from the column cache when every column is there,
+ * else decoded (and offered to the cache once the whole file has been read).
+ */
+async function* decodeChunks(plan: FileScanPlan, path: string, add: AddFile, dataFields: readonly StructField[]): AsyncGenerator<{ fileFields: readonly arrow.Field[]; chunk: Chunk }> {
+  const key = ColumnCache.key(path, add.size, plan.batchSize);
+  const known = plan.cache?.fieldsOf(key);
+  if (known) {
+    const names = sourceNames(known, dataFields, plan.snapshot);
+    const hit = plan.cache?.lookup(key, names);
+    if (hit) {
+      for (let i = 0; i < hit.chunkRows.length; i++) {
+        const columns = new Map(names.map((n) => [n, hit.columns.get(n)?.[i] as arrow.Data] as const));
+        yield { fileFields: known, chunk: { length: hit.chunkRows[i] as number, columns } };
+      }
+      return;
+    }
+  }
+  const file: DataFile = await openDataFile(plan.store, path);
+  try {
+    const names = sourceNames(file.fields, dataFields, plan.snapshot);
+    if (names.length === 0) {
+      // None of the wanted columns is in this file (added later): NULLs, one chunk per batch size.
+      for (let start = 0; start < file.numRows; start += plan.batchSize) {
+        yield { fileFields: file.fields, chunk: { length: Math.min(plan.batchSize, file.numRows - start), columns: new Map() } };
+      }
+      return;
+    }
+    const kept = plan.cache ? { rows: [] as number[], columns: new Map<string, arrow.Data[]>(names.map((n) => [n, []])) } : undefined;
+    for await (const batch of file.read(names, plan.batchSize)) {
+      const columns = new Map(batch.schema.fields.map((f, i) => [f.name, batch.data.children[i] as arrow.Data] as const));
+      if (kept) {
+        kept.rows.push(batch.numRows);
+        for (const [name, data] of columns) kept.columns.get(name)?.push(data);
+      }
+      yield { fileFields: file.fields, chunk: { length: batch.numRows, columns } };
+    }
+    if (kept && plan.cache) plan.cache.store(key, file.fields, kept.rows, kept.columns);
+  } finally {
+    await file.close();
+  }
 }
 
-function physicalKey(field: StructField, mode: string): string {
-  const physical = field.metadata['delta.columnMapping.physicalName'];
-  return mode !== 'none' && typeof physical === 'string' ? physical : field.name;
+/** The distinct top-level Parquet columns holding the wanted fields. */
+function sourceNames(fileFields: readonly arrow.Field[], dataFields: readonly StructField[], snapshot: Snapshot): string[] {
+  const names = new Set<string>();
+  for (const field of dataFields) {
+    const index = findSourceField(fileFields, field, snapshot.columnMappingMode);
+    const source = fileFields[index];
+    if (source) names.add(source.name);
+  }
+  return [...names];
+}
+
+async function footerRows(store: ObjectStore, path: string): Promise<number> {
+  const file = await openDataFile(store, path);
+  try {
+    return file.numRows;
+  } finally {
+    await file.close();
+  }
+}
+
+function maskToIndices(mask: Uint8Array): Int32Array {
+  const out = new Int32Array(mask.length);
+  let n = 0;
+  for (let row = 0; row < mask.length; row++) if (mask[row]) out[n++] = row;
+  return out.subarray(0, n);
 }
 
 /** `add.path` is a URI: relative to the table root, or absolute; URL-decoded exactly once (§1). */

@@ -1,0 +1,37 @@
+import { execFileSync } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { CORPUS_DIR } from '../testing/corpus.js';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+describe('decoding in worker threads', () => {
+  it('reads the corpus through the compiled worker pool with the same rows as on one thread', () => {
+    execFileSync('npx', ['tsc', '-p', '.'], { cwd: repo });
+    const script = `
+      import { Warehouse } from './dist/storage/warehouse.js';
+      import { DecodePool } from './dist/storage/scan/decode-pool.js';
+      const table = process.argv[1];
+      const w = new Warehouse(${JSON.stringify(CORPUS_DIR)});
+      const source = await w.resolveTable({ kind: 'named', name: table });
+      let rows = 0, sum = 0n;
+      for await (const b of source.scan({ columns: source.schema.fields.map((f) => f.name) })) {
+        rows += b.numRows;
+        const ids = b.getChild('id');
+        for (let i = 0; ids && i < b.numRows; i++) sum += BigInt(ids.get(i) ?? 0);
+      }
+      console.log(JSON.stringify({ workers: DecodePool.shared() !== undefined, rows, sum: String(sum) }));
+    `;
+    const run = (threads: string, table: string) =>
+      JSON.parse(execFileSync('node', ['--input-type=module', '-e', script, table], { cwd: repo, env: { ...process.env, DELTASQL_DECODE_THREADS: threads } }).toString()) as { workers: boolean; rows: number; sum: string };
+    for (const table of ['basic-with-inserts-deletes-checkpoint', 'kernel-pagination-v2-checkpoint-parquet', 'dv-partitioned-with-checkpoint']) {
+      const pooled = run('2', table);
+      const single = run('0', table);
+      expect(pooled.workers).toBe(true);
+      expect(single.workers).toBe(false);
+      expect(pooled).toEqual({ ...single, workers: true });
+      expect(pooled.rows).toBeGreaterThan(0);
+    }
+  });
+});
