@@ -26,12 +26,37 @@ export interface PricesSpec {
   readonly rowGroupSize: number;
 }
 
-export type DatasetSpec = LongLogSpec | PricesSpec;
+/**
+ * Per-ticker quarterly fundamentals (PRODUCT.md job 1's second table): one row per ticker per
+ * quarter for the `quarters` quarters ending at or before the last trading day of a prices table
+ * of `priceDays` days, each dated the last weekday of its quarter (a day the prices table has).
+ */
+export interface FundamentalsSpec {
+  readonly kind: 'fundamentals';
+  readonly name: string;
+  readonly tickers: number;
+  readonly quarters: number;
+  /** The `days` of the prices table this one joins with (its dates end where prices end). */
+  readonly priceDays: number;
+  readonly files: number;
+}
+
+export type DatasetSpec = LongLogSpec | PricesSpec | FundamentalsSpec;
 
 export const LONG_LOG_CHECKPOINT: LongLogSpec = { kind: 'long-log', name: 'long-log-checkpoint', commits: 10_000, checkpointInterval: 100 };
 export const LONG_LOG_NO_CHECKPOINT: LongLogSpec = { kind: 'long-log', name: 'long-log-no-checkpoint', commits: 10_000, checkpointInterval: 0 };
 /** 500 tickers × 20,000 trading days = 10 million rows, in 10 files of 1 million rows. */
 export const PRICES: PricesSpec = { kind: 'prices', name: 'prices', tickers: 500, days: 20_000, files: 10, rowGroupSize: 262_144 };
+
+/** 500 tickers × 40 quarters = 20,000 rows in 2 files, dated within `prices`' last 10 years. */
+export const FUNDAMENTALS: FundamentalsSpec = { kind: 'fundamentals', name: 'fundamentals', tickers: PRICES.tickers, quarters: 40, priceDays: PRICES.days, files: 2 };
+/**
+ * Small copies of both (a separate warehouse, `tiny/`), on which the query benchmark runs each
+ * query once untimed in a fresh process, so a cold figure is reading the big files, not V8
+ * compiling the engine or the decode workers starting.
+ */
+export const PRICES_TINY: PricesSpec = { kind: 'prices', name: 'tiny/prices', tickers: 20, days: 500, files: 2, rowGroupSize: 1_000 };
+export const FUNDAMENTALS_TINY: FundamentalsSpec = { kind: 'fundamentals', name: 'tiny/fundamentals', tickers: 20, quarters: 6, priceDays: 500, files: 1 };
 
 export const MARKER_FILE = '_bench_marker.json';
 

@@ -1,6 +1,7 @@
 import { logOpenSection } from './log-open.js';
+import { queriesSection } from './queries.js';
 import { scanSection } from './scan.js';
 import type { BenchSection } from './section.js';
 
 /** Every section, in the order a full run prints them. Add new sections here. */
-export const SECTIONS: readonly BenchSection[] = [logOpenSection, scanSection];
+export const SECTIONS: readonly BenchSection[] = [logOpenSection, scanSection, queriesSection];
