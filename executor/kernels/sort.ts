@@ -34,55 +34,70 @@ type RowComparator = (a: number, b: number) => number;
 
 /** A comparator of two rows of one key, with its direction and NULL placement applied. */
 export function rowComparator(key: SortKey): RowComparator {
-  const valid = validityBytes(key.data);
-  const values = valueComparator(key.data);
+  return crossComparator(key, key.data);
+}
+
+/**
+ * Compares row `a` of `key.data` with row `b` of `other` (same type), with the key's direction
+ * and NULL placement: top-N uses it to test a new batch's rows against its current boundary row.
+ */
+export function crossComparator(key: SortKey, other: arrow.Data): RowComparator {
+  const validA = validityBytes(key.data);
+  const validB = other === key.data ? validA : validityBytes(other);
+  const values = valueComparator(key.data, other);
   const dir = key.descending ? -1 : 1;
-  if (valid === null) return key.descending ? (a, b) => values(b, a) : values;
+  if (validA === null && validB === null) return key.descending ? (a, b) => -values(a, b) : values;
   const nullOrder = key.nullsFirst ? -1 : 1;
   return (a, b) => {
-    const va = valid[a];
-    const vb = valid[b];
+    const va = validA === null ? 1 : validA[a];
+    const vb = validB === null ? 1 : validB[b];
     if (va === 0 || vb === 0) return va === vb ? 0 : va === 0 ? nullOrder : -nullOrder;
     return dir * values(a, b);
   };
 }
 
-/** Ascending comparator of the values of two rows (NULLs not considered). */
-function valueComparator(data: arrow.Data): RowComparator {
-  switch (data.typeId) {
+/** Ascending comparator of row `a` of `x` with row `b` of `y` (NULLs not considered). */
+function valueComparator(x: arrow.Data, y: arrow.Data): RowComparator {
+  switch (x.typeId) {
     case arrow.Type.Int:
     case arrow.Type.Date:
     case arrow.Type.Timestamp:
     case arrow.Type.Time:
     case arrow.Type.Duration: {
-      const v = data.values as Int32Array;
-      return (a, b) => (v[a] < v[b] ? -1 : v[a] > v[b] ? 1 : 0);
+      const v = x.values as Int32Array;
+      const w = y.values as Int32Array;
+      return (a, b) => (v[a] < w[b] ? -1 : v[a] > w[b] ? 1 : 0);
     }
     case arrow.Type.Float: {
-      const v = data.values as Float64Array;
+      const v = x.values as Float64Array;
+      const w = y.values as Float64Array;
       return (a, b) => {
-        const x = v[a];
-        const y = v[b];
-        return x < y ? -1 : x > y ? 1 : x === y ? 0 : compareNaN(x, y);
+        const p = v[a];
+        const q = w[b];
+        return p < q ? -1 : p > q ? 1 : p === q ? 0 : compareNaN(p, q);
       };
     }
     case arrow.Type.Bool: {
-      const v = boolBytes(data);
-      return (a, b) => v[a] - v[b];
+      const v = boolBytes(x);
+      const w = y === x ? v : boolBytes(y);
+      return (a, b) => v[a] - w[b];
     }
     case arrow.Type.Decimal: {
-      const v = data.values as Uint32Array;
-      return (a, b) => compareDecimalWords(v, a, v, b);
+      const v = x.values as Uint32Array;
+      const w = y.values as Uint32Array;
+      return (a, b) => compareDecimalWords(v, a, w, b);
     }
     case arrow.Type.Utf8:
     case arrow.Type.Binary: {
-      const o = data.valueOffsets as Int32Array;
-      const v = data.values as Uint8Array;
-      return (a, b) => compareBytes(v, o[a], o[a + 1], v, o[b], o[b + 1]);
+      const o = x.valueOffsets as Int32Array;
+      const v = x.values as Uint8Array;
+      const p = y.valueOffsets as Int32Array;
+      const w = y.values as Uint8Array;
+      return (a, b) => compareBytes(v, o[a], o[a + 1], w, p[b], p[b + 1]);
     }
     case arrow.Type.Null:
       return () => 0;
     default:
-      throw SqlError.unsupportedFeature(`ORDER BY a ${String(data.type)} value`);
+      throw SqlError.unsupportedFeature(`ORDER BY a ${String(x.type)} value`);
   }
 }

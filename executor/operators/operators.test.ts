@@ -92,3 +92,25 @@ describe('cancellation', () => {
     expect(seen).toEqual([2]);
   });
 });
+
+describe('SortExec top-N over many batches', () => {
+  it('keeps exactly the rows a full sort would, ties in input order, across batches that mostly lose', async () => {
+    const n = 20_000;
+    const values = Array.from({ length: n }, (_, i) => (i * 7919) % 1000); // many ties
+    const ids = Array.from({ length: n }, (_, i) => i);
+    const schema = new arrow.Schema([new arrow.Field('v', new arrow.Int32()), new arrow.Field('id', new arrow.Int32())]);
+    const batches = Array.from({ length: 20 }, (_, b) =>
+      new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(schema.fields), length: 1000, nullCount: 0, children: [
+        arrow.makeData({ type: new arrow.Int32(), length: 1000, nullCount: 0, data: Int32Array.from(values.slice(b * 1000, b * 1000 + 1000)) }),
+        arrow.makeData({ type: new arrow.Int32(), length: 1000, nullCount: 0, data: Int32Array.from(ids.slice(b * 1000, b * 1000 + 1000)) }),
+      ] })));
+    const source = { schema, children: [], explain: () => 'Source', execute: async function* () { yield* batches; } };
+    for (const [fetch, descending] of [[7, true], [7, false], [1500, true], [0, false]] as const) {
+      const sort = new SortExec(source, [{ expr: new ColumnExpr(0, 'v', new arrow.Int32()), descending, nullsFirst: false }], fetch);
+      const got: number[] = [];
+      for await (const b of sort.execute({})) got.push(...(b.getChildAt(1)!.toArray() as Int32Array));
+      const expected = ids.slice().sort((a, b) => (descending ? values[b]! - values[a]! : values[a]! - values[b]!) || a - b).slice(0, fetch);
+      expect(got, `fetch=${fetch} desc=${descending}`).toEqual(expected);
+    }
+  });
+});

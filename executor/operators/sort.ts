@@ -4,7 +4,7 @@ import { concat } from '../arrow/concat.js';
 import { take } from '../../common/arrow/take.js';
 import { throwIfCancelled } from '../cancel.js';
 import type { PhysicalExpr } from '../expr/physical-expr.js';
-import { sortIndices } from '../kernels/sort.js';
+import { crossComparator, sortIndices } from '../kernels/sort.js';
 import type { ExecContext, PhysicalOperator } from '../operator.js';
 
 export interface PhysicalSortKey {
@@ -42,21 +42,32 @@ export class SortExec implements PhysicalOperator {
   execute(ctx: ExecContext): AsyncIterable<arrow.RecordBatch> {
     const { input, keys, fetch, schema } = this;
     return (async function* sort() {
-      // ── buffer (cut back to the best `fetch` rows as it grows, for top-N) ──
+      if (fetch === 0) return;
+      // ── buffer ──
+      // Top-N keeps the best `fetch` rows sorted; once it has them, each new batch is first
+      // tested row by row against the worst kept row, so most rows never reach a sort.
       let buffered: arrow.RecordBatch[] = [];
       let rows = 0;
-      const bound = fetch === undefined ? Infinity : Math.max(2 * fetch, OUTPUT_BATCH_ROWS);
+      let best: arrow.RecordBatch | undefined;
       for await (const batch of input.execute(ctx)) {
         throwIfCancelled(ctx.signal);
-        buffered.push(batch);
-        rows += batch.numRows;
-        if (rows > bound) {
-          const best = sortBuffered(schema, buffered, keys, fetch);
-          buffered = [best];
-          rows = best.numRows;
+        if (fetch === undefined) {
+          buffered.push(batch);
+          rows += batch.numRows;
+          continue;
+        }
+        const candidates = best === undefined ? batch : rowsBeating(batch, best, keys);
+        if (candidates === undefined || candidates.numRows === 0) continue;
+        buffered.push(candidates);
+        rows += candidates.numRows;
+        if (rows >= fetch) {
+          best = sortBuffered(schema, best === undefined ? buffered : [best, ...buffered], keys, fetch);
+          buffered = [];
+          rows = 0;
         }
       }
-      if (rows === 0) return;
+      if (best !== undefined) buffered.unshift(best);
+      if (buffered.length === 0 || buffered.every((b) => b.numRows === 0)) return;
       // ── emit ──
       const sorted = sortBuffered(schema, buffered, keys, fetch);
       for (let start = 0; start < sorted.numRows; start += OUTPUT_BATCH_ROWS) {
@@ -64,6 +75,32 @@ export class SortExec implements PhysicalOperator {
       }
     })();
   }
+}
+
+/**
+ * The rows of `batch` that sort strictly before the last row of `best` (a sorted top-N buffer);
+ * ties lose, as they arrived later (the sort is stable). Undefined when none does.
+ */
+function rowsBeating(batch: arrow.RecordBatch, best: arrow.RecordBatch, keys: readonly PhysicalSortKey[]): arrow.RecordBatch | undefined {
+  const boundary = best.numRows - 1;
+  const comparators = keys.map((k) => {
+    const key = { data: k.expr.evaluate(batch), descending: k.descending, nullsFirst: k.nullsFirst };
+    return crossComparator(key, k.expr.evaluate(best));
+  });
+  const kept = new Int32Array(batch.numRows);
+  let n = 0;
+  for (let row = 0; row < batch.numRows; row++) {
+    for (let k = 0; k < comparators.length; k++) {
+      const c = (comparators[k] as (a: number, b: number) => number)(row, boundary);
+      if (c < 0) {
+        kept[n++] = row;
+        break;
+      }
+      if (c > 0) break;
+    }
+  }
+  if (n === 0) return undefined;
+  return makeBatch(batch.schema, batchColumns(batch).map((c) => take(c, kept.subarray(0, n))), n);
 }
 
 /** Concatenates `batches`, sorts them by `keys`, keeps the first `fetch` rows (all without). */
