@@ -6,6 +6,7 @@ import { MICROS_PER_DAY, formatDate, formatTimestamp, parseDate, parseTimestamp 
 import { decimalAt, fitsPrecision, formatDecimal, numberToDecimal, parseDecimal, pow10, rescale, writeDecimal } from '../values/decimal.js';
 import { pgTypeName } from '../values/type-names.js';
 import { integerName } from './arith.js';
+import { formatInterval, intervalAt, intervalParts } from './interval.js';
 
 /**
  * CAST between the types of the Delta→Arrow mapping, with PostgreSQL's errors: a value out of
@@ -159,6 +160,7 @@ function formatValue(data: arrow.Data, type: arrow.DataType, i: number): string 
     case arrow.Type.Decimal: return formatDecimal(decimalAt(data.values as Uint32Array, i), (type as arrow.Decimal).scale);
     case arrow.Type.Date: return formatDate((data.values as Int32Array)[i]);
     case arrow.Type.Timestamp: return formatTimestamp((data.values as BigInt64Array)[i], Boolean((type as arrow.Timestamp).timezone));
+    case arrow.Type.Interval: return formatInterval(intervalAt(intervalParts(data), i));
     case arrow.Type.Utf8:
     case arrow.Type.Binary: {
       const o = data.valueOffsets as Int32Array;
