@@ -58,6 +58,11 @@ export interface TableSource {
   readonly version: number;
   /** Streams the rows; batches have exactly `request.columns`, typed as in `schema`. */
   scan(request: ScanRequest): AsyncIterable<RecordBatch>;
+  /**
+   * Estimated row count (the sum of the active files' `numRecords` stats), when known: the
+   * optimiser builds hash joins on the smaller input.
+   */
+  readonly estimatedRows?: number;
   /** Which files a scan with these filters reads (for EXPLAIN), without reading any. */
   prune?(filters: readonly ScanPredicate[]): ScanPruning;
 }

@@ -6,8 +6,35 @@ import type { BinaryOp, Expr } from '../expr/expr.js';
 import { asDecimal, canCast, coerce, commonNumeric, commonType, isNumeric, isUnknownLiteral, MAX_DECIMAL_PRECISION } from '../types/coerce.js';
 import { isUnconstrainedNumeric, typeFromName } from '../types/type-name.js';
 import type { BindContext } from './context.js';
-import { bindFunction } from './functions.js';
-import type { Scope } from './scope.js';
+import { bindFunction, currentTimeLiteral, intervalLiteral } from './functions.js';
+import { bindOperator, bindTemporalArithmetic, booleanTest, distinct, subscript } from './operators.js';
+import type { Scope, ScopeColumn } from './scope.js';
+
+/**
+ * What a clause allows besides plain expressions (bind-select.ts sets them per clause): each
+ * hook binds the construct and returns a Placeholder the select binder resolves later. A
+ * missing hook is PostgreSQL's "… are not allowed in <clause>" error.
+ */
+export interface BindHooks {
+  /** How errors name the clause: `WHERE`, `GROUP BY`, `JOIN conditions`… */
+  readonly clause?: string;
+  /** An aggregate call (`sum(x)`, `count(*)`, `percentile_cont(…) WITHIN GROUP (…)`). */
+  readonly aggregate?: (call: AnyNode, binder: ExprBinder) => Expr;
+  /** `f(…) OVER (…)`. */
+  readonly window?: (call: AnyNode, binder: ExprBinder) => Expr;
+  /** A subquery expression (SubLink: scalar, EXISTS, IN, ANY/ALL). */
+  readonly subquery?: (link: AnyNode, binder: ExprBinder) => Expr;
+  /** A column of the enclosing query, named inside a subquery. */
+  readonly outer?: (column: ScopeColumn, name: string, position: number | undefined) => Expr;
+  /** `GROUPING(a, b)`. */
+  readonly grouping?: (call: AnyNode, binder: ExprBinder) => Expr;
+}
+
+/** Whether `name(…)` (no OVER) is an aggregate call; set by bind-aggregate.ts (avoids an import cycle). */
+export const aggregateCalls: { isAggregate: (name: string, call: AnyNode) => boolean } = { isAggregate: () => false };
+
+/** Where each bound column reference came from, for errors raised after binding (42803). */
+export const columnOrigins = new WeakMap<Expr, { readonly position: number | undefined; readonly display: string }>();
 
 // libpg-query's JSON omits zero-valued fields (a location of 0, an ival of 0), so every read
 // below defaults them.
@@ -44,7 +71,12 @@ export function startOf(node: Node | undefined): number {
  * of the offending token in the user's text.
  */
 export class ExprBinder {
-  constructor(private readonly ctx: BindContext, private readonly scope: Scope) {}
+  constructor(readonly ctx: BindContext, readonly scope: Scope, readonly hooks: BindHooks = {}) {}
+
+  /** A binder over the same scope with other hooks (an aggregate's arguments…). */
+  with(hooks: BindHooks): ExprBinder {
+    return new ExprBinder(this.ctx, this.scope, hooks);
+  }
 
   bind(node: Node): Expr {
     const [kind, n] = unwrap(node);
@@ -59,8 +91,19 @@ export class ExprBinder {
       case 'CoalesceExpr': return bindFunction('coalesce', (n.args ?? []).map((a: Node) => this.bind(a)), this.ctx.position(n.location ?? 0));
       case 'CaseExpr': return this.caseExpr(n);
       case 'A_Indirection': return this.indirection(n);
+      case 'MinMaxExpr': return bindFunction(n.op === 'IS_GREATEST' ? 'greatest' : 'least', ((n.args ?? []) as Node[]).map((a) => this.bind(a)), this.ctx.position(n.location ?? 0));
+      case 'BooleanTest': return booleanTest(this.bindCondition(n.arg, 'IS TRUE'), n.booltesttype ?? 'IS_TRUE');
+      case 'SQLValueFunction': return currentTimeLiteral(n.op === 'SVFOP_CURRENT_DATE' ? 'date' : n.op === 'SVFOP_LOCALTIMESTAMP' || n.op === 'SVFOP_LOCALTIMESTAMP_N' ? 'timestamp_ntz' : 'timestamp');
+      case 'A_ArrayExpr': return bindFunction('array', ((n.elements ?? []) as Node[]).map((a) => this.bind(a)), this.ctx.position(n.location ?? 0));
       case 'ParamRef': throw SqlError.unsupportedFeature('query parameters ($1)').at(this.ctx.position(n.location ?? 0));
-      case 'SubLink': throw SqlError.unsupportedFeature('subqueries — TODO(#4)').at(this.ctx.position(n.location ?? 0));
+      case 'SubLink': {
+        if (this.hooks.subquery !== undefined) return this.hooks.subquery(n, this);
+        throw SqlError.unsupportedFeature(`subqueries in ${this.hooks.clause ?? 'this clause'}`).at(this.ctx.position(n.location ?? 0));
+      }
+      case 'GroupingFunc': {
+        if (this.hooks.grouping !== undefined) return this.hooks.grouping(n, this);
+        throw new SqlError('42803', `grouping operations are not allowed in ${this.hooks.clause ?? 'this clause'}`, { position: this.ctx.position(n.location ?? 0) });
+      }
       default: throw SqlError.unsupportedFeature(`expression ${kind}`).at(this.ctx.position(startOf(node)));
     }
   }
@@ -84,11 +127,26 @@ export class ExprBinder {
     const qualified = names.length >= 2 && this.scope.hasQualifier(names[0]) ? this.scope.resolve(names[1], names[0], position) : undefined;
     if (qualified !== undefined) {
       column = { kind: 'ColumnRef', index: qualified.index, name: spelled[1], type: qualified.type };
+      columnOrigins.set(column, { position, display: `${qualified.qualifier ?? names[0]}.${qualified.name}` });
       rest = 2;
     } else {
       const c = this.scope.resolve(names[0], undefined, position);
-      if (c !== undefined) column = { kind: 'ColumnRef', index: c.index, name: spelled[0], type: c.type };
+      if (c !== undefined) {
+        column = { kind: 'ColumnRef', index: c.index, name: spelled[0], type: c.type };
+        columnOrigins.set(column, { position, display: c.qualifier === undefined ? c.name : `${c.qualifier}.${c.name}` });
+      }
       rest = 1;
+    }
+    if (column === undefined && this.scope.parent !== undefined) {
+      // A correlated reference: the enclosing query's column.
+      const parent = this.scope.parent;
+      const q = names.length >= 2 && parent.hasQualifier(names[0]) ? parent.resolve(names[1], names[0], position) : undefined;
+      const c = q ?? (names.length >= 2 && parent.hasQualifier(names[0]) ? undefined : parent.resolve(names[0], undefined, position));
+      if (c !== undefined) {
+        if (this.hooks.outer === undefined) throw SqlError.unsupportedFeature('correlated subqueries here').at(position);
+        column = this.hooks.outer(c, q !== undefined ? spelled[1] : spelled[0], position);
+        rest = q !== undefined ? 2 : 1;
+      }
     }
     if (column === undefined) {
       // Spark's `ticker == "AAPL"`: a double-quoted name that is no column is a string.
@@ -128,7 +186,12 @@ export class ExprBinder {
     const position = this.ctx.position(startOf(n.arg));
     for (const step of (n.indirection ?? []) as AnyNode[]) {
       if ('String' in step) e = this.field(e, step.String.sval, step.String.sval, step.String.sval, position);
-      else throw SqlError.unsupportedFeature('array and map subscripts — TODO(#4)').at(position);
+      else if ('A_Indices' in step && step.A_Indices.is_slice !== true && step.A_Indices.uidx !== undefined) {
+        const index = this.bind(step.A_Indices.uidx);
+        const bound = subscript(e, index, position);
+        if (bound === undefined) throw new SqlError('42804', `cannot subscript type ${pgTypeName(e.type)} because it does not support subscripting`, { position });
+        e = bound;
+      } else throw SqlError.unsupportedFeature('array slices').at(position);
     }
     return e;
   }
@@ -210,6 +273,15 @@ export class ExprBinder {
           type: BOOL,
         };
       }
+      case 'AEXPR_NULLIF': return bindFunction('nullif', [this.bind(n.lexpr), this.bind(n.rexpr)], position);
+      case 'AEXPR_DISTINCT':
+      case 'AEXPR_NOT_DISTINCT': {
+        const left = this.bind(n.lexpr);
+        const right = this.bind(n.rexpr);
+        const bound = distinct(left, right, n.kind === 'AEXPR_NOT_DISTINCT', position);
+        if (bound === undefined) throw operatorError('=', left, right, position);
+        return bound;
+      }
       default:
         throw SqlError.unsupportedFeature(`operator form ${String(n.kind).replace('AEXPR_', '')}`).at(this.ctx.position(startOf(node)));
     }
@@ -236,8 +308,11 @@ export class ExprBinder {
       }
       case '+': case '-': case '*': case '/': case '%':
         return this.arithmetic(op, left, right, position, lpos, rpos);
-      default:
+      default: {
+        const bound = bindOperator(op, left, right, position);
+        if (bound !== undefined) return bound;
         throw new SqlError('42883', `operator does not exist: ${typeLabel(left)} ${op} ${typeLabel(right)}`, { position, hint: OPERATOR_HINT });
+      }
     }
   }
 
@@ -247,6 +322,8 @@ export class ExprBinder {
    * in double precision for now — TODO(#4) exact decimal division.
    */
   private arithmetic(op: BinaryOp & ('+' | '-' | '*' | '/' | '%'), left: Expr, right: Expr, position: number | undefined, lpos?: number, rpos?: number): Expr {
+    const temporal = bindTemporalArithmetic(op, left, right);
+    if (temporal !== undefined) return temporal;
     let l = left;
     let r = right;
     if (isUnknownLiteral(l) && isUnknownLiteral(r)) throw new SqlError('42725', `operator is not unique: unknown ${op} unknown`, { position, hint: 'Could not choose a best candidate operator. You might need to add explicit type casts.' });
@@ -293,6 +370,13 @@ export class ExprBinder {
     const typeNode = n.typeName as AnyNode;
     const typeText = this.ctx.source.slice(typeNode.location ?? 0, Math.min(this.ctx.source.byteLength, (typeNode.location ?? 0) + 40));
     const position = this.ctx.position(n.location ?? startOf(node));
+    const typeNames = ((typeNode.names ?? []) as AnyNode[]).map((x) => String(x.String?.sval ?? '').toLowerCase());
+    if (typeNames[typeNames.length - 1] === 'interval' && isUnknownLiteral(input)) {
+      // `INTERVAL '1' DAY`: PostgreSQL's typmod names the unit of a bare number (its field bit mask).
+      const mask: number = ((typeNode.typmods ?? []) as AnyNode[])[0]?.A_Const?.ival?.ival ?? 0;
+      const units: [number, string][] = [[1 << 12, 'second'], [1 << 11, 'minute'], [1 << 10, 'hour'], [1 << 3, 'day'], [1 << 1, 'month'], [1 << 2, 'year']];
+      return intervalLiteral(String(input.value), units.find(([bit]) => (mask & bit) !== 0)?.[1], this.ctx.position(startOf(n.arg)));
+    }
     let to = typeFromName(typeNode, this.ctx.position(typeNode.location), typeText);
     if (isUnconstrainedNumeric(typeNode)) to = unconstrainedNumericFor(input);
     if (isUnknownLiteral(input)) return coerce(input, to, this.ctx.position(startOf(n.arg)));
@@ -305,9 +389,17 @@ export class ExprBinder {
     const name = names[names.length - 1];
     const position = this.ctx.position(n.location ?? 0);
     if (names.length > 1 && names[0] !== 'pg_catalog') throw SqlError.undefinedFunction(names.join('.'), position);
-    if (n.over !== undefined) throw SqlError.unsupportedFeature('window functions — TODO(#4)').at(position);
+    if (n.over !== undefined) {
+      if (this.hooks.window !== undefined) return this.hooks.window(n, this);
+      throw new SqlError('42P20', `window functions are not allowed in ${this.hooks.clause ?? 'this clause'}`, { position });
+    }
+    if (aggregateCalls.isAggregate(name, n)) {
+      if (this.hooks.aggregate !== undefined) return this.hooks.aggregate(n, this);
+      throw new SqlError('42803', `aggregate functions are not allowed in ${this.hooks.clause ?? 'this clause'}`, { position });
+    }
     if (n.agg_star || n.agg_distinct || n.agg_filter !== undefined || n.agg_order !== undefined) {
-      throw SqlError.unsupportedFeature('aggregate functions — TODO(#4)').at(position);
+      const what = n.agg_star ? '*' : n.agg_distinct ? 'DISTINCT' : n.agg_filter !== undefined ? 'FILTER' : 'ORDER BY';
+      throw new SqlError('42809', `${what} specified, but ${name} is not an aggregate function`, { position });
     }
     return bindFunction(name, ((n.args ?? []) as Node[]).map((a) => this.bind(a)), position);
   }

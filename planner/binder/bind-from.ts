@@ -1,61 +1,216 @@
+import * as arrow from 'apache-arrow';
 import type { Node } from 'libpg-query';
 import { SqlError } from '../../common/sql-error.js';
-import { parseTimestamp } from '../../common/time/datetime.js';
-import type { TableReference, TimeTravel } from '../catalog.js';
+import type { Expr } from '../expr/expr.js';
+import { Join, type JoinType } from '../logical/join.js';
+import type { LogicalPlan } from '../logical/plan.js';
+import { Project } from '../logical/project.js';
 import { Scan } from '../logical/scan.js';
-import type { TimeTravelClause } from '../parser/prepass.js';
-import type { BindContext } from './context.js';
-import { unwrap } from './bind-expr.js';
-import { Scope } from './scope.js';
+import { commonType, coerce } from '../types/coerce.js';
+import { ExprBinder, unwrap } from './bind-expr.js';
+import { bindFunction } from './functions.js';
+import { bindQuery } from './bind-query.js';
+import type { BindContext, CteDefinition } from './context.js';
+import { Scope, type ScopeColumn } from './scope.js';
+
+type AnyNode = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface BoundFrom {
+  readonly plan: LogicalPlan;
+  readonly scope: Scope;
+}
 
 /**
- * One FROM item → a Scan and the scope its columns bind in. Named tables go to the catalog as
- * the parser folded them (`public`/`default` schemas; the catalog matches names
- * case-insensitively when nothing matches exactly), ``delta.`/path` `` as a path reference,
- * and the pre-pass's `VERSION|TIMESTAMP AS OF` attached to the relation by its offset.
+ * The FROM clause → a plan and the scope its columns bind in. A list is a chain of cross
+ * joins; each item is a table (the catalog's, as resolved by `BindContext.preload`), a CTE, a
+ * view, a derived table `(SELECT …) AS t (a, b)` (VALUES included), or a join. `outer`: the
+ * enclosing query's scope, for correlated references in subqueries.
  */
-export async function bindFrom(ctx: BindContext, from: readonly Node[]): Promise<{ plan: Scan; scope: Scope }> {
-  if (from.length > 1) throw SqlError.unsupportedFeature('joins — TODO(#4)').at(ctx.position(locationOf(from[1])));
-  const [kind, n] = unwrap(from[0]);
-  if (kind !== 'RangeVar') {
-    const what = kind === 'JoinExpr' ? 'joins' : kind === 'RangeSubselect' ? 'subqueries in FROM' : kind === 'RangeFunction' ? 'table functions' : kind;
-    throw SqlError.unsupportedFeature(`${what} — TODO(#4)`).at(ctx.position(locationOf(from[0])));
+export function bindFrom(ctx: BindContext, from: readonly Node[], outer?: Scope): BoundFrom {
+  let result: BoundFrom | undefined;
+  for (const item of from) {
+    const next = bindFromItem(ctx, item);
+    result = result === undefined ? next : crossJoin(result, next, undefined);
   }
+  if (result === undefined) throw SqlError.internal('empty FROM list');
+  return { plan: result.plan, scope: result.scope.withParent(outer) };
+}
+
+function crossJoin(left: BoundFrom, right: BoundFrom, position: number | undefined): BoundFrom {
+  const scope = Scope.join(left.scope, right.scope, left.plan.schema.fields.length, position);
+  return { plan: Join.create(left.plan, right.plan, 'inner'), scope };
+}
+
+function bindFromItem(ctx: BindContext, node: Node): BoundFrom {
+  const [kind, n] = unwrap(node);
+  switch (kind) {
+    case 'RangeVar': return bindRelation(ctx, n);
+    case 'RangeSubselect': {
+      if (n.lateral) throw SqlError.unsupportedFeature('LATERAL subqueries');
+      const bound = bindQuery(ctx, unwrap(n.subquery)[1]);
+      return named(bound.plan, bound.names, n.alias, ctx);
+    }
+    case 'JoinExpr': return bindJoin(ctx, n);
+    case 'RangeFunction': throw SqlError.unsupportedFeature('table functions in FROM').at(ctx.position(locationOf(node)));
+    default: throw SqlError.unsupportedFeature(`${kind} in FROM`).at(ctx.position(locationOf(node)));
+  }
+}
+
+/** A table, CTE or view name. CTEs shadow views, views shadow tables (Spark's order). */
+function bindRelation(ctx: BindContext, n: AnyNode): BoundFrom {
   const location: number = n.location ?? 0;
   const position = ctx.position(location);
-  if (n.catalogname !== undefined) throw SqlError.unsupportedFeature('three-part table names').at(position);
-  const path = ctx.prepass.pathTables.get(location);
-  const ref: TableReference =
-    path !== undefined ? { kind: 'path', path } : { kind: 'named', ...(n.schemaname === undefined ? {} : { schema: n.schemaname }), name: n.relname };
-  const clause = ctx.prepass.timeTravel.get(location);
   ctx.consumed.add(location);
-  const timeTravel = clause === undefined ? undefined : toTimeTravel(clause, ctx);
-  let source;
-  try {
-    source = await ctx.catalog.resolveTable(ref, timeTravel);
-  } catch (err) {
-    throw SqlError.from(err).at(position);
+  if (n.schemaname === undefined && !ctx.prepass.pathTables.has(location)) {
+    const cte = findCte(ctx, n.relname);
+    if (cte !== undefined) {
+      if (ctx.prepass.timeTravel.has(location)) throw SqlError.unsupportedFeature('VERSION AS OF on a common table expression').at(position);
+      const saved = ctx.ctes;
+      ctx.ctes = cte.scope;
+      try {
+        const bound = bindQuery(ctx, cte.query);
+        return named(bound.plan, bound.names, n.alias ?? { aliasname: cte.name, colnames: cte.columns?.map((c) => ({ String: { sval: c } })) }, ctx, cte.columns !== undefined && n.alias === undefined);
+      } finally {
+        ctx.ctes = saved;
+      }
+    }
   }
+  const view = ctx.viewRefs.get(location);
+  if (view !== undefined) {
+    if (ctx.prepass.timeTravel.has(location)) throw SqlError.unsupportedFeature('VERSION AS OF on a view').at(position);
+    const bound = bindQuery(view.ctx, view.query);
+    view.ctx.checkAllConsumed();
+    const names = view.definition.columns === undefined ? bound.names : bound.names.map((x, i) => view.definition.columns?.[i] ?? x);
+    return named(bound.plan, names, n.alias ?? { aliasname: n.relname }, ctx);
+  }
+  const source = ctx.tables.get(location);
+  if (source === undefined) throw SqlError.internal(`table at offset ${location} was not preloaded`);
+  if (source instanceof SqlError) throw source;
+  const path = ctx.prepass.pathTables.get(location);
   const qualifier: string | undefined = n.alias?.aliasname ?? (path === undefined ? n.relname : undefined);
+  const aliases = ((n.alias?.colnames ?? []) as AnyNode[]).map((c) => String(c.String?.sval));
+  if (aliases.length > source.schema.fields.length) {
+    throw new SqlError('42P10', `table "${qualifier}" has ${source.schema.fields.length} columns available but ${aliases.length} columns specified`, { position });
+  }
   const scope = new Scope(
-    source.schema.fields.map((f, index) => ({ qualifier, name: f.name, type: f.type, index })),
+    source.schema.fields.map((f, index) => ({ qualifier, name: aliases[index] ?? f.name, type: f.type, index })),
     qualifier === undefined ? [] : [qualifier],
   );
   return { plan: Scan.create(source), scope };
 }
 
-/** `TIMESTAMP AS OF '…'`: ISO text, no zone = UTC, to epoch milliseconds; `22007` when unreadable. */
-function toTimeTravel(clause: TimeTravelClause, ctx: BindContext): TimeTravel {
-  if (clause.kind === 'version') return { kind: 'version', version: clause.version };
-  const micros = parseTimestamp(clause.text);
-  if (micros === undefined) {
-    throw new SqlError('22007', `invalid input syntax for type timestamp: "${clause.text}"`, { position: ctx.position(clause.literalStart) });
+function findCte(ctx: BindContext, name: string): CteDefinition | undefined {
+  const key = name.toLowerCase();
+  for (let frame = ctx.ctes; frame !== undefined; frame = frame.parent) {
+    const cte = frame.ctes.get(key);
+    if (cte !== undefined) return cte;
   }
-  const millis = micros / 1000n - (micros % 1000n < 0n ? 1n : 0n);
-  return { kind: 'timestamp', epochMillis: Number(millis) };
+  return undefined;
 }
 
-function locationOf(node: Node): number {
-  const [, n] = unwrap(node);
-  return n.location ?? n.larg?.RangeVar?.location ?? 0;
+/** A derived table / CTE / view's scope: its output names (or the alias's column names) under its alias. */
+function named(plan: LogicalPlan, names: readonly string[], alias: AnyNode | undefined, ctx: BindContext, _fromCte = false): BoundFrom {
+  const qualifier: string | undefined = alias?.aliasname;
+  const aliases = ((alias?.colnames ?? []) as AnyNode[]).map((c) => String(c.String?.sval));
+  if (aliases.length > names.length) {
+    throw new SqlError('42P10', `table "${qualifier}" has ${names.length} columns available but ${aliases.length} columns specified`);
+  }
+  const columns: ScopeColumn[] = names.map((name, index) => ({ qualifier, name: aliases[index] ?? name, type: plan.schema.fields[index].type, index }));
+  void ctx;
+  return { plan, scope: new Scope(columns, qualifier === undefined ? [] : [qualifier]) };
+}
+
+const JOIN_TYPES: Record<string, JoinType> = { JOIN_INNER: 'inner', JOIN_LEFT: 'left', JOIN_RIGHT: 'right', JOIN_FULL: 'full' };
+
+/**
+ * `a [INNER|LEFT|RIGHT|FULL] JOIN b ON …|USING (…)`, NATURAL and CROSS joins, and Spark's
+ * `LEFT SEMI|ANTI JOIN` (the pre-pass blanks SEMI/ANTI and records them by the right side's
+ * offset). USING and NATURAL merge each named pair into one column that `*` lists first (for
+ * FULL joins `COALESCE(a.k, b.k)`); `a.k` and `b.k` stay reachable qualified.
+ */
+function bindJoin(ctx: BindContext, n: AnyNode): BoundFrom {
+  if (n.alias !== undefined) throw SqlError.unsupportedFeature('an alias on a join');
+  // Spark's SEMI / ANTI: the pre-pass marked the first token after JOIN, at or before the right side.
+  const rightStart = locationOf(n.rarg);
+  const leftStart = locationOf(n.larg);
+  let mark: number | undefined;
+  for (const k of ctx.prepass.semiJoins?.keys() ?? []) if (k <= rightStart && k > leftStart && (mark === undefined || k > mark)) mark = k;
+  const special = mark === undefined ? undefined : ctx.prepass.semiJoins?.get(mark);
+  if (mark !== undefined) ctx.consumed.add(-1 - mark);
+  const left = bindFromItem(ctx, n.larg);
+  const right = bindFromItem(ctx, n.rarg);
+  let type: JoinType = special ?? JOIN_TYPES[n.jointype as string] ?? 'inner';
+  if (special !== undefined && n.jointype !== 'JOIN_INNER') throw SqlError.syntax(`${special.toUpperCase()} JOIN cannot be combined with ${String(n.jointype).replace('JOIN_', '')}`);
+  const width = left.plan.schema.fields.length;
+  const scope = Scope.join(left.scope, right.scope, width);
+  const binder = new ExprBinder(ctx, scope, { clause: 'JOIN conditions' });
+
+  let using: string[] = ((n.usingClause ?? []) as AnyNode[]).map((u) => String(u.String?.sval));
+  if (n.isNatural) {
+    const rightNames = new Set(right.scope.star().map((c) => c.name.toLowerCase()));
+    using = left.scope.star().map((c) => c.name).filter((name) => rightNames.has(name.toLowerCase()));
+  }
+  if (n.quals !== undefined) {
+    const condition = binder.bindCondition(n.quals, 'JOIN/ON');
+    return finish(Join.create(left.plan, right.plan, type, condition), type === 'semi' || type === 'anti' ? left.scope : scope);
+  }
+  if (using.length === 0) {
+    if (type === 'semi' || type === 'anti') return finish(Join.create(left.plan, right.plan, type, { kind: 'Literal', value: true, type: new arrow.Bool() }), left.scope);
+    return finish(Join.create(left.plan, right.plan, type), scope);
+  }
+
+  // ── USING / NATURAL ──
+  const pairs = using.map((name) => {
+    const l = left.scope.find(name);
+    const r = right.scope.find(name);
+    if (l.length === 0) throw new SqlError('42703', `column "${name}" specified in USING clause does not exist in left table`);
+    if (r.length === 0) throw new SqlError('42703', `column "${name}" specified in USING clause does not exist in right table`);
+    if (l.length > 1) throw new SqlError('42702', `common column name "${name}" appears more than once in left table`);
+    if (r.length > 1) throw new SqlError('42702', `common column name "${name}" appears more than once in right table`);
+    const le: Expr = { kind: 'ColumnRef', index: l[0].index, name: l[0].name, type: l[0].type };
+    const re: Expr = { kind: 'ColumnRef', index: r[0].index + width, name: r[0].name, type: r[0].type };
+    const t = commonType(le, re);
+    if (t === undefined) throw new SqlError('42883', `operator does not exist: ${String(le.type)} = ${String(re.type)}`, { hint: 'No operator matches the given name and argument types. You might need to add explicit type casts.' });
+    return { name: l[0].name, left: coerce(le, t), right: coerce(re, t), l: l[0], r: r[0], type: t };
+  });
+  const condition = pairs
+    .map<Expr>((p) => ({ kind: 'Binary', op: '=', left: p.left, right: p.right, type: new arrow.Bool() }))
+    .reduce((a, b) => ({ kind: 'Binary', op: 'AND', left: a, right: b, type: new arrow.Bool() }));
+  const join = Join.create(left.plan, right.plan, type, condition);
+  if (type === 'semi' || type === 'anti') return finish(join, left.scope);
+  const usedLeft = new Set(pairs.map((p) => p.l.index));
+  const usedRight = new Set(pairs.map((p) => p.r.index + width));
+  const hide = (c: ScopeColumn, used: Set<number>): ScopeColumn => (used.has(c.index) ? { ...c, hidden: true } : c);
+  const rest = [...scope.columns.slice(0, left.scope.columns.length).map((c) => hide(c, usedLeft)), ...scope.columns.slice(left.scope.columns.length).map((c) => hide(c, usedRight))];
+  if (type !== 'full') {
+    // The merged column is the preserved side's copy (both are equal where both exist).
+    const merged = pairs.map((p) => ({ qualifier: undefined, name: p.name, type: p.type, index: type === 'right' ? p.r.index + width : p.l.index }));
+    const needsCast = pairs.some((p, i) => String(p.type) !== String((type === 'right' ? p.r : p.l).type) && i >= 0);
+    if (!needsCast) return finish(join, new Scope([...merged, ...rest], scope.qualifiers));
+  }
+  // FULL (or a merged column of another type): project COALESCE(a.k, b.k) in front of every column.
+  const mergedExprs = pairs.map((p) => (type === 'full' ? bindFunction('coalesce', [p.left, p.right], undefined) : type === 'right' ? p.right : p.left));
+  const all = join.schema.fields.map<Expr>((f, i) => ({ kind: 'ColumnRef', index: i, name: f.name, type: f.type }));
+  const project = Project.create(join, [...mergedExprs, ...all], [...pairs.map((p) => p.name), ...join.schema.fields.map((f) => f.name)]);
+  const k = pairs.length;
+  const merged = pairs.map((p, i) => ({ qualifier: undefined, name: p.name, type: mergedExprs[i].type, index: i }));
+  return finish(project, new Scope([...merged, ...rest.map((c) => ({ ...c, index: c.index + k }))], scope.qualifiers));
+}
+
+function finish(plan: LogicalPlan, scope: Scope): BoundFrom {
+  return { plan, scope };
+}
+
+/** Byte offset where a FROM item starts (for errors and the pre-pass's SEMI/ANTI marks). */
+export function locationOf(node: Node): number {
+  const [kind, n] = unwrap(node);
+  if (kind === 'JoinExpr') return locationOf(n.larg);
+  if (kind === 'RangeSubselect') return n.location ?? subselectStart(n);
+  return n.location ?? 0;
+}
+
+function subselectStart(n: AnyNode): number {
+  const select = n.subquery?.SelectStmt as AnyNode | undefined;
+  const first = select?.targetList?.[0]?.ResTarget?.location ?? select?.valuesLists?.[0]?.List?.items?.[0];
+  return typeof first === 'number' ? first : 0;
 }

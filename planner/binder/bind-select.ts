@@ -1,93 +1,632 @@
 import * as arrow from 'apache-arrow';
 import type { Node, SelectStmt } from 'libpg-query';
 import { SqlError } from '../../common/sql-error.js';
-import type { Expr } from '../expr/expr.js';
+import { columnsUsed, exprKey, mapChildren, someExpr, transformExpr, type Expr, type Placeholder } from '../expr/expr.js';
+import { Aggregate, type AggregateCallExpr } from '../logical/aggregate.js';
 import { Filter } from '../logical/filter.js';
+import { Join } from '../logical/join.js';
 import { Limit } from '../logical/limit.js';
 import type { LogicalPlan } from '../logical/plan.js';
 import { Project } from '../logical/project.js';
+import { SingleRow } from '../logical/single-row.js';
 import { Sort, type SortKey } from '../logical/sort.js';
 import { Values } from '../logical/values.js';
-import { ExprBinder, startOf, unwrap } from './bind-expr.js';
+import { Window } from '../logical/window.js';
+import { coerce, commonType } from '../types/coerce.js';
+import { aggregateKey, aggregateLabel, bindAggregateCall } from './bind-aggregate.js';
+import { columnOrigins, ExprBinder, startOf, unwrap, type BindHooks } from './bind-expr.js';
 import { bindFrom } from './bind-from.js';
+import { bindQuery, type BoundQuery } from './bind-query.js';
+import { bindWindowCall, windowLabel, windowSpecKey, type PendingWindowCall } from './bind-window.js';
 import type { BindContext } from './context.js';
 import { outputName } from './names.js';
-import { Scope } from './scope.js';
+import { Scope, type ScopeColumn } from './scope.js';
 
 type AnyNode = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const BOOL = new arrow.Bool();
+
+/**
+ * A subquery's relation to the query around it: `outer` is the enclosing FROM scope; `mode`
+ * says how the subquery is used, which decides what correlation it may have:
+ * - `exists` / `in`: correlated conjuncts of its WHERE become the semi/anti join's condition;
+ * - `scalar`: `inner = outer` conjuncts of an aggregate subquery become extra GROUP BY keys and
+ *   the condition of a left join (decorrelation).
+ */
+export interface Correlation {
+  readonly outer: Scope;
+  readonly mode: 'exists' | 'in' | 'scalar';
+}
+
+/** A scalar subquery waiting to be joined in: its plan (one value column, then correlation keys). */
+interface PendingSubquery {
+  readonly plan: LogicalPlan;
+  readonly conditions: readonly Expr[];
+}
 
 /**
  * A SELECT → logical plan, in SQL's evaluation order:
  *
  * ```
- * Project(select list)            ← names as the user wrote them
- *   Limit(limit, offset)          ← below Project: projection is row-for-row
- *     Sort(keys)                  ← keys bound on the FROM scope (aliases and ordinals
- *       Filter(where)                resolve to the select item's expression)
- *         Scan(table) | Values(one row)
+ * Project(select list)                 ← names as the user wrote them
+ *   Limit(limit, offset)
+ *     Sort(keys)                       ← ordinals and aliases resolve to select items
+ *       Filter(QUALIFY) / Window…      ← one Window per distinct PARTITION BY / ORDER BY
+ *         Filter(HAVING)
+ *           Aggregate(group, calls)    ← when there are aggregates / GROUP BY / HAVING
+ *             Filter(WHERE)            ← semi / anti joins for [NOT] EXISTS / [NOT] IN
+ *               FROM: Scan | Join | derived table | Values(one row)
  * ```
  *
- * Aggregates, joins, DISTINCT, set operations and CTEs are issue #4: they are refused with
- * `0A000` naming the feature.
+ * With DISTINCT, the Project comes before an Aggregate over all its columns, and the Sort
+ * after it. Aggregates, window calls and scalar subqueries are bound first as Placeholders
+ * over the FROM scope, then replaced by columns of the nodes that compute them; a column
+ * reference left over after aggregation is PostgreSQL's 42803.
  */
-export async function bindSelect(ctx: BindContext, select: SelectStmt): Promise<LogicalPlan> {
-  refuseUnsupported(ctx, select as AnyNode);
-  const from = (select.fromClause ?? []) as Node[];
-  const { plan: source, scope } = from.length === 0 ? { plan: Values.oneRow() as LogicalPlan, scope: Scope.empty } : await bindFrom(ctx, from);
-  const binder = new ExprBinder(ctx, scope);
-  let plan: LogicalPlan = source;
+export function bindSelect(ctx: BindContext, select: SelectStmt | AnyNode, correlation?: Correlation): BoundQuery {
+  return new SelectBinder(ctx, select as AnyNode, correlation).bind();
+}
 
-  // ── WHERE ──
-  if (select.whereClause !== undefined) plan = Filter.create(plan, binder.bindCondition(select.whereClause, 'WHERE'));
+class SelectBinder {
+  private readonly aggregates: AggregateCallExpr[] = [];
+  private readonly aggregateIds = new Map<string, number>();
+  private readonly groupings: { args: Expr[]; positions: (number | undefined)[] }[] = [];
+  private readonly windows: PendingWindowCall[] = [];
+  private readonly subqueries: PendingSubquery[] = [];
+  private readonly subqueryColumns = new Map<number, Expr>();
+  private readonly named = new Map<string, AnyNode>();
+  private outerUsed = false;
+  private scope: Scope = Scope.empty;
 
-  // ── select list ──
-  const exprs: Expr[] = [];
-  const names: string[] = [];
-  for (const item of (select.targetList ?? []) as AnyNode[]) {
-    const target = item.ResTarget as AnyNode;
-    const star = starQualifier(target.val);
-    if (star !== undefined) {
-      const position = ctx.position(target.location ?? 0);
-      if (from.length === 0) throw SqlError.syntax('SELECT * with no tables specified is not valid', position);
-      if (star !== '' && !scope.hasQualifier(star)) throw new SqlError('42P01', `missing FROM-clause entry for table "${star}"`, { position });
-      for (const c of scope.columns) {
-        if (star !== '' && c.qualifier?.toLowerCase() !== star.toLowerCase()) continue;
-        exprs.push({ kind: 'ColumnRef', index: c.index, name: c.name, type: c.type });
-        names.push(c.name);
-      }
-      continue;
+  constructor(private readonly ctx: BindContext, private readonly s: AnyNode, private readonly correlation: Correlation | undefined) {}
+
+  bind(): BoundQuery {
+    const { ctx, s } = this;
+    refuseUnsupported(ctx, s);
+    const from = (s.fromClause ?? []) as Node[];
+    const bound = from.length === 0 ? { plan: Values.oneRow() as LogicalPlan, scope: Scope.empty } : bindFrom(ctx, from);
+    this.scope = bound.scope.withParent(this.correlation?.outer);
+    let plan = bound.plan;
+    for (const w of (s.windowClause ?? []) as AnyNode[]) {
+      const def = w.WindowDef as AnyNode;
+      const key = String(def.name).toLowerCase();
+      if (this.named.has(key)) throw new SqlError('42P20', `window "${def.name}" is already defined`, { position: ctx.position(def.location ?? 0) });
+      this.named.set(key, def);
     }
-    exprs.push(binder.bind(target.val));
-    names.push(outputName(ctx, target));
+
+    // ── WHERE: semi/anti joins for top-level [NOT] EXISTS / IN, then one Filter ──
+    const correlated: Expr[] = [];
+    if (s.whereClause !== undefined) {
+      const binder = new ExprBinder(ctx, this.scope, this.hooks('WHERE', { subquery: true }));
+      const predicates: Expr[] = [];
+      const parts = conjuncts(s.whereClause);
+      const semis = parts.map((c) => this.semiJoinShape(c));
+      // Without semi joins the clause binds whole, so errors name the clause as PostgreSQL does.
+      const bound: Expr[] = [];
+      if (semis.every((x) => x === undefined)) bound.push(...splitAnd(binder.bindCondition(s.whereClause, 'WHERE')));
+      else {
+        parts.forEach((part, k) => {
+          const semi = semis[k];
+          if (semi !== undefined) plan = this.semiJoin(plan, semi.link, semi.negated);
+          else bound.push(binder.bindCondition(part, 'AND'));
+        });
+      }
+      for (const p of bound) {
+        if (someExpr(p, isOuter)) correlated.push(p);
+        else predicates.push(p);
+      }
+      if (predicates.length > 0) {
+        const predicate = predicates.reduce((a, b) => ({ kind: 'Binary', op: 'AND', left: a, right: b, type: BOOL }));
+        plan = this.attachSubqueries(plan, [predicate], true);
+        plan = Filter.create(plan, this.resolveSubqueries(predicate));
+      }
+    }
+
+    // ── select list ──
+    const selectBinder = new ExprBinder(ctx, this.scope, this.hooks('SELECT', { aggregate: true, window: true, subquery: true }));
+    const exprs: Expr[] = [];
+    const names: string[] = [];
+    const targets: { node: Node | undefined; location: number }[] = [];
+    for (const item of (s.targetList ?? []) as AnyNode[]) {
+      const target = item.ResTarget as AnyNode;
+      const star = starQualifier(target.val);
+      if (star !== undefined) {
+        const position = ctx.position(target.location ?? 0);
+        if (from.length === 0) throw SqlError.syntax('SELECT * with no tables specified is not valid', position);
+        if (star !== '' && !this.scope.hasQualifier(star)) throw new SqlError('42P01', `missing FROM-clause entry for table "${star}"`, { position });
+        for (const c of this.scope.star(star === '' ? undefined : star)) {
+          const ref: Expr = { kind: 'ColumnRef', index: c.index, name: c.name, type: c.type };
+          columnOrigins.set(ref, { position, display: c.qualifier === undefined ? c.name : `${c.qualifier}.${c.name}` });
+          exprs.push(ref);
+          names.push(c.name);
+          targets.push({ node: undefined, location: target.location ?? 0 });
+        }
+        continue;
+      }
+      exprs.push(selectBinder.bind(target.val));
+      names.push(outputName(ctx, target));
+      targets.push({ node: target.val, location: startOf(target.val) });
+    }
+
+    // ── GROUP BY, HAVING, ORDER BY (bound over the FROM scope, with placeholders) ──
+    const groupClause = (s.groupClause ?? []) as Node[];
+    const group = this.bindGroupBy(groupClause, exprs, names, targets);
+    const havingBinder = new ExprBinder(ctx, this.scope, this.hooks('HAVING', { aggregate: true, subquery: true }));
+    const having = s.havingClause === undefined ? undefined : havingBinder.bindCondition(s.havingClause, 'HAVING');
+    const orderBinder = new ExprBinder(ctx, this.scope, this.hooks('ORDER BY', { aggregate: true, window: true, subquery: true }));
+    const sortClause = (s.sortClause ?? []) as AnyNode[];
+    let keys = sortClause.map((x) => sortKey(ctx, orderBinder, x.SortBy as AnyNode, exprs, names));
+    const distinct = s.distinctClause !== undefined;
+    const limit = s.limitCount === undefined ? undefined : countValue(ctx, s.limitCount, 'LIMIT');
+    const offset = s.limitOffset === undefined ? undefined : countValue(ctx, s.limitOffset, 'OFFSET');
+
+    // ── correlation (this SELECT is a subquery of the query whose scope is `outer`) ──
+    const extraGroups: Expr[] = [];
+    let pulled: { inner: Expr[]; conditions: Expr[] } | undefined;
+    if (this.correlation !== undefined) {
+      const anyOuter = (e: Expr) => someExpr(e, isOuter);
+      if ([...exprs, ...keys.map((k) => k.expr), ...(having === undefined ? [] : [having]), ...group.exprs].some(anyOuter) || this.aggregates.some((a) => a.args.some(anyOuter))) {
+        throw SqlError.unsupportedFeature('a correlated reference outside the subquery\'s WHERE clause');
+      }
+      if (correlated.length > 0) pulled = this.pullCorrelation(correlated, group.exprs.length > 0 || groupClause.length > 0, extraGroups, limit !== undefined || distinct);
+    } else if (correlated.length > 0) {
+      throw SqlError.internal('outer reference without correlation');
+    }
+
+    // ── aggregation ──
+    const isAggregate = this.aggregates.length > 0 || groupClause.length > 0 || having !== undefined || this.groupings.length > 0;
+    let toOutput: (e: Expr) => Expr = (e) => e;
+    if (isAggregate) {
+      const groupExprs = [...group.exprs, ...extraGroups];
+      const groupNames = groupExprs.map((e, i) => (e.kind === 'ColumnRef' ? e.name : `group${i + 1}`));
+      plan = Aggregate.create(plan, groupExprs, groupNames, this.aggregates, group.sets);
+      toOutput = (e) => this.toAggregateSpace(e, groupExprs, group.sets);
+      if (having !== undefined) {
+        const h = toOutput(having);
+        plan = this.attachSubqueries(plan, [h], false);
+        plan = Filter.create(plan, this.resolveSubqueries(h));
+      }
+    }
+
+    // ── windows ──
+    let finalExprs = exprs.map(toOutput);
+    keys = keys.map((k) => ({ ...k, expr: toOutput(k.expr) }));
+    if (this.windows.length > 0) plan = this.placeWindows(plan, toOutput);
+    const resolveWindows = (e: Expr): Expr => transformExpr(e, (x) => (x.kind === 'Placeholder' && x.slot === 'window' ? this.windowColumns.get(x.id) ?? x : x));
+    finalExprs = finalExprs.map(resolveWindows);
+    keys = keys.map((k) => ({ ...k, expr: resolveWindows(k.expr) }));
+
+    // ── scalar subqueries of the select list and ORDER BY ──
+    plan = this.attachSubqueries(plan, [...finalExprs, ...keys.map((k) => k.expr)], !isAggregate);
+    finalExprs = finalExprs.map((e) => this.resolveSubqueries(e));
+    keys = keys.map((k) => ({ ...k, expr: this.resolveSubqueries(k.expr) }));
+
+    // ── correlation outputs: extra columns after the select list ──
+    const extraNames: string[] = [];
+    if (pulled !== undefined) {
+      const extra = isAggregate ? extraGroups.map((_, j) => ({ kind: 'ColumnRef', index: group.exprs.length + j, name: `__corr${j}`, type: extraGroups[j].type }) as Expr) : pulled.inner;
+      extra.forEach((e, j) => {
+        finalExprs.push(e);
+        extraNames.push(`__corr${j}`);
+      });
+    }
+
+    if (distinct) {
+      // Project, then an Aggregate over every output column; ORDER BY must name outputs.
+      const project = Project.create(plan, finalExprs, [...names, ...extraNames]);
+      const outputs = finalExprs.map<Expr>((e, i) => ({ kind: 'ColumnRef', index: i, name: [...names, ...extraNames][i], type: e.type }));
+      plan = Aggregate.create(project, outputs, [...names, ...extraNames], []);
+      const byKey = new Map(finalExprs.map((e, i) => [exprKey(e), i]));
+      const sortKeys = keys.map((k, i) => {
+        const index = byKey.get(exprKey(k.expr));
+        if (index === undefined) {
+          throw new SqlError('42P10', 'for SELECT DISTINCT, ORDER BY expressions must appear in select list', { position: ctx.position(startOf(sortClause[i].SortBy.node)) });
+        }
+        return { ...k, expr: outputs[index] };
+      });
+      if (sortKeys.length > 0) plan = Sort.create(plan, sortKeys);
+      if (limit !== undefined || (offset !== undefined && offset > 0)) plan = Limit.create(plan, limit, offset ?? 0);
+    } else {
+      if (keys.length > 0) plan = Sort.create(plan, keys);
+      if (limit !== undefined || (offset !== undefined && offset > 0)) plan = Limit.create(plan, limit, offset ?? 0);
+      plan = Project.create(plan, finalExprs, [...names, ...extraNames]);
+    }
+    return { plan, names, ...(pulled === undefined ? {} : { conditions: pulled.conditions }) };
   }
 
-  // ── ORDER BY ──
-  const sortClause = (select.sortClause ?? []) as AnyNode[];
-  if (sortClause.length > 0) {
-    const keys = sortClause.map((s) => sortKey(ctx, binder, s.SortBy as AnyNode, exprs, names));
-    plan = Sort.create(plan, keys);
+  // ── hooks ──
+
+  private hooks(clause: string, allow: { aggregate?: boolean; window?: boolean; subquery?: boolean }): BindHooks {
+    const aggregate = (call: AnyNode, binder: ExprBinder): Expr => {
+      const a = bindAggregateCall(call, binder);
+      return this.registerAggregate(a);
+    };
+    const grouping = (call: AnyNode, binder: ExprBinder): Expr => {
+      const argNodes = (call.args ?? []) as Node[];
+      const inner = binder.with({ clause });
+      const id = this.groupings.length;
+      this.groupings.push({ args: argNodes.map((a) => inner.bind(a)), positions: argNodes.map((a) => this.ctx.position(startOf(a))) });
+      return { kind: 'Placeholder', slot: 'grouping', id, type: new arrow.Int32(), label: 'grouping(…)' };
+    };
+    const window = (call: AnyNode, binder: ExprBinder): Expr => {
+      const args = binder.with({
+        clause,
+        aggregate,
+        grouping,
+        window: (c) => {
+          throw new SqlError('42P20', 'window function calls cannot be nested', { position: this.ctx.position(c.location ?? 0) });
+        },
+        ...(this.correlation === undefined ? {} : { outer: this.outerHook }),
+      });
+      const pending = bindWindowCall(call, binder, args, this.named);
+      const id = this.windows.length;
+      this.windows.push(pending);
+      return { kind: 'Placeholder', slot: 'window', id, type: pending.call.type, label: windowLabel(pending) };
+    };
+    return {
+      clause,
+      ...(allow.aggregate ? { aggregate, grouping } : {}),
+      ...(allow.window ? { window } : {}),
+      ...(allow.subquery ? { subquery: (link: AnyNode, binder: ExprBinder) => this.scalarSubquery(link, binder) } : {}),
+      ...(this.correlation === undefined ? {} : { outer: this.outerHook }),
+    };
   }
 
-  // ── LIMIT / OFFSET ──
-  const limit = select.limitCount === undefined ? undefined : countValue(ctx, select.limitCount, 'LIMIT');
-  const offset = select.limitOffset === undefined ? undefined : countValue(ctx, select.limitOffset, 'OFFSET');
-  if (limit !== undefined || (offset !== undefined && offset > 0)) plan = Limit.create(plan, limit, offset ?? 0);
+  private readonly outerHook = (column: ScopeColumn, name: string): Expr => {
+    this.outerUsed = true;
+    return { kind: 'Placeholder', slot: 'outer', id: column.index, type: column.type, label: name };
+  };
 
-  ctx.checkAllConsumed();
-  return Project.create(plan, exprs, names);
+  private registerAggregate(a: AggregateCallExpr): Placeholder {
+    const key = aggregateKey(a);
+    let id = this.aggregateIds.get(key);
+    if (id === undefined) {
+      id = this.aggregates.length;
+      this.aggregates.push(a);
+      this.aggregateIds.set(key, id);
+    }
+    return { kind: 'Placeholder', slot: 'aggregate', id, type: a.type, label: aggregateLabel(a) };
+  }
+
+  // ── GROUP BY ──
+
+  /**
+   * GROUP BY items → distinct group expressions and (for ROLLUP / CUBE / GROUPING SETS) the
+   * sets as index lists. An integer is a select-list position; a bare name is a FROM column
+   * first and a select-list alias otherwise (PostgreSQL's rule; Spark accepts aliases too).
+   */
+  private bindGroupBy(items: readonly Node[], exprs: readonly Expr[], names: readonly string[], targets: readonly { node: Node | undefined; location: number }[]): { exprs: Expr[]; sets?: number[][] } {
+    const { ctx } = this;
+    const groupExprs: Expr[] = [];
+    const index = new Map<string, number>();
+    const binder = new ExprBinder(ctx, this.scope, this.hooks('GROUP BY', {}));
+    const add = (e: Expr): number => {
+      const key = exprKey(e);
+      let i = index.get(key);
+      if (i === undefined) {
+        i = groupExprs.length;
+        groupExprs.push(e);
+        index.set(key, i);
+      }
+      return i;
+    };
+    const one = (node: Node): number => {
+      const [kind, n] = unwrap(node);
+      const position = ctx.position(startOf(node));
+      if (kind === 'A_Const' && n.ival !== undefined) {
+        const k: number = n.ival.ival ?? 0;
+        if (k < 1 || k > exprs.length) throw new SqlError('42P10', `GROUP BY position ${k} is not in select list`, { position });
+        if (someExpr(exprs[k - 1], (e) => e.kind === 'Placeholder' && (e.slot === 'aggregate' || e.slot === 'grouping'))) {
+          throw new SqlError('42803', 'aggregate functions are not allowed in GROUP BY', { position: ctx.position(targets[k - 1].location) });
+        }
+        if (someExpr(exprs[k - 1], (e) => e.kind === 'Placeholder' && e.slot === 'window')) {
+          throw new SqlError('42P20', 'window functions are not allowed in GROUP BY', { position: ctx.position(targets[k - 1].location) });
+        }
+        return add(exprs[k - 1]);
+      }
+      if (kind === 'ColumnRef' && (n.fields ?? []).length === 1 && 'String' in n.fields[0]) {
+        const name = String(n.fields[0].String.sval);
+        if (this.scope.find(name).length === 0) {
+          const k = names.findIndex((x) => x.toLowerCase() === name.toLowerCase());
+          if (k >= 0 && !someExpr(exprs[k], (e) => e.kind === 'Placeholder')) return add(exprs[k]);
+        }
+      }
+      return add(binder.bind(node));
+    };
+    const expand = (node: Node): number[][] => {
+      const [kind, n] = unwrap(node);
+      if (kind === 'RowExpr') return [((n.args ?? []) as Node[]).map(one)];
+      if (kind !== 'GroupingSet') return [[one(node)]];
+      const content = (n.content ?? []) as Node[];
+      switch (n.kind) {
+        case 'GROUPING_SET_EMPTY': return [[]];
+        case 'GROUPING_SET_SIMPLE': return [content.flatMap((c) => expand(c).flat())];
+        case 'GROUPING_SET_ROLLUP': {
+          const parts = content.map((c) => expand(c).flat());
+          return Array.from({ length: parts.length + 1 }, (_, k) => parts.slice(0, parts.length - k).flat());
+        }
+        case 'GROUPING_SET_CUBE': {
+          const parts = content.map((c) => expand(c).flat());
+          const sets: number[][] = [];
+          for (let mask = (1 << parts.length) - 1; mask >= 0; mask--) sets.push(parts.filter((_, i) => mask & (1 << (parts.length - 1 - i))).flat());
+          return sets;
+        }
+        case 'GROUPING_SET_SETS': return content.flatMap(expand);
+        default: throw SqlError.unsupportedFeature(`grouping set ${n.kind}`);
+      }
+    };
+    let sets: number[][] = [[]];
+    let hasSets = false;
+    for (const item of items) {
+      if (unwrap(item)[0] === 'GroupingSet') hasSets = true;
+      const each = expand(item);
+      sets = sets.flatMap((s) => each.map((e) => [...new Set([...s, ...e])].sort((a, b) => a - b)));
+    }
+    return hasSets ? { exprs: groupExprs, sets } : { exprs: groupExprs };
+  }
+
+  /**
+   * An expression over the FROM scope → the same over the Aggregate's output: a group
+   * expression becomes its column, an aggregate its column, `GROUPING(…)` arithmetic over
+   * `__grouping_id`; any other column is PostgreSQL's 42803, at the column's position.
+   */
+  private toAggregateSpace(e: Expr, groupExprs: readonly Expr[], sets: readonly number[][] | undefined): Expr {
+    const index = new Map(groupExprs.map((g, i) => [exprKey(g), i]));
+    const g = groupExprs.length;
+    const walk = (x: Expr): Expr => {
+      if (x.kind === 'Literal') return x;
+      const k = index.get(exprKey(x));
+      if (k !== undefined) return { kind: 'ColumnRef', index: k, name: x.kind === 'ColumnRef' ? x.name : `group${k + 1}`, type: x.type };
+      if (x.kind === 'Placeholder') {
+        if (x.slot === 'aggregate') return { kind: 'ColumnRef', index: g + x.id, name: x.label, type: x.type };
+        if (x.slot === 'grouping') return this.groupingValue(x.id, index, g, sets);
+        return x;
+      }
+      if (x.kind === 'ColumnRef') {
+        const origin = columnOrigins.get(x);
+        throw new SqlError('42803', `column "${origin?.display ?? x.name}" must appear in the GROUP BY clause or be used in an aggregate function`, { position: origin?.position });
+      }
+      return mapChildren(x, walk);
+    };
+    return walk(e);
+  }
+
+  /**
+   * `GROUPING(a, b)`: bit k (a first, most significant) is 1 when the row's grouping set does
+   * not group by that argument. `__grouping_id` has the same layout over all group columns
+   * (Spark's grouping_id), so each argument's bit is `(gid / 2^(G-1-i)) % 2`.
+   */
+  private groupingValue(id: number, index: ReadonlyMap<string, number>, g: number, sets: readonly number[][] | undefined): Expr {
+    const call = this.groupings[id];
+    const int = new arrow.Int32();
+    const lit = (v: number): Expr => ({ kind: 'Literal', value: v, type: int });
+    const positions = call.args.map((a, k) => {
+      const i = index.get(exprKey(a));
+      if (i === undefined) throw new SqlError('42803', 'arguments to GROUPING must be grouping expressions of the associated query level', { position: call.positions[k] });
+      return i;
+    });
+    if (sets === undefined) return lit(0);
+    const gid: Expr = { kind: 'ColumnRef', index: g + this.aggregates.length, name: '__grouping_id', type: int };
+    const n = positions.length;
+    return positions
+      .map<Expr>((i, k) => {
+        const bit: Expr = { kind: 'Binary', op: '%', left: { kind: 'Binary', op: '/', left: gid, right: lit(2 ** (g - 1 - i)), type: int }, right: lit(2), type: int };
+        return { kind: 'Binary', op: '*', left: bit, right: lit(2 ** (n - 1 - k)), type: int };
+      })
+      .reduce((a, b) => ({ kind: 'Binary', op: '+', left: a, right: b, type: int }));
+  }
+
+  // ── windows ──
+
+  private readonly windowColumns = new Map<number, Expr>();
+
+  /** One Window node per distinct PARTITION BY / ORDER BY, in order of first use; each appends its calls' columns. */
+  private placeWindows(input: LogicalPlan, toOutput: (e: Expr) => Expr): LogicalPlan {
+    let plan = input;
+    const specs = new Map<string, number[]>();
+    const rewritten = this.windows.map((w) => ({
+      call: { ...w.call, args: w.call.args.map(toOutput) },
+      partitionBy: w.partitionBy.map(toOutput),
+      orderBy: w.orderBy.map((k) => ({ ...k, expr: toOutput(k.expr) })),
+    }));
+    rewritten.forEach((w, id) => {
+      const key = windowSpecKey(w, exprKey);
+      specs.set(key, [...(specs.get(key) ?? []), id]);
+    });
+    for (const ids of specs.values()) {
+      const first = rewritten[ids[0]];
+      const width = plan.schema.fields.length;
+      plan = Window.create(plan, first.partitionBy, first.orderBy, ids.map((id) => rewritten[id].call));
+      ids.forEach((id, k) => this.windowColumns.set(id, { kind: 'ColumnRef', index: width + k, name: rewritten[id].call.outputName, type: rewritten[id].call.type }));
+    }
+    return plan;
+  }
+
+  // ── subqueries ──
+
+  /** A subquery used as a value: `(SELECT max(x) FROM t)`. EXISTS / IN elsewhere than a WHERE conjunct are refused. */
+  private scalarSubquery(link: AnyNode, binder: ExprBinder): Expr {
+    const position = this.ctx.position(link.location ?? 0);
+    if (link.subLinkType !== 'EXPR_SUBLINK') {
+      throw SqlError.unsupportedFeature(`${link.subLinkType === 'EXISTS_SUBLINK' ? 'EXISTS' : 'IN / ANY / ALL'} (subquery) outside a top-level WHERE condition`).at(position);
+    }
+    const q = bindQuery(this.ctx, unwrap(link.subselect)[1], { outer: binder.scope, mode: 'scalar' });
+    if (q.names.length !== 1) throw SqlError.syntax('subquery must return only one column', position);
+    const id = this.subqueries.length;
+    this.subqueries.push({ plan: q.plan, conditions: q.conditions ?? [] });
+    return { kind: 'Placeholder', slot: 'subquery', id, type: q.plan.schema.fields[0].type, label: '(subquery)' };
+  }
+
+  /**
+   * Joins in every scalar subquery `exprs` use that is not joined yet: an uncorrelated one as
+   * a cross join with its single row (AssertSingleRow), a correlated one as a left join on
+   * its correlation keys. `fromSpace`: the plan's first columns are still the FROM columns
+   * (correlation keys refer to them).
+   */
+  private attachSubqueries(input: LogicalPlan, exprs: readonly Expr[], fromSpace: boolean): LogicalPlan {
+    let plan = input;
+    const ids = new Set<number>();
+    for (const e of exprs) transformExpr(e, (x) => {
+      if (x.kind === 'Placeholder' && x.slot === 'subquery' && !this.subqueryColumns.has(x.id)) ids.add(x.id);
+      return x;
+    });
+    for (const id of [...ids].sort((a, b) => a - b)) {
+      const sub = this.subqueries[id];
+      const width = plan.schema.fields.length;
+      const field = sub.plan.schema.fields[0];
+      if (sub.conditions.length === 0) {
+        plan = Join.create(plan, SingleRow.create(sub.plan), 'inner');
+      } else {
+        if (!fromSpace) throw SqlError.unsupportedFeature('a correlated scalar subquery in the select list of an aggregate query');
+        plan = Join.create(plan, sub.plan, 'left', joinCondition(sub.conditions, width));
+      }
+      this.subqueryColumns.set(id, { kind: 'ColumnRef', index: width, name: field.name, type: field.type });
+    }
+    return plan;
+  }
+
+  private resolveSubqueries(e: Expr): Expr {
+    return transformExpr(e, (x) => (x.kind === 'Placeholder' && x.slot === 'subquery' ? this.subqueryColumns.get(x.id) ?? x : x));
+  }
+
+  /** `EXISTS (…)`, `x IN (…)`, `x = ANY (…)`, possibly under NOT: a conjunct that becomes a semi/anti join. */
+  private semiJoinShape(node: Node): { link: AnyNode; negated: boolean } | undefined {
+    let [kind, n] = unwrap(node);
+    let negated = false;
+    while (kind === 'BoolExpr' && n.boolop === 'NOT_EXPR') {
+      negated = !negated;
+      [kind, n] = unwrap(n.args[0]);
+    }
+    if (kind !== 'SubLink') return undefined;
+    if (n.subLinkType === 'EXISTS_SUBLINK') return { link: n, negated };
+    if (n.subLinkType === 'ANY_SUBLINK') {
+      const op = ((n.operName ?? []) as AnyNode[]).map((x) => x.String?.sval).pop();
+      if (op === undefined || op === '=') return { link: n, negated };
+    }
+    return undefined;
+  }
+
+  /**
+   * `[NOT] EXISTS (subquery)` → semi (anti) join on the subquery's correlation conditions;
+   * `x [NOT] IN (subquery)` → semi (null-aware anti) join on `x = column` and them.
+   */
+  private semiJoin(plan: LogicalPlan, link: AnyNode, negated: boolean): LogicalPlan {
+    const { ctx } = this;
+    const position = ctx.position(link.location ?? 0);
+    const mode = link.subLinkType === 'EXISTS_SUBLINK' ? 'exists' : 'in';
+    const q = bindQuery(ctx, unwrap(link.subselect)[1], { outer: this.scope, mode });
+    const width = plan.schema.fields.length;
+    const conditions = [...(q.conditions ?? [])].map((c) => shiftCondition(c, width));
+    if (mode === 'in') {
+      if (unwrap(link.testexpr)[0] === 'RowExpr') throw SqlError.unsupportedFeature('row-valued IN (subquery)').at(position);
+      if (q.names.length !== 1) throw SqlError.syntax(q.names.length > 1 ? 'subquery has too many columns' : 'subquery has too few columns', position);
+      const binder = new ExprBinder(ctx, this.scope, this.hooks('WHERE', {}));
+      const left = binder.bind(link.testexpr);
+      if (someExpr(left, isOuter)) throw SqlError.unsupportedFeature('an outer column on the left of IN (subquery)').at(position);
+      const field = q.plan.schema.fields[0];
+      const right: Expr = { kind: 'ColumnRef', index: width, name: field.name, type: field.type };
+      const t = commonType(left, right);
+      if (t === undefined) {
+        throw new SqlError('42883', `operator does not exist: ${String(left.type)} = ${String(right.type)}`, { position, hint: 'No operator matches the given name and argument types. You might need to add explicit type casts.' });
+      }
+      conditions.unshift({ kind: 'Binary', op: '=', left: coerce(left, t, ctx.position(startOf(link.testexpr))), right: coerce(right, t), type: BOOL });
+      if (negated && q.conditions !== undefined && q.conditions.length > 0) throw SqlError.unsupportedFeature('a correlated NOT IN (subquery)').at(position);
+    }
+    if (this.correlation !== undefined && conditions.some((c) => someExpr(c, isOuter))) {
+      throw SqlError.unsupportedFeature('a subquery correlated with a query two levels out').at(position);
+    }
+    const condition = conditions.length === 0 ? ({ kind: 'Literal', value: true, type: BOOL } as Expr) : conditions.reduce((a, b) => ({ kind: 'Binary', op: 'AND', left: a, right: b, type: BOOL }));
+    return Join.create(plan, q.plan, negated ? 'anti' : 'semi', condition, negated && mode === 'in');
+  }
+
+  /**
+   * This SELECT is a subquery: its WHERE conjuncts that name outer columns leave it. For
+   * EXISTS / IN, the FROM columns they read become extra outputs; for a scalar aggregate
+   * subquery, each must be `inner = outer` and `inner` becomes an extra GROUP BY key.
+   */
+  private pullCorrelation(correlated: readonly Expr[], grouped: boolean, extraGroups: Expr[], limited: boolean): { inner: Expr[]; conditions: Expr[] } {
+    const mode = this.correlation?.mode;
+    const isAggregate = this.aggregates.length > 0;
+    if (mode === 'scalar') {
+      if (!isAggregate || grouped || limited || this.windows.length > 0) {
+        throw SqlError.unsupportedFeature('a correlated scalar subquery that is not a single aggregate (add an aggregate such as max(…))');
+      }
+      const conditions: Expr[] = [];
+      for (const p of correlated.flatMap(splitAnd)) {
+        const eq = p.kind === 'Binary' && p.op === '=' ? p : undefined;
+        const innerOnly = (e: Expr) => !someExpr(e, isOuter) && columnsUsed(e).size > 0;
+        const outerOnly = (e: Expr) => someExpr(e, isOuter) && columnsUsed(e).size === 0;
+        if (eq === undefined || !((innerOnly(eq.left) && outerOnly(eq.right)) || (innerOnly(eq.right) && outerOnly(eq.left)))) {
+          throw SqlError.unsupportedFeature('a correlated scalar subquery whose correlation is not `inner = outer` equalities');
+        }
+        const [inner, outer] = innerOnly(eq.left) ? [eq.left, eq.right] : [eq.right, eq.left];
+        extraGroups.push(inner);
+        conditions.push({ kind: 'Binary', op: '=', left: outer, right: { kind: 'ColumnRef', index: extraGroups.length, name: `__corr${extraGroups.length - 1}`, type: inner.type }, type: BOOL });
+      }
+      return { inner: [], conditions };
+    }
+    if (isAggregate || limited || this.windows.length > 0) {
+      throw SqlError.unsupportedFeature('a correlated EXISTS / IN subquery with aggregates, DISTINCT, LIMIT or windows');
+    }
+    const selectWidth = ((this.s.targetList ?? []) as AnyNode[]).length;
+    const used = new Set<number>();
+    for (const p of correlated) columnsUsed(p, used);
+    const columns = [...used].sort((a, b) => a - b);
+    const inner = columns.map<Expr>((i) => {
+      const c = this.scope.columns.find((x) => x.index === i);
+      return { kind: 'ColumnRef', index: i, name: c?.name ?? `c${i}`, type: c?.type ?? new arrow.Null() };
+    });
+    const position = new Map(columns.map((c, j) => [c, j]));
+    const width = this.starWidth(selectWidth);
+    const conditions = correlated.map((p) => transformExpr(p, (x) => (x.kind === 'ColumnRef' ? { ...x, index: width + (position.get(x.index) as number) } : x)));
+    return { inner, conditions };
+  }
+
+  /** The select list's width after `*` expansion (the correlation columns come after it). */
+  private starWidth(items: number): number {
+    let width = 0;
+    for (const item of ((this.s.targetList ?? []) as AnyNode[]).slice(0, items)) {
+      const star = starQualifier(item.ResTarget.val);
+      width += star === undefined ? 1 : this.scope.star(star === '' ? undefined : star).length;
+    }
+    return width;
+  }
+}
+
+function isOuter(e: Expr): boolean {
+  return e.kind === 'Placeholder' && e.slot === 'outer';
+}
+
+function splitAnd(e: Expr): Expr[] {
+  return e.kind === 'Binary' && e.op === 'AND' ? [...splitAnd(e.left), ...splitAnd(e.right)] : [e];
+}
+
+/** A subquery's condition (its columns as ColumnRefs, outer columns as Placeholders) over (outer ++ subquery). */
+function shiftCondition(c: Expr, outerWidth: number): Expr {
+  return transformExpr(c, (x) => {
+    if (x.kind === 'ColumnRef') return { ...x, index: x.index + outerWidth };
+    if (x.kind === 'Placeholder' && x.slot === 'outer') return { kind: 'ColumnRef', index: x.id, name: x.label, type: x.type };
+    return x;
+  });
+}
+
+function joinCondition(conditions: readonly Expr[], outerWidth: number): Expr {
+  return conditions.map((c) => shiftCondition(c, outerWidth)).reduce((a, b) => ({ kind: 'Binary', op: 'AND', left: a, right: b, type: BOOL }));
+}
+
+/** The AND-ed parts of a WHERE clause, as written. */
+function conjuncts(node: Node): Node[] {
+  const [kind, n] = unwrap(node);
+  if (kind === 'BoolExpr' && n.boolop === 'AND_EXPR') return ((n.args ?? []) as Node[]).flatMap(conjuncts);
+  return [node];
 }
 
 function refuseUnsupported(ctx: BindContext, s: AnyNode): void {
   const refuse = (feature: string, node?: Node): never => {
-    throw SqlError.unsupportedFeature(`${feature} — TODO(#4)`).at(node === undefined ? undefined : ctx.position(startOf(node)));
+    throw SqlError.unsupportedFeature(feature).at(node === undefined ? undefined : ctx.position(startOf(node)));
   };
-  if (s.op !== undefined && s.op !== 'SETOP_NONE') refuse(`${String(s.op).replace('SETOP_', '')} (set operations)`);
-  if (s.withClause !== undefined) refuse('WITH (common table expressions)');
-  if (s.valuesLists !== undefined) refuse('VALUES lists');
-  if (s.distinctClause !== undefined) refuse('DISTINCT');
-  if (s.groupClause !== undefined) refuse('GROUP BY', s.groupClause[0]);
-  if (s.havingClause !== undefined) refuse('HAVING', s.havingClause);
-  if (s.windowClause !== undefined) refuse('WINDOW clauses');
+  const distinct = (s.distinctClause ?? []) as AnyNode[];
+  if (distinct.some((d) => Object.keys(d).length > 0)) refuse('DISTINCT ON', distinct.find((d) => Object.keys(d).length > 0) as Node);
   if (s.intoClause !== undefined) refuse('SELECT INTO');
   if (s.lockingClause !== undefined) refuse('FOR UPDATE/SHARE');
   if (s.limitOption === 'LIMIT_OPTION_WITH_TIES') refuse('FETCH … WITH TIES');
@@ -110,7 +649,7 @@ function starQualifier(val: Node | undefined): string | undefined {
  * name matching a select-list name (case-insensitively) is that item; anything else is an
  * expression over the FROM scope.
  */
-function sortKey(ctx: BindContext, binder: ExprBinder, s: AnyNode, exprs: readonly Expr[], names: readonly string[]): SortKey {
+export function sortKey(ctx: BindContext, binder: ExprBinder, s: AnyNode, exprs: readonly Expr[], names: readonly string[]): SortKey {
   if (s.useOp !== undefined) throw SqlError.unsupportedFeature('ORDER BY … USING');
   const descending = s.sortby_dir === 'SORTBY_DESC';
   const nullsFirst = s.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : s.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : descending;
@@ -126,7 +665,7 @@ function sortKey(ctx: BindContext, binder: ExprBinder, s: AnyNode, exprs: readon
   if (kind === 'ColumnRef' && (n.fields ?? []).length === 1 && 'String' in n.fields[0]) {
     const name = String(n.fields[0].String.sval).toLowerCase();
     const matches = names.map((x, i) => (x.toLowerCase() === name ? i : -1)).filter((i) => i >= 0);
-    if (matches.length > 1 && !matches.every((i) => JSON.stringify(exprs[i], jsonSafe) === JSON.stringify(exprs[matches[0]], jsonSafe))) {
+    if (matches.length > 1 && !matches.every((i) => exprKey(exprs[i]) === exprKey(exprs[matches[0]]))) {
       throw new SqlError('42702', `ORDER BY "${n.fields[0].String.sval}" is ambiguous`, { position });
     }
     if (matches.length > 0) return { expr: exprs[matches[0]], descending, nullsFirst };
@@ -134,16 +673,12 @@ function sortKey(ctx: BindContext, binder: ExprBinder, s: AnyNode, exprs: readon
   return { expr: binder.bind(node), descending, nullsFirst };
 }
 
-function jsonSafe(_key: string, value: unknown): unknown {
-  return typeof value === 'bigint' ? value.toString() : value instanceof arrow.DataType ? String(value) : value;
-}
-
 /**
  * A LIMIT / OFFSET count: a non-negative integer constant (`LIMIT ALL` / `LIMIT NULL` is no
  * limit). PostgreSQL's errors: `2201W` / `2201X` for negative counts.
  */
-function countValue(ctx: BindContext, node: Node, clause: 'LIMIT' | 'OFFSET'): number | undefined {
-  const e = new ExprBinder(ctx, Scope.empty).bind(node);
+export function countValue(ctx: BindContext, node: Node, clause: 'LIMIT' | 'OFFSET'): number | undefined {
+  const e = new ExprBinder(ctx, Scope.empty, { clause }).bind(node);
   const position = ctx.position(startOf(node));
   if (e.kind !== 'Literal') throw SqlError.unsupportedFeature(`a non-constant ${clause}`).at(position);
   if (e.value === null) return undefined;

@@ -2,14 +2,116 @@ import { SqlError } from '../../common/sql-error.js';
 import type { ScanToken } from '../parser/libpg.js';
 import type { Prepassed } from '../parser/prepass.js';
 import type { SourceText } from '../parser/source-text.js';
-import type { Catalog } from '../catalog.js';
+import type { Catalog, TableReference, TableSource, TimeTravel } from '../catalog.js';
+import { GLOBAL_TEMP_SCHEMA, newSessionViews, type SessionViews, type ViewDefinition } from '../session.js';
+import { parseStatement } from '../parser/parse.js';
+import { parseTimestamp } from '../../common/time/datetime.js';
+import type { TimeTravelClause } from '../parser/prepass.js';
 
-/** What binding one statement needs besides the AST: the catalog and the user's text. */
+type AnyNode = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** `WITH a AS (…)`: one frame per WITH clause; a CTE's body sees the frames of its definition. */
+export interface CteFrame {
+  readonly ctes: ReadonlyMap<string, CteDefinition>;
+  readonly parent: CteFrame | undefined;
+}
+
+export interface CteDefinition {
+  readonly name: string;
+  readonly query: AnyNode;
+  readonly columns?: readonly string[];
+  /** The CTEs visible from its body: those defined before it (WITH is not RECURSIVE here). */
+  readonly scope: CteFrame | undefined;
+}
+
+/** A view referenced by the statement, parsed and preloaded with its own context. */
+export interface LoadedView {
+  readonly definition: ViewDefinition;
+  readonly ctx: BindContext;
+  readonly query: AnyNode;
+}
+
+/** Views may use views, but not endlessly (a view defined over itself by OR REPLACE). */
+const MAX_VIEW_DEPTH = 16;
+
+/**
+ * What binding one statement needs besides the AST: the catalog, the user's text, the
+ * session's views, and the tables the statement names, resolved up front (`preload`) so that
+ * binding itself is synchronous — expressions may hold subqueries that name tables.
+ */
 export class BindContext {
   /** Byte offsets of the relations whose time travel / path the binder has consumed. */
   readonly consumed = new Set<number>();
+  /** Each RangeVar's resolution (or the error resolving it), by its byte offset. */
+  readonly tables = new Map<number, TableSource | SqlError>();
+  /** Views named by RangeVars, by byte offset. */
+  readonly viewRefs = new Map<number, LoadedView>();
+  /** The WITH frames in scope where binding currently is. */
+  ctes: CteFrame | undefined;
 
-  constructor(readonly catalog: Catalog, readonly source: SourceText, readonly prepass: Prepassed) {}
+  constructor(
+    readonly catalog: Catalog,
+    readonly source: SourceText,
+    readonly prepass: Prepassed,
+    readonly views: SessionViews = newSessionViews(),
+    readonly depth = 0,
+  ) {}
+
+  /** The view a table name refers to: a temporary view (unqualified), or `global_temp.v`. */
+  findView(schema: string | undefined, name: string): ViewDefinition | undefined {
+    if (schema === undefined) return this.views.temporary.get(name.toLowerCase());
+    if (schema.toLowerCase() === GLOBAL_TEMP_SCHEMA) return this.views.global.get(name.toLowerCase());
+    return undefined;
+  }
+
+  /**
+   * Resolves every table the statement names (in subqueries and CTEs too) before binding.
+   * Errors are kept, not thrown: a name may turn out to be a CTE.
+   */
+  async preload(node: unknown): Promise<void> {
+    const pending: Promise<void>[] = [];
+    const visit = (value: unknown): void => {
+      if (Array.isArray(value)) {
+        for (const v of value) visit(v);
+        return;
+      }
+      if (value === null || typeof value !== 'object') return;
+      const obj = value as AnyNode;
+      if (obj.RangeVar !== undefined) {
+        pending.push(this.preloadRelation(obj.RangeVar as AnyNode));
+        return;
+      }
+      for (const key of Object.keys(obj)) visit(obj[key]);
+    };
+    visit(node);
+    await Promise.all(pending);
+  }
+
+  private async preloadRelation(n: AnyNode): Promise<void> {
+    const location: number = n.location ?? 0;
+    const path = this.prepass.pathTables.get(location);
+    const view = path === undefined ? this.findView(n.schemaname, n.relname) : undefined;
+    if (view !== undefined) {
+      if (this.depth >= MAX_VIEW_DEPTH) throw new SqlError('42P17', `infinite recursion detected in view "${view.name}"`);
+      const parsed = await parseStatement(view.sql);
+      if (parsed.kind !== 'select') throw SqlError.internal(`view ${view.name} holds no query`);
+      const inner = new BindContext(this.catalog, parsed.source, parsed.prepass, this.views, this.depth + 1);
+      await inner.preload(parsed.select);
+      this.viewRefs.set(location, { definition: view, ctx: inner, query: parsed.select });
+      return;
+    }
+    const ref: TableReference =
+      path !== undefined ? { kind: 'path', path } : { kind: 'named', ...(n.schemaname === undefined ? {} : { schema: n.schemaname }), name: n.relname };
+    const position = this.position(location);
+    try {
+      if (n.catalogname !== undefined) throw SqlError.unsupportedFeature('three-part table names').at(position);
+      const clause = this.prepass.timeTravel.get(location);
+      const timeTravel = clause === undefined ? undefined : toTimeTravel(clause, this);
+      this.tables.set(location, await this.catalog.resolveTable(ref, timeTravel));
+    } catch (err) {
+      this.tables.set(location, SqlError.from(err).at(position));
+    }
+  }
 
   /**
    * After binding: a `VERSION AS OF` the pre-pass attached to something that turned out not to
@@ -18,6 +120,9 @@ export class BindContext {
   checkAllConsumed(): void {
     for (const [offset, clause] of this.prepass.timeTravel) {
       if (!this.consumed.has(offset)) throw SqlError.unsupportedFeature('VERSION AS OF / TIMESTAMP AS OF on something that is not a table').at(this.position(clause.start));
+    }
+    for (const offset of this.prepass.semiJoins?.keys() ?? []) {
+      if (!this.consumed.has(-1 - offset)) throw SqlError.unsupportedFeature('SEMI / ANTI JOIN with this right side (use a table or view name)').at(this.position(offset));
     }
   }
 
@@ -81,4 +186,15 @@ export class BindContext {
 export function foldIdentifier(token: string): string {
   if (token.startsWith('"') || token.startsWith('`')) return token.slice(1, -1).replace(/""/g, '"');
   return token.replace(/[A-Z]/g, (c) => c.toLowerCase());
+}
+
+/** `TIMESTAMP AS OF '…'`: ISO text, no zone = UTC, to epoch milliseconds; `22007` when unreadable. */
+function toTimeTravel(clause: TimeTravelClause, ctx: BindContext): TimeTravel {
+  if (clause.kind === 'version') return { kind: 'version', version: clause.version };
+  const micros = parseTimestamp(clause.text);
+  if (micros === undefined) {
+    throw new SqlError('22007', `invalid input syntax for type timestamp: "${clause.text}"`, { position: ctx.position(clause.literalStart) });
+  }
+  const millis = micros / 1000n - (micros % 1000n < 0n ? 1n : 0n);
+  return { kind: 'timestamp', epochMillis: Number(millis) };
 }

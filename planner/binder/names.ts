@@ -41,6 +41,14 @@ function figure(ctx: BindContext, node: Node | undefined): string {
     }
     case 'A_Expr': return n.kind === 'AEXPR_NULLIF' ? 'nullif' : '?column?';
     case 'CaseExpr': return 'case';
+    case 'GroupingFunc': return 'grouping';
+    case 'SubLink': {
+      if (n.subLinkType === 'EXISTS_SUBLINK') return 'exists';
+      if (n.subLinkType === 'ARRAY_SUBLINK') return 'array';
+      if (n.subLinkType !== 'EXPR_SUBLINK') return '?column?';
+      const target = n.subselect?.SelectStmt?.targetList?.[0]?.ResTarget;
+      return target === undefined ? '?column?' : outputName(ctx, target);
+    }
     case 'CoalesceExpr': return 'coalesce';
     case 'MinMaxExpr': return n.op === 'IS_GREATEST' ? 'greatest' : 'least';
     default: return '?column?';

@@ -20,6 +20,7 @@ export function exprToString(e: Expr): string {
     case 'Call': return `${e.name}(${e.args.map(exprToString).join(', ')})`;
     case 'Like': return `${wrap(e.input)} ${e.negated ? 'NOT ' : ''}${e.caseInsensitive ? 'ILIKE' : 'LIKE'} '${e.pattern.replace(/'/g, "''")}'`;
     case 'FieldAccess': return `${wrap(e.input)}.${e.field}`;
+    case 'Placeholder': return e.label;
   }
 }
 

@@ -11,7 +11,7 @@ import type { CompareOp } from '../../executor/kernels/compare.js';
  * (planner/lower/expr.ts), and passes over expressions take a `Record<Expr['kind'], …>` so a new
  * kind is a compile error until every pass handles it.
  */
-export type Expr = ColumnRef | Literal | Unary | Binary | Cast | IsNull | InList | Between | Case | Call | Like | FieldAccess;
+export type Expr = ColumnRef | Literal | Unary | Binary | Cast | IsNull | InList | Between | Case | Call | Like | FieldAccess | Placeholder;
 
 interface Typed {
   readonly type: arrow.DataType;
@@ -54,6 +54,21 @@ export interface Like extends Typed { readonly kind: 'Like'; readonly input: Exp
 /** `struct.field`. */
 export interface FieldAccess extends Typed { readonly kind: 'FieldAccess'; readonly input: Expr; readonly fieldIndex: number; readonly field: string }
 
+/**
+ * Binder-internal: a value a plan node the binder has not placed yet will compute — an aggregate
+ * (`slot: 'aggregate'`), a window call, a scalar subquery, `GROUPING(…)`, or a column of the
+ * enclosing query seen from a correlated subquery (`'outer'`, `id` = that column's index).
+ * The binder replaces every Placeholder by a ColumnRef once the node exists; none reaches the
+ * optimiser or lowering (lowering one is an internal error).
+ */
+export interface Placeholder extends Typed {
+  readonly kind: 'Placeholder';
+  readonly slot: 'aggregate' | 'window' | 'subquery' | 'grouping' | 'outer';
+  readonly id: number;
+  /** How EXPLAIN and errors show it (`sum(close)`). */
+  readonly label: string;
+}
+
 /** The direct sub-expressions of `e`, in evaluation order. */
 export function exprChildren(e: Expr): readonly Expr[] {
   return CHILDREN[e.kind](e as never);
@@ -72,6 +87,7 @@ const CHILDREN: { [K in Expr['kind']]: (e: Extract<Expr, { kind: K }>) => readon
   Call: (e) => e.args,
   Like: (e) => [e.input],
   FieldAccess: (e) => [e.input],
+  Placeholder: () => [],
 };
 
 /** `e` with each direct child replaced by `f(child)` (same node when nothing changed). */
@@ -92,6 +108,7 @@ const MAP: { [K in Expr['kind']]: (e: Extract<Expr, { kind: K }>, f: (c: Expr) =
   Call: (e, f) => ({ ...e, args: e.args.map(f) }),
   Like: (e, f) => ({ ...e, input: f(e.input) }),
   FieldAccess: (e, f) => ({ ...e, input: f(e.input) }),
+  Placeholder: (e) => e,
 };
 
 /** Bottom-up rewrite: children first, then `f` on the rebuilt node. */
@@ -104,4 +121,23 @@ export function columnsUsed(e: Expr, into: Set<number> = new Set()): Set<number>
   if (e.kind === 'ColumnRef') into.add(e.index);
   for (const c of exprChildren(e)) columnsUsed(c, into);
   return into;
+}
+
+/** Whether any node of `e` satisfies `test`. */
+export function someExpr(e: Expr, test: (e: Expr) => boolean): boolean {
+  return test(e) || exprChildren(e).some((c) => someExpr(c, test));
+}
+
+/**
+ * A structural key of `e`: equal keys mean the same computation (column names as spelled and
+ * labels are ignored, types are not). `GROUP BY lower(t)` matches `SELECT LOWER(T)` this way.
+ */
+export function exprKey(e: Expr): string {
+  return JSON.stringify(e, function (this: Record<string, unknown>, key: string, value: unknown) {
+    if (key === 'name' && this.kind === 'ColumnRef') return undefined;
+    if (key === 'label') return undefined;
+    if (typeof value === 'bigint') return `${value}n`;
+    if (value !== null && typeof value === 'object' && 'typeId' in value && !('kind' in value)) return String(value);
+    return value;
+  });
 }

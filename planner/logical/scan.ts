@@ -1,21 +1,24 @@
 import * as arrow from 'apache-arrow';
-import type { TableSource } from '../catalog.js';
+import type { ScanPredicate, TableSource } from '../catalog.js';
 
 /**
  * Reads one resolved table version. `columns` are indices into `source.schema` (all of them
  * after binding; projection pushdown narrows them); the node's schema is those fields in order.
+ * `filters`: conjuncts the optimiser pushed down (storage skips files and row groups that
+ * cannot match; it still returns every row of what it reads, so a Filter stays above).
  */
 export interface Scan {
   readonly kind: 'Scan';
   readonly source: TableSource;
   readonly columns: readonly number[];
+  readonly filters: readonly ScanPredicate[];
   readonly schema: arrow.Schema;
 }
 
 export const Scan = Object.freeze({
-  create(source: TableSource, columns: readonly number[] = source.schema.fields.map((_, i) => i)): Scan {
+  create(source: TableSource, columns: readonly number[] = source.schema.fields.map((_, i) => i), filters: readonly ScanPredicate[] = []): Scan {
     const schema = new arrow.Schema(columns.map((i) => source.schema.fields[i]));
-    return { kind: 'Scan', source, columns, schema };
+    return { kind: 'Scan', source, columns, filters, schema };
   },
   is(node: { kind: string }): node is Scan {
     return node.kind === 'Scan';

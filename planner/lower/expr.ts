@@ -1,3 +1,4 @@
+import { SqlError } from '../../common/sql-error.js';
 import { BetweenExpr } from '../../executor/expr/between.js';
 import { BinaryExpr } from '../../executor/expr/binary.js';
 import { CaseExpr } from '../../executor/expr/case.js';
@@ -31,4 +32,7 @@ const LOWER: { [K in Expr['kind']]: (e: Extract<Expr, { kind: K }>) => PhysicalE
   Call: (e) => new FunctionExpr(e.name, e.args.map(lowerExpr), e.type),
   Like: (e) => new LikeExpr(lowerExpr(e.input), e.pattern, e.caseInsensitive, e.negated),
   FieldAccess: (e) => new FieldExpr(lowerExpr(e.input), e.fieldIndex, e.field, e.type),
+  Placeholder: (e) => {
+    throw SqlError.internal(`placeholder ${e.label} survived binding`);
+  },
 };

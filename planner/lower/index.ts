@@ -1,30 +1,44 @@
 import type { PhysicalOperator } from '../../executor/operator.js';
 import { visitPlan, type LogicalPlan } from '../logical/plan.js';
+import { lowerAggregate } from './aggregate.js';
 import { lowerFilter } from './filter.js';
+import { lowerJoin } from './join.js';
 import { lowerLimit } from './limit.js';
 import { lowerProject } from './project.js';
 import { lowerScan } from './scan.js';
+import { lowerSetOp } from './set-op.js';
+import { lowerSingleRow } from './single-row.js';
 import { lowerSort } from './sort.js';
+import { lowerUnion } from './union.js';
 import { lowerValues } from './values.js';
+import { lowerWindow } from './window.js';
 
 /**
  * Logical plan → physical operators, one lowering file per node (STYLE.md §4). The one
  * cross-node choice: a Limit directly over a Sort lowers the Sort as a top-N with
- * `fetch = limit + offset`.
+ * `fetch = limit + offset`. `wrap` decorates every operator (EXPLAIN ANALYZE's counters).
  */
-export function lower(plan: LogicalPlan): PhysicalOperator {
-  return visitPlan<PhysicalOperator>(plan, {
+export function lower(plan: LogicalPlan, wrap: (op: PhysicalOperator) => PhysicalOperator = (op) => op): PhysicalOperator {
+  const rec = (p: LogicalPlan): PhysicalOperator => lower(p, wrap);
+  const op = visitPlan<PhysicalOperator>(plan, {
     Scan: (n) => lowerScan(n),
     Values: (n) => lowerValues(n),
-    Filter: (n) => lowerFilter(n, lower(n.input)),
-    Project: (n) => lowerProject(n, lower(n.input)),
-    Sort: (n) => lowerSort(n, lower(n.input)),
+    Filter: (n) => lowerFilter(n, rec(n.input)),
+    Project: (n) => lowerProject(n, rec(n.input)),
+    Sort: (n) => lowerSort(n, rec(n.input)),
     Limit: (n) => {
       if (n.input.kind === 'Sort' && n.limit !== undefined) {
         const sort = n.input;
-        return lowerLimit(n, lowerSort(sort, lower(sort.input), n.limit + n.offset));
+        return lowerLimit(n, wrap(lowerSort(sort, rec(sort.input), n.limit + n.offset)));
       }
-      return lowerLimit(n, lower(n.input));
+      return lowerLimit(n, rec(n.input));
     },
+    Aggregate: (n) => lowerAggregate(n, rec(n.input)),
+    Join: (n) => lowerJoin(n, rec(n.left), rec(n.right)),
+    Window: (n) => lowerWindow(n, rec(n.input)),
+    Union: (n) => lowerUnion(n, n.inputs.map(rec)),
+    SetOp: (n) => lowerSetOp(n, rec(n.left), rec(n.right)),
+    SingleRow: (n) => lowerSingleRow(n, rec(n.input)),
   });
+  return wrap(op);
 }

@@ -1,7 +1,37 @@
-import { ScanExec } from '../../executor/operators/scan.js';
+import type { RecordBatch } from 'apache-arrow';
+import { ScanExec, type ScanSource } from '../../executor/operators/scan.js';
+import type { ScanPredicate, ScanPruning, TableSource } from '../catalog.js';
 import type { Scan } from '../logical/scan.js';
+import { scanPredicateToString } from '../logical/plan.js';
 
-/** Scan → ScanExec asking storage for exactly the scan's (pruned) columns. */
+/**
+ * Scan → ScanExec asking storage for exactly the scan's (pruned) columns, with the pushed-down
+ * predicates added to every request (storage skips files and row groups by them). EXPLAIN adds
+ * the predicates and, when the source can tell without reading, the files kept and skipped.
+ */
 export function lowerScan(node: Scan): ScanExec {
-  return new ScanExec(node.source, node.schema.fields.map((f) => f.name), node.schema);
+  if (node.filters.length === 0) return new ScanExec(node.source, node.schema.fields.map((f) => f.name), node.schema);
+  return new FilteredScanExec(node.source, node.filters, node.schema.fields.map((f) => f.name), node.schema);
+}
+
+class FilteredScanExec extends ScanExec {
+  constructor(private readonly table: TableSource, readonly filters: readonly ScanPredicate[], columns: readonly string[], schema: ScanExec['schema']) {
+    super(withFilters(table, filters), columns, schema);
+  }
+
+  override explain(): string {
+    const pruning: ScanPruning | undefined = this.table.prune?.(this.filters);
+    const files = pruning === undefined ? '' : ` files=${pruning.keptFiles}/${pruning.totalFiles} skipped_by_partition=${pruning.skippedByPartition} skipped_by_stats=${pruning.skippedByStats}`;
+    return `${super.explain()} filters=[${this.filters.map(scanPredicateToString).join(', ')}]${files}`;
+  }
+}
+
+function withFilters(source: TableSource, filters: readonly ScanPredicate[]): ScanSource {
+  return {
+    displayName: source.displayName,
+    version: source.version,
+    scan(request): AsyncIterable<RecordBatch> {
+      return source.scan({ ...request, filters });
+    },
+  };
 }

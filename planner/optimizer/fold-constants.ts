@@ -2,7 +2,13 @@ import * as arrow from 'apache-arrow';
 import { makeBatch } from '../../executor/arrow/batch.js';
 import { scalarAt } from '../../executor/arrow/scalar.js';
 import { exprChildren, transformExpr, type Expr, type Literal } from '../expr/expr.js';
+import { Aggregate } from '../logical/aggregate.js';
 import { Filter } from '../logical/filter.js';
+import { Join } from '../logical/join.js';
+import { SetOp } from '../logical/set-op.js';
+import { SingleRow } from '../logical/single-row.js';
+import { Union } from '../logical/union.js';
+import { Window } from '../logical/window.js';
 import { Limit } from '../logical/limit.js';
 import { visitPlan, type LogicalPlan } from '../logical/plan.js';
 import { Project } from '../logical/project.js';
@@ -44,6 +50,19 @@ function foldPlan(plan: LogicalPlan): LogicalPlan {
       Project: (n) => Project.create(foldPlan(n.input), n.exprs.map(foldExpr), n.names),
       Sort: (n) => Sort.create(foldPlan(n.input), n.keys.map((k) => ({ ...k, expr: foldExpr(k.expr) }))),
       Limit: (n) => Limit.create(foldPlan(n.input), n.limit, n.offset),
+      Aggregate: (n) =>
+        Aggregate.create(
+          foldPlan(n.input),
+          n.groupBy.map(foldExpr),
+          n.groupNames,
+          n.aggregates.map((a) => ({ ...a, args: a.args.map(foldExpr), ...(a.filter === undefined ? {} : { filter: foldExpr(a.filter) }) })),
+          n.groupingSets,
+        ),
+      Join: (n) => Join.create(foldPlan(n.left), foldPlan(n.right), n.type, n.condition === undefined ? undefined : foldExpr(n.condition), n.nullAwareAnti),
+      Window: (n) => Window.create(foldPlan(n.input), n.partitionBy.map(foldExpr), n.orderBy.map((k) => ({ ...k, expr: foldExpr(k.expr) })), n.calls.map((c) => ({ ...c, args: c.args.map(foldExpr) }))),
+      Union: (n) => Union.create(n.inputs.map(foldPlan), n.distinct),
+      SetOp: (n) => SetOp.create(foldPlan(n.left), foldPlan(n.right), n.op, n.all),
+      SingleRow: (n) => SingleRow.create(foldPlan(n.input)),
     });
 }
 
@@ -70,7 +89,7 @@ function simplifyBoolean(e: Expr): Expr | undefined {
 const ONE_ROW = makeBatch(new arrow.Schema([]), [], 1);
 
 function evaluateConstant(e: Expr): Literal | undefined {
-  if (e.kind === 'Literal' || e.kind === 'ColumnRef') return undefined;
+  if (e.kind === 'Literal' || e.kind === 'ColumnRef' || e.kind === 'Placeholder') return undefined;
   if (!exprChildren(e).every(isConstant)) return undefined;
   try {
     const value = scalarAt(lowerExpr(e).evaluate(ONE_ROW), 0);

@@ -1,10 +1,17 @@
 import type { LogicalPlan } from '../logical/plan.js';
 import { foldConstants } from './fold-constants.js';
+import { joinOrder } from './join-order.js';
 import { pruneColumns } from './prune-columns.js';
+import { pushDownFilter } from './push-down-filter.js';
+import { pushScanFilters } from './push-scan-filters.js';
 import type { OptimizerRule } from './rule.js';
 
-/** The rules, in the order they run. */
-export const RULES: readonly OptimizerRule[] = [foldConstants, pruneColumns];
+/**
+ * The rules, in the order they run: fold first (so `WHERE 1 = 1` disappears before anything
+ * moves), push predicates down (making equi joins of cross joins), order joins, prune columns,
+ * and last hand the conjuncts now sitting on scans to storage.
+ */
+export const RULES: readonly OptimizerRule[] = [foldConstants, pushDownFilter, joinOrder, pruneColumns, pushScanFilters];
 
 /** Runs every rule once; `trace` receives the plan after each (EXPLAIN VERBOSE). */
 export function optimize(plan: LogicalPlan, trace?: (rule: string, plan: LogicalPlan) => void): LogicalPlan {

@@ -15,6 +15,7 @@ import { SourceText } from './source-text.js';
  * | ``delta.`/abs/path` ``              | `delta."/abs/path"`                  | `pathTables` at it   |
  * | `default.t`                         | `public .t`                          | —                    |
  * | `a == b`                            | `a  = b`                             | —                    |
+ * | `a LEFT SEMI JOIN b` / `ANTI`       | `a           JOIN b` (blanked)       | `semiJoins` at `b`   |
  *
  * Identifiers in backticks may not contain `"` or a doubled backtick (no same-length spelling).
  */
@@ -29,6 +30,8 @@ export interface Prepassed {
   readonly pathTables: ReadonlyMap<number, string>;
   /** Byte offsets of identifiers the user wrote in backticks (never string literals). */
   readonly backticked: ReadonlySet<number>;
+  /** Spark's `[LEFT] SEMI|ANTI JOIN x`, keyed by the byte offset of the token after JOIN. */
+  readonly semiJoins?: ReadonlyMap<number, 'semi' | 'anti'>;
 }
 
 export type TimeTravelClause =
@@ -47,6 +50,7 @@ export function prepass(source: SourceText): Prepassed {
   const tokens = pgScan(decoder.decode(bytes));
   const timeTravel = new Map<number, TimeTravelClause>();
   const pathTables = new Map<number, string>();
+  const semiJoins = new Map<number, 'semi' | 'anti'>();
   if (tokens === undefined) {
     // The lexer fails (an unterminated string…): the parser will report it with its position.
     return { text: decoder.decode(bytes), tokens: [], timeTravel, pathTables, backticked };
@@ -56,6 +60,12 @@ export function prepass(source: SourceText): Prepassed {
     const lower = t.text.toLowerCase();
     if (t.text === '==') {
       bytes[t.start] = SPACE;
+      continue;
+    }
+    if ((lower === 'semi' || lower === 'anti') && tokens[i + 1]?.text.toLowerCase() === 'join' && tokens[i + 2] !== undefined) {
+      const from = tokens[i - 1]?.text.toLowerCase() === 'left' ? tokens[i - 1].start : t.start;
+      bytes.fill(SPACE, from, t.end);
+      semiJoins.set(tokens[i + 2].start, lower);
       continue;
     }
     if (lower === 'default' && tokens[i + 1]?.text === '.' && isName(tokens[i + 2])) {
@@ -82,7 +92,7 @@ export function prepass(source: SourceText): Prepassed {
       i += 3;
     }
   }
-  return { text: decoder.decode(bytes), tokens, timeTravel, pathTables, backticked };
+  return { text: decoder.decode(bytes), tokens, timeTravel, pathTables, backticked, semiJoins };
 }
 
 /** An identifier or a keyword usable as a name (anything but a reserved keyword or punctuation). */

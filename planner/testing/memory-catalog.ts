@@ -2,7 +2,7 @@ import * as arrow from 'apache-arrow';
 import { SqlError } from '../../common/sql-error.js';
 import { makeBatch } from '../../executor/arrow/batch.js';
 import { dataFromValues, type ScalarValue } from '../../executor/arrow/scalar.js';
-import type { Catalog, ScanRequest, TableReference, TableSource, TimeTravel } from '../catalog.js';
+import type { Catalog, ScanPredicate, ScanRequest, TableReference, TableSource, TimeTravel } from '../catalog.js';
 
 /** A column of test data: its name, Arrow type and values in the ScalarValue form. */
 export interface TestColumn {
@@ -23,7 +23,7 @@ export interface MemoryVersion {
  * travel. Every scan request is recorded in `scans`, so tests can assert projection pushdown.
  */
 export class MemoryCatalog implements Catalog {
-  readonly scans: { table: string; version: number; columns: readonly string[] }[] = [];
+  readonly scans: { table: string; version: number; columns: readonly string[]; filters?: readonly ScanPredicate[] }[] = [];
   private readonly tables = new Map<string, MemoryVersion[]>();
   private readonly schemas = new Map<string, arrow.Schema>();
 
@@ -67,8 +67,9 @@ export class MemoryCatalog implements Catalog {
       displayName: ref.kind === 'path' ? `delta.\`${ref.path}\`` : `public.${key}`,
       schema,
       version,
+      estimatedRows: batches.reduce((n, b) => n + b.numRows, 0),
       async *scan(request: ScanRequest): AsyncIterable<arrow.RecordBatch> {
-        scans.push({ table: key, version, columns: [...request.columns] });
+        scans.push({ table: key, version, columns: [...request.columns], ...(request.filters === undefined ? {} : { filters: request.filters }) });
         const indices = request.columns.map((c) => schema.fields.findIndex((f) => f.name === c));
         const projected = new arrow.Schema(indices.map((i) => schema.fields[i]));
         for (const batch of batches) {

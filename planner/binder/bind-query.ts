@@ -1,0 +1,168 @@
+import * as arrow from 'apache-arrow';
+import type { Node } from 'libpg-query';
+import { SqlError } from '../../common/sql-error.js';
+import { pgTypeName } from '../../executor/values/type-names.js';
+import type { Expr } from '../expr/expr.js';
+import { Limit } from '../logical/limit.js';
+import type { LogicalPlan } from '../logical/plan.js';
+import { Project } from '../logical/project.js';
+import { SetOp } from '../logical/set-op.js';
+import { Sort } from '../logical/sort.js';
+import { Union } from '../logical/union.js';
+import { Values } from '../logical/values.js';
+import { coerce, commonType, isUnknownLiteral } from '../types/coerce.js';
+import { ExprBinder, startOf, unwrap } from './bind-expr.js';
+import { bindSelect, countValue, sortKey, type Correlation } from './bind-select.js';
+import type { BindContext, CteDefinition } from './context.js';
+import { Scope } from './scope.js';
+
+type AnyNode = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** A bound query expression: its plan (whose schema field names are `names`) and output names. */
+export interface BoundQuery {
+  readonly plan: LogicalPlan;
+  readonly names: readonly string[];
+  /**
+   * For a correlated subquery: the conditions pulled out of its WHERE, over the subquery's
+   * output columns (ColumnRefs) and the enclosing query's columns (`outer` Placeholders).
+   */
+  readonly conditions?: readonly Expr[];
+}
+
+/**
+ * A query expression → plan: `WITH` frames, set operations (UNION / INTERSECT / EXCEPT [ALL],
+ * with their ORDER BY / LIMIT), `VALUES` lists, and plain SELECTs (bind-select.ts).
+ */
+export function bindQuery(ctx: BindContext, stmt: AnyNode, correlation?: Correlation): BoundQuery {
+  if (stmt.withClause !== undefined) {
+    const w = stmt.withClause as AnyNode;
+    if (w.recursive) throw SqlError.unsupportedFeature('WITH RECURSIVE').at(ctx.position(w.location ?? 0));
+    const saved = ctx.ctes;
+    const ctes = new Map<string, CteDefinition>();
+    const frame = { ctes, parent: saved };
+    for (const item of (w.ctes ?? []) as AnyNode[]) {
+      const c = item.CommonTableExpr as AnyNode;
+      const key = String(c.ctename).toLowerCase();
+      if (ctes.has(key)) throw new SqlError('42712', `WITH query name "${c.ctename}" specified more than once`, { position: ctx.position(c.location ?? 0) });
+      const columns = ((c.aliascolnames ?? []) as AnyNode[]).map((x) => String(x.String?.sval));
+      // Each CTE sees those before it: a snapshot of the frame so far.
+      ctes.set(key, { name: c.ctename, query: unwrap(c.ctequery)[1], ...(columns.length === 0 ? {} : { columns }), scope: { ctes: new Map(ctes), parent: saved } });
+    }
+    ctx.ctes = frame;
+    try {
+      return bindQuery(ctx, { ...stmt, withClause: undefined }, correlation);
+    } finally {
+      ctx.ctes = saved;
+    }
+  }
+  if (stmt.op !== undefined && stmt.op !== 'SETOP_NONE') return orderAndLimit(ctx, stmt, bindSetOperation(ctx, stmt));
+  if (stmt.valuesLists !== undefined) return orderAndLimit(ctx, stmt, bindValues(ctx, stmt));
+  return bindSelect(ctx, stmt, correlation);
+}
+
+// ── set operations ──
+
+function bindSetOperation(ctx: BindContext, stmt: AnyNode): BoundQuery {
+  const op = String(stmt.op).replace('SETOP_', '');
+  const all = stmt.all === true;
+  const left = bindQuery(ctx, stmt.larg);
+  const right = bindQuery(ctx, stmt.rarg);
+  const rightStart = firstTargetLocation(stmt.rarg);
+  if (left.names.length !== right.names.length) {
+    throw SqlError.syntax(`each ${op} query must have the same number of columns`, ctx.position(rightStart));
+  }
+  const types = left.names.map((_, c) => {
+    const l = outputExpr(left.plan, c);
+    const r = outputExpr(right.plan, c);
+    if (isUnknownLiteral(l) && isUnknownLiteral(r)) return new arrow.Utf8();
+    const t = commonType(l, r);
+    if (t === undefined) {
+      throw SqlError.datatypeMismatch(`${op} types ${label(l)} and ${label(r)} cannot be matched`, ctx.position(rightStart));
+    }
+    return t.typeId === arrow.Type.Null ? new arrow.Utf8() : t;
+  });
+  const l = castTo(ctx, left, types, stmt.larg);
+  const r = castTo(ctx, right, types, stmt.rarg);
+  let plan: LogicalPlan;
+  if (op === 'UNION') {
+    const flatten = (p: LogicalPlan): LogicalPlan[] => (p.kind === 'Union' && p.distinct === !all ? [...p.inputs] : [p]);
+    plan = Union.create([...flatten(l), ...flatten(r)], !all);
+  } else {
+    plan = SetOp.create(l, r, op === 'INTERSECT' ? 'intersect' : 'except', all);
+  }
+  return { plan, names: left.names };
+}
+
+/** The expression computing output column `c` when the plan is a Project (so literals can be coerced in place). */
+function outputExpr(plan: LogicalPlan, c: number): Expr {
+  if (plan.kind === 'Project') return plan.exprs[c];
+  return { kind: 'ColumnRef', index: c, name: plan.schema.fields[c].name, type: plan.schema.fields[c].type };
+}
+
+function label(e: Expr): string {
+  return isUnknownLiteral(e) ? 'unknown' : pgTypeName(e.type);
+}
+
+/** The query's output cast to `types` (in its Project when it has one, so `'a'` → int fails at the literal). */
+function castTo(ctx: BindContext, q: BoundQuery, types: readonly arrow.DataType[], stmt: AnyNode): LogicalPlan {
+  const plan = q.plan;
+  const targets = ((stmt?.targetList ?? []) as AnyNode[]).map((t) => t.ResTarget?.val as Node | undefined);
+  const same = types.every((t, c) => String(t) === String(plan.schema.fields[c].type) && !isUnknownLiteral(outputExpr(plan, c)));
+  if (same) return plan;
+  if (plan.kind === 'Project') {
+    const exprs = plan.exprs.map((e, c) => coerce(e, types[c], targets[c] === undefined ? undefined : ctx.position(startOf(targets[c]))));
+    return Project.create(plan.input, exprs, plan.names);
+  }
+  const exprs = types.map((t, c) => coerce(outputExpr(plan, c), t));
+  return Project.create(plan, exprs, plan.schema.fields.map((f) => f.name));
+}
+
+function firstTargetLocation(stmt: AnyNode): number {
+  if (stmt.op !== undefined && stmt.op !== 'SETOP_NONE') return firstTargetLocation(stmt.larg);
+  const t = stmt.targetList?.[0]?.ResTarget;
+  if (t !== undefined) return startOf(t.val);
+  const v = stmt.valuesLists?.[0]?.List?.items?.[0];
+  return v === undefined ? 0 : startOf(v);
+}
+
+// ── VALUES ──
+
+/** `VALUES (…), (…)`: columns `column1`, `column2`… typed by each column's common type. */
+function bindValues(ctx: BindContext, stmt: AnyNode): BoundQuery {
+  const binder = new ExprBinder(ctx, Scope.empty, { clause: 'VALUES' });
+  const lists = ((stmt.valuesLists ?? []) as AnyNode[]).map((l) => (l.List?.items ?? []) as Node[]);
+  const width = lists[0]?.length ?? 0;
+  const rows = lists.map((items) => {
+    if (items.length !== width) throw SqlError.syntax('VALUES lists must all be the same length', ctx.position(startOf(items[0])));
+    return items.map((item) => binder.bind(item));
+  });
+  const types = Array.from({ length: width }, (_, c) => {
+    let witness = rows[0][c];
+    for (const row of rows.slice(1)) {
+      const t = commonType(witness, row[c]);
+      if (t === undefined) throw SqlError.datatypeMismatch(`VALUES types ${label(witness)} and ${label(row[c])} cannot be matched`, ctx.position(startOf(lists[rows.indexOf(row)][c])));
+      witness = isUnknownLiteral(witness) && isUnknownLiteral(row[c]) ? witness : { kind: 'Literal', type: t, value: null };
+    }
+    return isUnknownLiteral(witness) || witness.type.typeId === arrow.Type.Null ? new arrow.Utf8() : witness.type;
+  });
+  const coerced = rows.map((row, r) => row.map((e, c) => coerce(e, types[c], ctx.position(startOf(lists[r][c])))));
+  const names = types.map((_, c) => `column${c + 1}`);
+  return { plan: Values.create(coerced, names), names };
+}
+
+// ── ORDER BY / LIMIT over a set operation or VALUES ──
+
+function orderAndLimit(ctx: BindContext, stmt: AnyNode, q: BoundQuery): BoundQuery {
+  let plan = q.plan;
+  const scope = new Scope(q.names.map((name, index) => ({ qualifier: undefined, name, type: plan.schema.fields[index].type, index })), []);
+  const outputs: Expr[] = q.names.map((name, index) => ({ kind: 'ColumnRef', index, name, type: plan.schema.fields[index].type }));
+  const sortClause = (stmt.sortClause ?? []) as AnyNode[];
+  if (sortClause.length > 0) {
+    const binder = new ExprBinder(ctx, scope, { clause: 'ORDER BY' });
+    plan = Sort.create(plan, sortClause.map((s) => sortKey(ctx, binder, s.SortBy as AnyNode, outputs, q.names)));
+  }
+  const limit = stmt.limitCount === undefined ? undefined : countValue(ctx, stmt.limitCount, 'LIMIT');
+  const offset = stmt.limitOffset === undefined ? undefined : countValue(ctx, stmt.limitOffset, 'OFFSET');
+  if (limit !== undefined || (offset !== undefined && offset > 0)) plan = Limit.create(plan, limit, offset ?? 0);
+  return { plan, names: q.names };
+}

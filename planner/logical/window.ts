@@ -1,0 +1,61 @@
+import * as arrow from 'apache-arrow';
+import type { ScalarValue } from '../../executor/arrow/scalar.js';
+import type { Expr } from '../expr/expr.js';
+import type { LogicalPlan } from './plan.js';
+import type { SortKey } from './sort.js';
+
+/** One end of a window frame; offsets are non-negative constants (rows, or range units of the ORDER BY key). */
+export type FrameBound =
+  | { readonly kind: 'unboundedPreceding' }
+  | { readonly kind: 'unboundedFollowing' }
+  | { readonly kind: 'currentRow' }
+  | { readonly kind: 'preceding'; readonly offset: ScalarValue }
+  | { readonly kind: 'following'; readonly offset: ScalarValue };
+
+export interface WindowFrame {
+  readonly units: 'rows' | 'range' | 'groups';
+  readonly start: FrameBound;
+  readonly end: FrameBound;
+  readonly exclude?: 'currentRow' | 'group' | 'ties';
+}
+
+/**
+ * One window function call: a ranking / offset function (`row_number`, `lag`…) or an aggregate
+ * over a frame. `frame` undefined is SQL's default (RANGE UNBOUNDED PRECEDING .. CURRENT ROW with
+ * an ORDER BY, the whole partition without). `params`: constant arguments (`ntile(4)` → [4],
+ * `lag(x, 2, 0)` → offset and default).
+ */
+export interface WindowCallExpr {
+  readonly name: string;
+  readonly args: readonly Expr[];
+  readonly params?: readonly ScalarValue[];
+  readonly frame?: WindowFrame;
+  readonly ignoreNulls?: boolean;
+  readonly distinct?: boolean;
+  readonly type: arrow.DataType;
+  readonly outputName: string;
+}
+
+/**
+ * Computes `calls` over the partitions `partitionBy` ordered by `orderBy`. Output: the input
+ * columns, then one column per call. Several OVER clauses with different specifications are
+ * several stacked Window nodes.
+ */
+export interface Window {
+  readonly kind: 'Window';
+  readonly input: LogicalPlan;
+  readonly partitionBy: readonly Expr[];
+  readonly orderBy: readonly SortKey[];
+  readonly calls: readonly WindowCallExpr[];
+  readonly schema: arrow.Schema;
+}
+
+export const Window = Object.freeze({
+  create(input: LogicalPlan, partitionBy: readonly Expr[], orderBy: readonly SortKey[], calls: readonly WindowCallExpr[]): Window {
+    const schema = new arrow.Schema([...input.schema.fields, ...calls.map((c) => new arrow.Field(c.outputName, c.type, true))]);
+    return { kind: 'Window', input, partitionBy, orderBy, calls, schema };
+  },
+  is(node: { kind: string }): node is Window {
+    return node.kind === 'Window';
+  },
+});
