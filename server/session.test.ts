@@ -1,114 +1,82 @@
-import * as arrow from 'apache-arrow';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { SqlError } from '../common/sql-error.js';
+import { describe, expect, it } from 'vitest';
+import { pricesCatalog } from '../planner/testing/fixtures.js';
 import type { Catalog } from '../planner/catalog.js';
-import type { ExecContext, PhysicalOperator } from '../executor/operator.js';
-import { batchOf, column } from './testing/arrow-fixtures.js';
+import { SqlError } from '../common/sql-error.js';
+import { Session, completionTag, type QueryResult } from './session.js';
+import { jsonRows } from './encode/index.js';
 
-// The session is tested against a stand-in planner: these tests pin the session's own job
-// (routing, error wrapping, cancellation), not SQL semantics.
-const planner = vi.hoisted(() => ({
-  planQuery: vi.fn<(sql: string, catalog: unknown, options?: { signal?: AbortSignal }) => Promise<unknown>>(),
-  explainQuery: vi.fn<(sql: string, catalog: unknown) => Promise<string>>(),
-}));
-vi.mock('../planner/index.js', () => planner);
+// The session over the real planner and executor, with an in-memory catalog: these tests pin the
+// session's own job — statements of every kind, per-session views, error wrapping, cancellation.
 
-const { Session, completionTag, splitExplain } = await import('./session.js');
-
-const catalog: Catalog = { resolveTable: () => Promise.reject(SqlError.undefinedTable('t')) };
-
-function operator(batches: arrow.RecordBatch[], failAfter?: unknown): PhysicalOperator & { contexts: ExecContext[] } {
-  const contexts: ExecContext[] = [];
-  return {
-    schema: batches[0]!.schema,
-    children: [],
-    contexts,
-    explain: () => 'Values',
-    async *execute(ctx: ExecContext) {
-      contexts.push(ctx);
-      for (const batch of batches) yield batch;
-      if (failAfter !== undefined) throw failAfter;
-    },
-  };
+async function rows(result: QueryResult): Promise<unknown[][]> {
+  const out: unknown[][] = [];
+  for await (const batch of result.batches) out.push(...jsonRows(batch));
+  return out;
 }
-
-async function drain(batches: AsyncIterable<arrow.RecordBatch>): Promise<number> {
-  let rows = 0;
-  for await (const batch of batches) rows += batch.numRows;
-  return rows;
-}
-
-beforeEach(() => {
-  planner.planQuery.mockReset();
-  planner.explainQuery.mockReset();
-});
 
 describe('Session.execute', () => {
-  it('plans the statement and streams its batches, passing the signal down', async () => {
-    const op = operator([batchOf({ id: column([1, 2, 3], new arrow.Int32()) })]);
-    planner.planQuery.mockResolvedValue(op);
-    const signal = new AbortController().signal;
-    const result = await new Session(catalog).execute('SELECT id FROM t', { signal });
-    expect(planner.planQuery).toHaveBeenCalledWith('SELECT id FROM t', catalog, { signal });
+  it('plans the statement and streams its rows', async () => {
+    const result = await new Session(pricesCatalog()).execute('SELECT ticker, vol FROM prices WHERE vol > 50 ORDER BY vol');
     expect(result.commandTag).toBe('SELECT');
-    expect(result.schema.fields.map((f) => f.name)).toEqual(['id']);
-    expect(await drain(result.batches)).toBe(3);
-    expect(op.contexts[0]!.signal).toBe(signal);
+    expect(result.schema.fields.map((f) => f.name)).toEqual(['ticker', 'vol']);
+    expect(await rows(result)).toEqual([['AAPL', 100], [null, 300]]);
   });
 
-  it('passes planning SqlErrors through unchanged', async () => {
-    const error = SqlError.undefinedTable('nope', 15);
-    planner.planQuery.mockRejectedValue(error);
-    await expect(new Session(catalog).execute('SELECT * FROM nope')).rejects.toBe(error);
+  it('passes planning SqlErrors through with their position', async () => {
+    await expect(new Session(pricesCatalog()).execute('SELECT * FROM nope')).rejects.toMatchObject({ sqlstate: '42P01', position: 15 });
   });
 
-  it('turns other planning failures into XX000', async () => {
-    planner.planQuery.mockRejectedValue(new TypeError('x is undefined'));
-    await expect(new Session(catalog).execute('SELECT 1')).rejects.toMatchObject({ sqlstate: 'XX000', message: expect.stringContaining('x is undefined') });
-  });
-
-  it('turns failures while streaming into SqlErrors', async () => {
-    planner.planQuery.mockResolvedValue(operator([batchOf({ a: column([1], new arrow.Int32()) })], new RangeError('boom')));
-    const result = await new Session(catalog).execute('SELECT a FROM t');
-    await expect(drain(result.batches)).rejects.toMatchObject({ name: 'SqlError', sqlstate: 'XX000' });
+  it('turns failures while streaming into SqlErrors, other sessions unaffected', async () => {
+    const broken: Catalog = {
+      resolveTable: async () => ({
+        displayName: 'broken',
+        version: 0,
+        schema: pricesCatalog() && (await pricesCatalog().resolveTable({ kind: 'named', name: 'prices' })).schema,
+        async *scan() {
+          throw new RangeError('disk on fire');
+        },
+      }),
+    };
+    const result = await new Session(broken).execute('SELECT ticker FROM t');
+    await expect(rows(result)).rejects.toMatchObject({ name: 'SqlError', sqlstate: 'XX000', message: expect.stringContaining('disk on fire') });
+    expect(await rows(await new Session(pricesCatalog()).execute('SELECT 1 AS one'))).toEqual([[1]]);
   });
 
   it('reports a cancelled statement as 57014', async () => {
     const controller = new AbortController();
-    planner.planQuery.mockResolvedValue(operator([batchOf({ a: column([1], new arrow.Int32()) }), batchOf({ a: column([2], new arrow.Int32()) })]));
-    const result = await new Session(catalog).execute('SELECT a FROM t', { signal: controller.signal });
+    const result = await new Session(pricesCatalog()).execute('SELECT * FROM prices', { signal: controller.signal });
     const iterator = result.batches[Symbol.asyncIterator]();
     await iterator.next();
     controller.abort();
     await expect(iterator.next()).rejects.toMatchObject({ sqlstate: '57014' });
-    await expect(new Session(catalog).execute('SELECT 1', { signal: controller.signal })).rejects.toMatchObject({ sqlstate: '57014' });
+    await expect(new Session(pricesCatalog()).execute('SELECT 1', { signal: controller.signal })).rejects.toMatchObject({ sqlstate: '57014' });
   });
 
-  it('answers EXPLAIN with one QUERY PLAN row per line', async () => {
-    planner.explainQuery.mockResolvedValue('Limit: 3\n  Scan: t\n');
-    const sql = '  explain SELECT * FROM t LIMIT 3';
-    const result = await new Session(catalog).execute(sql);
-    expect(planner.planQuery).not.toHaveBeenCalled();
-    // EXPLAIN is blanked, not cut: positions in the query still match the user's text
-    expect(planner.explainQuery).toHaveBeenCalledWith('          SELECT * FROM t LIMIT 3', catalog);
+  it('answers EXPLAIN with one QUERY PLAN row per operator line', async () => {
+    const result = await new Session(pricesCatalog()).execute('  -- why\n explain SELECT ticker FROM prices LIMIT 3');
     expect(result.commandTag).toBe('EXPLAIN');
     expect(result.schema.fields.map((f) => [f.name, String(f.type)])).toEqual([['QUERY PLAN', 'Utf8']]);
-    const lines: string[] = [];
-    for await (const batch of result.batches) for (let i = 0; i < batch.numRows; i++) lines.push(batch.getChildAt(0)!.get(i) as string);
-    expect(lines).toEqual(['Limit: 3', '  Scan: t']);
-  });
-});
-
-describe('splitExplain', () => {
-  it('recognises EXPLAIN after comments, in any case', () => {
-    expect(splitExplain('-- why\n/* c */ EXPLAIN select 1')).toBe('-- why\n/* c */         select 1');
-    expect(splitExplain('SELECT explain FROM t')).toBeUndefined();
-    expect(splitExplain('explained')).toBeUndefined();
+    const lines = (await rows(result)).map((r) => r[0] as string);
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    expect(lines.join('\n')).toMatch(/Limit: limit=3/);
+    expect(lines[lines.length - 1]).toMatch(/^\s+Scan: public.prices version=1 columns=\[ticker\]/);
   });
 
-  it('refuses EXPLAIN options for now, naming them', () => {
-    expect(() => splitExplain('EXPLAIN ANALYZE SELECT 1')).toThrow(/EXPLAIN ANALYZE/);
-    expect(() => splitExplain('EXPLAIN (FORMAT JSON) SELECT 1')).toThrow(expect.objectContaining({ sqlstate: '0A000' }));
+  it('keeps temporary views per session, and reports DROP VIEW IF EXISTS skipping as a notice', async () => {
+    const catalog = pricesCatalog();
+    const a = new Session(catalog);
+    const created = await a.execute('CREATE TEMPORARY VIEW big AS SELECT ticker FROM prices WHERE vol >= 100');
+    expect(created.commandTag).toBe('CREATE VIEW');
+    expect(await rows(created)).toEqual([]);
+    expect(await rows(await a.execute('SELECT * FROM big ORDER BY ticker'))).toEqual([['AAPL'], [null]]);
+    await expect(new Session(catalog).execute('SELECT * FROM big')).rejects.toMatchObject({ sqlstate: '42P01' });
+    const dropped = await a.execute('DROP VIEW IF EXISTS nothing_here');
+    expect(dropped.commandTag).toBe('DROP VIEW');
+    expect(dropped.notices).toEqual(['view "nothing_here" does not exist, skipping']);
+  });
+
+  it('wraps non-SQL errors as XX000 internal errors', () => {
+    expect(SqlError.from(new TypeError('x is undefined'))).toMatchObject({ sqlstate: 'XX000', message: expect.stringContaining('x is undefined') });
   });
 });
 
@@ -116,5 +84,6 @@ describe('completionTag', () => {
   it('counts SELECT rows and leaves other tags alone', () => {
     expect(completionTag('SELECT', 3)).toBe('SELECT 3');
     expect(completionTag('EXPLAIN', 2)).toBe('EXPLAIN');
+    expect(completionTag('CREATE VIEW', 0)).toBe('CREATE VIEW');
   });
 });

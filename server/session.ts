@@ -1,7 +1,7 @@
 import * as arrow from 'apache-arrow';
 import { SqlError } from '../common/sql-error.js';
 import type { Catalog } from '../planner/catalog.js';
-import { explainQuery, planQuery } from '../planner/index.js';
+import { newSessionViews, planStatement } from '../planner/index.js';
 
 /**
  * A statement's result: its schema up front, then its rows as Arrow record batches pulled one at
@@ -16,6 +16,8 @@ export interface QueryResult {
   readonly schema: arrow.Schema;
   readonly batches: AsyncIterable<arrow.RecordBatch>;
   readonly commandTag: string;
+  /** Messages for the client beside the result (PostgreSQL NoticeResponse), e.g. `DROP VIEW IF EXISTS` skipping. */
+  readonly notices?: readonly string[];
 }
 
 export interface ExecuteOptions {
@@ -36,6 +38,9 @@ export interface ExecuteOptions {
  * ```
  */
 export class Session {
+  /** This session's temporary views (and the process's global temporary ones). */
+  private readonly views = newSessionViews();
+
   constructor(readonly catalog: Catalog) {}
 
   /**
@@ -46,24 +51,17 @@ export class Session {
     const { signal } = options;
     try {
       throwIfCancelled(signal);
-      const explain = splitExplain(sql);
-      if (explain !== undefined) return await this.explain(explain);
-      const plan = await planQuery(sql, this.catalog, { signal });
+      const planned = await planStatement(sql, this.catalog, { views: this.views }, signal === undefined ? {} : { signal });
       throwIfCancelled(signal);
-      return { schema: plan.schema, batches: guarded(() => plan.execute({ signal }), signal), commandTag: 'SELECT' };
+      if (planned.kind === 'command') {
+        return { schema: new arrow.Schema([]), batches: none(), commandTag: planned.tag, ...(planned.notice === undefined ? {} : { notices: [planned.notice] }) };
+      }
+      const plan = planned.plan;
+      const isExplain = plan.schema.fields.length === 1 && plan.schema.fields[0]?.name === 'QUERY PLAN' && /^\s*explain\b/i.test(stripComments(sql));
+      return { schema: plan.schema, batches: guarded(() => plan.execute({ signal }), signal), commandTag: isExplain ? 'EXPLAIN' : 'SELECT' };
     } catch (err) {
       throw toSqlError(err, signal);
     }
-  }
-
-  /** `EXPLAIN <query>`: one text column `QUERY PLAN`, one row per line, as PostgreSQL answers. */
-  private async explain(query: string): Promise<QueryResult> {
-    const text = await explainQuery(query, this.catalog);
-    const lines = text.replace(/\n+$/, '').split('\n');
-    const schema = new arrow.Schema([new arrow.Field('QUERY PLAN', new arrow.Utf8(), false)]);
-    const column = arrow.vectorFromArray(lines, new arrow.Utf8()).data[0]!;
-    const rows = arrow.makeData({ type: new arrow.Struct(schema.fields), length: lines.length, nullCount: 0, children: [column] });
-    return { schema, batches: once(new arrow.RecordBatch(schema, rows)), commandTag: 'EXPLAIN' };
   }
 }
 
@@ -75,22 +73,9 @@ export function completionTag(commandTag: string, rows: number): string {
   return commandTag === 'SELECT' ? `SELECT ${rows}` : commandTag;
 }
 
-// `EXPLAIN` (optionally after comments) opening a statement. The keyword is blanked, not cut,
-// so the query handed to the planner keeps the byte offsets of the user's text and error
-// positions still point into what the user typed.
-const EXPLAIN = /^((?:\s|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*)explain\b/i;
-const EXPLAIN_OPTIONS = /^\s*(?:\(|(?:analyze|analyse|verbose|costs|format)\b)/i;
-
-/** The query to explain with `EXPLAIN` blanked out, or undefined when `sql` is no EXPLAIN. */
-export function splitExplain(sql: string): string | undefined {
-  const match = EXPLAIN.exec(sql);
-  if (!match) return undefined;
-  const rest = sql.slice(match[0].length);
-  if (EXPLAIN_OPTIONS.test(rest)) {
-    const option = /^\s*(\(|\w+)/.exec(rest)?.[1] ?? '';
-    throw SqlError.unsupportedFeature(`EXPLAIN ${option === '(' ? '(options)' : option.toUpperCase()}`);
-  }
-  return match[1]! + ' '.repeat('explain'.length) + rest;
+/** The statement without leading comments, to recognise its first keyword. */
+function stripComments(sql: string): string {
+  return sql.replace(/^(?:\s|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/, '');
 }
 
 /** Re-yields a plan's batches, turning every error into a SqlError and honouring cancellation. */
@@ -105,9 +90,7 @@ async function* guarded(run: () => AsyncIterable<arrow.RecordBatch>, signal: Abo
   }
 }
 
-async function* once(batch: arrow.RecordBatch): AsyncGenerator<arrow.RecordBatch> {
-  yield batch;
-}
+async function* none(): AsyncGenerator<arrow.RecordBatch> {}
 
 function cancelled(): SqlError {
   return new SqlError('57014', 'canceling statement due to user request');
