@@ -126,14 +126,22 @@ export function parseIntervalOrThrow(text: string, unit?: string): IntervalValue
   return v;
 }
 
-/** PostgreSQL's interval output (`1 year 2 mons 3 days 04:05:06.5`, `-1 days`, `00:00:00`). */
+/**
+ * PostgreSQL's interval output (`1 year 2 mons 3 days 04:05:06.5`, `-1 days +02:00:00`,
+ * `00:00:00`): each part signed, and a positive part after a negative one marked `+`
+ * (PostgreSQL's EncodeInterval, IntervalStyle postgres).
+ */
 export function formatInterval(v: IntervalValue): string {
   const parts: string[] = [];
-  const years = Math.trunc(v.months / 12);
-  const months = v.months % 12;
-  if (years !== 0) parts.push(`${years} year${years === 1 ? '' : 's'}`);
-  if (months !== 0) parts.push(`${months} mon${months === 1 ? '' : 's'}`);
-  if (v.days !== 0) parts.push(`${v.days} day${v.days === 1 ? '' : 's'}`);
+  let negativeBefore = false;
+  const add = (value: number, unit: string) => {
+    if (value === 0) return;
+    parts.push(`${negativeBefore && value > 0 ? '+' : ''}${value} ${unit}${value === 1 ? '' : 's'}`);
+    negativeBefore = value < 0;
+  };
+  add(Math.trunc(v.months / 12), 'year');
+  add(v.months % 12, 'mon');
+  add(v.days, 'day');
   if (v.micros !== 0n || parts.length === 0) {
     const negative = v.micros < 0n;
     const m = negative ? -v.micros : v.micros;
@@ -142,7 +150,7 @@ export function formatInterval(v: IntervalValue): string {
     const sec = (m / MICROS_PER_SECOND) % 60n;
     const frac = m % MICROS_PER_SECOND;
     const time = `${String(h).padStart(2, '0')}:${String(min).padStart(2, '0')}:${String(sec).padStart(2, '0')}${frac === 0n ? '' : '.' + String(frac).padStart(6, '0').replace(/0+$/, '')}`;
-    parts.push(negative ? `-${time}` : time);
+    parts.push(negative ? `-${time}` : negativeBefore ? `+${time}` : time);
   }
   return parts.join(' ');
 }

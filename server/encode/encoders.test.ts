@@ -184,3 +184,15 @@ describe('table', () => {
     expect(chunks.join('')).toBe(' v\n---\n a\n b\n longer\n(3 rows)\n');
   });
 });
+
+describe('intervals', () => {
+  it('print as PostgreSQL prints them, in text and (as a string) in JSON', async () => {
+    const { intervalData } = await import('../../executor/kernels/interval.js');
+    const { textWriter } = await import('./text-values.js');
+    const { jsonWriter } = await import('./json-values.js');
+    const data = intervalData([0, 1, 0], [2, 2, -1], [1_800_000_000n, 0n, 7_200_000_000n], null);
+    const text = textWriter(data);
+    expect([0, 1, 2].map((i) => text(i))).toEqual(['2 days 00:30:00', '1 mon 2 days', '-1 days +02:00:00']);
+    expect(jsonWriter(data)(0)).toBe('"2 days 00:30:00"');
+  });
+});

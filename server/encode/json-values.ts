@@ -1,4 +1,5 @@
 import * as arrow from 'apache-arrow';
+import { intervalTextWriter } from './interval.js';
 import {
   boolReader,
   columnsOf,
@@ -110,6 +111,11 @@ function jsonValueWriter(data: arrow.Data): JsonWriter {
       const get = timestampMicrosReader(data as arrow.Data<arrow.Timestamp>);
       const zone = (type as arrow.Timestamp).timezone ? 'Z' : '';
       return (i) => `"${isoTimestamp(get(i))}${zone}"`;
+    }
+    case arrow.Type.Interval: {
+      // No JSON form in PRODUCT.md: the PostgreSQL text, as a string (`"2 days 00:30:00"`).
+      const text = intervalTextWriter(data);
+      return (i) => JSON.stringify(text(i));
     }
     case arrow.Type.Struct: {
       const fields = (type as arrow.Struct).children;

@@ -1,4 +1,5 @@
 import * as arrow from 'apache-arrow';
+import { intervalTextWriter } from './interval.js';
 import {
   boolReader,
   dateDaysReader,
@@ -90,6 +91,8 @@ function textValueWriter(data: arrow.Data): (i: number) => string {
       const withZone = Boolean((type as arrow.Timestamp).timezone);
       return (i) => pgTimestamp(get(i), withZone);
     }
+    case arrow.Type.Interval:
+      return intervalTextWriter(data);
     case arrow.Type.Struct:
     case arrow.Type.Map:
       return jsonWriter(data);
