@@ -127,7 +127,20 @@ export function cast(data: arrow.Data, to: arrow.DataType): arrow.Data {
 
 /** Arrow type equality as far as casting cares. */
 export function sameType(a: arrow.DataType, b: arrow.DataType): boolean {
-  return arrow.util.compareTypes(a, b);
+  return arrow.util.compareTypes(a, b) && sameDecimals(a, b);
+}
+
+/**
+ * arrow-js's `compareTypes` ignores a decimal's scale and precision (Decimal(2,3) "equals"
+ * Decimal(3,4)), which would skip the rescale of `1.50 + 2.250`: compare them here, nested too.
+ */
+function sameDecimals(a: arrow.DataType, b: arrow.DataType): boolean {
+  if (arrow.DataType.isDecimal(a) && arrow.DataType.isDecimal(b)) {
+    return a.scale === b.scale && a.precision === b.precision && a.bitWidth === b.bitWidth;
+  }
+  const left = a.children ?? [];
+  const right = b.children ?? [];
+  return left.every((field, i) => right[i] !== undefined && sameDecimals(field.type, (right[i] as arrow.Field).type));
 }
 
 // ── to text ──

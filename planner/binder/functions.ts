@@ -3,6 +3,7 @@ import { SqlError, didYouMean } from '../../common/sql-error.js';
 import { VOLATILE_FUNCTIONS, type ScalarFunctionName } from '../../executor/expr/function.js';
 import { FIELD_ALIASES, TRUNC_UNITS } from '../../executor/kernels/datetime.js';
 import { compilePattern } from '../../executor/kernels/datetime-format.js';
+import { sameType } from '../../executor/kernels/cast.js';
 import { compileRegex } from '../../executor/kernels/regex.js';
 import { fixedDurationMicros, INTERVAL, parseIntervalOrThrow } from '../../executor/kernels/interval.js';
 import { pgTypeName } from '../../executor/values/type-names.js';
@@ -601,7 +602,7 @@ const SIGNATURES: Record<string, FunctionDef> = {
       if (args.length !== 2 || !isList(args[0])) return undefined;
       const element = listElement(args[0].type);
       const t = commonType({ kind: 'Literal', type: element, value: null }, args[1]);
-      if (t === undefined || !arrow.util.compareTypes(t, element)) return undefined;
+      if (t === undefined || !sameType(t, element)) return undefined;
       return { args: [args[0], coerce(args[1], element)], type: BOOL };
     },
   },
@@ -611,7 +612,7 @@ const SIGNATURES: Record<string, FunctionDef> = {
       if (args.length !== 2 || !isList(args[0])) return undefined;
       const element = listElement(args[0].type);
       const t = commonType({ kind: 'Literal', type: element, value: null }, args[1]);
-      if (t === undefined || !arrow.util.compareTypes(t, element)) return undefined;
+      if (t === undefined || !sameType(t, element)) return undefined;
       return { args: [args[0], coerce(args[1], element)], type: INT64 };
     },
   },
