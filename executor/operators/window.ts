@@ -1,0 +1,187 @@
+import * as arrow from 'apache-arrow';
+import { SqlError } from '../../common/sql-error.js';
+import { take } from '../../common/arrow/take.js';
+import { isAggregateName } from '../aggregates/result-type.js';
+import { batchColumns, makeBatch } from '../arrow/batch.js';
+import { concat } from '../arrow/concat.js';
+import { throwIfCancelled } from '../cancel.js';
+import type { PhysicalExpr } from '../expr/physical-expr.js';
+import type { SortKey } from '../kernels/sort.js';
+import type { ExecContext, PhysicalOperator } from '../operator.js';
+import { WINDOW_AGGREGATES, aggregateColumn } from '../window/aggregate.js';
+import { DEFAULT_FRAME, computeFrame, frameKey, validateFrame, type FrameExtent } from '../window/frame.js';
+import { buildLayout, type WindowLayout } from '../window/layout.js';
+import { rankingColumn } from '../window/ranking.js';
+import { frameValueColumn, offsetColumn } from '../window/value.js';
+import type { FrameBound, WindowCall, WindowFrame } from '../window/window-call.js';
+import type { PhysicalSortKey } from './sort.js';
+
+const OUTPUT_BATCH_ROWS = 65_536;
+
+const RANKING = new Set(['row_number', 'rank', 'dense_rank', 'percent_rank', 'cume_dist', 'ntile']);
+const FRAME_VALUE = new Set(['first_value', 'last_value', 'nth_value']);
+
+/**
+ * Window functions over one window specification: `f(...) OVER (PARTITION BY p ORDER BY o frame)`
+ * for every call in `calls` (the planner stacks one WindowExec per distinct PARTITION BY / ORDER BY).
+ *
+ * Output: the input columns, then one column per call (named `outputName`); rows come out
+ * sorted by the partition keys (ascending, NULLs last), then the ORDER BY keys.
+ *
+ * How: every input batch is buffered and concatenated, the partition and order keys evaluated
+ * once, the rows sorted by (partition, order) — partitions by hash ids and a counting sort, then
+ * a radix sort per partition for numeric/date/timestamp keys, `sortIndices` otherwise — and
+ * partitions and peer groups found in one pass (window/layout.ts). Each call is then computed over whole partitions with
+ * typed arrays — ranking by counting, lag/lead by index shifts, frame values and aggregates from
+ * per-row frame bounds (window/frame.ts, aggregate.ts, value.ts) — and the input is `take`n into
+ * sorted order with the results appended.
+ *
+ * Memory: the operator holds its whole input (it cannot emit a row before the last input row
+ * is seen), plus per row: 12 bytes for the sort order, partition ids and peer groups, 4–8 bytes
+ * per numeric ORDER BY key, 8 (16 with EXCLUDE) per distinct frame, and each call's result
+ * column, until its last batch is emitted. Output batches hold at most 65,536 rows.
+ * Measured: `row_number() OVER (PARTITION BY k ORDER BY v)` over 10M in-memory rows, 500
+ * partitions, float8 v: 2.5 s (4.0M rows/s).
+ * TODO(#4): spill to disk, or fail with 53200, past a memory budget.
+ *
+ * EXPLAIN: `Window: partition=[uid, advertiser] order=[impTimestamp DESC NULLS FIRST] calls=[dense_rank() AS r]`
+ */
+export class WindowExec implements PhysicalOperator {
+  readonly children: readonly PhysicalOperator[];
+  readonly schema: arrow.Schema;
+
+  constructor(
+    readonly input: PhysicalOperator,
+    readonly partitionBy: readonly PhysicalExpr[],
+    readonly orderBy: readonly PhysicalSortKey[],
+    readonly calls: readonly WindowCall[],
+  ) {
+    this.children = [input];
+    for (const call of calls) checkCall(call, orderBy.length);
+    this.schema = new arrow.Schema([...input.schema.fields, ...calls.map((c) => new arrow.Field(c.outputName, c.type, true))]);
+  }
+
+  explain(): string {
+    const partition = this.partitionBy.map(String).join(', ');
+    const order = this.orderBy.map((k) => `${k.expr} ${k.descending ? 'DESC' : 'ASC'} NULLS ${k.nullsFirst ? 'FIRST' : 'LAST'}`).join(', ');
+    const calls = this.calls.map(describeCall).join(', ');
+    return `Window: partition=[${partition}] order=[${order}] calls=[${calls}]`;
+  }
+
+  execute(ctx: ExecContext): AsyncIterable<arrow.RecordBatch> {
+    const { input, partitionBy, orderBy, calls, schema } = this;
+    return (async function* window() {
+      // ── buffer ──
+      const buffered: arrow.RecordBatch[] = [];
+      let rows = 0;
+      for await (const batch of input.execute(ctx)) {
+        throwIfCancelled(ctx.signal);
+        if (batch.numRows === 0) continue;
+        buffered.push(batch);
+        rows += batch.numRows;
+      }
+      if (rows === 0) return;
+      const inputFields = input.schema.fields;
+      const columns = inputFields.map((_, c) => concat(buffered.map((b) => batchColumns(b)[c])));
+      buffered.length = 0;
+      const all = makeBatch(input.schema, columns, rows);
+
+      // ── sort and find partitions / peers ──
+      const orderKeys: SortKey[] = orderBy.map((k) => ({ data: k.expr.evaluate(all), descending: k.descending, nullsFirst: k.nullsFirst }));
+      const layout = buildLayout(partitionBy.map((e) => e.evaluate(all)), orderKeys, rows);
+      throwIfCancelled(ctx.signal);
+
+      // ── compute each call (frames shared between calls with the same frame) ──
+      const frames = new Map<string, FrameExtent>();
+      const frameFor = (frame: WindowFrame): FrameExtent => {
+        const key = frameKey(frame);
+        let extent = frames.get(key);
+        if (extent === undefined) {
+          extent = computeFrame(layout, frame, orderKeys[0]);
+          frames.set(key, extent);
+        }
+        return extent;
+      };
+      const results: arrow.Data[] = [];
+      for (const call of calls) {
+        results.push(computeCall(call, all, layout, frameFor));
+        throwIfCancelled(ctx.signal);
+      }
+      frames.clear();
+
+      // ── emit in sorted order ──
+      for (let start = 0; start < rows; start += OUTPUT_BATCH_ROWS) {
+        const end = Math.min(rows, start + OUTPUT_BATCH_ROWS);
+        const indices = layout.order.subarray(start, end);
+        const out = columns.map((c) => take(c, indices));
+        for (const r of results) out.push(start === 0 && end === rows ? r : r.slice(start, end - start));
+        yield makeBatch(schema, out, end - start);
+      }
+    })();
+  }
+}
+
+/** Refuses what cannot run before any row is read: unknown names, unsupported aggregates, invalid frames. */
+function checkCall(call: WindowCall, orderKeys: number): void {
+  const name = call.name as string;
+  if (!RANKING.has(name) && !FRAME_VALUE.has(name) && name !== 'lag' && name !== 'lead') {
+    if (!isAggregateName(name)) throw SqlError.undefinedFunction(name);
+    if (!WINDOW_AGGREGATES.has(name)) throw SqlError.unsupportedFeature(`${name} as a window function`);
+  }
+  if (call.frame !== undefined) validateFrame(call.frame, orderKeys);
+}
+
+function computeCall(call: WindowCall, all: arrow.RecordBatch, layout: WindowLayout, frameFor: (frame: WindowFrame) => FrameExtent): arrow.Data {
+  const params = call.params ?? [];
+  const ignoreNulls = call.ignoreNulls === true;
+  const name = call.name;
+  switch (name) {
+    case 'row_number':
+    case 'rank':
+    case 'dense_rank':
+    case 'percent_rank':
+    case 'cume_dist':
+    case 'ntile':
+      return rankingColumn(name, layout, call.type, params);
+    case 'lag':
+    case 'lead':
+      return offsetColumn(name, call.args[0].evaluate(all), layout, params, ignoreNulls);
+    case 'first_value':
+    case 'last_value':
+    case 'nth_value':
+      return frameValueColumn(name, call.args[0].evaluate(all), layout, frameFor(call.frame ?? DEFAULT_FRAME), params, ignoreNulls);
+    default:
+      return aggregateColumn(name, call.args.map((a) => a.evaluate(all)), layout, frameFor(call.frame ?? DEFAULT_FRAME), call.type, ignoreNulls);
+  }
+}
+
+// ── EXPLAIN text ──
+
+function describeCall(call: WindowCall): string {
+  const args = [...call.args.map(String), ...(call.params ?? []).map(describeValue)];
+  const name = call.name === 'count_star' ? 'count(*)' : `${call.name}(${args.join(', ')})`;
+  const nulls = call.ignoreNulls === true ? ' IGNORE NULLS' : '';
+  const frame = call.frame === undefined || RANKING.has(call.name) || call.name === 'lag' || call.name === 'lead' ? '' : ` ${describeFrame(call.frame)}`;
+  return `${name}${nulls}${frame} AS ${call.outputName}`;
+}
+
+function describeFrame(frame: WindowFrame): string {
+  const bound = (b: FrameBound): string => {
+    switch (b.kind) {
+      case 'unboundedPreceding': return 'UNBOUNDED PRECEDING';
+      case 'unboundedFollowing': return 'UNBOUNDED FOLLOWING';
+      case 'currentRow': return 'CURRENT ROW';
+      case 'preceding': return `${describeValue(b.offset)} PRECEDING`;
+      case 'following': return `${describeValue(b.offset)} FOLLOWING`;
+    }
+  };
+  const exclude = frame.exclude === undefined || frame.exclude === 'noOthers' ? '' : ` EXCLUDE ${{ currentRow: 'CURRENT ROW', group: 'GROUP', ties: 'TIES' }[frame.exclude]}`;
+  return `${frame.units.toUpperCase()} BETWEEN ${bound(frame.start)} AND ${bound(frame.end)}${exclude}`;
+}
+
+function describeValue(v: unknown): string {
+  if (v === null || v === undefined) return 'NULL';
+  if (typeof v === 'string') return `'${v}'`;
+  if (typeof v === 'object') return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x));
+  return String(v);
+}
