@@ -6,7 +6,7 @@ import type { BinaryOp, Expr } from '../expr/expr.js';
 import { asDecimal, canCast, coerce, commonNumeric, commonType, isNumeric, isUnknownLiteral, MAX_DECIMAL_PRECISION } from '../types/coerce.js';
 import { isUnconstrainedNumeric, typeFromName } from '../types/type-name.js';
 import type { BindContext } from './context.js';
-import { bindFunction, currentTimeLiteral, intervalLiteral } from './functions.js';
+import { bindFunction, currentTimeLiteral, intervalLiteral, tryCastCall } from './functions.js';
 import { bindOperator, bindTemporalArithmetic, booleanTest, distinct, subscript } from './operators.js';
 import type { Scope, ScopeColumn } from './scope.js';
 
@@ -121,6 +121,8 @@ export class ExprBinder {
     const fields = (n.fields ?? []) as AnyNode[];
     if (fields.some((f) => 'A_Star' in f)) throw SqlError.syntax('"*" is not allowed here', position);
     const names: string[] = fields.map((f) => f.String?.sval ?? '');
+    const renamed = this.ctx.prepass.renamed?.get(location);
+    if (renamed !== undefined) names[0] = renamed; // `window.start`: a reserved word as a column name
     const spelled = this.spellings(location, names);
     let column: Expr | undefined;
     let rest: number;
@@ -379,6 +381,7 @@ export class ExprBinder {
     }
     let to = typeFromName(typeNode, this.ctx.position(typeNode.location), typeText);
     if (isUnconstrainedNumeric(typeNode)) to = unconstrainedNumericFor(input);
+    if (this.ctx.prepass.tryCasts?.has(n.location ?? -1)) return tryCastCall(input, to, position);
     if (isUnknownLiteral(input)) return coerce(input, to, this.ctx.position(startOf(n.arg)));
     if (!canCast(input.type, to)) throw new SqlError('42846', `cannot cast type ${pgTypeName(input.type)} to ${pgTypeName(to)}`, { position });
     return coerce(input, to, this.ctx.position(startOf(n.arg)));
@@ -386,6 +389,9 @@ export class ExprBinder {
 
   private funcCall(n: AnyNode): Expr {
     const names: string[] = (n.funcname ?? []).map((x: AnyNode) => x.String?.sval ?? '');
+    // A reserved word used as a function (`window(…)`, `array(…)`) arrives as its pre-pass placeholder.
+    const renamed = this.ctx.prepass.renamed?.get(n.location ?? -1);
+    if (renamed !== undefined) names[names.length - 1] = renamed;
     const name = names[names.length - 1];
     const position = this.ctx.position(n.location ?? 0);
     if (names.length > 1 && names[0] !== 'pg_catalog') throw SqlError.undefinedFunction(names.join('.'), position);

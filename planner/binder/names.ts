@@ -30,6 +30,8 @@ function figure(ctx: BindContext, node: Node | undefined): string {
       return last !== undefined && 'String' in last ? last.String.sval : figure(ctx, n.arg);
     }
     case 'FuncCall': {
+      const renamed = ctx.prepass.renamed?.get(n.location ?? -1);
+      if (renamed !== undefined) return renamed;
       const names = (n.funcname ?? []) as Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
       return names[names.length - 1]?.String?.sval ?? '?column?';
     }

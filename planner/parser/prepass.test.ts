@@ -15,6 +15,18 @@ const run = (sql: string) => {
 };
 
 describe('prepass', () => {
+  it('gives reserved words Spark uses as names (window, array) a same-length placeholder, recorded by offset', () => {
+    const out = run("SELECT window(ts, '1 hour'), window.start, array(1, 2), ARRAY[3], array(SELECT 1) FROM t WINDOW w AS (ORDER BY x)");
+    expect(out.text).toBe(`SELECT "wind"(ts, '1 hour'), "wind".start, "arr"(1, 2), ARRAY[3], array(SELECT 1) FROM t WINDOW w AS (ORDER BY x)`);
+    expect([...(out.renamed ?? [])]).toEqual([[7, 'window'], [29, 'window'], [43, 'array']]);
+  });
+
+  it('rewrites TRY_CAST, infix RLIKE/REGEXP (negated too) and Spark interval literals in place', () => {
+    const out = run("SELECT TRY_CAST(x AS int), a RLIKE 'p', b NOT REGEXP 'q', INTERVAL 3 HOURS, INTERVAL 10 days FROM t");
+    expect(out.text).toBe("SELECT     cast(x AS int), a ~     'p', b !~         'q', INTERVAL'3'hour , INTERVAL'10'day  FROM t");
+    expect([...(out.tryCasts ?? [])]).toEqual([11]);
+  });
+
   it('turns backtick identifiers into double-quoted ones, in place', () => {
     const out = run('SELECT `a b`, `Ticker` FROM `my table`');
     expect(out.text).toBe('SELECT "a b", "Ticker" FROM "my table"');

@@ -16,6 +16,12 @@ import { SourceText } from './source-text.js';
  * | `default.t`                         | `public .t`                          | —                    |
  * | `a == b`                            | `a  = b`                             | —                    |
  * | `a LEFT SEMI JOIN b` / `ANTI`       | `a           JOIN b` (blanked)       | `semiJoins` at `b`   |
+ * | `window(ts, …)`, `window.start`     | `"wind"(…`, `"wind".start`           | `renamed` at it      |
+ * | `array(1, 2)`                       | `"arr"(1, 2)`                        | `renamed` at it      |
+ * | `TRY_CAST(x AS int)`                | `    CAST(x AS int)`                 | `tryCasts` at `CAST` |
+ * | `a RLIKE 'x'` / `REGEXP`            | `a ~     'x'`                        | —                    |
+ * | `a NOT RLIKE 'x'`                   | `a !~        'x'`                    | —                    |
+ * | `INTERVAL 3 HOURS`                  | `INTERVAL'3'HOUR `                   | —                    |
  *
  * Identifiers in backticks may not contain `"` or a doubled backtick (no same-length spelling).
  */
@@ -32,7 +38,22 @@ export interface Prepassed {
   readonly backticked: ReadonlySet<number>;
   /** Spark's `[LEFT] SEMI|ANTI JOIN x`, keyed by the byte offset of the token after JOIN. */
   readonly semiJoins?: ReadonlyMap<number, 'semi' | 'anti'>;
+  /**
+   * Names PostgreSQL reserves that Spark uses as functions and columns (`window`, `array`),
+   * rewritten to a same-length quoted placeholder; keyed by byte offset, the name to bind instead.
+   */
+  readonly renamed?: ReadonlyMap<number, string>;
+  /** Byte offsets of `CAST` keywords that were `TRY_CAST` (NULL instead of an error). */
+  readonly tryCasts?: ReadonlySet<number>;
 }
+
+/** Reserved words used as names, and their same-length placeholders. */
+const RESERVED_AS_NAMES: Readonly<Record<string, string>> = { window: '"wind"', array: '"arr"' };
+/** Spark's plural interval units, and PostgreSQL's singular of the same length or shorter. */
+const INTERVAL_UNITS: Readonly<Record<string, string>> = {
+  year: 'year', years: 'year', month: 'month', months: 'month', week: 'week', weeks: 'week', day: 'day', days: 'day',
+  hour: 'hour', hours: 'hour', minute: 'minute', minutes: 'minute', second: 'second', seconds: 'second',
+};
 
 export type TimeTravelClause =
   | { readonly kind: 'version'; readonly version: number; readonly start: number }
@@ -51,6 +72,13 @@ export function prepass(source: SourceText): Prepassed {
   const timeTravel = new Map<number, TimeTravelClause>();
   const pathTables = new Map<number, string>();
   const semiJoins = new Map<number, 'semi' | 'anti'>();
+  const renamed = new Map<number, string>();
+  const tryCasts = new Set<number>();
+  const encoder = new TextEncoder();
+  const write = (at: number, text: string, length: number) => {
+    bytes.fill(SPACE, at, at + length);
+    bytes.set(encoder.encode(text), at);
+  };
   if (tokens === undefined) {
     // The lexer fails (an unterminated string…): the parser will report it with its position.
     return { text: decoder.decode(bytes), tokens: [], timeTravel, pathTables, backticked };
@@ -61,6 +89,37 @@ export function prepass(source: SourceText): Prepassed {
     if (t.text === '==') {
       bytes[t.start] = SPACE;
       continue;
+    }
+    const placeholder = RESERVED_AS_NAMES[lower];
+    if (placeholder !== undefined && t.end - t.start === placeholder.length && (tokens[i + 1]?.text === '(' || tokens[i + 1]?.text === '.') && tokens[i - 1]?.text !== '.') {
+      // `WINDOW w AS (…)` (a clause) is never followed by `(` or `.`; ARRAY[…] is left alone.
+      if (!(lower === 'array' && tokens[i + 1]?.text === '(' && tokens[i + 2]?.text.toLowerCase() === 'select')) {
+        write(t.start, placeholder, t.end - t.start);
+        renamed.set(t.start, lower);
+        continue;
+      }
+    }
+    if (lower === 'try_cast' && tokens[i + 1]?.text === '(') {
+      write(t.start, '    cast', t.end - t.start);
+      tryCasts.add(t.start + 4);
+      continue;
+    }
+    if (lower === 'rlike' || lower === 'regexp') {
+      const negated = tokens[i - 1]?.text.toLowerCase() === 'not';
+      if (negated) write((tokens[i - 1] as ScanToken).start, '!~', t.end - (tokens[i - 1] as ScanToken).start);
+      else write(t.start, '~', t.end - t.start);
+      continue;
+    }
+    if (lower === 'interval' && tokens[i + 1]?.tokenName === 'ICONST' && INTERVAL_UNITS[tokens[i + 2]?.text.toLowerCase() ?? ''] !== undefined) {
+      // INTERVAL 3 HOURS → INTERVAL'3'HOUR : the spaces around the number become the quotes.
+      const value = tokens[i + 1] as ScanToken;
+      const unit = tokens[i + 2] as ScanToken;
+      if (value.start > t.end && unit.start > value.end) {
+        write(value.start - 1, `'${value.text}'`, value.end + 1 - (value.start - 1));
+        write(unit.start, INTERVAL_UNITS[unit.text.toLowerCase()] as string, unit.end - unit.start);
+        i += 2;
+        continue;
+      }
     }
     if ((lower === 'semi' || lower === 'anti') && tokens[i + 1]?.text.toLowerCase() === 'join' && tokens[i + 2] !== undefined) {
       const from = tokens[i - 1]?.text.toLowerCase() === 'left' ? tokens[i - 1].start : t.start;
@@ -92,7 +151,7 @@ export function prepass(source: SourceText): Prepassed {
       i += 3;
     }
   }
-  return { text: decoder.decode(bytes), tokens, timeTravel, pathTables, backticked, semiJoins };
+  return { text: decoder.decode(bytes), tokens, timeTravel, pathTables, backticked, semiJoins, renamed, tryCasts };
 }
 
 /** An identifier or a keyword usable as a name (anything but a reserved keyword or punctuation). */
