@@ -104,7 +104,7 @@ export function prepass(source: SourceText): Prepassed {
       tryCasts.add(t.start + 4);
       continue;
     }
-    if (lower === 'rlike' || lower === 'regexp') {
+    if ((lower === 'rlike' || lower === 'regexp') && tokens[i + 1]?.text !== '(') {
       const negated = tokens[i - 1]?.text.toLowerCase() === 'not';
       if (negated) write((tokens[i - 1] as ScanToken).start, '!~', t.end - (tokens[i - 1] as ScanToken).start);
       else write(t.start, '~', t.end - t.start);
