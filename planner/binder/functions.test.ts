@@ -265,7 +265,8 @@ describe('Spark functions, checked against the Spark SQL function reference', ()
     expect(await evalRows('("window"(ts, \'1 day\', \'1 day\', \'2 hours\')).start')).toEqual([
       '2021-01-31 02:00:00+00', '2020-02-28 02:00:00+00', null, '1969-12-31 02:00:00+00',
     ]);
-    expect(await evalOne('("window"(TIMESTAMP \'2021-01-01 00:04:30\', \'5 minutes\')).end')).toBe('2021-01-01 00:05:00+00');
+    expect(await evalOne('("window"(TIMESTAMP \'2021-01-01 00:04:30\', \'5 minutes\')).end')).toBe('2021-01-01 00:05:00'); // a zone-less literal gives zone-less bounds
+    expect(await evalOne('("window"(TIMESTAMPTZ \'2021-01-01 00:04:30+00\', \'5 minutes\')).end')).toBe('2021-01-01 00:05:00+00');
   });
 });
 

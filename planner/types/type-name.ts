@@ -4,9 +4,10 @@ import { SqlError } from '../../common/sql-error.js';
 
 /**
  * A SQL type name (PostgreSQL's or Spark's spelling) → the Arrow type of the Delta mapping.
- * One documented choice: `timestamp` means Delta's `timestamp` (UTC instant, Spark's meaning),
- * not PostgreSQL's zone-less timestamp; `timestamp_ntz` and `timestamp without time zone`
- * spelled out give the zone-less one.
+ * Timestamps follow PostgreSQL, as its clients expect (DESIGN.md §3 maps Delta `timestamp` ↔
+ * `timestamptz`, `timestamp_ntz` ↔ `timestamp`): `timestamp` / `TIMESTAMP '…'` is zone-less
+ * (Delta `timestamp_ntz`), `timestamptz` / `timestamp with time zone` is the UTC instant (Delta
+ * `timestamp`). Comparing one with the other reads the zone-less value as UTC (the session zone).
  */
 /** `numeric` / `decimal` without precision: the binder picks a concrete one from the input. */
 export function isUnconstrainedNumeric(typeName: TypeName): boolean {
@@ -22,7 +23,6 @@ export function typeFromName(typeName: TypeName, position: number | undefined, s
     return c?.ival?.ival ?? 0;
   });
   if ((typeName.arrayBounds ?? []).length > 0) throw SqlError.unsupportedFeature('array types in casts');
-  const explicitNtz = sourceText !== undefined && /without\s+time\s+zone/i.test(sourceText);
   switch (name) {
     case 'bool': case 'boolean': return new arrow.Bool();
     case 'tinyint': case 'byte': return new arrow.Int8();
@@ -43,8 +43,7 @@ export function typeFromName(typeName: TypeName, position: number | undefined, s
     case 'bytea': case 'binary': return new arrow.Binary();
     case 'date': return new arrow.DateDay();
     case 'timestamptz': return new arrow.TimestampMicrosecond('UTC');
-    case 'timestamp': return explicitNtz ? new arrow.TimestampMicrosecond(null) : new arrow.TimestampMicrosecond('UTC');
-    case 'timestamp_ntz': return new arrow.TimestampMicrosecond(null);
+    case 'timestamp': case 'timestamp_ntz': return new arrow.TimestampMicrosecond(null);
     default:
       throw new SqlError('42704', `type "${names.filter((n) => n !== 'pg_catalog').join('.')}" does not exist`, { position });
   }
