@@ -1,0 +1,73 @@
+import { SqlError } from '../../common/sql-error.js';
+import type { Accumulator } from './accumulator.js';
+import type { AggregateCall } from './aggregate-call.js';
+import { ApproxCountDistinctAccumulator } from './approx-count-distinct.js';
+import { CollectAccumulator } from './collect.js';
+import { BoolAccumulator, CountAccumulator } from './count.js';
+import { FirstLastAccumulator } from './first-last.js';
+import { MinMaxAccumulator } from './min-max.js';
+import { SumAvgAccumulator } from './sum-avg.js';
+import { VarianceAccumulator } from './variance.js';
+
+/**
+ * A fresh accumulator for one call (one per grouping set per run). Type errors the binder should
+ * have caught (sum of text…) surface here as 42883.
+ */
+export function createAccumulator(call: AggregateCall): Accumulator {
+  const argType = call.args[0]?.type;
+  const needArg = () => {
+    if (argType === undefined) throw SqlError.undefinedFunction(`${call.name}()`);
+    return argType;
+  };
+  switch (call.name) {
+    case 'count_star':
+    case 'count':
+    case 'count_if':
+      if (call.name !== 'count_star') needArg();
+      return new CountAccumulator(call.name);
+    case 'sum':
+    case 'avg':
+      return new SumAvgAccumulator(call.name, needArg(), call.type);
+    case 'min':
+    case 'max':
+      return new MinMaxAccumulator(call.name, needArg());
+    case 'bool_and':
+    case 'bool_or':
+      needArg();
+      return new BoolAccumulator(call.name);
+    case 'stddev_samp':
+    case 'stddev_pop':
+    case 'var_samp':
+    case 'var_pop':
+      return new VarianceAccumulator(call.name, needArg());
+    case 'first':
+    case 'last':
+    case 'any_value': {
+      const ignoreNulls = call.name === 'any_value' || call.params?.[0] === true;
+      return new FirstLastAccumulator(call.name === 'last', ignoreNulls, needArg());
+    }
+    case 'percentile_cont':
+    case 'percentile_disc':
+    case 'median':
+    case 'collect_list':
+    case 'collect_set':
+    case 'string_agg':
+      return new CollectAccumulator(call.name, call.type, needArg(), call.params ?? [], call.orderBy ?? []);
+    case 'approx_count_distinct':
+      return new ApproxCountDistinctAccumulator(needArg());
+  }
+}
+
+/** Whether the operator de-duplicates (group, arguments) before this call sees them. */
+export function isDistinct(call: AggregateCall): boolean {
+  return call.distinct || call.name === 'collect_set';
+}
+
+/**
+ * Whether DISTINCT changes the answer at all: min/max/bool_and/bool_or/any_value and
+ * approx_count_distinct give the same result with or without it, so the operator skips the
+ * de-duplication table for them.
+ */
+export function distinctMatters(call: AggregateCall): boolean {
+  return !['min', 'max', 'bool_and', 'bool_or', 'any_value', 'approx_count_distinct'].includes(call.name);
+}
