@@ -1,16 +1,11 @@
-import { SqlError } from '../../common/sql-error.js';
+import type { AggregateCall } from '../../executor/aggregates/aggregate-call.js';
 import type { PhysicalOperator } from '../../executor/operator.js';
+import { HashAggregateExec } from '../../executor/operators/hash-aggregate.js';
 import type { Aggregate } from '../logical/aggregate.js';
 import { lowerExpr } from './expr.js';
 
-// TEMPORARY until executor/operators/hash-aggregate.ts lands: loaded lazily so the planner works without it.
-type AggregateCall = Record<string, unknown>;
-const HashAggregateExec: (new (...args: unknown[]) => PhysicalOperator) | undefined = await import('../../executor/operators/' + 'hash-aggregate.js')
-  .then((m: Record<string, unknown>) => m.HashAggregateExec as new (...args: unknown[]) => PhysicalOperator)
-  .catch(() => undefined);
-
+/** Aggregate → HashAggregateExec: group keys, aggregate calls and grouping sets, expressions lowered. */
 export function lowerAggregate(node: Aggregate, input: PhysicalOperator): PhysicalOperator {
-  if (HashAggregateExec === undefined) throw SqlError.unsupportedFeature('aggregation (HashAggregateExec is not built yet)');
   const calls = node.aggregates.map<AggregateCall>((a) => ({
     name: a.name,
     args: a.args.map(lowerExpr),
