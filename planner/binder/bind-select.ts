@@ -480,7 +480,11 @@ class SelectBinder {
         if (!fromSpace) throw SqlError.unsupportedFeature('a correlated scalar subquery in the select list of an aggregate query');
         plan = Join.create(plan, sub.plan, 'left', joinCondition(sub.conditions, width));
       }
-      this.subqueryColumns.set(id, { kind: 'ColumnRef', index: width, name: field.name, type: field.type });
+      const column: Expr = { kind: 'ColumnRef', index: width, name: field.name, type: field.type };
+      // The COUNT bug: an outer row whose key has no inner rows finds no group in the left join,
+      // but count over no rows is 0, not NULL.
+      const empty = sub.conditions.length === 0 ? undefined : emptyGroupCount(sub.plan);
+      this.subqueryColumns.set(id, empty === undefined ? column : { kind: 'Call', name: 'coalesce', args: [column, { kind: 'Literal', type: field.type, value: empty }], type: field.type });
     }
     return plan;
   }
@@ -688,4 +692,17 @@ export function countValue(ctx: BindContext, node: Node, clause: 'LIMIT' | 'OFFS
   // PostgreSQL raises this one at execution time, without a position.
   if (v < 0) throw new SqlError(clause === 'LIMIT' ? '2201W' : '2201X', `${clause} must not be negative`);
   return v;
+}
+
+/**
+ * What a decorrelated scalar subquery answers for a key with no rows, when that is not NULL: its
+ * value is a count-like aggregate (`SELECT count(*) … WHERE inner = outer`), which is 0 there.
+ */
+function emptyGroupCount(plan: LogicalPlan): bigint | undefined {
+  if (plan.kind !== 'Project') return undefined;
+  const value = plan.exprs[0];
+  const aggregate = plan.input;
+  if (value?.kind !== 'ColumnRef' || aggregate.kind !== 'Aggregate') return undefined;
+  const call = aggregate.aggregates[value.index - aggregate.groupBy.length];
+  return call !== undefined && ['count', 'count_star', 'count_if', 'approx_count_distinct'].includes(call.name) ? 0n : undefined;
 }
