@@ -2,6 +2,7 @@ import * as arrow from 'apache-arrow';
 import { SqlError } from '../../common/sql-error.js';
 import { andValidity, boolBytes, packBits, validityBytes, validityProps } from '../../common/arrow/bitmap.js';
 import { compareDecimalWords } from '../values/decimal.js';
+import { intervalSpans } from './interval.js';
 
 /** The six comparison operators, in SQL spelling. */
 export type CompareOp = '=' | '<>' | '<' | '<=' | '>' | '>=';
@@ -40,6 +41,12 @@ export function threeWay(left: arrow.Data, right: arrow.Data): Int8Array {
     case arrow.Type.Duration: {
       const a = left.values as Int32Array;
       const b = right.values as Int32Array;
+      for (let i = 0; i < length; i++) out[i] = a[i] < b[i] ? -1 : a[i] > b[i] ? 1 : 0;
+      return out;
+    }
+    case arrow.Type.Interval: {
+      const a = intervalSpans(left);
+      const b = intervalSpans(right);
       for (let i = 0; i < length; i++) out[i] = a[i] < b[i] ? -1 : a[i] > b[i] ? 1 : 0;
       return out;
     }

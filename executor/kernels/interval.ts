@@ -32,6 +32,20 @@ export function intervalAt(parts: { months: Int32Array; nanos: BigInt64Array }, 
   return { months: parts.months[4 * i], days: parts.months[4 * i + 1], micros: parts.nanos[2 * i + 1] / 1000n };
 }
 
+/**
+ * Each row's span in nanoseconds as PostgreSQL orders intervals (`interval_cmp_value`): a month
+ * counts as 30 days and a day as 24 hours, so `'1 month' = '30 days'`.
+ */
+export function intervalSpans(data: arrow.Data): BigInt64Array {
+  const parts = intervalParts(data);
+  const out = new BigInt64Array(data.length);
+  const nanosPerDay = 86_400_000_000_000n;
+  for (let i = 0; i < data.length; i++) {
+    out[i] = (BigInt(parts.months[4 * i] as number) * 30n + BigInt(parts.months[4 * i + 1] as number)) * nanosPerDay + (parts.nanos[2 * i + 1] as bigint);
+  }
+  return out;
+}
+
 /** Builds an interval Data from parallel arrays. */
 export function intervalData(months: ArrayLike<number>, days: ArrayLike<number>, micros: ArrayLike<bigint>, valid: Uint8Array | null): arrow.Data {
   const length = months.length;

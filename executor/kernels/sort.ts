@@ -3,6 +3,7 @@ import { SqlError } from '../../common/sql-error.js';
 import { boolBytes, validityBytes } from '../../common/arrow/bitmap.js';
 import { compareDecimalWords } from '../values/decimal.js';
 import { compareBytes, compareNaN } from './compare.js';
+import { intervalSpans } from './interval.js';
 
 /** One ORDER BY key, evaluated over the rows being sorted. */
 export interface SortKey {
@@ -94,6 +95,11 @@ function valueComparator(x: arrow.Data, y: arrow.Data): RowComparator {
       const p = y.valueOffsets as Int32Array;
       const w = y.values as Uint8Array;
       return (a, b) => compareBytes(v, o[a], o[a + 1], w, p[b], p[b + 1]);
+    }
+    case arrow.Type.Interval: {
+      const v = intervalSpans(x);
+      const w = y === x ? v : intervalSpans(y);
+      return (a, b) => (v[a] < w[b] ? -1 : v[a] > w[b] ? 1 : 0);
     }
     case arrow.Type.Null:
       return () => 0;
