@@ -28,6 +28,11 @@ export interface BindHooks {
   readonly outer?: (column: ScopeColumn, name: string, position: number | undefined) => Expr;
   /** `GROUPING(a, b)`. */
   readonly grouping?: (call: AnyNode, binder: ExprBinder) => Expr;
+  /**
+   * A name that is no column but a GROUP BY call's automatic name (Spark: `SELECT window.start …
+   * GROUP BY window(eventTime, '1 hour')`): the grouping expression it stands for.
+   */
+  readonly namedGroup?: (name: string) => Expr | undefined;
 }
 
 /** Whether `name(…)` (no OVER) is an aggregate call; set by bind-aggregate.ts (avoids an import cycle). */
@@ -148,6 +153,13 @@ export class ExprBinder {
         if (this.hooks.outer === undefined) throw SqlError.unsupportedFeature('correlated subqueries here').at(position);
         column = this.hooks.outer(c, q !== undefined ? spelled[1] : spelled[0], position);
         rest = q !== undefined ? 2 : 1;
+      }
+    }
+    if (column === undefined && this.hooks.namedGroup !== undefined) {
+      const grouped = this.hooks.namedGroup(names[0]);
+      if (grouped !== undefined) {
+        column = grouped;
+        rest = 1;
       }
     }
     if (column === undefined) {

@@ -123,7 +123,8 @@ class SelectBinder {
     }
 
     // ── select list ──
-    const selectBinder = new ExprBinder(ctx, this.scope, this.hooks('SELECT', { aggregate: true, window: true, subquery: true }));
+    const namedGroup = (name: string) => this.groupCallNamed(name);
+    const selectBinder = new ExprBinder(ctx, this.scope, { ...this.hooks('SELECT', { aggregate: true, window: true, subquery: true }), namedGroup });
     const exprs: Expr[] = [];
     const names: string[] = [];
     const targets: { node: Node | undefined; location: number }[] = [];
@@ -151,9 +152,9 @@ class SelectBinder {
     // ── GROUP BY, HAVING, ORDER BY (bound over the FROM scope, with placeholders) ──
     const groupClause = (s.groupClause ?? []) as Node[];
     const group = this.bindGroupBy(groupClause, exprs, names, targets);
-    const havingBinder = new ExprBinder(ctx, this.scope, this.hooks('HAVING', { aggregate: true, subquery: true }));
+    const havingBinder = new ExprBinder(ctx, this.scope, { ...this.hooks('HAVING', { aggregate: true, subquery: true }), namedGroup });
     const having = s.havingClause === undefined ? undefined : havingBinder.bindCondition(s.havingClause, 'HAVING');
-    const orderBinder = new ExprBinder(ctx, this.scope, this.hooks('ORDER BY', { aggregate: true, window: true, subquery: true }));
+    const orderBinder = new ExprBinder(ctx, this.scope, { ...this.hooks('ORDER BY', { aggregate: true, window: true, subquery: true }), namedGroup });
     const sortClause = (s.sortClause ?? []) as AnyNode[];
     let keys = sortClause.map((x) => sortKey(ctx, orderBinder, x.SortBy as AnyNode, exprs, names));
     const distinct = s.distinctClause !== undefined;
@@ -295,6 +296,18 @@ class SelectBinder {
    * sets as index lists. An integer is a select-list position; a bare name is a FROM column
    * first and a select-list alias otherwise (PostgreSQL's rule; Spark accepts aliases too).
    */
+  /** The GROUP BY function call whose automatic name (its function's name) is `name`, bound. */
+  private groupCallNamed(name: string): Expr | undefined {
+    for (const node of (this.s.groupClause ?? []) as Node[]) {
+      const [kind, n] = unwrap(node);
+      if (kind !== 'FuncCall') continue;
+      const names = (n.funcname ?? []) as AnyNode[];
+      const fn: string | undefined = this.ctx.prepass.renamed?.get(n.location ?? -1) ?? names[names.length - 1]?.String?.sval;
+      if (fn?.toLowerCase() === name.toLowerCase()) return new ExprBinder(this.ctx, this.scope, this.hooks('GROUP BY', {})).bind(node);
+    }
+    return undefined;
+  }
+
   private bindGroupBy(items: readonly Node[], exprs: readonly Expr[], names: readonly string[], targets: readonly { node: Node | undefined; location: number }[]): { exprs: Expr[]; sets?: number[][] } {
     const { ctx } = this;
     const groupExprs: Expr[] = [];
