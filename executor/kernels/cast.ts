@@ -211,6 +211,10 @@ function parseColumn(data: arrow.Data, to: arrow.DataType, valid: Uint8Array | n
  */
 export function parseText(text: string, to: arrow.DataType): ScalarValue {
   const invalid = (code = '22P02'): never => {
+    // PostgreSQL: a well-formed date/time with a field out of range (`2024-13-45`) is 22008.
+    if (code === '22007' && /^\s*-?\d{1,6}-\d{1,2}-\d{1,2}([T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?/.test(text)) {
+      throw new SqlError('22008', `date/time field value out of range: "${text}"`);
+    }
     throw new SqlError(code, `invalid input syntax for type ${pgTypeName(to)}: "${text}"`);
   };
   switch (to.typeId) {

@@ -156,7 +156,7 @@ describe('casts', () => {
     expect(valuesOf(cast(col(t, ['2021-01-01 00:00:01.5+01:00']), new arrow.TimestampMicrosecond('UTC')))).toEqual([1_609_455_601_500_000n]);
     const e = sqlError(() => cast(col(t, ['x']), new arrow.Int32()));
     expect([e.sqlstate, e.message]).toEqual(['22P02', 'invalid input syntax for type integer: "x"']);
-    expect(sqlError(() => cast(col(t, ['2021-13-01']), new arrow.DateDay())).sqlstate).toBe('22007');
+    expect(sqlError(() => cast(col(t, ['2021-13-01']), new arrow.DateDay())).sqlstate).toBe('22008'); // PostgreSQL: date/time field value out of range
   });
   it('numbers between widths with range checks, and to text', () => {
     expect(sqlError(() => cast(col(new arrow.Int64(), [2n ** 40n]), new arrow.Int32())).message).toBe('integer out of range');

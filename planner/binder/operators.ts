@@ -1,7 +1,7 @@
 import * as arrow from 'apache-arrow';
 import type { Expr } from '../expr/expr.js';
 import { canCast, coerce, isUnknownLiteral } from '../types/coerce.js';
-import { bindFunction, intervalHasNoTime, mapLookup } from './functions.js';
+import { bindFunction, mapLookup } from './functions.js';
 
 /**
  * Operators beyond arithmetic and comparison, each bound to a scalar function:
@@ -106,8 +106,9 @@ export function bindTemporalArithmetic(op: string, left: Expr, right: Expr): Exp
   if (op === '+' && isInterval(l) && (isDate(r) || isTimestamp(r))) [l, r] = [r, l];
   if ((isDate(l) || isTimestamp(l)) && isInterval(r)) {
     const name = op === '+' ? 'add_interval' : 'sub_interval';
-    if (isDate(l) && intervalHasNoTime(r)) return { kind: 'Call', name, args: [l, r], type: l.type };
-    const ts = isDate(l) ? coerce(l, new arrow.TimestampMicrosecond('UTC')) : l;
+    // PostgreSQL: date ± interval is a (zone-less) timestamp, even for whole days (Spark keeps a
+    // date; `date_add(d, n)` does that here).
+    const ts = isDate(l) ? coerce(l, new arrow.TimestampMicrosecond(null)) : l;
     return { kind: 'Call', name, args: [ts, r], type: ts.type };
   }
   if (op === '-' && (isTimestamp(l) || isDate(l)) && (isTimestamp(r) || isDate(r))) {
