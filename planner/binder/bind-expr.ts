@@ -406,6 +406,8 @@ export class ExprBinder {
     if (renamed !== undefined) names[names.length - 1] = renamed;
     const name = names[names.length - 1];
     const position = this.ctx.position(n.location ?? 0);
+    // `x AT TIME ZONE z` parses as pg_catalog.timezone(z, x): name the SQL the user wrote.
+    if (name === 'timezone' && n.funcformat === 'COERCE_SQL_SYNTAX') throw SqlError.unsupportedFeature('AT TIME ZONE').at(position);
     if (names.length > 1 && names[0] !== 'pg_catalog') throw SqlError.undefinedFunction(names.join('.'), position);
     if (n.over !== undefined) {
       if (this.hooks.window !== undefined) return this.hooks.window(n, this);
