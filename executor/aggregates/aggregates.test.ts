@@ -6,7 +6,7 @@ import { INTERVAL, intervalAt, intervalData, intervalParts } from '../kernels/in
 import type { Accumulator } from './accumulator.js';
 import { ApproxCountDistinctAccumulator, estimate } from './approx-count-distinct.js';
 import { CollectAccumulator } from './collect.js';
-import { nullColumn } from './columns.js';
+import { nullData } from '../../common/arrow/null-data.js';
 import { FirstLastAccumulator } from './first-last.js';
 import { MinMaxAccumulator } from './min-max.js';
 import { SumAvgAccumulator } from './sum-avg.js';
@@ -156,10 +156,10 @@ describe('approx_count_distinct', () => {
   });
 });
 
-describe('nullColumn', () => {
+describe('nullData', () => {
   it('builds NULLs of flat and nested types', () => {
-    expect(valuesOf(nullColumn(new arrow.Utf8(), 3))).toEqual([null, null, null]);
-    expect(valuesOf(nullColumn(new arrow.Decimal(2, 10, 128), 2))).toEqual([null, null]);
-    expect(valuesOf(nullColumn(new arrow.List(new arrow.Field('element', new arrow.Int32(), true)), 2))).toEqual([null, null]);
+    expect(valuesOf(nullData(new arrow.Utf8(), 3))).toEqual([null, null, null]);
+    expect(valuesOf(nullData(new arrow.Decimal(2, 10, 128), 2))).toEqual([null, null]);
+    expect(valuesOf(nullData(new arrow.List(new arrow.Field('element', new arrow.Int32(), true)), 2))).toEqual([null, null]);
   });
 });

@@ -6,7 +6,7 @@ import { concat } from '../arrow/concat.js';
 import type { ScalarValue } from '../arrow/scalar.js';
 import { rowComparator } from '../kernels/sort.js';
 import type { Accumulator } from './accumulator.js';
-import { nullColumn } from './columns.js';
+import { nullData } from '../../common/arrow/null-data.js';
 import { gather } from './growable.js';
 import { isMinMaxType } from './min-max.js';
 import { toFloat64 } from './numeric.js';
@@ -89,7 +89,7 @@ export class CollectAccumulator implements Accumulator {
     const order = new Int32Array(total);
     const next = starts.slice(0, groups);
     for (let i = 0; i < total; i++) order[next[ids[i]]++] = i;
-    const values = total === 0 ? nullColumn(this.valueType(), 0) : concat(this.valueChunks);
+    const values = total === 0 ? nullData(this.valueType(), 0) : concat(this.valueChunks);
     switch (this.name) {
       case 'percentile_cont':
       case 'median':
@@ -156,7 +156,7 @@ export class CollectAccumulator implements Accumulator {
       const k = Math.max(1, Math.ceil(this.fraction * n)); // PostgreSQL: the ceil(f·n)-th row, at least the first
       picks[g] = order[starts[g] + Math.min(n, k) - 1];
     }
-    if (values.length === 0) return nullColumn(this.type, groups);
+    if (values.length === 0) return nullData(this.type, groups);
     return take(values, picks);
   }
 

@@ -2,7 +2,7 @@ import type * as arrow from 'apache-arrow';
 import { validityBytes } from '../../common/arrow/bitmap.js';
 import { take } from '../../common/arrow/take.js';
 import { concat } from '../arrow/concat.js';
-import { nullColumn } from './columns.js';
+import { nullData } from '../../common/arrow/null-data.js';
 import type { Accumulator } from './accumulator.js';
 import { ensure } from './growable.js';
 
@@ -96,7 +96,7 @@ export class FirstLastAccumulator implements Accumulator {
   }
 
   finish(groups: number): arrow.Data {
-    if (this.chunks.length === 0) return nullColumn(this.type, groups);
+    if (this.chunks.length === 0) return nullData(this.type, groups);
     return take(concat(this.chunks), this.flatRows(groups));
   }
 }

@@ -3,7 +3,7 @@ import { SqlError } from '../../common/sql-error.js';
 import { batchColumns, makeBatch } from '../arrow/batch.js';
 import { throwIfCancelled } from '../cancel.js';
 import type { ExecContext, PhysicalOperator } from '../operator.js';
-import { nullColumn } from './hash-join/output.js';
+import { nullData } from '../../common/arrow/null-data.js';
 
 /**
  * The input of a scalar subquery (`(SELECT max(x) FROM t)` used as a value): passes through at
@@ -43,7 +43,7 @@ export class AssertSingleRowExec implements PhysicalOperator {
         yield makeBatch(schema, batchColumns(row), 1);
         return;
       }
-      yield makeBatch(schema, schema.fields.map((f) => nullColumn(f.type, 1)), 1);
+      yield makeBatch(schema, schema.fields.map((f) => nullData(f.type, 1)), 1);
     })();
   }
 }

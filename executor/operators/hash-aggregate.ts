@@ -4,7 +4,7 @@ import { take } from '../../common/arrow/take.js';
 import { SqlError } from '../../common/sql-error.js';
 import type { Accumulator } from '../aggregates/accumulator.js';
 import { aggregateCallText, type AggregateCall } from '../aggregates/aggregate-call.js';
-import { nullColumn } from '../aggregates/columns.js';
+import { nullData } from '../../common/arrow/null-data.js';
 import { createAccumulator, distinctMatters, isDistinct } from '../aggregates/create.js';
 import { gather } from '../aggregates/growable.js';
 import { makeBatch } from '../arrow/batch.js';
@@ -136,7 +136,7 @@ export class HashAggregateExec implements PhysicalOperator {
         const keys = state.table?.keys() ?? [];
         const columns: arrow.Data[] = groupBy.map((e, i) => {
           const at = state.keys.indexOf(i);
-          return at === -1 ? nullColumn(e.type, groups) : keys[at];
+          return at === -1 ? nullData(e.type, groups) : keys[at];
         });
         for (const acc of state.accumulators) columns.push(acc.finish(groups));
         if (withGroupingId) {

@@ -3,7 +3,7 @@ import { SqlError } from '../../common/sql-error.js';
 import type { ColumnMappingMode } from '../snapshot/snapshot.js';
 import type { DeltaType, StructField } from '../schema/types.js';
 import { deltaTypeToArrow } from '../schema/arrow.js';
-import { nullData } from './arrow-data.js';
+import { nullData } from '../../common/arrow/null-data.js';
 
 /**
  * Turns a column as Parquet gave it (physical names, the file's own types) into the column the

@@ -3,7 +3,7 @@ import { SqlError } from '../../common/sql-error.js';
 import { parseDate, parseTimestamp } from '../../common/time/datetime.js';
 import type { DeltaType } from '../schema/types.js';
 import { deltaTypeToArrow } from '../schema/arrow.js';
-import { nullData } from './arrow-data.js';
+import { nullData } from '../../common/arrow/null-data.js';
 
 /** A partition value parsed into the form its Arrow column stores. */
 export type PartitionScalar = boolean | number | bigint | string | Uint8Array | null;

@@ -57,11 +57,6 @@ export function emptyColumn(type: arrow.DataType): arrow.Data {
   return arrow.makeBuilder({ type }).finish().flush();
 }
 
-/** `length` NULLs of `type`. */
-export function nullColumn(type: arrow.DataType, length: number): arrow.Data {
-  return take(emptyColumn(type), new Int32Array(length).fill(-1));
-}
-
 /** The positions `i` where `flags[i] === want`, as row indices. */
 export function positionsOf(flags: Uint8Array, want: 0 | 1): Int32Array {
   let count = 0;
