@@ -161,8 +161,7 @@ class FixedKeyColumn implements KeyColumn {
 
   toData(): arrow.Data {
     const n = this.count;
-    const valid = this.nulls.subarray(0, n).map((v) => (v === 0 ? 1 : 0));
-    const nullCount = n - valid.reduce((s, v) => s + v, 0);
+    const { nullCount, nullBitmap } = validityOf(this.nulls, n);
     const words = this.words.slice(0, n * this.width);
     const type = this.type;
     let values: ArrayBufferView;
@@ -177,8 +176,7 @@ class FixedKeyColumn implements KeyColumn {
       const Ctor = (type as arrow.Int).ArrayType as unknown as new (buffer: ArrayBuffer) => ArrayBufferView;
       values = new Ctor(words.buffer);
     }
-    const bitmap = nullCount === 0 ? undefined : packValidity(valid);
-    return arrow.makeData({ type: type as arrow.Int, length: n, nullCount, nullBitmap: bitmap, data: values as Int32Array });
+    return arrow.makeData({ type: type as arrow.Int, length: n, nullCount, nullBitmap, data: values as Int32Array });
   }
 }
 
@@ -255,14 +253,13 @@ class BytesKeyColumn implements KeyColumn {
 
   toData(): arrow.Data {
     const n = this.count;
-    const valid = this.nulls.subarray(0, n).map((v) => (v === 0 ? 1 : 0));
-    const nullCount = n - valid.reduce((s, v) => s + v, 0);
+    const { nullCount, nullBitmap } = validityOf(this.nulls, n);
     const offsets = this.offsets.slice(0, n + 1);
     return arrow.makeData({
       type: this.type as arrow.Utf8,
       length: n,
       nullCount,
-      nullBitmap: nullCount === 0 ? undefined : packValidity(valid),
+      nullBitmap,
       valueOffsets: offsets,
       data: this.bytes.slice(0, offsets[n] as number),
     });
@@ -327,8 +324,13 @@ function canonicalText(value: ScalarValue): string {
   });
 }
 
-function packValidity(valid: Uint8Array): Uint8Array {
-  const bits = new Uint8Array(Math.ceil(valid.length / 8));
-  for (let i = 0; i < valid.length; i++) if (valid[i]) bits[i >> 3]! |= 1 << (i & 7);
-  return bits;
+/** The validity bitmap and null count of stored groups from their 1-means-NULL flags. */
+function validityOf(nulls: Uint8Array, n: number): { nullCount: number; nullBitmap: Uint8Array | undefined } {
+  let nullCount = 0;
+  const bits = new Uint8Array(Math.ceil(n / 8));
+  for (let i = 0; i < n; i++) {
+    if (nulls[i] === 1) nullCount++;
+    else bits[i >> 3]! |= 1 << (i & 7);
+  }
+  return { nullCount, nullBitmap: nullCount === 0 ? undefined : bits };
 }

@@ -152,19 +152,29 @@ export function cardinality(data: arrow.Data, _spark: boolean): arrow.Data {
   return fixedData(new arrow.Int32(), out, validityBytes(data), length);
 }
 
+/** Every element of `arr` row i compared with `v` row i in one vectorised pass (-1/0/1 per element). */
+function compareElements(args: readonly arrow.Data[]) {
+  const [arr, value] = args;
+  const length = arr.length;
+  const o = offsetsOf(arr);
+  const base = o[0];
+  const elements = arr.children[0].slice(base, o[length] - base);
+  return {
+    length,
+    valid: allValid(args),
+    o,
+    base,
+    order: threeWay(elements, take(value, entryRows(o, length))),
+    elementValid: validityBytes(elements),
+  };
+}
+
 /**
  * `array_contains(arr, v)` (Spark): TRUE when an element equals v; NULL when none does but an
  * element is NULL (three-valued, like `v = ANY(arr)` in PostgreSQL); NULL for a NULL array or v.
  */
 export function arrayContains(args: readonly arrow.Data[]): arrow.Data {
-  const [arr, value] = args;
-  const length = arr.length;
-  const valid = allValid(args);
-  const o = offsetsOf(arr);
-  const base = o[0];
-  const elements = arr.children[0].slice(base, o[length] - base);
-  const order = threeWay(elements, take(value, entryRows(o, length)));
-  const elementValid = validityBytes(elements);
+  const { length, valid, o, base, order, elementValid } = compareElements(args);
   const out = new Uint8Array(length);
   const outValid = valid === null ? new Uint8Array(length).fill(1) : valid.slice();
   for (let i = 0; i < length; i++) {
@@ -181,14 +191,7 @@ export function arrayContains(args: readonly arrow.Data[]): arrow.Data {
 
 /** `array_position(arr, v)` (Spark): 1-based index of the first equal element, 0 when none (bigint). */
 export function arrayPosition(args: readonly arrow.Data[]): arrow.Data {
-  const [arr, value] = args;
-  const length = arr.length;
-  const valid = allValid(args);
-  const o = offsetsOf(arr);
-  const base = o[0];
-  const elements = arr.children[0].slice(base, o[length] - base);
-  const order = threeWay(elements, take(value, entryRows(o, length)));
-  const elementValid = validityBytes(elements);
+  const { length, valid, o, base, order, elementValid } = compareElements(args);
   const out = new BigInt64Array(length);
   for (let i = 0; i < length; i++) {
     for (let k = o[i] - base; k < o[i + 1] - base; k++) {

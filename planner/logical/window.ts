@@ -1,23 +1,12 @@
 import * as arrow from 'apache-arrow';
 import type { ScalarValue } from '../../executor/arrow/scalar.js';
 import type { Expr } from '../expr/expr.js';
+import type { WindowFrame } from '../../executor/window/window-call.js';
 import type { LogicalPlan } from './plan.js';
 import type { SortKey } from './sort.js';
 
-/** One end of a window frame; offsets are non-negative constants (rows, or range units of the ORDER BY key). */
-export type FrameBound =
-  | { readonly kind: 'unboundedPreceding' }
-  | { readonly kind: 'unboundedFollowing' }
-  | { readonly kind: 'currentRow' }
-  | { readonly kind: 'preceding'; readonly offset: ScalarValue }
-  | { readonly kind: 'following'; readonly offset: ScalarValue };
-
-export interface WindowFrame {
-  readonly units: 'rows' | 'range' | 'groups';
-  readonly start: FrameBound;
-  readonly end: FrameBound;
-  readonly exclude?: 'currentRow' | 'group' | 'ties';
-}
+// Frames are the executor's own description (one definition for both layers).
+export type { FrameBound, WindowFrame } from '../../executor/window/window-call.js';
 
 /**
  * One window function call: a ranking / offset function (`row_number`, `lag`…) or an aggregate
