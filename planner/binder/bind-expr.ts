@@ -231,7 +231,8 @@ export class ExprBinder {
         if (n.lexpr === undefined) return this.prefix(op, n.rexpr, position);
         return this.binary(op, this.bind(n.lexpr), this.bind(n.rexpr), position, n.lexpr, n.rexpr);
       case 'AEXPR_IN': {
-        if (!('List' in n.rexpr)) throw SqlError.unsupportedFeature('IN (subquery) — TODO(#4)').at(position);
+        // `x IN (SELECT …)` arrives as a SubLink; an A_Expr IN always has a list (or a row) here.
+        if (!('List' in n.rexpr)) throw SqlError.unsupportedFeature('IN with this right-hand side').at(position);
         const input = this.bind(n.lexpr);
         const items = ((n.rexpr.List.items ?? []) as Node[]).map((i) => this.bind(i));
         let type: arrow.DataType | undefined = input.type;

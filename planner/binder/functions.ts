@@ -736,8 +736,8 @@ export function typeLabel(e: Expr): string {
   return pgTypeName(e.type);
 }
 
-/** Aggregates and window functions are bound by the planner, not here; named so the error says so. */
-const LATER = new Set(['count', 'sum', 'avg', 'min', 'max', 'stddev', 'first', 'last', 'row_number', 'rank', 'dense_rank', 'lag', 'lead']);
+/** Window-only functions: called without OVER they are an error, as in PostgreSQL (42809). */
+const WINDOW_ONLY = new Set(['row_number', 'rank', 'dense_rank', 'percent_rank', 'cume_dist', 'ntile', 'lag', 'lead', 'first_value', 'last_value', 'nth_value']);
 
 /** Every name this table binds (for "did you mean" and catalog listings). */
 export function scalarFunctionNames(): string[] {
@@ -749,7 +749,7 @@ export function bindFunction(name: string, args: readonly Expr[], position: numb
   const sig = SIGNATURES[name];
   const signature = `${name}(${args.map(typeLabel).join(', ')})`;
   if (sig === undefined) {
-    if (LATER.has(name)) throw SqlError.unsupportedFeature(`aggregate and window functions (${name}) — TODO(#4)`);
+    if (WINDOW_ONLY.has(name)) throw new SqlError('42809', `window function ${name} requires an OVER clause`, { position });
     throw new SqlError('42883', `function ${signature} does not exist`, {
       position,
       hint: didYouMean(name, Object.keys(SIGNATURES)) ?? 'No function matches the given name and argument types. You might need to add explicit type casts.',
