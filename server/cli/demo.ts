@@ -5,15 +5,19 @@ import { UsageError, formatError, writeAll } from './output.js';
 import { openWarehouseSession } from './warehouse.js';
 
 /**
- * What `npm start` shows until the server exists (issue #3): a few queries over the shared
- * Delta corpus — a plain scan, time travel, a filtered and sorted partitioned table, and nested
- * struct/array/map values — each printed as its SQL, then its table. Later issues turn this into
- * the demo warehouse with the four datasets of PRODUCT.md.
+ * What `npm start` shows until the server exists: a few queries over the shared Delta corpus —
+ * a plain scan, time travel, a filtered and sorted partitioned table, an aggregate, a window,
+ * an EXPLAIN showing the files a partition filter skips, and nested struct/array/map values —
+ * each printed as its SQL, then its table. Later issues turn this into the demo warehouse with
+ * the four datasets of PRODUCT.md.
  */
 export const DEMO_QUERIES: readonly string[] = [
   'SELECT * FROM simple_table',
   'SELECT * FROM simple_table VERSION AS OF 0',
   'SELECT letter, number, a_float FROM basic_partitioned WHERE number > 1 ORDER BY number DESC LIMIT 4',
+  'SELECT letter, count(*) AS n, round(avg(a_float), 2) AS avg_float FROM basic_partitioned GROUP BY letter ORDER BY letter NULLS LAST',
+  'SELECT letter, number, rank() OVER (PARTITION BY letter ORDER BY number DESC) AS r FROM basic_partitioned WHERE letter IS NOT NULL ORDER BY letter, r',
+  "EXPLAIN SELECT number FROM basic_partitioned WHERE letter = 'a'",
   'SELECT IntegerType, "decimal", TimestampType, nested_struct, map_of_prims FROM "parquet-all-types" ORDER BY IntegerType LIMIT 5',
   'SELECT IntegerType, array_of_prims, map_of_arrays, struct_of_arrays_maps_of_structs FROM "table-with-columnmapping-mode-name" ORDER BY IntegerType LIMIT 3',
 ];
