@@ -4,6 +4,7 @@ import { batchColumns, makeBatch } from '../arrow/batch.js';
 import { concat } from '../arrow/concat.js';
 import { maskIndices } from '../arrow/filter.js';
 import { throwIfCancelled } from '../cancel.js';
+import { BufferBudget } from '../memory.js';
 import type { PhysicalExpr } from '../expr/physical-expr.js';
 import type { ExecContext, PhysicalOperator } from '../operator.js';
 import {
@@ -53,9 +54,11 @@ export class NestedLoopJoinExec implements PhysicalOperator {
       // ── buffer the right side ──
       const parts: arrow.Data[][] = right.schema.fields.map(() => []);
       let rightRows = 0;
+      const budget = new BufferBudget('nested loop join\'s right side');
       for await (const batch of right.execute(ctx)) {
         throwIfCancelled(ctx.signal);
         if (batch.numRows === 0) continue;
+        budget.add(batch);
         batchColumns(batch).forEach((c, i) => parts[i].push(c));
         rightRows += batch.numRows;
       }

@@ -3,6 +3,7 @@ import { batchColumns, makeBatch } from '../arrow/batch.js';
 import { concat } from '../arrow/concat.js';
 import { take } from '../../common/arrow/take.js';
 import { throwIfCancelled } from '../cancel.js';
+import { BufferBudget } from '../memory.js';
 import type { PhysicalExpr } from '../expr/physical-expr.js';
 import { crossComparator, sortIndices } from '../kernels/sort.js';
 import type { ExecContext, PhysicalOperator } from '../operator.js';
@@ -49,9 +50,11 @@ export class SortExec implements PhysicalOperator {
       let buffered: arrow.RecordBatch[] = [];
       let rows = 0;
       let best: arrow.RecordBatch | undefined;
+      const budget = new BufferBudget('sort');
       for await (const batch of input.execute(ctx)) {
         throwIfCancelled(ctx.signal);
         if (fetch === undefined) {
+          budget.add(batch);
           buffered.push(batch);
           rows += batch.numRows;
           continue;

@@ -5,6 +5,7 @@ import { isAggregateName } from '../aggregates/result-type.js';
 import { batchColumns, makeBatch } from '../arrow/batch.js';
 import { concat } from '../arrow/concat.js';
 import { throwIfCancelled } from '../cancel.js';
+import { BufferBudget } from '../memory.js';
 import type { PhysicalExpr } from '../expr/physical-expr.js';
 import type { SortKey } from '../kernels/sort.js';
 import type { ExecContext, PhysicalOperator } from '../operator.js';
@@ -73,10 +74,12 @@ export class WindowExec implements PhysicalOperator {
     return (async function* window() {
       // ── buffer ──
       const buffered: arrow.RecordBatch[] = [];
+      const budget = new BufferBudget('window');
       let rows = 0;
       for await (const batch of input.execute(ctx)) {
         throwIfCancelled(ctx.signal);
         if (batch.numRows === 0) continue;
+        budget.add(batch);
         buffered.push(batch);
         rows += batch.numRows;
       }

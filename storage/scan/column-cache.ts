@@ -1,5 +1,6 @@
 import type * as arrow from 'apache-arrow';
 import { totalmem } from 'node:os';
+import { dataBytes } from '../../common/arrow/data-bytes.js';
 
 /**
  * Decoded Parquet columns of hot files, kept in memory within a byte budget (issue #4: "the
@@ -82,11 +83,4 @@ function defaultBudget(): number {
 
 function sameChunks(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((n, i) => n === b[i]);
-}
-
-/** Bytes held by a column's buffers, children included. */
-function dataBytes(data: arrow.Data): number {
-  let bytes = (data.values?.byteLength ?? 0) + (data.valueOffsets?.byteLength ?? 0) + (data.nullBitmap?.byteLength ?? 0);
-  for (const child of data.children) bytes += dataBytes(child);
-  return bytes;
 }

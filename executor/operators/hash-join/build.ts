@@ -2,6 +2,7 @@ import type * as arrow from 'apache-arrow';
 import { batchColumns } from '../../arrow/batch.js';
 import { concat } from '../../arrow/concat.js';
 import { throwIfCancelled } from '../../cancel.js';
+import { BufferBudget } from '../../memory.js';
 import type { PhysicalExpr } from '../../expr/physical-expr.js';
 import { GroupTable } from '../../hash/group-table.js';
 import type { ExecContext, PhysicalOperator } from '../../operator.js';
@@ -41,10 +42,12 @@ export async function buildHashTable(
   let rows = 0;
   let hasNullKey = false;
 
+  const budget = new BufferBudget('hash join build side');
   for await (const batch of input.execute(ctx)) {
     throwIfCancelled(ctx.signal);
     const n = batch.numRows;
     if (n === 0) continue;
+    budget.add(batch);
     batchColumns(batch).forEach((c, i) => parts[i].push(c));
     const keyData = keys.map((k) => k.evaluate(batch));
     const groups = table.findOrInsert(keyData, n);
