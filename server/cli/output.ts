@@ -29,7 +29,7 @@ export function flushed(out: NodeJS.WritableStream): Promise<void> {
 
 /**
  * The CLI rendering of an error: ONE line,
- * `ERROR:  column "nme" does not exist at character 8. HINT: Perhaps you meant "name". (SQLSTATE 42703)`.
+ * `ERROR:  column "nme" does not exist at character 8. HINT: Perhaps you meant "name" (SQLSTATE 42703)`.
  * Internal bugs (`XX000`) add their stack on the following lines when `DELTASQL_DEBUG=1`.
  */
 export function formatError(err: unknown): string {
@@ -37,8 +37,10 @@ export function formatError(err: unknown): string {
   const error = SqlError.from(err);
   let text = `ERROR:  ${oneLine(error.message)}`;
   if (error.position !== undefined) text += ` at character ${error.position}`;
-  if (error.detail) text += `. DETAIL: ${oneLine(error.detail)}`;
-  if (error.hint) text += `. HINT: ${oneLine(error.hint)}`;
+  // PostgreSQL's DETAIL and HINT are sentences that may end in a period already: never two.
+  const sentence = (t: string) => (t.endsWith('.') ? t.slice(0, -1) : t);
+  if (error.detail) text += `. DETAIL: ${sentence(oneLine(error.detail))}`;
+  if (error.hint) text += `. HINT: ${sentence(oneLine(error.hint))}`;
   text += ` (SQLSTATE ${error.sqlstate})`;
   if (error.sqlstate === 'XX000' && process.env.DELTASQL_DEBUG === '1') {
     const cause = error.cause instanceof Error ? error.cause : error;
