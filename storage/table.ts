@@ -160,9 +160,15 @@ export class DeltaTable {
   }
 }
 
-/** True when `dir` holds a Delta table (a `_delta_log` folder with at least one log file). */
+/**
+ * True when `dir` holds a Delta table: a `_delta_log` folder with at least one log file. Asked on
+ * every statement, so it looks for commit 0 or `_last_checkpoint` first (one or two stats) and
+ * lists the log only for a table whose early commits were cleaned up without a hint file.
+ */
 export async function isDeltaTable(store: ObjectStore, dir: string): Promise<boolean> {
-  const files = await store.listFiles(joinPath(dir, '_delta_log'));
+  const logDir = joinPath(dir, '_delta_log');
+  if (await store.head(joinPath(logDir, `${versionPrefix(0)}.json`))) return true;
+  if (await store.head(joinPath(logDir, '_last_checkpoint'))) return true;
+  const files = await store.listFiles(logDir);
   return files.some((f) => /^\d{20}\./.test(f.path.slice(f.path.lastIndexOf('/') + 1)));
 }
-

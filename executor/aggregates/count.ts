@@ -16,7 +16,10 @@ export class CountAccumulator implements Accumulator {
     const counts = (this.counts = ensure(this.counts, groups));
     const n = groupIds.length;
     if (this.name === 'count_star') {
-      for (let i = 0; i < n; i++) counts[groupIds[i]]++;
+      // One group (no GROUP BY): every id is 0, so the count is the row count — no 10M-step
+      // chain of increments on one cell.
+      if (groups === 1) counts[0] += n;
+      else for (let i = 0; i < n; i++) counts[groupIds[i]]++;
       return;
     }
     const valid = validityBytes(args[0]);
@@ -26,8 +29,14 @@ export class CountAccumulator implements Accumulator {
       else for (let i = 0; i < n; i++) counts[groupIds[i]] += bits[i] & valid[i];
       return;
     }
-    if (valid === null) for (let i = 0; i < n; i++) counts[groupIds[i]]++;
-    else for (let i = 0; i < n; i++) counts[groupIds[i]] += valid[i];
+    if (valid === null) {
+      if (groups === 1) counts[0] += n;
+      else for (let i = 0; i < n; i++) counts[groupIds[i]]++;
+    } else if (groups === 1) {
+      let c = 0;
+      for (let i = 0; i < n; i++) c += valid[i];
+      counts[0] += c;
+    } else for (let i = 0; i < n; i++) counts[groupIds[i]] += valid[i];
   }
 
   finish(groups: number): arrow.Data {
