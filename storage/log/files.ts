@@ -31,7 +31,7 @@ export function classifyLogFile(meta: ObjectMeta): LogFile | undefined {
   m = MULTIPART_CHECKPOINT.exec(name);
   if (m) return { kind: 'checkpoint', version: Number(m[1]), meta, part: { index: Number(m[2]), count: Number(m[3]) }, format: 'parquet' };
   m = UUID_CHECKPOINT.exec(name);
-  if (m) return { kind: 'checkpoint', version: Number(m[1]), meta, uuid: m[2]!, format: m[3] as 'json' | 'parquet' };
+  if (m) return { kind: 'checkpoint', version: Number(m[1]), meta, uuid: m[2] ?? '', format: m[3] as 'json' | 'parquet' };
   return undefined;
 }
 

@@ -1,4 +1,5 @@
 import * as arrow from 'apache-arrow';
+import { packBits, unpackBits } from '../../common/arrow/bitmap.js';
 import { SqlError } from '../../common/sql-error.js';
 import type { ColumnMappingMode } from '../snapshot/snapshot.js';
 import type { DeltaType, StructField } from '../schema/types.js';
@@ -35,7 +36,7 @@ export function conformColumn(source: arrow.Data, sourceField: arrow.Field | und
     case 'map': {
       if (src.typeId !== arrow.Type.Map) throw mismatch(where, src, targetType);
       const entries = source.children[0] as arrow.Data;
-      const entryType = (targetType as arrow.Map_).children[0]!.type as arrow.Struct;
+      const entryType = (targetType as arrow.Map_).children[0]?.type as arrow.Struct;
       const key = conformColumn(entries.children[0] as arrow.Data, undefined, target.keyType, mode, where);
       const value = conformColumn(entries.children[1] as arrow.Data, undefined, target.valueType, mode, where);
       const child = arrow.makeData({ type: entryType, offset: entries.offset, length: entries.length, nullCount: entries.nullCount, nullBitmap: entries.nullBitmap, children: [key, value] });
@@ -190,12 +191,7 @@ function activeValues(source: arrow.Data): ArrayLike<number | bigint> & { length
 function sliceBitmap(source: arrow.Data): Uint8Array | undefined {
   if (!source.nullBitmap || source.nullCount === 0) return undefined;
   if (source.offset === 0) return source.nullBitmap;
-  const out = new Uint8Array(Math.ceil(source.length / 8));
-  for (let i = 0; i < source.length; i++) {
-    const j = source.offset + i;
-    if ((source.nullBitmap[j >> 3]! >> (j & 7)) & 1) out[i >> 3]! |= 1 << (i & 7);
-  }
-  return out;
+  return packBits(unpackBits(source.nullBitmap, source.offset, source.length));
 }
 
 function mismatch(where: string, src: arrow.DataType, target: arrow.DataType): SqlError {
