@@ -62,12 +62,16 @@ export class GroupTable {
     for (const column of bound) column.hashInto(hashes);
     const out = new Int32Array(length);
     const width = bound.length;
+    // The table's arrays in locals (re-read after a grow): the loop below runs once per row.
+    let slots = this.slots;
+    let groupHashes = this.groupHashes;
+    let mask = slots.length - 1;
+    const only = width === 1 ? (bound[0] as BoundKeyColumn) : undefined;
     for (let i = 0; i < length; i++) {
       const h = mix32(hashes[i] as number);
-      let mask = this.slots.length - 1;
       let slot = h & mask;
       for (;;) {
-        const entry = this.slots[slot] as number;
+        const entry = slots[slot] as number;
         if (entry === 0) {
           if (!insert) {
             out[i] = -1;
@@ -76,16 +80,18 @@ export class GroupTable {
           const group = this.count++;
           for (let k = 0; k < width; k++) (bound[k] as BoundKeyColumn).append(i);
           this.storeHash(group, h);
-          this.slots[slot] = group + 1;
+          slots[slot] = group + 1;
           out[i] = group;
-          if (this.count * 2 > this.slots.length) {
+          if (this.count * 2 > slots.length) {
             this.grow();
-            mask = this.slots.length - 1;
+            slots = this.slots;
+            mask = slots.length - 1;
           }
+          groupHashes = this.groupHashes;
           break;
         }
         const group = entry - 1;
-        if (this.groupHashes[group] === h && this.keysEqual(bound, i, group)) {
+        if (groupHashes[group] === h && (only !== undefined ? only.equals(i, group) : this.keysEqual(bound, i, group))) {
           out[i] = group;
           break;
         }
