@@ -138,6 +138,13 @@ describe('deltasql query over the corpus (end to end)', () => {
     expect(late.stderr).toMatch(/^ERROR: {2}cannot time travel simple_table: the timestamp 2020-05-26T05:47:31.000Z is after the latest version \(version 4.*\(SQLSTATE 22023\)\n$/);
   });
 
+  it('prints a command\'s tag as psql does, and notices on stderr', async () => {
+    const created = await runCli(['query', '-w', CORPUS, 'CREATE TEMPORARY VIEW v AS SELECT 1 AS x']);
+    expect(created).toMatchObject({ code: 0, stdout: 'CREATE VIEW\n', stderr: '' });
+    const dropped = await runCli(['query', '-w', CORPUS, 'DROP VIEW IF EXISTS nope']);
+    expect(dropped).toMatchObject({ code: 0, stdout: 'DROP VIEW\n', stderr: 'NOTICE:  view "nope" does not exist, skipping\n' });
+  });
+
   it('runs the demo: each query then its table', async () => {
     const run = await runCli(['demo']);
     expect(run.stderr).toBe('');
