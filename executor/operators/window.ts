@@ -43,7 +43,7 @@ const FRAME_VALUE = new Set(['first_value', 'last_value', 'nth_value']);
  * column, until its last batch is emitted. Output batches hold at most 65,536 rows.
  * Measured: `row_number() OVER (PARTITION BY k ORDER BY v)` over 10M in-memory rows, 500
  * partitions, float8 v: 2.5 s (4.0M rows/s).
- * TODO(#4): spill to disk, or fail with 53200, past a memory budget.
+ * Past DELTASQL_OPERATOR_MEMORY_MB it fails with 53200 (executor/memory.ts); TODO(#4): spill to disk instead.
  *
  * EXPLAIN: `Window: partition=[uid, advertiser] order=[impTimestamp DESC NULLS FIRST] calls=[dense_rank() AS r]`
  */
