@@ -118,11 +118,24 @@ function arithBigInt(op: ArithOp, a: BigInt64Array, b: BigInt64Array, valid: Uin
   return out;
 }
 
+/** n / d rounded half away from zero (PostgreSQL's and Spark's numeric rounding); 22012 for d = 0. */
+function divideRounded(n: bigint, d: bigint): bigint {
+  if (d === 0n) throw SqlError.divisionByZero();
+  const q = n / d;
+  const r = n % d;
+  if (r === 0n) return q;
+  const twice = (r < 0n ? -r : r) * 2n;
+  if (twice < (d < 0n ? -d : d)) return q;
+  return (n < 0n) === (d < 0n) ? q + 1n : q - 1n;
+}
+
 function arithDecimal(op: ArithOp, left: arrow.Data, right: arrow.Data, type: arrow.Decimal, valid: Uint8Array | null): Uint32Array {
   const length = left.length;
   const out = new Uint32Array(length * 4);
   const a = left.values as Uint32Array;
   const b = right.values as Uint32Array;
+  // `/`: the dividend is scaled so the quotient lands at the result's scale (operands keep theirs).
+  const divScale = op === '/' ? 10n ** BigInt(type.scale - (left.type as arrow.Decimal).scale + (right.type as arrow.Decimal).scale) : 1n;
   for (let i = 0; i < length; i++) {
     if (valid !== null && valid[i] === 0) continue;
     const x = decimalAt(a, i);
@@ -132,6 +145,11 @@ function arithDecimal(op: ArithOp, left: arrow.Data, right: arrow.Data, type: ar
       case '+': r = x + y; break;
       case '-': r = x - y; break;
       case '*': r = x * y; break;
+      case '/': r = divideRounded(x * divScale, y); break;
+      case '%':
+        if (y === 0n) throw SqlError.divisionByZero();
+        r = x % y; // both at one scale; the sign follows the dividend, as in PostgreSQL
+        break;
       default: throw SqlError.unsupportedFeature(`decimal ${op}`);
     }
     if (!fitsPrecision(r, type.precision)) throw SqlError.numericOverflow('numeric value');

@@ -333,8 +333,9 @@ export class ExprBinder {
 
   /**
    * Numeric arithmetic. Integers keep PostgreSQL's rules (int / int truncates, the wider type
-   * wins); decimals are exact for + - * (scale max(s1,s2) and s1+s2); decimal / and % are done
-   * in double precision for now — TODO(#4) exact decimal division.
+   * wins); decimals are exact: + - at scale max(s1,s2), * at s1+s2, % at the common type, and /
+   * at Spark's scale max(6, s1 + p2 + 1) (PostgreSQL picks the scale per value; a fixed-scale
+   * decimal needs one per column), rounded half away from zero, precision capped at 38.
    */
   private arithmetic(op: BinaryOp & ('+' | '-' | '*' | '/' | '%'), left: Expr, right: Expr, position: number | undefined, lpos?: number, rpos?: number): Expr {
     const temporal = bindTemporalArithmetic(op, left, right);
@@ -359,7 +360,7 @@ export class ExprBinder {
         const result = new arrow.Decimal(d.scale, Math.min(MAX_DECIMAL_PRECISION, d.precision + 1), 128);
         return { kind: 'Binary', op, left: coerce(l, result), right: coerce(r, result), type: result };
       }
-      type = new arrow.Float64();
+      if (op === '/') return { kind: 'Binary', op, left: coerce(l, a), right: coerce(r, b), type: decimalQuotientType(a, b) };
     }
     return { kind: 'Binary', op, left: coerce(l, type), right: coerce(r, type), type };
   }
@@ -493,4 +494,17 @@ function unconstrainedNumericFor(input: Expr): arrow.DataType {
     if (lit.type.typeId === arrow.Type.Int) return asDecimal(lit.type);
   }
   return new arrow.Decimal(18, 38, 128);
+}
+
+/**
+ * Spark's type for decimal(p1,s1) / decimal(p2,s2): scale max(6, s1 + p2 + 1), precision
+ * p1 - s1 + s2 + scale; past 38 digits the scale gives way (to no less than 6) so the integer
+ * digits still fit (`DecimalPrecision.adjustPrecisionScale`).
+ */
+function decimalQuotientType(a: arrow.Decimal, b: arrow.Decimal): arrow.Decimal {
+  const scale = Math.max(6, a.scale + b.precision + 1);
+  const precision = a.precision - a.scale + b.scale + scale;
+  if (precision <= MAX_DECIMAL_PRECISION) return new arrow.Decimal(scale, precision, 128);
+  const integerDigits = precision - scale;
+  return new arrow.Decimal(Math.max(MAX_DECIMAL_PRECISION - integerDigits, Math.min(scale, 6)), MAX_DECIMAL_PRECISION, 128);
 }
