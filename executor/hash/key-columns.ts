@@ -113,8 +113,7 @@ class FixedKeyColumn implements KeyColumn {
   bind(data: arrow.Data): BoundKeyColumn {
     const width = this.width;
     const rows = toWords(data, width);
-    const valid = validityBytes(data);
-    const nulls = valid === null ? null : valid.map((v) => (v === 0 ? 1 : 0));
+    const nulls = nullFlags(data);
     const self = this;
     return {
       nulls,
@@ -193,8 +192,7 @@ class BytesKeyColumn implements KeyColumn {
   bind(data: arrow.Data): BoundKeyColumn {
     const offsets = data.valueOffsets as Int32Array;
     const bytes = data.values as Uint8Array;
-    const valid = validityBytes(data);
-    const nulls = valid === null ? null : valid.map((v) => (v === 0 ? 1 : 0));
+    const nulls = nullFlags(data);
     const self = this;
     return {
       nulls,
@@ -322,6 +320,12 @@ function canonicalText(value: ScalarValue): string {
     if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
     return v;
   });
+}
+
+/** 1 for each NULL row of a batch column, or null when it has none. */
+function nullFlags(data: arrow.Data): Uint8Array | null {
+  const valid = validityBytes(data);
+  return valid === null ? null : valid.map((v) => (v === 0 ? 1 : 0));
 }
 
 /** The validity bitmap and null count of stored groups from their 1-means-NULL flags. */
