@@ -3,6 +3,9 @@ import { boolBytes, validityBytes } from '../../common/arrow/bitmap.js';
 import { nullData } from '../../common/arrow/null-data.js';
 import { take, takeBatch } from '../../common/arrow/take.js';
 import { concat } from '../arrow/concat.js';
+import { interleave } from '../kernels/select.js';
+import { ColumnExpr } from './column.js';
+import { LiteralExpr } from './literal.js';
 import type { PhysicalExpr } from './physical-expr.js';
 
 /**
@@ -11,16 +14,56 @@ import type { PhysicalExpr } from './physical-expr.js';
  * evaluated only on the rows no earlier WHEN took, and a result only on the rows it selects — so
  * `CASE WHEN eps = 0 THEN NULL ELSE close / eps END` never divides by zero. Still vectorised:
  * each step runs over the batch of its rows (taken once), and the pieces are put back in row
- * order with one `take`.
+ * order with one `take`. A CASE that only picks among columns and constants cannot fail on any
+ * row, and takes the cheaper whole-batch path.
  */
 export class CaseExpr implements PhysicalExpr {
   constructor(
     readonly whens: readonly { readonly condition: PhysicalExpr; readonly result: PhysicalExpr }[],
     readonly otherwise: PhysicalExpr | undefined,
     readonly type: arrow.DataType,
-  ) {}
+  ) {
+    this.wholeBatch = whens.every((w, k) => cannotFail(w.result) && (k === 0 || cannotFail(w.condition))) && (otherwise === undefined || cannotFail(otherwise));
+  }
+
+  /**
+   * Whether every branch is a column or a constant (and every condition after the first too):
+   * nothing can fail on rows it does not select, so the whole batch can be evaluated at once.
+   */
+  private readonly wholeBatch: boolean;
 
   evaluate(batch: arrow.RecordBatch): arrow.Data {
+    return this.wholeBatch ? this.evaluateWhole(batch) : this.evaluateGuarded(batch);
+  }
+
+  /** Every branch over every row, then each row's choice picked with `interleave`. */
+  private evaluateWhole(batch: arrow.RecordBatch): arrow.Data {
+    const length = batch.numRows;
+    const choice = new Int32Array(length).fill(-1);
+    const decided = new Uint8Array(length);
+    const sources: arrow.Data[] = [];
+    this.whens.forEach(({ condition, result }, k) => {
+      const c = condition.evaluate(batch);
+      const bits = boolBytes(c);
+      const valid = validityBytes(c);
+      for (let i = 0; i < length; i++) {
+        if (decided[i] === 0 && bits[i] === 1 && (valid === null || valid[i] === 1)) {
+          decided[i] = 1;
+          choice[i] = k;
+        }
+      }
+      sources.push(result.evaluate(batch));
+    });
+    if (this.otherwise !== undefined) {
+      const k = sources.length;
+      sources.push(this.otherwise.evaluate(batch));
+      for (let i = 0; i < length; i++) if (decided[i] === 0) choice[i] = k;
+    }
+    return interleave(sources, choice);
+  }
+
+  /** Each condition on the rows still undecided, each result on the rows it selects. */
+  private evaluateGuarded(batch: arrow.RecordBatch): arrow.Data {
     const length = batch.numRows;
     const pieces: { readonly rows: Int32Array; readonly data: arrow.Data }[] = [];
     // Rows of `batch` no WHEN has taken yet, and the same rows as a batch of their own.
@@ -63,6 +106,10 @@ export class CaseExpr implements PhysicalExpr {
     const whens = this.whens.map((w) => `WHEN ${w.condition} THEN ${w.result}`).join(' ');
     return `CASE ${whens}${this.otherwise === undefined ? '' : ` ELSE ${this.otherwise}`} END`;
   }
+}
+
+function cannotFail(e: PhysicalExpr): boolean {
+  return e instanceof ColumnExpr || e instanceof LiteralExpr;
 }
 
 /** Positions `local` (into the rows still remaining) as row numbers of the whole batch. */
