@@ -4,6 +4,7 @@ import { encodeCsv, encodeJson, encodeNdjson, type EncodableResult } from '../en
 import { encodeArrowStream } from './arrow-ipc.js';
 import { errorBody } from './errors.js';
 import type { HttpFormat } from './negotiate.js';
+import { CutTransfer } from './send-stream.js';
 
 const ENCODERS: Readonly<Record<HttpFormat, (result: EncodableResult) => AsyncGenerator<string | Uint8Array>>> = {
   json: encodeJson,
@@ -75,7 +76,7 @@ export async function* resultBody(format: HttpFormat, result: EncodableResult, r
       if (format === 'json') yield `\n],"rowCount":${rowsSent()},${JSON.stringify(body).slice(1)}\n`;
       else if (format === 'ndjson') yield JSON.stringify(body) + '\n';
       else if (format === 'csv') yield `ERROR:  ${failure.message} (SQLSTATE ${failure.sqlstate})\r\n`;
-      if (format === 'csv' || format === 'arrow') throw failure; // tears the response down: no terminator
+      if (format === 'csv' || format === 'arrow') throw new CutTransfer(failure.message); // no chunked terminator
     }
   } finally {
     onEnd(outcome);

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Readable } from 'node:stream';
+import type { OutgoingHttpHeaders } from 'node:http';
 import { SqlError } from '../../../common/sql-error.js';
 import { Session } from '../../session.js';
 import type { HttpContext } from '../context.js';
@@ -9,12 +9,7 @@ import { formatFromAccept, MEDIA_TYPES } from '../negotiate.js';
 import { executeWithParams, parseParams, type JsonParam } from '../params.js';
 import { trackReads } from '../read-tracking.js';
 import { countRows, pullFirst, resultBody } from '../result-body.js';
-
-/**
- * Bytes the response stream holds before it stops pulling batches. The socket's own buffer comes
- * on top; together they bound how far a slow reader lets the server run ahead (about one batch).
- */
-const STREAM_HIGH_WATER_MARK = 64 * 1024;
+import { sendStream } from '../send-stream.js';
 
 /** Statements `GET /v1/query` runs: reads only, since GETs are cached and replayed by proxies. */
 const READ_ONLY = /^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*(select|with|values|table|explain|show|describe|desc)\b/i;
@@ -22,8 +17,8 @@ const READ_ONLY = /^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*(select|with|values
 /**
  * `POST /v1/query` `{"sql", "params"}` and `GET /v1/query?sql=…` (read-only, with an ETag).
  * Each request runs in its own `Session` over a read-tracking view of the catalog; the result
- * streams in the `Accept:`ed format from an async generator (`Readable.from`, byte-counted high
- * water mark), so a slow reader holds the engine back instead of filling memory. A client that
+ * streams in the `Accept:`ed format from an async generator written with backpressure
+ * (send-stream.ts), so a slow reader holds the engine back instead of filling memory. A client that
  * goes away aborts the statement's signal: the plan stops at its next batch.
  */
 export function registerQueryRoutes(app: FastifyInstance, ctx: HttpContext): void {
@@ -89,7 +84,11 @@ async function runQuery(ctx: HttpContext, request: FastifyRequest, reply: Fastif
     const batches = await pullFirst(counted);
     const body = resultBody(format, { schema: result.schema, batches }, () => rowsSent, end);
     reply.code(200).header('content-type', MEDIA_TYPES[format]);
-    return reply.send(Readable.from(body, { objectMode: false, highWaterMark: STREAM_HIGH_WATER_MARK }));
+    // The status line is decided; from here on the body streams by hand (send-stream.ts).
+    reply.hijack();
+    reply.raw.writeHead(200, reply.getHeaders() as OutgoingHttpHeaders);
+    await sendStream(reply.raw, body);
+    return reply;
   } catch (err) {
     const failure = err instanceof HttpError ? err : SqlError.from(err);
     end(failure instanceof HttpError ? failure.code : failure.sqlstate);
