@@ -1,0 +1,131 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CORPUS_DIR, corpusTables } from '../../storage/testing/corpus.js';
+import { Warehouse } from '../../storage/warehouse.js';
+import { startHttpServer, type RunningHttpServer } from './index.js';
+
+/**
+ * The console end to end: the real server over the corpus, Debian's Chromium driven headless by
+ * playwright-core. Runs queries the way a person does (typing, Ctrl-Enter), checks the rows, the
+ * chart and the error underline, and saves screenshots under test-output/console/.
+ */
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const SCREENSHOTS = join(REPO, 'test-output', 'console');
+const BUNDLE = join(REPO, 'dist', 'server', 'http', 'console', 'console.js');
+
+let server: RunningHttpServer;
+let context: BrowserContext;
+let page: Page;
+let profile: string;
+
+beforeAll(async () => {
+  if (!existsSync(BUNDLE)) throw new Error(`the console is not built (${BUNDLE}): run npm run build (npm test does)`);
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  server = await startHttpServer({ catalog: new Warehouse(CORPUS_DIR), port: 0 });
+  profile = mkdtempSync(join(tmpdir(), 'deltasql-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1440, height: 900 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  const problems: string[] = [];
+  page.on('pageerror', (err) => problems.push(err.message));
+  await page.goto(`http://127.0.0.1:${server.port}/`);
+  await page.waitForSelector('.table-item');
+  expect(problems).toEqual([]);
+});
+
+afterAll(async () => {
+  await context?.close();
+  await server?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+/** Replaces the editor's text by typing, as a user would, and runs it with Ctrl-Enter. */
+async function run(sql: string): Promise<void> {
+  await page.click('.cm-content');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(sql);
+  await page.keyboard.press('Escape'); // close the completion popup, if any
+  await page.keyboard.press('Control+Enter');
+}
+
+const cells = () => page.$$eval('.result-table tbody tr', (rows) => rows.map((tr) => Array.from(tr.querySelectorAll('td')).slice(1).map((td) => td.textContent)));
+
+/** How many pixels of the chart's canvas are drawn (not transparent): a chart, not an empty box. */
+const paintedPixels = () =>
+  page.$eval('#chart canvas', (canvas) => {
+    const c = canvas as HTMLCanvasElement;
+    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let painted = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) painted++;
+    return painted;
+  });
+
+describe('the web console', () => {
+  it('lists the warehouse tables with their schemas', async () => {
+    expect(await page.locator('.table-item').count()).toBe(corpusTables().length);
+    await page.click('.table-item[data-name="public.basic_partitioned"] .table-name');
+    const columns = await page.$$eval('.table-item[data-name="public.basic_partitioned"] .columns li', (lis) => lis.map((li) => li.textContent));
+    expect(columns).toEqual(['letter ◆text', 'numberint8', 'a_floatfloat8']);
+    expect(await page.textContent('#server-status')).toContain(`${corpusTables().length} tables`);
+  });
+
+  it('runs a query with Ctrl-Enter, shows its rows with types, and charts it as bars', async () => {
+    await run('SELECT letter, sum(number) AS total, avg(a_float) AS avg_float\nFROM basic_partitioned\nGROUP BY letter\nORDER BY letter');
+    await page.waitForSelector('#chart[data-kind="bar"]');
+    expect(await cells()).toEqual([
+      ['a', '5', '2.75'],
+      ['b', '2', '2.2'],
+      ['c', '3', '3.3'],
+      ['e', '5', '5.5'],
+      ['NULL', '6', '6.6'],
+    ]);
+    expect(await page.$$eval('.result-table th .col-type', (ths) => ths.map((th) => th.textContent))).toEqual(['text', 'numeric', 'float8']);
+    expect(await page.textContent('#status')).toMatch(/^5 rows in \d+ (ms|s)/);
+    expect(await paintedPixels()).toBeGreaterThan(5000);
+    await page.screenshot({ path: join(SCREENSHOTS, 'bar.png') });
+  });
+
+  it('switches the chart kind with the control, and says when a kind does not fit', async () => {
+    await page.click('#chart-kind button[data-kind="line"]');
+    await page.waitForSelector('#chart[data-kind="line"]');
+    expect(await paintedPixels()).toBeGreaterThan(2000);
+    await page.click('#chart-kind button[data-kind="heatmap"]');
+    await page.waitForSelector('#chart[data-kind="none"]');
+    expect(await page.textContent('#chart-note')).toMatch(/heatmap needs two category/i);
+    await page.click('#chart-kind button[data-kind="auto"]');
+    await page.waitForSelector('#chart[data-kind="bar"]');
+  });
+
+  it('draws a time column as a line and two categories as a heatmap', async () => {
+    await run('SELECT "time", id, id * 2 AS double_id FROM "kernel-timestamp-INT96"');
+    await page.waitForSelector('#chart[data-kind="line"]');
+    expect(await paintedPixels()).toBeGreaterThan(2000);
+    await run("SELECT substr(col2, 1, 3) AS prefix, CAST(part AS text) AS part, sum(col1) AS total\nFROM \"dv-partitioned-with-checkpoint\"\nGROUP BY 1, 2");
+    await page.waitForSelector('#chart[data-kind="heatmap"]');
+    expect(await page.locator('.result-table tbody tr').count()).toBe(10);
+    expect(await paintedPixels()).toBeGreaterThan(5000);
+    await page.screenshot({ path: join(SCREENSHOTS, 'heatmap.png') });
+  });
+
+  it('shows an error at its position in the editor', async () => {
+    await run('SELECT letter, nope FROM basic_partitioned');
+    await page.waitForSelector('.cm-sql-error');
+    expect(await page.textContent('.cm-sql-error')).toBe('nope');
+    expect(await page.getAttribute('.cm-sql-error', 'title')).toBe('column "nope" does not exist');
+    expect(await page.textContent('#error')).toBe('42703column "nope" does not exist (at character 16)');
+    await page.screenshot({ path: join(SCREENSHOTS, 'error.png') });
+    // Fixing the text clears the mark.
+    await page.keyboard.type(' ');
+    expect(await page.locator('.cm-sql-error').count()).toBe(0);
+  });
+});
