@@ -73,3 +73,11 @@ describe.each([
     expect(await pulled()).toBe(stopped);
   });
 });
+
+describe('a client that leaves before the first row', () => {
+  // TODO(#4): a CPU-bound operator (the nested-loop join of
+  // `… CROSS JOIN … CROSS JOIN … WHERE a.id + b.id > c.id`, ~10 s) never yields to the event
+  // loop, so the socket's close is only seen, and the statement aborted, once that work is done;
+  // the server cannot even answer /metrics meanwhile. Turn this on when operators yield.
+  it.todo('stops a CPU-bound statement within a second of the client leaving');
+});
