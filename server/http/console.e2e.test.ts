@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORPUS_DIR, corpusTables } from '../../storage/testing/corpus.js';
+import { copyCorpusTable, CORPUS_DIR, corpusTables } from '../../storage/testing/corpus.js';
+import { metric } from '../testing/http.js';
 import { Warehouse } from '../../storage/warehouse.js';
 import { startHttpServer, type RunningHttpServer } from './index.js';
 
@@ -127,5 +128,44 @@ describe('the web console', () => {
     // Fixing the text clears the mark.
     await page.keyboard.type(' ');
     expect(await page.locator('.cm-sql-error').count()).toBe(0);
+  });
+
+  it('reads the first 5,000 rows of a huge result, then stops reading: the server cancels the statement', async () => {
+    const cancelled = (await metric(server, 'deltasql_query_errors_total{class="57"}')) ?? 0;
+    await run('SELECT a.id, b.name, c.salary FROM "parsed-stats" a CROSS JOIN "parsed-stats" b CROSS JOIN "parsed-stats" c');
+    await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('first 5,000 rows'));
+    expect(await page.locator('.result-table tbody tr').count()).toBe(2000);
+    expect(await page.textContent('.truncated')).toBe('Showing the first 2,000 of 5,000 rows fetched.');
+    await expect.poll(() => metric(server, 'deltasql_active_queries')).toBe(0);
+    expect(await metric(server, 'deltasql_query_errors_total{class="57"}')).toBe(cancelled + 1);
+  });
+
+  it('shows an empty result as its columns and no rows', async () => {
+    await run('SELECT letter, number FROM basic_partitioned WHERE number > 100');
+    await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('0 rows'));
+    expect(await page.$$eval('.result-table th .col-name', (ths) => ths.map((th) => th.textContent))).toEqual(['letter', 'number']);
+    expect(await page.locator('.result-table tbody tr').count()).toBe(0);
+  });
+
+  it('refreshes a live query when its table gains a commit (GET with ETag, 304 while unchanged)', async () => {
+    const table = copyCorpusTable('basic_partitioned');
+    await run(`SELECT letter, count(*) AS n FROM delta.\`${table}\` GROUP BY letter ORDER BY letter`);
+    await page.waitForFunction(() => document.querySelectorAll('.result-table tbody tr').length === 5);
+    const refreshes: number[] = [];
+    page.on('response', (response) => {
+      if (response.url().includes('/v1/query?sql=')) refreshes.push(response.status());
+    });
+    await page.selectOption('#auto-refresh', '2000');
+    await expect.poll(() => refreshes.length, { timeout: 5000 }).toBeGreaterThan(0);
+    expect(refreshes).toEqual([304]); // nothing changed: nothing sent, nothing redrawn
+    expect((await cells()).map((row) => row[0])).toEqual(['a', 'b', 'c', 'e', 'NULL']);
+    // Another writer removes the letter=e file (version 2).
+    const log = readFileSync(join(table, '_delta_log', '00000000000000000001.json'), 'utf8');
+    const path = /"path":"(letter=e[^"]*)"/.exec(log)![1]!;
+    writeFileSync(join(table, '_delta_log', '00000000000000000002.json'), JSON.stringify({ remove: { path, deletionTimestamp: Date.now(), dataChange: true } }) + '\n');
+    await page.waitForFunction(() => document.querySelectorAll('.result-table tbody tr').length === 4, undefined, { timeout: 10_000 });
+    expect((await cells()).map((row) => row[0])).toEqual(['a', 'b', 'c', 'NULL']);
+    expect(refreshes.at(-1)).toBe(200);
+    await page.selectOption('#auto-refresh', '0');
   });
 });

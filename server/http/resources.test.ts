@@ -97,6 +97,8 @@ describe('GET /v1/query with ETags', () => {
       const tag = first.headers.get('etag')!;
       expect(tag).toMatch(/^"[\w-]+"$/);
       const pinnedTag = (await get(pinned)).headers.get('etag')!;
+      // POST answers carry the same tag, so a client may poll with GET after a POST.
+      expect((await postQuery(local, latest)).headers.get('etag')).toBe(tag);
 
       const again = await get(latest, tag);
       expect(again.status).toBe(304);

@@ -68,9 +68,11 @@ async function runQuery(ctx: HttpContext, request: FastifyRequest, reply: Fastif
     const result = await executeWithParams(new Session(tracked.catalog), sql, params, controller.signal);
     reply.header('vary', 'accept');
     reply.header('x-deltasql-command', result.commandTag);
+    // POST answers carry the tag too, so a client can go on to poll with a conditional GET.
+    const etag = queryEtag(sql, format, tracked.reads);
+    reply.header('etag', etag);
     if (cacheable) {
-      const etag = queryEtag(sql, format, tracked.reads);
-      reply.header('etag', etag).header('cache-control', 'no-cache');
+      reply.header('cache-control', 'no-cache');
       if (etagMatches(request.headers['if-none-match'], etag)) {
         await result.batches[Symbol.asyncIterator]().return?.();
         end();

@@ -1,4 +1,4 @@
-import { ApiError, refreshQuery, runQuery, type QueryResponse } from './api.js';
+import { ApiError, MAX_FETCH_ROWS, refreshQuery, runQuery, type QueryResponse } from './api.js';
 import { ResultChart } from './chart.js';
 import type { ChartKind } from './chart-shape.js';
 import { createEditor } from './editor.js';
@@ -37,8 +37,9 @@ async function run(): Promise<void> {
   const started = performance.now();
   try {
     const result = await runQuery(sql);
-    current = { sql, result, etag: undefined };
-    show(result, performance.now() - started);
+    // A truncated result must not be kept by a 304: refresh it in full at the next tick.
+    current = { sql, result, etag: result.truncated ? undefined : result.etag };
+    show(result, performance.now() - started, result.truncated);
   } catch (err) {
     fail(err, performance.now() - started);
   } finally {
@@ -47,12 +48,15 @@ async function run(): Promise<void> {
   }
 }
 
-function show(result: QueryResponse, ms: number): void {
+function show(result: QueryResponse, ms: number, truncated = false): void {
   editor.clearError();
   errorPanel.hidden = true;
   document.body.classList.remove('failed');
-  status.textContent = `${result.rowCount.toLocaleString()} row${result.rowCount === 1 ? '' : 's'} in ${ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`}`;
-  rowCount.textContent = `${result.rowCount.toLocaleString()} rows · ${result.columns.length} columns`;
+  const time = ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
+  status.textContent = truncated
+    ? `first ${MAX_FETCH_ROWS.toLocaleString()} rows in ${time}; stopped reading there (add a LIMIT or aggregate to see the rest)`
+    : `${result.rowCount.toLocaleString()} row${result.rowCount === 1 ? '' : 's'} in ${time}`;
+  rowCount.textContent = `${truncated ? 'first ' : ''}${result.rowCount.toLocaleString()} rows · ${result.columns.length} columns`;
   renderTable(tableView, result);
   chart.draw(result, chartKind);
 }

@@ -40,7 +40,7 @@ export function renderTable(container: HTMLElement, result: QueryResponse): void
     }
   }
   container.append(table);
-  if (result.rows.length > shown) container.append(paragraph('muted truncated', `Showing the first ${shown.toLocaleString()} of ${result.rowCount.toLocaleString()} rows.`));
+  if (result.rows.length > shown) container.append(paragraph('muted truncated', `Showing the first ${shown.toLocaleString()} of ${result.rowCount.toLocaleString()} rows fetched.`));
 }
 
 function display(value: unknown): string {
