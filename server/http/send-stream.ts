@@ -12,7 +12,7 @@ export class CutTransfer extends Error {}
  * terminator, which a piped stream's `destroy()` cannot do: it drops what it still buffers.
  *
  * Resolves once the response ended, was cut, or the client went away (then the generator is
- * returned, which runs its `finally` blocks and stops the statement's plan).
+ * returned, which runs its `finally` blocks and stops the statement's plan). Never rejects.
  */
 export async function sendStream(res: ServerResponse, body: AsyncGenerator<string | Uint8Array>): Promise<void> {
   try {
@@ -23,9 +23,10 @@ export async function sendStream(res: ServerResponse, body: AsyncGenerator<strin
     }
     res.end();
   } catch (err) {
-    if (!(err instanceof CutTransfer)) throw err;
     // Everything written so far goes out, then FIN: the client sees a body that stops mid-chunk.
-    res.socket?.end();
+    if (err instanceof CutTransfer) res.socket?.end();
+    // Anything else is a bug past the status line: nothing can be said any more but "incomplete".
+    else res.destroy(err instanceof Error ? err : new Error(String(err)));
   }
 }
 

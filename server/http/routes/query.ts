@@ -45,6 +45,15 @@ async function runQuery(ctx: HttpContext, request: FastifyRequest, reply: Fastif
   const format = formatFromAccept(request.headers.accept);
   const { metrics } = ctx;
   const controller = new AbortController();
+  const started = performance.now();
+  let ended = false;
+  /** Records the statement's end once: with the SQLSTATE that stopped it, or none on success. */
+  const end = (sqlstate?: string) => {
+    if (ended) return;
+    ended = true;
+    metrics.queryEnded((performance.now() - started) / 1000, sqlstate);
+    if (sqlstate === '57014' && controller.signal.aborted) request.log.info({ statusCode: 499 }, 'client closed the request; statement cancelled');
+  };
   // The response closes before it finished only when the client went away: stop the statement.
   // `end` is called by whoever sees the end first: the body's finally, or this fallback for a
   // client that left before the body generator ever started.
@@ -53,14 +62,6 @@ async function runQuery(ctx: HttpContext, request: FastifyRequest, reply: Fastif
     controller.abort();
     end('57014');
   });
-  const started = performance.now();
-  let ended = false;
-  const end = (sqlstate?: string) => {
-    if (ended) return;
-    ended = true;
-    metrics.queryEnded((performance.now() - started) / 1000, sqlstate);
-    if (sqlstate === '57014' && controller.signal.aborted) request.log.info({ statusCode: 499 }, 'client closed the request; statement cancelled');
-  };
   metrics.queryStarted(format);
   let rowsSent = 0;
   try {
