@@ -111,9 +111,11 @@ describe('the web console', () => {
     await run('SELECT "time", id, id * 2 AS double_id FROM "kernel-timestamp-INT96"');
     await page.waitForSelector('#chart[data-kind="line"]');
     expect(await paintedPixels()).toBeGreaterThan(2000);
-    await run("SELECT substr(col2, 1, 3) AS prefix, CAST(part AS text) AS part, sum(col1) AS total\nFROM \"dv-partitioned-with-checkpoint\"\nGROUP BY 1, 2");
+    await run('SELECT CAST(id % 5 AS text) AS bucket, CAST(id / 100 AS text) AS hundred, sum(salary) AS salaries\nFROM "parsed-stats"\nGROUP BY 1, 2\nORDER BY 2, 1');
     await page.waitForSelector('#chart[data-kind="heatmap"]');
-    expect(await page.locator('.result-table tbody tr').count()).toBe(10);
+    expect(await page.locator('.result-table tbody tr').count()).toBe(31); // 5 buckets × hundreds 0-5, and 600 alone
+    expect(await cells().then((rows) => rows[0])).toEqual(['0', '0', '1045000']);
+    expect(await page.textContent('#chart-note')).toBe('Chosen from the result’s shape: salaries by bucket × hundred.');
     expect(await paintedPixels()).toBeGreaterThan(5000);
     await page.screenshot({ path: join(SCREENSHOTS, 'heatmap.png') });
   });

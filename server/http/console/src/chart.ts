@@ -8,6 +8,9 @@ import { autoKind, chartData, type ChartData, type ChartInput, type ChartKind } 
 echarts.use([BarChart, LineChart, HeatmapChart, GridComponent, TooltipComponent, LegendComponent, VisualMapComponent, DataZoomComponent, CanvasRenderer]);
 
 const PALETTE = ['#4f46e5', '#0d9488', '#f59e0b', '#e11d48', '#7c3aed', '#0284c7', '#65a30d', '#db2777', '#ea580c', '#475569', '#14b8a6', '#a855f7'];
+/** 2,103,000 → "2.1M": axis ticks, the colour scale and cell labels stay short. */
+const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
+const short = (value: number) => (Math.abs(value) < 10_000 ? String(Number(value.toPrecision(6))) : compact.format(value));
 const AXIS = { axisLine: { lineStyle: { color: '#cbd5e1' } }, axisLabel: { color: '#475569' }, splitLine: { lineStyle: { color: '#eef2f7' } } };
 
 /** The chart panel: draws the current result as `kind` ('auto' picks from its shape). */
@@ -57,11 +60,33 @@ function optionFor(data: ChartData): echarts.EChartsCoreOption {
     return {
       ...base,
       tooltip: { position: 'top' },
-      grid: { left: 8, right: 84, top: 28, bottom: 36, containLabel: true },
+      grid: { left: 36, right: 88, top: 16, bottom: 36, containLabel: true },
       xAxis: { type: 'category', data: data.x, name: data.xName, nameLocation: 'middle', nameGap: 30, nameTextStyle: { color: '#475569', fontWeight: 600 }, splitArea: { show: true }, ...AXIS },
-      yAxis: { type: 'category', data: data.y, name: data.yName, nameTextStyle: { color: '#475569', fontWeight: 600, align: 'right' }, splitArea: { show: true }, ...AXIS },
-      visualMap: { min: data.min, max: data.max, calculable: true, orient: 'vertical', right: 8, top: 'middle', itemHeight: 160, textStyle: { color: '#475569' }, inRange: { color: ['#eef2ff', '#818cf8', '#3730a3'] } },
-      series: [{ type: 'heatmap', name: data.valueName, data: data.cells, label: { show: data.cells.length <= 64, color: '#0f172a' }, emphasis: { itemStyle: { shadowBlur: 8, shadowColor: 'rgba(0,0,0,0.3)' } } }],
+      yAxis: {
+        type: 'category',
+        data: data.y,
+        name: data.yName,
+        nameLocation: 'middle',
+        nameRotate: 90,
+        // Clear of the widest category label (about 7 px per character at 12 px).
+        nameGap: 14 + 7 * Math.min(24, Math.max(...data.y.map((y) => y.length))),
+        nameTextStyle: { color: '#475569', fontWeight: 600 },
+        splitArea: { show: true },
+        ...AXIS,
+      },
+      visualMap: {
+        min: data.min,
+        max: data.max,
+        calculable: true,
+        orient: 'vertical',
+        right: 8,
+        top: 'middle',
+        itemHeight: 160,
+        formatter: (value: number) => short(value),
+        textStyle: { color: '#475569' },
+        inRange: { color: ['#eef2ff', '#818cf8', '#3730a3'] },
+      },
+      series: [{ type: 'heatmap', name: data.valueName, data: data.cells, label: { show: data.cells.length <= 64, formatter: (p: { value: [number, number, number] }) => short(p.value[2]), color: '#ffffff', textBorderColor: 'rgba(15, 23, 42, 0.6)', textBorderWidth: 2 }, emphasis: { itemStyle: { shadowBlur: 8, shadowColor: 'rgba(0,0,0,0.3)' } } }],
     };
   }
   const many = data.series.length > 1;
@@ -74,7 +99,7 @@ function optionFor(data: ChartData): echarts.EChartsCoreOption {
       legend,
       grid,
       xAxis: data.xIsTime ? { type: 'time', ...AXIS, splitLine: { show: false } } : { type: 'category', data: data.categories, ...AXIS },
-      yAxis: { type: 'value', scale: true, ...AXIS },
+      yAxis: { type: 'value', scale: true, ...AXIS, axisLabel: { color: '#475569', formatter: short } },
       series: data.series.map((s) => ({ type: 'line', name: s.name, data: s.data, showSymbol: s.data.length <= 60, smooth: false, lineStyle: { width: 2 } })),
     };
   }
@@ -84,7 +109,7 @@ function optionFor(data: ChartData): echarts.EChartsCoreOption {
     legend,
     grid,
     xAxis: { type: 'category', data: data.categories, ...AXIS, axisLabel: { color: '#475569', interval: 'auto', hideOverlap: true } },
-    yAxis: { type: 'value', ...AXIS },
+    yAxis: { type: 'value', ...AXIS, axisLabel: { color: '#475569', formatter: short } },
     series: data.series.map((s) => ({ type: 'bar', name: s.name, data: s.data, barMaxWidth: 48, itemStyle: { borderRadius: [4, 4, 0, 0] } })),
   };
 }
