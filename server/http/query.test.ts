@@ -111,6 +111,18 @@ describe('errors before the answer starts', () => {
     expect(typeof body.error.message).toBe('string');
   });
 
+  it('answers 503 53200 when an operator outgrows its memory budget, and the next query runs', async () => {
+    process.env.DELTASQL_OPERATOR_MEMORY_MB = '0.0005'; // 512 bytes
+    try {
+      const response = await postQuery(server, 'SELECT * FROM "parquet-all-types" ORDER BY "StringType"');
+      expect(response.status).toBe(503);
+      expect((await response.json()).error).toMatchObject({ code: '53200', message: expect.stringContaining('sort') });
+    } finally {
+      delete process.env.DELTASQL_OPERATOR_MEMORY_MB;
+    }
+    expect((await postQuery(server, 'SELECT count(*) AS n FROM "parquet-all-types"')).status).toBe(200);
+  });
+
   it('refuses a body without "sql" (400 08P01) and malformed JSON (400)', async () => {
     const noSql = await fetch(`http://127.0.0.1:${server.port}/v1/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"SELECT 1"}' });
     expect(noSql.status).toBe(400);
