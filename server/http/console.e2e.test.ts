@@ -138,6 +138,7 @@ describe('the web console', () => {
     await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('first 5,000 rows'));
     expect(await page.locator('.result-table tbody tr').count()).toBe(2000);
     expect(await page.textContent('.truncated')).toBe('Showing the first 2,000 of 5,000 rows fetched.');
+    await page.screenshot({ path: join(SCREENSHOTS, 'huge-result.png') });
     await expect.poll(() => metric(server, 'deltasql_active_queries')).toBe(0);
     expect(await metric(server, 'deltasql_query_errors_total{class="57"}')).toBe(cancelled + 1);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { autoKind, chartData, MAX_SERIES, roleOf } from './chart-shape.js';
+import { autoKind, chartData, MAX_BARS, MAX_SERIES, roleOf } from './chart-shape.js';
 
 const col = (name: string, type: string) => ({ name, type });
 
@@ -27,6 +27,13 @@ describe('chart data', () => {
   it('bar: categories from the first category column, one series per number (exact decimals parsed)', () => {
     const data = chartData('bar', { columns: [col('ticker', 'text'), col('avg', 'numeric')], rows: [['AAPL', '123.50'], ['MSFT', null]] });
     expect(data).toEqual({ kind: 'bar', xName: 'ticker', categories: ['AAPL', 'MSFT'], series: [{ name: 'avg', data: [123.5, null] }] });
+  });
+
+  it('bar: draws at most MAX_BARS bars and says how many rows it left out', () => {
+    const rows = Array.from({ length: MAX_BARS + 7 }, (_, i) => [`k${i}`, i]);
+    const data = chartData('bar', { columns: [col('k', 'text'), col('v', 'int4')], rows });
+    expect('categories' in data && data.categories.length).toBe(MAX_BARS);
+    expect(data).toMatchObject({ kind: 'bar', clipped: 7 });
   });
 
   it('line: sorted by time, split into one line per category value, rows without a time left out', () => {

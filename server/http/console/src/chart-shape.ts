@@ -32,7 +32,7 @@ export interface Series {
 }
 
 export type ChartData =
-  | { readonly kind: 'bar'; readonly xName: string; readonly categories: readonly string[]; readonly series: readonly Series[] }
+  | { readonly kind: 'bar'; readonly xName: string; readonly categories: readonly string[]; readonly series: readonly Series[]; readonly clipped?: number }
   | { readonly kind: 'line'; readonly xName: string; readonly xIsTime: boolean; readonly categories: readonly string[]; readonly series: readonly Series[] }
   | {
       readonly kind: 'heatmap';
@@ -48,6 +48,8 @@ export type ChartData =
 
 /** Rows charted at most: enough for any dashboard, few enough for the browser. */
 export const MAX_CHART_ROWS = 5000;
+/** Bars drawn at most: past that a bar chart is a smear; `clipped` says how many rows were left out. */
+export const MAX_BARS = 500;
 /** Series drawn at most (number columns, or values of the split-by category). */
 export const MAX_SERIES = 12;
 
@@ -94,11 +96,13 @@ export function chartData(kind: ChartKind, input: ChartInput): ChartData | { rea
   return bar(input.columns, rows, roles);
 }
 
-function bar(columns: readonly ChartColumn[], rows: readonly (readonly unknown[])[], roles: Roles): ChartData {
+function bar(columns: readonly ChartColumn[], all: readonly (readonly unknown[])[], roles: Roles): ChartData {
+  const rows = all.length > MAX_BARS ? all.slice(0, MAX_BARS) : all;
+  const clipped = all.length - rows.length;
   const x = roles.categories[0] ?? roles.times[0];
   const categories = rows.map((row, r) => (x === undefined ? String(r + 1) : label(row[x])));
   const series = roles.numbers.slice(0, MAX_SERIES).map((c) => ({ name: columns[c]!.name, data: rows.map((row) => toNumber(row[c])) }));
-  return { kind: 'bar', xName: x === undefined ? 'row' : columns[x]!.name, categories, series };
+  return { kind: 'bar', xName: x === undefined ? 'row' : columns[x]!.name, categories, series, ...(clipped > 0 ? { clipped } : {}) };
 }
 
 function line(columns: readonly ChartColumn[], rows: readonly (readonly unknown[])[], roles: Roles): ChartData {

@@ -51,7 +51,8 @@ export class ResultChart {
 function describe(data: ChartData, auto: boolean): string {
   const chosen = auto ? 'Chosen from the result’s shape: ' : '';
   if (data.kind === 'heatmap') return `${chosen}${data.valueName} by ${data.xName} × ${data.yName}.`;
-  return `${chosen}${data.series.map((s) => s.name).join(', ')} by ${data.xName}.`;
+  const clipped = data.kind === 'bar' && data.clipped ? ` The first ${data.categories.length} rows are drawn, ${data.clipped.toLocaleString()} more are not.` : '';
+  return `${chosen}${data.series.map((s) => s.name).join(', ')} by ${data.xName}.${clipped}`;
 }
 
 function optionFor(data: ChartData): echarts.EChartsCoreOption {
