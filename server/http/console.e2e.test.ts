@@ -171,4 +171,26 @@ describe('the web console', () => {
     expect(refreshes.at(-1)).toBe(200);
     await page.selectOption('#auto-refresh', '0');
   });
+
+  it('asks for the token of a server started with one, and remembers it', async () => {
+    const locked = await startHttpServer({ catalog: new Warehouse(CORPUS_DIR), port: 0, token: 'open-sesame' });
+    const other = await context.newPage();
+    try {
+      const prompts: string[] = [];
+      other.on('dialog', (dialog) => {
+        prompts.push(dialog.message());
+        void dialog.accept('open-sesame');
+      });
+      await other.goto(`http://127.0.0.1:${locked.port}/`);
+      await other.waitForSelector('.table-item');
+      expect(prompts).toEqual(['This deltasql server needs its access token (--http-token):']);
+      expect(await other.evaluate(() => localStorage.getItem('deltasql.token'))).toBe('open-sesame');
+      await other.reload();
+      await other.waitForSelector('.table-item');
+      expect(prompts).toHaveLength(1); // remembered: not asked again
+    } finally {
+      await other.close();
+      await locked.close();
+    }
+  });
 });
