@@ -104,6 +104,10 @@ describe('GET /v1/query with ETags', () => {
       expect(again.status).toBe(304);
       expect(await again.text()).toBe('');
       expect((await get(latest, `"other", ${tag}`)).status).toBe(304);
+      // HEAD gives the tag without running the statement.
+      const head = await fetch(`http://127.0.0.1:${local.port}/v1/query?sql=${encodeURIComponent(latest)}`, { method: 'HEAD' });
+      expect(head.status).toBe(200);
+      expect(head.headers.get('etag')).toBe(tag);
 
       // A new commit (version 5, commitInfo only) lands.
       writeFileSync(join(table, '_delta_log', '00000000000000000005.json'), JSON.stringify({ commitInfo: { timestamp: Date.now(), operation: 'SET TBLPROPERTIES', operationParameters: {} } }) + '\n');

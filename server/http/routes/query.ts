@@ -74,10 +74,12 @@ async function runQuery(ctx: HttpContext, request: FastifyRequest, reply: Fastif
     reply.header('etag', etag);
     if (cacheable) {
       reply.header('cache-control', 'no-cache');
-      if (etagMatches(request.headers['if-none-match'], etag)) {
+      // 304, or HEAD (fastify routes it here): the headers say all; the plan never runs.
+      const notModified = etagMatches(request.headers['if-none-match'], etag);
+      if (notModified || request.method === 'HEAD') {
         await result.batches[Symbol.asyncIterator]().return?.();
         end();
-        return reply.code(304).send();
+        return reply.code(notModified ? 304 : 200).header('content-type', MEDIA_TYPES[format]).send();
       }
     }
     const counted = countRows(result.batches, (rows) => {
