@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { SqlError } from '../../common/sql-error.js';
 import type { Catalog } from '../../planner/catalog.js';
 import { Warehouse } from '../../storage/warehouse.js';
 import { checkAccess } from './auth.js';
@@ -38,7 +39,7 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
 
   app.addHook('onRequest', async (request) => checkAccess(request, options.token));
   app.setErrorHandler((err, request, reply) => {
-    if (err instanceof HttpError || (err instanceof Error && err.name === 'SqlError')) {
+    if (err instanceof HttpError || err instanceof SqlError) {
       const status = sendError(reply, err).statusCode;
       if (status >= 500) request.log.error({ err }, 'request failed');
       return reply;

@@ -1,8 +1,8 @@
 /**
  * The result formats of `/v1/query` and the media types that choose them (`Accept:`).
- * `json` is the buffered-free but whole-document PRODUCT.md answer; the others stream a record
- * or a line per row. The first listed type the server knows wins (q-values are honoured:
- * higher first, then order); anything else (or no header) gets JSON.
+ * `json` is PRODUCT.md's one-document answer (still streamed, a line per row); the others are
+ * record streams. The known type with the highest q-value wins, ties by order; anything else
+ * (or no header, or any-type) gets JSON.
  */
 export type HttpFormat = 'json' | 'ndjson' | 'csv' | 'arrow';
 
