@@ -2,6 +2,7 @@ import * as arrow from 'apache-arrow';
 import { SqlError } from '../common/sql-error.js';
 import type { Catalog } from '../planner/catalog.js';
 import { newSessionViews, planStatement } from '../planner/index.js';
+import { PgCatalog } from './pgcatalog/pg-catalog.js';
 
 /**
  * A statement's result: its schema up front, then its rows as Arrow record batches pulled one at
@@ -40,8 +41,12 @@ export interface ExecuteOptions {
 export class Session {
   /** This session's temporary views (and the process's global temporary ones). */
   private readonly views = newSessionViews();
+  /** The catalog as clients see it: the tables plus pg_catalog and information_schema (server/pgcatalog). */
+  private readonly clientCatalog: PgCatalog;
 
-  constructor(readonly catalog: Catalog) {}
+  constructor(readonly catalog: Catalog) {
+    this.clientCatalog = new PgCatalog(catalog, { views: this.views });
+  }
 
   /**
    * Plans and starts one statement. Every failure, at planning time or while the batches are
@@ -51,7 +56,7 @@ export class Session {
     const { signal } = options;
     try {
       throwIfCancelled(signal);
-      const planned = await planStatement(sql, this.catalog, { views: this.views }, signal === undefined ? {} : { signal });
+      const planned = await planStatement(sql, this.clientCatalog, { views: this.views }, signal === undefined ? {} : { signal });
       throwIfCancelled(signal);
       if (planned.kind === 'command') {
         return { schema: new arrow.Schema([]), batches: none(), commandTag: planned.tag, ...(planned.notice === undefined ? {} : { notices: [planned.notice] }) };
