@@ -100,7 +100,11 @@ export class ExprBinder {
       case 'BooleanTest': return booleanTest(this.bindCondition(n.arg, 'IS TRUE'), n.booltesttype ?? 'IS_TRUE');
       case 'SQLValueFunction': return currentTimeLiteral(n.op === 'SVFOP_CURRENT_DATE' ? 'date' : n.op === 'SVFOP_LOCALTIMESTAMP' || n.op === 'SVFOP_LOCALTIMESTAMP_N' ? 'timestamp_ntz' : 'timestamp');
       case 'A_ArrayExpr': return bindFunction('array', ((n.elements ?? []) as Node[]).map((a) => this.bind(a)), this.ctx.position(n.location ?? 0));
-      case 'ParamRef': throw SqlError.unsupportedFeature('query parameters ($1)').at(this.ctx.position(n.location ?? 0));
+      case 'ParamRef': {
+        const position = this.ctx.position(n.location ?? 0);
+        if (this.ctx.params === undefined) throw new SqlError('42P02', `there is no parameter $${n.number ?? 0}`, { position });
+        return this.ctx.params.literal(Number(n.number ?? 0), position);
+      }
       case 'SubLink': {
         if (this.hooks.subquery !== undefined) return this.hooks.subquery(n, this);
         throw SqlError.unsupportedFeature(`subqueries in ${this.hooks.clause ?? 'this clause'}`).at(this.ctx.position(n.location ?? 0));

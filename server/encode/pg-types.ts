@@ -115,3 +115,25 @@ export function pgTypeNameOfOid(oid: number): string | undefined {
 export function pgTypeOid(type: arrow.DataType): number {
   return pgTypeInfo(pgTypeName(type)).oid;
 }
+
+/**
+ * The Arrow type a declared parameter OID binds as, or undefined to infer it from context
+ * (`unknown`, `numeric` without a precision, and OIDs we have no type for).
+ */
+export function arrowTypeOfOid(oid: number): arrow.DataType | undefined {
+  switch (pgTypeNameOfOid(oid)) {
+    case 'bool': return new arrow.Bool();
+    case 'int2': return new arrow.Int16();
+    case 'int4': return new arrow.Int32();
+    case 'int8': return new arrow.Int64();
+    case 'float4': return new arrow.Float32();
+    case 'float8': return new arrow.Float64();
+    case 'text':
+    case 'varchar': return new arrow.Utf8();
+    case 'bytea': return new arrow.Binary();
+    case 'date': return new arrow.DateDay();
+    case 'timestamp': return new arrow.TimestampMicrosecond(null);
+    case 'timestamptz': return new arrow.TimestampMicrosecond('UTC');
+  }
+  return undefined;
+}
