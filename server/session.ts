@@ -7,6 +7,7 @@ import { arrowTypeOfOid, pgTypeOid } from './encode/pg-types.js';
 import { runSessionStatement } from './session/commands.js';
 import { Cursors } from './session/cursors.js';
 import { Settings } from './session/settings.js';
+import { PgCatalog } from './pgcatalog/pg-catalog.js';
 import { TransactionState, type TransactionStatus } from './session/transaction.js';
 
 /**
@@ -74,8 +75,12 @@ export class Session {
   readonly prepared = new Map<string, PreparedStatement>();
 
   /** `startup`: settings from the client's StartupMessage (`application_name`, `-c x=y` options…). */
+  /** The catalog as clients see it: the tables plus pg_catalog and information_schema (server/pgcatalog). */
+  private readonly clientCatalog: PgCatalog;
+
   constructor(readonly catalog: Catalog, startup: ReadonlyMap<string, string> = new Map()) {
     this.settings = new Settings(startup);
+    this.clientCatalog = new PgCatalog(catalog, { views: () => this.views, settings: () => this.settings.values });
   }
 
   /** What the planner reads and writes of this session. */
@@ -110,7 +115,7 @@ export class Session {
       this.transaction.checkAllowed(session?.kind === 'transaction' ? session.action : undefined);
       if (session !== undefined) return await runSessionStatement(this, session, signal);
       const params = options.params === undefined && options.paramTypes === undefined ? undefined : new StatementParams(declaredTypes(options.paramTypes), options.params ?? []);
-      const planned = await planStatement(sql, this.catalog, this.plannerSession, { ...(signal === undefined ? {} : { signal }), ...(params === undefined ? {} : { params }) });
+      const planned = await planStatement(sql, this.clientCatalog, this.plannerSession, { ...(signal === undefined ? {} : { signal }), ...(params === undefined ? {} : { params }) });
       throwIfCancelled(signal);
       if (planned.kind === 'command') {
         return { schema: new arrow.Schema([]), batches: none(), commandTag: planned.tag, ...(planned.notice === undefined ? {} : { notices: [planned.notice] }) };
@@ -150,7 +155,7 @@ export class Session {
     if (/^\s*$/.test(stripComments(sql))) return { sql, paramTypes: [...paramTypeOids], schema: new arrow.Schema([]), commandTag: '' };
     try {
       const params = new StatementParams(declaredTypes(paramTypeOids));
-      const planned = await planStatement(sql, this.catalog, this.plannerSession, { params });
+      const planned = await planStatement(sql, this.clientCatalog, this.plannerSession, { params });
       const count = Math.max(paramTypeOids.length, highestParam(pgScan(sql) ?? []));
       const types = params.finalTypes(count).map((t, i) => (paramTypeOids[i] ?? 0) !== 0 ? paramTypeOids[i]! : pgTypeOid(t));
       if (planned.kind === 'command') return { sql, paramTypes: types, schema: new arrow.Schema([]), commandTag: planned.tag };

@@ -1,8 +1,9 @@
 import { SqlError } from '../../common/sql-error.js';
-import type { Catalog, TableReference, TableSource, TimeTravel } from '../../planner/catalog.js';
+import type { CatalogIntrospection, IntrospectableCatalog, TableReference, TableSource, TimeTravel } from '../../planner/catalog.js';
+import type { Catalog } from '../../planner/catalog.js';
 import { pgAttribute, pgClass, pgDescription, pgMatviews, pgNamespace, pgStatUserTables, pgTables, pgViews } from './generators/pg-class.js';
 import { columns, schemata, tables, views } from './generators/information-schema.js';
-import { pgAuthid, pgDatabase, pgRoles, pgSettings, pgUser } from './generators/server-objects.js';
+import { effectiveSettings, pgAuthid, pgDatabase, pgRoles, pgSettings, pgUser } from './generators/server-objects.js';
 import type { CatalogRow, Generator } from './generators/types.js';
 import { catalogRelations, staticRows, type CatalogRelation } from './relations.js';
 import { buildCatalogState, type CatalogState, type SessionInfo } from './state.js';
@@ -41,11 +42,11 @@ const STATIC = new Set(['pg_type', 'pg_proc', 'pg_range', 'pg_am', 'pg_collation
  * catalog unchanged.
  *
  * ```ts
- * const catalog = new PgCatalog(warehouse, { views: session.views });
+ * const catalog = new PgCatalog(warehouse, { views: () => views, settings: () => settings });
  * await planQuery('SELECT relname FROM pg_class WHERE relkind = \'r\'', catalog);
  * ```
  */
-export class PgCatalog implements Catalog {
+export class PgCatalog implements IntrospectableCatalog {
   private state: { at: number; promise: Promise<CatalogState> } | undefined;
 
   constructor(readonly inner: Catalog, private readonly session: SessionInfo) {}
@@ -67,6 +68,36 @@ export class PgCatalog implements Catalog {
       this.state.promise.catch(() => { this.state = undefined; });
     }
     return this.state.promise;
+  }
+
+  /** For the binder's catalog functions: the same state the relations list. */
+  async introspect(): Promise<CatalogIntrospection> {
+    const state = await this.catalogState();
+    const seen = new Set<string>();
+    // Visibility follows the search path: pg_catalog, then public; the first relation of a name wins.
+    const order = (schema: string) => (schema === 'pg_catalog' ? 0 : schema === 'public' ? 1 : 2);
+    const visible = new Set<number>();
+    for (const r of [...state.relations].sort((a, b) => order(a.namespace.name) - order(b.namespace.name))) {
+      if (!r.namespace.onSearchPath || seen.has(r.name)) continue;
+      seen.add(r.name);
+      visible.add(r.oid);
+    }
+    return {
+      user: state.user,
+      database: state.database,
+      settings: new Map([...effectiveSettings(state.settings).entries()].map(([k, v]) => [k, v.value])),
+      namespaces: state.namespaces.map((n) => ({ oid: n.oid, name: n.name })),
+      relations: state.relations.map((r) => ({
+        oid: r.oid,
+        schema: r.namespace.name,
+        name: r.name,
+        visible: visible.has(r.oid),
+        ...(r.comment === undefined ? {} : { comment: r.comment }),
+        columnComments: r.columns.map((c) => c.comment),
+        ...(r.viewSql === undefined ? {} : { viewSql: r.viewSql }),
+        ...(r.bytes === undefined ? {} : { bytes: r.bytes }),
+      })),
+    };
   }
 
   private async catalogRelation(ref: Extract<TableReference, { kind: 'named' }>): Promise<CatalogRelation | undefined> {

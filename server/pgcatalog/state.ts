@@ -59,7 +59,8 @@ export interface RelationInfo {
 
 /** What PgCatalog needs from the session: its views and settings, read at each statement. */
 export interface SessionInfo {
-  readonly views: SessionViews;
+  /** The session's views now (DISCARD ALL replaces them). */
+  readonly views: () => SessionViews;
   readonly settings?: () => ReadonlyMap<string, string>;
 }
 
@@ -71,6 +72,7 @@ const PG_TOAST: NamespaceInfo = { oid: FIXED_OIDS.pgToast, name: 'pg_toast', onS
 /** Builds the state: lists the warehouse, reads each table's latest snapshot (cached by the warehouse). */
 export async function buildCatalogState(inner: Catalog, session: SessionInfo): Promise<CatalogState> {
   const settings = session.settings?.() ?? new Map<string, string>();
+  const views = session.views();
   const namespaces = new Map<string, NamespaceInfo>([['pg_catalog', PG_CATALOG], ['public', PUBLIC], ['information_schema', INFORMATION_SCHEMA], ['pg_toast', PG_TOAST]]);
   const namespace = (name: string): NamespaceInfo => {
     let ns = namespaces.get(name);
@@ -116,12 +118,12 @@ export async function buildCatalogState(inner: Catalog, session: SessionInfo): P
     }));
     for (const info of infos) if (info !== undefined) relations.push(info);
   }
-  for (const [registry, schema] of [[session.views.temporary, 'public'], [session.views.global, GLOBAL_TEMP_SCHEMA]] as const) {
+  for (const [registry, schema] of [[views.temporary, 'public'], [views.global, GLOBAL_TEMP_SCHEMA]] as const) {
     for (const view of registry.values()) {
       const qualified = schema === 'public' ? `"${view.name.replace(/"/g, '""')}"` : `${GLOBAL_TEMP_SCHEMA}."${view.name.replace(/"/g, '""')}"`;
       let columns: ColumnInfo[] = [];
       try {
-        const plan = await planQuery(`SELECT * FROM ${qualified}`, inner, { session: { views: session.views } });
+        const plan = await planQuery(`SELECT * FROM ${qualified}`, inner, { session: { views } });
         columns = plan.schema.fields.map((f) => ({ name: f.name, type: f.type, nullable: true }));
       } catch {
         // A view whose tables vanished still lists, with no columns (PostgreSQL cannot have one).

@@ -1,0 +1,97 @@
+import * as arrow from 'apache-arrow';
+import { validityBytes } from '../../common/arrow/bitmap.js';
+import { formatType } from '../../common/pg/format-type.js';
+import { scalarAt } from '../arrow/scalar.js';
+import { numbers, StrReader, Utf8Builder } from './rows.js';
+
+/**
+ * PostgreSQL's catalog helper functions that compute from their arguments alone (the ones that
+ * need the catalog are bound to constants by planner/binder/catalog-functions.ts). They run over
+ * catalog relations of a few thousand rows, not over table data.
+ */
+
+const TEXT = new arrow.Utf8();
+
+/** `format_type(type_oid, typmod)`: a NULL OID gives NULL, a NULL typmod means "none". */
+export function formatTypeKernel(args: readonly arrow.Data[]): arrow.Data {
+  const [oids, mods] = args;
+  const oidValid = validityBytes(oids);
+  const modValid = validityBytes(mods);
+  const o = numbers(oids);
+  const m = numbers(mods);
+  const out = new Utf8Builder(oids.length);
+  for (let i = 0; i < oids.length; i++) {
+    if (oidValid !== null && oidValid[i] === 0) out.appendNull();
+    else out.appendString(formatType(o[i], modValid !== null && modValid[i] === 0 ? null : m[i]));
+  }
+  return out.finish(TEXT);
+}
+
+/** `array_to_string(arr, sep [, null_text])`: NULL elements are skipped unless `null_text` is given. */
+export function arrayToString(args: readonly arrow.Data[]): arrow.Data {
+  const [list, sepData, nullData] = args;
+  const listValid = validityBytes(list);
+  const sepValid = validityBytes(sepData);
+  const offsets = list.valueOffsets as Int32Array;
+  const child = list.children[0];
+  const childValid = validityBytes(child);
+  const sep = new StrReader(sepData);
+  const nulls = nullData === undefined ? undefined : new StrReader(nullData);
+  const nullsValid = nullData === undefined ? null : validityBytes(nullData);
+  const out = new Utf8Builder(list.length);
+  for (let i = 0; i < list.length; i++) {
+    if ((listValid !== null && listValid[i] === 0) || (sepValid !== null && sepValid[i] === 0)) { out.appendNull(); continue; }
+    const parts: string[] = [];
+    for (let k = offsets[i]; k < offsets[i + 1]; k++) {
+      if (childValid !== null && childValid[k] === 0) {
+        if (nulls !== undefined && (nullsValid === null || nullsValid[i] === 1)) parts.push(nulls.str(i));
+        continue;
+      }
+      parts.push(String(scalarAt(child, k)));
+    }
+    out.appendString(parts.join(sep.str(i)));
+  }
+  return out.finish(TEXT);
+}
+
+/** `pg_size_pretty(bigint)`: bytes, kB, MB, GB, TB, PB with PostgreSQL's rounding (half up, 10 × unit thresholds). */
+export function sizePretty(args: readonly arrow.Data[]): arrow.Data {
+  const input = args[0];
+  const valid = validityBytes(input);
+  const v = numbers(input);
+  const out = new Utf8Builder(input.length);
+  for (let i = 0; i < input.length; i++) {
+    if (valid !== null && valid[i] === 0) { out.appendNull(); continue; }
+    out.appendString(prettySize(v[i]));
+  }
+  return out.finish(TEXT);
+}
+
+/** PostgreSQL 15's pg_size_pretty: bytes below 10 kB, then half-units (>> 9) rounded half up per unit below 20 × 1024 − 1. */
+function prettySize(bytes: number): string {
+  if (Math.abs(bytes) < 10 * 1024) return `${bytes} bytes`;
+  let size = Math.floor(bytes / 512);
+  const units = ['kB', 'MB', 'GB', 'TB', 'PB'];
+  for (let u = 0; u < units.length; u++) {
+    if (Math.abs(size) < 20 * 1024 - 1 || u === units.length - 1) return `${size >= 0 ? Math.floor((size + 1) / 2) : Math.trunc((size - 1) / 2)} ${units[u]}`;
+    size = Math.floor(size / 1024);
+  }
+  return `${bytes} bytes`;
+}
+
+/** `quote_ident(text)`: double-quoted when it is not a plain lower-case identifier. */
+export function quoteIdent(args: readonly arrow.Data[]): arrow.Data {
+  const input = args[0];
+  const valid = validityBytes(input);
+  const r = new StrReader(input);
+  const out = new Utf8Builder(input.length);
+  for (let i = 0; i < input.length; i++) {
+    if (valid !== null && valid[i] === 0) { out.appendNull(); continue; }
+    const s = r.str(i);
+    out.appendString(/^[a-z_][a-z0-9_$]*$/.test(s) && !RESERVED.has(s) ? s : `"${s.replace(/"/g, '""')}"`);
+  }
+  return out.finish(TEXT);
+}
+
+/** PostgreSQL's reserved key words (quote_ident quotes them). */
+const RESERVED = new Set(('all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create current_catalog current_date current_role current_time current_timestamp current_user default deferrable desc distinct do else end except false fetch for foreign from grant group having in initially intersect into lateral leading limit localtime localtimestamp not null offset on only or order placing primary references returning select session_user some symmetric table then to trailing true union unique user using variadic when where window with').split(' '));
