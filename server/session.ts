@@ -152,7 +152,11 @@ export class Session {
         : session.kind === 'fetch' && !session.move ? this.cursors.get(session.name).schema : new arrow.Schema([]);
       return { sql, paramTypes: [...paramTypeOids], schema, commandTag: session.kind.toUpperCase() };
     }
-    if (/^\s*$/.test(stripComments(sql))) return { sql, paramTypes: [...paramTypeOids], schema: new arrow.Schema([]), commandTag: '' };
+    const body = stripComments(sql);
+    if (/^\s*$/.test(body)) return { sql, paramTypes: [...paramTypeOids], schema: new arrow.Schema([]), commandTag: '' };
+    // Only queries are planned ahead: planning a command (CREATE VIEW) would already run it.
+    if (/^explain\b/i.test(body)) return { sql, paramTypes: [...paramTypeOids], schema: new arrow.Schema([new arrow.Field('QUERY PLAN', new arrow.Utf8())]), commandTag: 'EXPLAIN' };
+    if (!/^(select|with|values|table|\()/i.test(body)) return { sql, paramTypes: [...paramTypeOids], schema: new arrow.Schema([]), commandTag: 'COMMAND' };
     try {
       const params = new StatementParams(declaredTypes(paramTypeOids));
       const planned = await planStatement(sql, this.clientCatalog, this.plannerSession, { params });
