@@ -166,6 +166,7 @@ export const SCALAR_FUNCTIONS = {
   array_to_string: (args) => pgc.arrayToString(args),
   pg_size_pretty: (args) => pgc.sizePretty(args),
   quote_ident: (args) => pgc.quoteIdent(args),
+  assert_single_row: (args) => pgc.assertSingleRow(args),
   map_keys: (args, type) => nested.mapPart(args[0], 0, type),
   map_values: (args, type) => nested.mapPart(args[0], 1, type),
   sort_array: (args) => nested.sortArray(args),

@@ -1,5 +1,6 @@
 import * as arrow from 'apache-arrow';
 import { validityBytes } from '../../common/arrow/bitmap.js';
+import { SqlError } from '../../common/sql-error.js';
 import { formatType } from '../../common/pg/format-type.js';
 import { scalarAt } from '../arrow/scalar.js';
 import { numbers, StrReader, Utf8Builder } from './rows.js';
@@ -95,3 +96,17 @@ export function quoteIdent(args: readonly arrow.Data[]): arrow.Data {
 
 /** PostgreSQL's reserved key words (quote_ident quotes them). */
 const RESERVED = new Set(('all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create current_catalog current_date current_role current_time current_timestamp current_user default deferrable desc distinct do else end except false fetch for foreign from grant group having in initially intersect into lateral leading limit localtime localtimestamp not null offset on only or order placing primary references returning select session_user some symmetric table then to trailing true union unique user using variadic when where window with').split(' '));
+
+/**
+ * `assert_single_row(value, matches)`: a correlated scalar subquery's value once its rows are
+ * folded per outer row (planner/binder/bind-select.ts perRowSubquery); more than one matching
+ * row is PostgreSQL's error.
+ */
+export function assertSingleRow(args: readonly arrow.Data[]): arrow.Data {
+  const [value, matches] = args;
+  const m = numbers(matches);
+  for (let i = 0; i < matches.length; i++) {
+    if (m[i] > 1) throw new SqlError('21000', 'more than one row returned by a subquery used as an expression');
+  }
+  return value;
+}

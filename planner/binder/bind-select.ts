@@ -42,6 +42,8 @@ export interface Correlation {
 interface PendingSubquery {
   readonly plan: LogicalPlan;
   readonly conditions: readonly Expr[];
+  /** A correlated subquery without aggregate: at most one row per outer row (else `21000`). */
+  readonly perRow: boolean;
 }
 
 /**
@@ -232,7 +234,8 @@ class SelectBinder {
       if (limit !== undefined || (offset !== undefined && offset > 0)) plan = Limit.create(plan, limit, offset ?? 0);
       plan = Project.create(plan, finalExprs, [...names, ...extraNames]);
     }
-    return { plan, names, ...(pulled === undefined ? {} : { conditions: pulled.conditions }) };
+    const perRow = pulled !== undefined && this.correlation?.mode === 'scalar' && !isAggregate;
+    return { plan, names, ...(pulled === undefined ? {} : { conditions: pulled.conditions }), ...(perRow ? { perRow } : {}) };
   }
 
   // ── hooks ──
@@ -466,7 +469,7 @@ class SelectBinder {
     const q = bindQuery(this.ctx, unwrap(link.subselect)[1], { outer: binder.scope, mode: 'scalar' });
     if (q.names.length !== 1) throw SqlError.syntax('subquery must return only one column', position);
     const id = this.subqueries.length;
-    this.subqueries.push({ plan: q.plan, conditions: q.conditions ?? [] });
+    this.subqueries.push({ plan: q.plan, conditions: q.conditions ?? [], perRow: q.perRow === true });
     return { kind: 'Placeholder', slot: 'subquery', id, type: q.plan.schema.fields[0].type, label: '(subquery)' };
   }
 
@@ -489,6 +492,9 @@ class SelectBinder {
       const field = sub.plan.schema.fields[0];
       if (sub.conditions.length === 0) {
         plan = Join.create(plan, SingleRow.create(sub.plan), 'inner');
+      } else if (sub.perRow) {
+        if (!fromSpace) throw SqlError.unsupportedFeature('a correlated scalar subquery in the select list of an aggregate query');
+        plan = perRowSubquery(plan, sub);
       } else {
         if (!fromSpace) throw SqlError.unsupportedFeature('a correlated scalar subquery in the select list of an aggregate query');
         plan = Join.create(plan, sub.plan, 'left', joinCondition(sub.conditions, width));
@@ -564,8 +570,11 @@ class SelectBinder {
   private pullCorrelation(correlated: readonly Expr[], grouped: boolean, extraGroups: Expr[], limited: boolean): { inner: Expr[]; conditions: Expr[] } {
     const mode = this.correlation?.mode;
     const isAggregate = this.aggregates.length > 0;
-    if (mode === 'scalar') {
-      if (!isAggregate || grouped || limited || this.windows.length > 0) {
+    if (mode === 'scalar' && !isAggregate && (grouped || limited || this.windows.length > 0)) {
+      throw SqlError.unsupportedFeature('a correlated scalar subquery with GROUP BY, DISTINCT, LIMIT or windows');
+    }
+    if (mode === 'scalar' && isAggregate) {
+      if (grouped || limited || this.windows.length > 0) {
         throw SqlError.unsupportedFeature('a correlated scalar subquery that is not a single aggregate (add an aggregate such as max(…))');
       }
       const conditions: Expr[] = [];
@@ -608,6 +617,44 @@ class SelectBinder {
     }
     return width;
   }
+}
+
+/**
+ * A correlated scalar subquery without aggregate, `(SELECT d.x FROM d WHERE d.k = o.k AND …)`,
+ * joined in row by row (PostgreSQL's SubPlan, decorrelated): each outer row gets a number, the
+ * subquery is left-joined on its whole correlation condition (equalities or not), and the rows
+ * are folded back per number, keeping the outer columns, the subquery's value, and how many rows
+ * matched; more than one is PostgreSQL's `21000`.
+ *
+ * ```
+ * Project [outer…, assert_single_row(value, matches)]
+ *   Aggregate by __row: first(outer…), first(value), count(*)
+ *     Join left on (correlation)
+ *       Window row_number() AS __row
+ *         <outer>
+ *       <subquery: value, correlation columns…>
+ * ```
+ * Output: the outer columns, then the value (where the other kinds of subquery put theirs).
+ */
+function perRowSubquery(outer: LogicalPlan, sub: PendingSubquery): LogicalPlan {
+  const width = outer.schema.fields.length;
+  const numbered = Window.create(outer, [], [], [{ name: 'row_number', args: [], type: new arrow.Int64(), outputName: '__row' }]);
+  const joined = Join.create(numbered, sub.plan, 'left', joinCondition(sub.conditions, width + 1));
+  const column = (index: number): Expr => ({ kind: 'ColumnRef', index, name: joined.schema.fields[index].name, type: joined.schema.fields[index].type });
+  const first = (index: number, outputName: string): AggregateCallExpr => ({ name: 'first', args: [column(index)], distinct: false, type: joined.schema.fields[index].type, outputName });
+  const aggregates: AggregateCallExpr[] = [
+    ...outer.schema.fields.map((f, i) => first(i, f.name)),
+    first(width + 1, '__value'),
+    { name: 'count_star', args: [], distinct: false, type: new arrow.Int64(), outputName: '__matches' },
+  ];
+  const folded = Aggregate.create(joined, [column(width)], ['__row'], aggregates);
+  const out = (index: number): Expr => ({ kind: 'ColumnRef', index, name: folded.schema.fields[index].name, type: folded.schema.fields[index].type });
+  const value = folded.schema.fields[width + 1];
+  return Project.create(
+    folded,
+    [...outer.schema.fields.map((_, i) => out(1 + i)), { kind: 'Call', name: 'assert_single_row', args: [out(width + 1), out(width + 2)], type: value.type }],
+    [...outer.schema.fields.map((f) => f.name), '__value'],
+  );
 }
 
 function isOuter(e: Expr): boolean {
