@@ -44,6 +44,8 @@ interface PendingSubquery {
   readonly conditions: readonly Expr[];
   /** A correlated subquery without aggregate: at most one row per outer row (else `21000`). */
   readonly perRow: boolean;
+  /** A correlated ARRAY(subquery): every matching row's value, collected per outer row. */
+  readonly array?: boolean;
 }
 
 /**
@@ -463,14 +465,28 @@ class SelectBinder {
   /** A subquery used as a value: `(SELECT max(x) FROM t)`. EXISTS / IN elsewhere than a WHERE conjunct are refused. */
   private scalarSubquery(link: AnyNode, binder: ExprBinder): Expr {
     const position = this.ctx.position(link.location ?? 0);
-    if (link.subLinkType !== 'EXPR_SUBLINK') {
+    const array = link.subLinkType === 'ARRAY_SUBLINK';
+    if (link.subLinkType !== 'EXPR_SUBLINK' && !array) {
       throw SqlError.unsupportedFeature(`${link.subLinkType === 'EXISTS_SUBLINK' ? 'EXISTS' : 'IN / ANY / ALL'} (subquery) outside a top-level WHERE condition`).at(position);
     }
     const q = bindQuery(this.ctx, unwrap(link.subselect)[1], { outer: binder.scope, mode: 'scalar' });
     if (q.names.length !== 1) throw SqlError.syntax('subquery must return only one column', position);
     const id = this.subqueries.length;
-    this.subqueries.push({ plan: q.plan, conditions: q.conditions ?? [], perRow: q.perRow === true });
-    return { kind: 'Placeholder', slot: 'subquery', id, type: q.plan.schema.fields[0].type, label: '(subquery)' };
+    const field = q.plan.schema.fields[0];
+    if (!array) {
+      this.subqueries.push({ plan: q.plan, conditions: q.conditions ?? [], perRow: q.perRow === true });
+      return { kind: 'Placeholder', slot: 'subquery', id, type: field.type, label: '(subquery)' };
+    }
+    // ARRAY(SELECT x …): the rows' values as one array, in the subquery's order ('{}' for none).
+    const type = new arrow.List(new arrow.Field('item', field.type, true));
+    if ((q.conditions ?? []).length === 0) {
+      const collect: AggregateCallExpr = { name: 'collect_list', args: [{ kind: 'ColumnRef', index: 0, name: field.name, type: field.type }], distinct: false, type, outputName: 'array' };
+      this.subqueries.push({ plan: Aggregate.create(q.plan, [], [], [collect]), conditions: [], perRow: false });
+    } else {
+      if (q.perRow !== true) throw SqlError.unsupportedFeature('a correlated ARRAY(subquery) with an aggregate').at(position);
+      this.subqueries.push({ plan: q.plan, conditions: q.conditions ?? [], perRow: true, array: true });
+    }
+    return { kind: 'Placeholder', slot: 'subquery', id, type, label: 'array' };
   }
 
   /**
@@ -642,9 +658,13 @@ function perRowSubquery(outer: LogicalPlan, sub: PendingSubquery): LogicalPlan {
   const joined = Join.create(numbered, sub.plan, 'left', joinCondition(sub.conditions, width + 1));
   const column = (index: number): Expr => ({ kind: 'ColumnRef', index, name: joined.schema.fields[index].name, type: joined.schema.fields[index].type });
   const first = (index: number, outputName: string): AggregateCallExpr => ({ name: 'first', args: [column(index)], distinct: false, type: joined.schema.fields[index].type, outputName });
+  const valueField = joined.schema.fields[width + 1];
   const aggregates: AggregateCallExpr[] = [
     ...outer.schema.fields.map((f, i) => first(i, f.name)),
-    first(width + 1, '__value'),
+    sub.array === true
+      // An outer row with no match has one NULL value from the left join: collect_list skips it, giving '{}'.
+      ? { name: 'collect_list', args: [column(width + 1)], distinct: false, type: new arrow.List(new arrow.Field('item', valueField.type, true)), outputName: '__value' }
+      : first(width + 1, '__value'),
     { name: 'count_star', args: [], distinct: false, type: new arrow.Int64(), outputName: '__matches' },
   ];
   const folded = Aggregate.create(joined, [column(width)], ['__row'], aggregates);
@@ -652,7 +672,7 @@ function perRowSubquery(outer: LogicalPlan, sub: PendingSubquery): LogicalPlan {
   const value = folded.schema.fields[width + 1];
   return Project.create(
     folded,
-    [...outer.schema.fields.map((_, i) => out(1 + i)), { kind: 'Call', name: 'assert_single_row', args: [out(width + 1), out(width + 2)], type: value.type }],
+    [...outer.schema.fields.map((_, i) => out(1 + i)), sub.array === true ? out(width + 1) : { kind: 'Call', name: 'assert_single_row', args: [out(width + 1), out(width + 2)], type: value.type }],
     [...outer.schema.fields.map((f) => f.name), '__value'],
   );
 }
