@@ -1,5 +1,6 @@
 import * as arrow from 'apache-arrow';
 import { SqlError } from '../common/sql-error.js';
+import { yieldThenCheckCancelled } from '../executor/cancel.js';
 import type { Catalog } from '../planner/catalog.js';
 import { highestParam, newSessionViews, parseSessionStatement, planStatement, StatementParams, type CopyOptions, type ParamValue, type PlannerSession } from '../planner/index.js';
 import { pgScan } from '../planner/parser/libpg.js';
@@ -201,7 +202,7 @@ function stripComments(sql: string): string {
 async function* guarded(run: () => AsyncIterable<arrow.RecordBatch>, signal: AbortSignal | undefined): AsyncGenerator<arrow.RecordBatch> {
   try {
     for await (const batch of run()) {
-      throwIfCancelled(signal);
+      await yieldThenCheckCancelled(signal); // lets a CancelRequest and other clients in between batches
       yield batch;
     }
   } catch (err) {

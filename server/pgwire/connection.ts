@@ -338,10 +338,17 @@ export class Connection {
     }
     const iterator = portal?.iterator ?? result.batches[Symbol.asyncIterator]();
     if (portal !== undefined) portal.iterator = iterator;
-    let rows = portal?.rows ?? 0;
+    // Like PostgreSQL, CommandComplete counts the rows of this Execute only, and a portal whose
+    // limit is reached is suspended without peeking whether rows remain.
+    let rows = 0;
     let budget = maxRows > 0 ? maxRows : Infinity;
     try {
       for (;;) {
+        if (budget === 0 && portal !== undefined) {
+          portal.rows += rows;
+          this.send(encodePortalSuspended());
+          return true;
+        }
         let batch: arrow.RecordBatch;
         let from = 0;
         if (portal?.pending !== undefined) {
@@ -360,27 +367,14 @@ export class Connection {
         }
         rows += take;
         budget -= take;
-        if (budget === 0) {
-          if (from + take < batch.numRows && portal !== undefined) portal.pending = { batch, from: from + take };
-          if (portal !== undefined) {
-            portal.rows = rows;
-            // Suspended only when more rows remain (PostgreSQL peeks the same way).
-            if (portal.pending === undefined) {
-              const next = await iterator.next();
-              if (next.done === true) break;
-              portal.pending = { batch: next.value, from: 0 };
-            }
-            this.send(encodePortalSuspended());
-            return true;
-          }
-        }
+        if (from + take < batch.numRows && portal !== undefined) portal.pending = { batch, from: from + take };
       }
     } catch (err) {
       await iterator.return?.();
       throw err;
     }
     if (portal !== undefined) {
-      portal.rows = rows;
+      portal.rows += rows;
       portal.done = true;
     }
     this.send(encodeCommandComplete(completionTag(result.commandTag, rows)));
@@ -548,7 +542,7 @@ export class Connection {
 
 /** StartupMessage parameters that are settings: all but user / database / replication, with `options` `-c x=y` pairs expanded. */
 function startupSettings(parameters: ReadonlyMap<string, string>): Map<string, string> {
-  const settings = new Map<string, string>();
+  const settings = new Map<string, string>([['session_authorization', parameters.get('user') ?? '']]);
   for (const [name, value] of parameters) {
     if (name === 'user' || name === 'database' || name === 'replication') continue;
     if (name === 'options') {
