@@ -394,6 +394,8 @@ export class ExprBinder {
   // ── casts, calls, CASE ──
 
   private typeCast(n: AnyNode, node: Node): Expr {
+    const named = this.regNameAsText(n);
+    if (named !== undefined) return named;
     const input = this.bind(n.arg);
     const typeNode = n.typeName as AnyNode;
     const typeText = this.ctx.source.slice(typeNode.location ?? 0, Math.min(this.ctx.source.byteLength, (typeNode.location ?? 0) + 40));
@@ -408,7 +410,7 @@ export class ExprBinder {
     const catalogType = typeNames[typeNames.length - 1];
     if ((typeNode.arrayBounds ?? []).length > 0) return this.arrayCast(input, typeNode, position, startOf(n.arg));
     if (typeNames.length === 1 || typeNames[0] === 'pg_catalog') {
-      const cast = bindCatalogCast(this.ctx, input, catalogType, position);
+      const cast = bindCatalogCast(this.ctx, input, catalogType, this.ctx.position(startOf(n.arg)));
       if (cast !== undefined) return cast;
     }
     let to = typeFromName(typeNode, this.ctx.position(typeNode.location), typeText);
@@ -446,6 +448,21 @@ export class ExprBinder {
   }
 
   // ── PostgreSQL catalog syntax ──
+
+  /** `'t'::regclass::text`, `oid::regtype::text`: the name a reg* value prints as. */
+  private regNameAsText(n: AnyNode): Expr | undefined {
+    const target = ((n.typeName?.names ?? []) as AnyNode[]).map((x) => String(x.String?.sval ?? '').toLowerCase());
+    const [innerKind, inner] = unwrap(n.arg);
+    if (innerKind !== 'TypeCast' || !['text', 'varchar', 'name'].includes(target[target.length - 1] ?? '')) return undefined;
+    const innerType = ((inner.typeName?.names ?? []) as AnyNode[]).map((x) => String(x.String?.sval ?? '').toLowerCase());
+    const reg = innerType[innerType.length - 1] ?? '';
+    if (!['regclass', 'regtype', 'regnamespace', 'regrole'].includes(reg)) return undefined;
+    const value = this.bind(inner.arg);
+    const position = this.ctx.position(startOf(inner.arg));
+    const oid = bindCatalogCast(this.ctx, value, reg, position);
+    // A constant name became its OID; name it the way the column form does.
+    return oid === undefined ? undefined : oid.kind === 'Literal' ? bindCatalogCast(this.ctx, { ...oid, value: oid.value }, reg, position, true) : oid;
+  }
 
   /** `x COLLATE "C"`: accepted for the collations every PostgreSQL has; comparisons stay byte-wise. */
   private collate(n: AnyNode): Expr {

@@ -82,8 +82,8 @@ function splitQualified(text: string): string[] {
  * becomes its OID (int8, the type every OID column has here); a column of OIDs becomes the names
  * PostgreSQL would print for them. Undefined when `typeName` is no catalog type.
  */
-export function bindCatalogCast(ctx: BindContext, input: Expr, typeName: string, position: number | undefined): Expr | undefined {
-  const constant = input.kind === 'Literal' && typeof input.value === 'string' ? input.value : undefined;
+export function bindCatalogCast(ctx: BindContext, input: Expr, typeName: string, position: number | undefined, oidToName = false): Expr | undefined {
+  const constant = input.kind === 'Literal' && typeof input.value === 'string' && !oidToName ? input.value : undefined;
   const isNullLit = input.kind === 'Literal' && input.value === null;
   switch (typeName) {
     case 'regclass': {
