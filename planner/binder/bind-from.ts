@@ -10,6 +10,7 @@ import { commonType, coerce } from '../types/coerce.js';
 import { ExprBinder, unwrap } from './bind-expr.js';
 import { bindFunction } from './functions.js';
 import { bindQuery } from './bind-query.js';
+import { bindTableFunction } from './table-functions.js';
 import type { BindContext, CteDefinition } from './context.js';
 import { Scope, type ScopeColumn } from './scope.js';
 
@@ -29,7 +30,7 @@ export interface BoundFrom {
 export function bindFrom(ctx: BindContext, from: readonly Node[], outer?: Scope): BoundFrom {
   let result: BoundFrom | undefined;
   for (const item of from) {
-    const next = bindFromItem(ctx, item);
+    const next = bindFromItem(ctx, item, outer);
     result = result === undefined ? next : crossJoin(result, next, undefined);
   }
   if (result === undefined) throw SqlError.internal('empty FROM list');
@@ -41,7 +42,7 @@ function crossJoin(left: BoundFrom, right: BoundFrom, position: number | undefin
   return { plan: Join.create(left.plan, right.plan, 'inner'), scope };
 }
 
-function bindFromItem(ctx: BindContext, node: Node): BoundFrom {
+function bindFromItem(ctx: BindContext, node: Node, outer?: Scope): BoundFrom {
   const [kind, n] = unwrap(node);
   switch (kind) {
     case 'RangeVar': return bindRelation(ctx, n);
@@ -51,7 +52,7 @@ function bindFromItem(ctx: BindContext, node: Node): BoundFrom {
       return named(bound.plan, bound.names, n.alias, ctx);
     }
     case 'JoinExpr': return bindJoin(ctx, n);
-    case 'RangeFunction': throw SqlError.unsupportedFeature('table functions in FROM').at(ctx.position(locationOf(node)));
+    case 'RangeFunction': return bindTableFunction(ctx, n, outer);
     default: throw SqlError.unsupportedFeature(`${kind} in FROM`).at(ctx.position(locationOf(node)));
   }
 }

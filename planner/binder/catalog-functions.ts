@@ -6,6 +6,7 @@ import type { CatalogIntrospection } from '../catalog.js';
 import type { Expr } from '../expr/expr.js';
 import { coerce } from '../types/coerce.js';
 import type { BindContext } from './context.js';
+import { bindFunction } from './functions.js';
 
 /**
  * PostgreSQL's catalog functions, `reg*` casts and SQL value functions (`current_user`), as
@@ -254,6 +255,11 @@ const FUNCTIONS: Record<string, CatalogFunction> = {
     if (value !== undefined) return textLit(value);
     if (missingOk !== undefined && missingOk.kind === 'Literal' && missingOk.value === true) return textLit(null);
     throw new SqlError('42704', `unrecognized configuration parameter "${name.value}"`, { position });
+  }),
+  string_to_array: arity(2, 2, (_ctx, [text, sep], position) => {
+    if (sep.kind !== 'Literal' || typeof sep.value !== 'string') throw SqlError.unsupportedFeature('string_to_array with a separator that is not a constant').at(position);
+    // Spark's split takes a regular expression: the separator is matched literally.
+    return bindFunction('split', [text, textLit(sep.value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))], position);
   }),
   to_regclass: arity(1, 1, (ctx, [name], position) => {
     if (name.kind !== 'Literal' || typeof name.value !== 'string') return undefined;
