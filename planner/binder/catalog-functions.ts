@@ -152,7 +152,7 @@ const nothing = (min: number, max: number): CatalogFunction => always(null, TEXT
 const ENCODINGS: readonly (readonly [number, string])[] = [[0, 'SQL_ASCII'], [6, 'UTF8'], [8, 'LATIN1'], [16, 'LATIN9'], [24, 'WIN1252']];
 
 const FUNCTIONS: Record<string, CatalogFunction> = {
-  pg_get_userbyid: arity(1, 1, (ctx, [oid]) => lookup(oid, [[10, info(ctx).user]], TEXT, textLit('unknown (OID)'))),
+  pg_get_userbyid: arity(1, 1, (ctx, [oid]) => lookup(oid, [[10, info(ctx).user], [6171, 'pg_database_owner']], TEXT, textLit('unknown (OID)'))),
   pg_table_is_visible: arity(1, 1, (ctx, [oid]) => {
     const visible = info(ctx).relations.filter((r) => r.visible).map((r) => lit(BigInt(r.oid), INT64));
     return visible.length === 0 ? lit(false, BOOL) : { kind: 'InList', input: coerce(oid, INT64), list: visible, negated: false, type: BOOL };

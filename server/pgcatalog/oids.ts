@@ -31,6 +31,8 @@ export const FIXED_OIDS = {
   informationSchema: 13207,
   /** The bootstrap superuser; every deltasql object is owned by the session's user under this OID. */
   owner: 10,
+  /** PostgreSQL 15's pg_database_owner role, the owner of schema public. */
+  databaseOwnerRole: 6171,
   database: 5,
   /** pg_class's and pg_namespace's own OIDs, the `classoid` of pg_description rows. */
   pgClassRelation: 1259,

@@ -10,7 +10,7 @@ import type { CatalogRow, Generator } from './types.js';
  */
 
 export const pgNamespace: Generator = (state) =>
-  state.namespaces.map((n) => ({ oid: n.oid, nspname: n.name, nspowner: FIXED_OIDS.owner, nspacl: null }));
+  state.namespaces.map((n) => ({ oid: n.oid, nspname: n.name, nspowner: n.name === 'public' ? FIXED_OIDS.databaseOwnerRole : FIXED_OIDS.owner, nspacl: null }));
 
 export const pgClass: Generator = (state) =>
   state.relations.map((r) => ({
