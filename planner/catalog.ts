@@ -89,6 +89,8 @@ export interface CatalogIntrospection {
   readonly settings: ReadonlyMap<string, string>;
   readonly namespaces: readonly { readonly oid: number; readonly name: string }[];
   readonly relations: readonly IntrospectedRelation[];
+  /** Functions `::regproc` can name, by name → OID. */
+  readonly procedures: ReadonlyMap<string, number>;
 }
 
 export interface IntrospectedRelation {

@@ -456,7 +456,7 @@ export class ExprBinder {
     if (innerKind !== 'TypeCast' || !['text', 'varchar', 'name'].includes(target[target.length - 1] ?? '')) return undefined;
     const innerType = ((inner.typeName?.names ?? []) as AnyNode[]).map((x) => String(x.String?.sval ?? '').toLowerCase());
     const reg = innerType[innerType.length - 1] ?? '';
-    if (!['regclass', 'regtype', 'regnamespace', 'regrole'].includes(reg)) return undefined;
+    if (!['regclass', 'regtype', 'regnamespace', 'regrole', 'regproc'].includes(reg)) return undefined;
     const value = this.bind(inner.arg);
     const position = this.ctx.position(startOf(inner.arg));
     const oid = bindCatalogCast(this.ctx, value, reg, position);
@@ -611,7 +611,7 @@ const KNOWN_COLLATIONS = new Set(['default', 'c', 'posix', 'ucs_basic']);
 /** Catalog element types of array casts (`::oid[]`, `::name[]`, `::"char"[]`) as OID and text columns hold them. */
 const CATALOG_ELEMENT_TYPES: Record<string, arrow.DataType> = {
   oid: new arrow.Int64(), regtype: new arrow.Int64(), regclass: new arrow.Int64(), xid: new arrow.Int64(),
-  name: new arrow.Utf8(), char: new arrow.Utf8(), regproc: new arrow.Utf8(), aclitem: new arrow.Utf8(),
+  regproc: new arrow.Int64(), name: new arrow.Utf8(), char: new arrow.Utf8(), aclitem: new arrow.Utf8(),
 };
 
 function sameElement(a: arrow.DataType, b: arrow.DataType): boolean {

@@ -33,7 +33,7 @@ const lit = (value: ScalarValue, type: arrow.DataType): Expr => ({ kind: 'Litera
 const textLit = (value: string | null): Expr => lit(value, TEXT);
 
 function info(ctx: BindContext): CatalogIntrospection {
-  return ctx.introspection ?? { user: 'deltasql', database: 'deltasql', settings: new Map(), namespaces: [], relations: [] };
+  return ctx.introspection ?? { user: 'deltasql', database: 'deltasql', settings: new Map(), namespaces: [], relations: [], procedures: new Map() };
 }
 
 /** `CASE key WHEN k1 THEN v1 … END` over constant pairs (the catalog's few relations). */
@@ -116,8 +116,17 @@ export function bindCatalogCast(ctx: BindContext, input: Expr, typeName: string,
       }
       return lookup(input, [[10, info(ctx).user]], TEXT, coerce(input, TEXT));
     }
-    // Functions are held by name (pg_type.typinput and friends are names here).
-    case 'regproc': case 'regprocedure': case 'regoper': case 'regoperator': case 'regconfig': case 'regdictionary': case 'regcollation':
+    case 'regproc': case 'regprocedure': {
+      const procs = info(ctx).procedures;
+      if (constant !== undefined) {
+        const name = splitQualified(constant.replace(/\(.*\)$/, '')).pop() ?? '';
+        const oid = name === '-' ? 0 : procs.get(name);
+        if (oid === undefined) throw new SqlError('42883', `function "${constant}" does not exist`, { position });
+        return lit(BigInt(oid), INT64);
+      }
+      return lookup(input, [...procs].map(([name, oid]) => [oid, name]), TEXT, coerce(input, TEXT));
+    }
+    case 'regoper': case 'regoperator': case 'regconfig': case 'regdictionary': case 'regcollation':
       return coerce(input, TEXT, position);
     case 'oid': case 'xid': case 'xid8': case 'cid': case 'tid':
       return coerce(input, INT64, position);

@@ -5,7 +5,7 @@ import { pgAttribute, pgClass, pgDescription, pgMatviews, pgNamespace, pgStatUse
 import { columns, schemata, tables, views } from './generators/information-schema.js';
 import { effectiveSettings, pgAuthid, pgDatabase, pgRoles, pgSettings, pgUser } from './generators/server-objects.js';
 import type { CatalogRow, Generator } from './generators/types.js';
-import { catalogRelations, staticRows, type CatalogRelation } from './relations.js';
+import { catalogRelations, procedureOids, staticRows, type CatalogRelation } from './relations.js';
 import { buildCatalogState, type CatalogState, type SessionInfo } from './state.js';
 import { VirtualTableSource } from './virtual-table.js';
 
@@ -87,6 +87,7 @@ export class PgCatalog implements IntrospectableCatalog {
       database: state.database,
       settings: new Map([...effectiveSettings(state.settings).entries()].map(([k, v]) => [k, v.value])),
       namespaces: state.namespaces.map((n) => ({ oid: n.oid, name: n.name })),
+      procedures: procedureOids(),
       relations: state.relations.map((r) => ({
         oid: r.oid,
         schema: r.namespace.name,

@@ -8,15 +8,16 @@ import { parseTimestamp } from '../../common/time/datetime.js';
  *
  * OIDs (`oid`, `regtype`, `xid`) are int8: PostgreSQL's oid is unsigned 32-bit, and int8 holds
  * every value while comparing with the int literals clients write (`c.oid = '16384'`). `regproc`
- * columns hold the function's name (PostgreSQL prints them so, and `typinput = 'array_in'::regproc`
- * compares names). Vectors (`int2vector`, `oidvector`) and arrays are lists.
+ * columns hold the function's OID too (Npgsql joins `pg_proc.oid = pg_type.typreceive`; the
+ * export writes names, which relations.ts turns into OIDs). Vectors (`int2vector`, `oidvector`)
+ * and arrays are lists.
  */
 export function arrowTypeOf(pgType: string): arrow.DataType {
   if (pgType.endsWith('[]') && pgType !== 'pg_statistic[]') return new arrow.List(new arrow.Field('item', arrowTypeOf(pgType.slice(0, -2)), true));
   switch (pgType) {
     case 'int2vector': return new arrow.List(new arrow.Field('item', new arrow.Int16(), true));
     case 'oidvector': return new arrow.List(new arrow.Field('item', new arrow.Int64(), true));
-    case 'oid': case 'xid': case 'regtype': case 'regclass': case 'regnamespace': case 'regrole': case 'bigint': return new arrow.Int64();
+    case 'oid': case 'xid': case 'regtype': case 'regclass': case 'regnamespace': case 'regrole': case 'regproc': case 'bigint': return new arrow.Int64();
     case 'smallint': return new arrow.Int16();
     case 'integer': case 'information_schema.cardinal_number': return new arrow.Int32();
     case 'real': return new arrow.Float32();
@@ -24,7 +25,7 @@ export function arrowTypeOf(pgType: string): arrow.DataType {
     case 'boolean': return new arrow.Bool();
     case 'bytea': return new arrow.Binary();
     case 'timestamp with time zone': case 'information_schema.time_stamp': return new arrow.TimestampMicrosecond('UTC');
-    default: return new arrow.Utf8(); // name, text, "char", regproc, pg_node_tree, aclitem, interval, inet, …
+    default: return new arrow.Utf8(); // name, text, "char", pg_node_tree, aclitem, interval, inet, …
   }
 }
 

@@ -49,13 +49,32 @@ export function catalogRelations(): ReadonlyMap<string, CatalogRelation> {
   return map;
 }
 
-/** The rows of a static relation (data/<name>.json), column name → exported value. */
+/**
+ * The rows of a static relation (data/<name>.json), column name → exported value; `regproc`
+ * columns (exported as function names, `-` for none) as the OIDs of the exported pg_proc rows.
+ */
 export function staticRows(name: string): readonly Record<string, unknown>[] {
   const cached = staticCache.get(name);
   if (cached !== undefined) return cached;
   const rows = JSON.parse(readFileSync(new URL(`${name}.json`, DATA_DIR), 'utf8')) as Record<string, unknown>[];
+  const regprocs = catalogRelations().get(`pg_catalog.${name}`)?.columns.filter((c) => c.pgType === 'regproc').map((c) => c.name) ?? [];
+  if (regprocs.length > 0) {
+    const oids = procedureOids();
+    for (const row of rows) for (const c of regprocs) row[c] = row[c] === '-' || row[c] === null ? 0 : (oids.get(String(row[c])) ?? 0);
+  }
   staticCache.set(name, rows);
   return rows;
+}
+
+let procedures: ReadonlyMap<string, number> | undefined;
+
+/** The exported functions' OIDs by name (the type I/O functions: names are unique among them). */
+export function procedureOids(): ReadonlyMap<string, number> {
+  if (procedures === undefined) {
+    const rows = JSON.parse(readFileSync(new URL('pg_proc.json', DATA_DIR), 'utf8')) as { oid: string; proname: string }[];
+    procedures = new Map(rows.map((r) => [r.proname, Number(r.oid)]));
+  }
+  return procedures;
 }
 
 const staticCache = new Map<string, readonly Record<string, unknown>[]>();
