@@ -8,10 +8,13 @@ import type { BackendMessage } from 'pg-protocol/dist/messages.js';
  */
 export class RawClient {
   readonly messages: BackendMessage[] = [];
+  /** Every byte received, for byte-exact checks (pg-protocol decodes binary fields as UTF-8). */
+  readonly received: Buffer[] = [];
   private waiters: (() => void)[] = [];
   closed = false;
 
   private constructor(readonly socket: Socket) {
+    socket.on('data', (d: Buffer) => this.received.push(d));
     void parse(socket, (m) => {
       this.messages.push(m);
       this.notify();
@@ -70,6 +73,31 @@ export class RawClient {
 
   names(from = 0): string[] {
     return this.messages.slice(from).map((m) => m.name);
+  }
+
+  /** The fields of every DataRow received so far, as raw bytes (null for NULL). */
+  dataRows(): (Buffer | null)[][] {
+    const all = Buffer.concat(this.received);
+    const rows: (Buffer | null)[][] = [];
+    let at = all[0] === 0x52 ? 0 : 0; // every backend message after startup is tagged
+    while (at + 5 <= all.length) {
+      const code = all[at]!;
+      const length = all.readInt32BE(at + 1);
+      if (code === 0x44) {
+        const n = all.readInt16BE(at + 5);
+        let p = at + 7;
+        const fields: (Buffer | null)[] = [];
+        for (let i = 0; i < n; i++) {
+          const len = all.readInt32BE(p);
+          p += 4;
+          fields.push(len < 0 ? null : all.subarray(p, p + len));
+          if (len > 0) p += len;
+        }
+        rows.push(fields);
+      }
+      at += 1 + length;
+    }
+    return rows;
   }
 
   end(): void {
