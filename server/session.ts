@@ -75,10 +75,10 @@ export class Session {
   /** Named prepared statements (the wire's Parse with a name; DEALLOCATE and DISCARD ALL drop them). */
   readonly prepared = new Map<string, PreparedStatement>();
 
-  /** `startup`: settings from the client's StartupMessage (`application_name`, `-c x=y` options…). */
   /** The catalog as clients see it: the tables plus pg_catalog and information_schema (server/pgcatalog). */
   private readonly clientCatalog: PgCatalog;
 
+  /** `startup`: settings from the client's StartupMessage (`application_name`, `-c x=y` options…). */
   constructor(readonly catalog: Catalog, startup: ReadonlyMap<string, string> = new Map()) {
     this.settings = new Settings(startup);
     this.clientCatalog = new PgCatalog(catalog, { views: () => this.views, settings: () => this.settings.values });
