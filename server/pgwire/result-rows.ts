@@ -2,7 +2,8 @@ import * as arrow from 'apache-arrow';
 import { columnsOf } from '../encode/data-access.js';
 import { pgTypeInfo, pgTypeName } from '../encode/pg-types.js';
 import { textWriter } from '../encode/text-values.js';
-import { encodeDataRow, encodeRowDescription, type FieldDescription } from './backend/rows.js';
+import { encodeRowDescription, type FieldDescription } from './backend/rows.js';
+import { BackendCode } from './codes.js';
 import { binaryWriter } from './binary-values.js';
 
 /** Format code of result column `i` from Bind's list (none = all text, one = for all). */
@@ -21,25 +22,56 @@ export function encodeSchema(schema: arrow.Schema, formats: readonly number[]): 
 }
 
 /**
- * DataRow messages for rows `[from, to)` of a batch, concatenated into one buffer so a batch
- * costs one socket write. Column writers are built once per batch (typed-array readers, never
- * `vector.get(i)`).
+ * DataRow messages for rows `[from, to)` of a batch, written straight into one buffer (no
+ * per-value Buffer, no per-row message object) so a batch costs one socket write. Column writers
+ * are built once per batch (typed-array readers, never `vector.get(i)`); text values are
+ * UTF-8-encoded in place.
  */
 export function encodeRows(batch: arrow.RecordBatch, formats: readonly number[], from = 0, to = batch.numRows): Buffer {
   const columns = columnsOf(batch);
-  const writers = columns.map((data, c) => {
-    if (formatOf(formats, c) === 1) return binaryWriter(data);
-    const text = textWriter(data);
-    return (i: number): Uint8Array | null => {
-      const v = text(i);
-      return v === null ? null : Buffer.from(v, 'utf8');
-    };
-  });
-  const rows: Buffer[] = [];
-  const values: (Uint8Array | null)[] = new Array(writers.length);
+  const n = columns.length;
+  const text = columns.map((data, c) => (formatOf(formats, c) === 1 ? undefined : textWriter(data)));
+  const binary = columns.map((data, c) => (formatOf(formats, c) === 1 ? binaryWriter(data) : undefined));
+  let buffer = Buffer.allocUnsafe(Math.max(1024, (to - from) * (7 + n * 12)));
+  let at = 0;
+  const ensure = (bytes: number): void => {
+    if (at + bytes <= buffer.length) return;
+    const next = Buffer.allocUnsafe(Math.max(buffer.length * 2, at + bytes));
+    buffer.copy(next, 0, 0, at);
+    buffer = next;
+  };
   for (let r = from; r < to; r++) {
-    for (let c = 0; c < writers.length; c++) values[c] = writers[c]!(r);
-    rows.push(encodeDataRow(values));
+    ensure(7);
+    const start = at;
+    buffer[at] = BackendCode.dataRow;
+    buffer.writeInt16BE(n, at + 5);
+    at += 7;
+    for (let c = 0; c < n; c++) {
+      const t = text[c];
+      if (t !== undefined) {
+        const v = t(r);
+        if (v === null) {
+          ensure(4);
+          buffer.writeInt32BE(-1, at);
+          at += 4;
+          continue;
+        }
+        ensure(4 + v.length * 3); // UTF-8 needs at most 3 bytes per UTF-16 unit
+        const written = buffer.write(v, at + 4, 'utf8');
+        buffer.writeInt32BE(written, at);
+        at += 4 + written;
+      } else {
+        const v = (binary[c] as NonNullable<(typeof binary)[number]>)(r);
+        ensure(4 + (v?.length ?? 0));
+        buffer.writeInt32BE(v === null ? -1 : v.length, at);
+        at += 4;
+        if (v !== null) {
+          buffer.set(v, at);
+          at += v.length;
+        }
+      }
+    }
+    buffer.writeInt32BE(at - start - 1, start + 1);
   }
-  return Buffer.concat(rows);
+  return buffer.subarray(0, at);
 }
