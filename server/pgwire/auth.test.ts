@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -77,6 +77,16 @@ describe('password authentication', () => {
     expect(await query(s.port, 'bob', 'b:pass')).toEqual([{ one: 1 }]);
     await expect(query(s.port, 'alice', 'b:pass')).rejects.toMatchObject({ code: '28P01' });
     await expect(query(s.port, 'mallory', 'x')).rejects.toMatchObject({ code: '28P01', message: 'password authentication failed for user "mallory"' });
+  });
+
+  it('without a password a client on a non-loopback address is refused with 28000', async () => {
+    const external = Object.values(networkInterfaces()).flat().find((i) => i !== undefined && i.family === 'IPv4' && !i.internal)?.address;
+    if (external === undefined) return; // no non-loopback interface on this machine
+    const s = await startPgServer({ catalog: new Warehouse(CORPUS), port: 0, host: '0.0.0.0' });
+    servers.push(s);
+    const c = new pg.Client({ host: external, port: s.port, user: 'eve', database: 'w' });
+    await expect(c.connect()).rejects.toMatchObject({ code: '28000', message: `no password is configured, so only loopback clients may connect (host "${external}", user "eve")` });
+    expect(await query(s.port, 'eve', undefined)).toEqual([{ one: 1 }]); // loopback still trusted
   });
 
   it('without a password only loopback clients are trusted', () => {

@@ -24,7 +24,16 @@ describe('startup', () => {
     c.socket.once('data', (d: Buffer) => answers.push(d.toString()));
     c.socket.write(Buffer.from('0000000804d2162f', 'hex')); // SSLRequest
     await new Promise((r) => setTimeout(r, 100));
-    expect(answers).toEqual(['N']);
+    c.socket.once('data', (d: Buffer) => answers.push(d.toString()));
+    c.socket.write(Buffer.from('0000000804d21630', 'hex')); // GSSENCRequest
+    await new Promise((r) => setTimeout(r, 100));
+    expect(answers).toEqual(['N', 'N']);
+    c.send(serialize.startup({ user: 'tester', database: 'db' }));
+    await new Promise((r) => setTimeout(r, 300));
+    // (pg-protocol's parser cannot follow the bare N bytes, so read the raw bytes) AuthenticationOk, …, ReadyForQuery I
+    const bytes = Buffer.concat(c.received);
+    expect(bytes.subarray(0, 11).toString('hex')).toBe('4e4e' + '520000000800000000');
+    expect(bytes.subarray(-6).toString('hex')).toBe('5a0000000549');
     c.end();
   });
 
@@ -286,6 +295,24 @@ describe('robustness', () => {
     c.send(Buffer.from('7a00000004', 'hex'));
     await c.untilClosed();
     expect(c.messages.slice(from)).toMatchObject([{ name: 'error', code: '08P01', message: "invalid message format: unknown message type 0x7a ('z')" }]);
+  });
+
+  it('a client that stops reading stalls only itself: others are answered while its result waits', async () => {
+    const slow = await RawClient.started(server.port);
+    slow.socket.pause(); // reads nothing more: the server's writes to it back up
+    slow.send(serialize.query('SELECT a.* FROM "parquet-all-types" a, "parquet-all-types" b'));
+    await new Promise((r) => setTimeout(r, 1500));
+    const other = await RawClient.started(server.port);
+    const from = other.messages.length;
+    const t0 = Date.now();
+    other.send(serialize.query('SELECT count(*) FROM simple_table'));
+    const out = (await other.until('readyForQuery', from)) as unknown as Msg[];
+    expect(out.find((m) => m.name === 'dataRow')).toMatchObject({ fields: ['3'] });
+    expect(Date.now() - t0).toBeLessThan(5000);
+    // the slow client's result is held back by backpressure, not buffered whole in the server
+    expect(slow.socket.bytesRead).toBeLessThan(8_000_000);
+    slow.end();
+    other.end();
   });
 
   it('a client that disconnects mid-result stops its statement; the server keeps serving', async () => {
