@@ -328,3 +328,31 @@ describe('robustness', () => {
     expect(logged).toEqual([]);
   });
 });
+
+describe('internal errors', () => {
+  it('a bug surfaces as XX000 to that client only, is logged with its stack, and the server keeps serving', async () => {
+    class BrokenWarehouse extends Warehouse {
+      override async resolveTable(...args: Parameters<Warehouse['resolveTable']>): ReturnType<Warehouse['resolveTable']> {
+        const [ref] = args;
+        if (ref.kind === 'named' && ref.name === 'boom') throw new TypeError('cannot read properties of undefined');
+        return super.resolveTable(...args);
+      }
+    }
+    const errors: unknown[] = [];
+    const broken = await startPgServer({ catalog: new BrokenWarehouse(CORPUS), port: 0, log: (_m, err) => errors.push(err) });
+    try {
+      const c = await RawClient.started(broken.port);
+      const from = c.messages.length;
+      c.send(serialize.query('SELECT * FROM boom'));
+      const out = (await c.until('readyForQuery', from)) as unknown as Msg[];
+      expect(out[0]).toMatchObject({ name: 'error', code: 'XX000', message: 'internal error: cannot read properties of undefined (this is a deltasql bug, please report it)' });
+      expect(errors).toHaveLength(1);
+      const at = c.messages.length;
+      c.send(serialize.query('SELECT count(*) FROM simple_table'));
+      expect(((await c.until('readyForQuery', at)) as unknown as Msg[]).find((m) => m.name === 'dataRow')).toMatchObject({ fields: ['3'] });
+      c.end();
+    } finally {
+      await broken.close();
+    }
+  });
+});
