@@ -31,6 +31,8 @@ export interface QueryResult {
   readonly warnings?: readonly string[];
   /** COPY: `out` streams `batches` in COPY format; `in` asks the front end for the client's data (`schema` is the target's). */
   readonly copy?: CopyDirective;
+  /** FETCH from a `DECLARE … BINARY CURSOR`: rows go out in binary format even over the simple protocol. */
+  readonly binary?: boolean;
 }
 
 export type CopyDirective =

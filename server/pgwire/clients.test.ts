@@ -122,6 +122,12 @@ describe('psql 15', () => {
     expect((await psql(['-c', "COPY (SELECT id, 'a,b' AS s FROM simple_table ORDER BY id) TO STDOUT (FORMAT csv, HEADER)"])).stdout).toBe('id,s\n5,"a,b"\n7,"a,b"\n9,"a,b"\n');
   });
 
+  it('COPY table TO STDOUT with DELIMITER and NULL options', async () => {
+    const r = await psql(['-c', "COPY \"data-reader-primitives\" (as_int, as_string) TO STDOUT WITH (FORMAT csv, DELIMITER ';', NULL 'nil')"]);
+    expect(r.stdout.split('\n').sort().slice(0, 4)).toEqual(['', '0;0', '1;1', '2;2']);
+    expect(r.stdout).toContain('nil;nil\n');
+  });
+
   it('COPY FROM STDIN parses the data and then refuses it: writes are not available yet', async () => {
     const r = await psql(['-c', 'COPY simple_table FROM STDIN'], '1\n2\n');
     expect(r.stderr).toBe('ERROR:  writes are not available yet: COPY simple_table FROM STDIN parsed the rows but cannot store them\n');

@@ -301,8 +301,9 @@ export class Connection {
       try {
         const before = session.settings.reportedSnapshot();
         const result = await this.start(piece.sql, {});
-        if (result.copy === undefined && (result.schema.fields.length > 0 || result.commandTag === 'SELECT' || result.commandTag === 'FETCH')) this.send(encodeSchema(result.schema, []));
-        await this.stream(result, [], 0, undefined);
+        const formats = result.binary === true ? [1] : [];
+        if (result.copy === undefined && (result.schema.fields.length > 0 || result.commandTag === 'SELECT' || result.commandTag === 'FETCH')) this.send(encodeSchema(result.schema, formats));
+        await this.stream(result, formats, 0, undefined);
         this.reportChanges(before);
       } catch (err) {
         this.sendError(shift(err, piece.charOffset));

@@ -113,6 +113,19 @@ describe('simple query', () => {
   });
 });
 
+describe('cursors', () => {
+  it('FETCH from a BINARY cursor sends binary rows over the simple protocol', async () => {
+    const c = await RawClient.started(server.port);
+    const from = c.messages.length;
+    c.send(serialize.query('BEGIN; DECLARE b BINARY CURSOR FOR SELECT id FROM simple_table ORDER BY id; FETCH 2 FROM b; COMMIT'));
+    const out = (await c.until('readyForQuery', from)) as unknown as Msg[];
+    expect(out.filter((m) => m.name === 'commandComplete').map((m) => m.text)).toEqual(['BEGIN', 'DECLARE CURSOR', 'FETCH 2', 'COMMIT']);
+    expect((out.find((m) => m.name === 'rowDescription') as unknown as { fields: { format: string }[] }).fields[0]?.format).toBe('binary');
+    expect(c.dataRows().map((r) => r[0]?.toString('hex'))).toEqual(['0000000000000005', '0000000000000007']);
+    c.end();
+  });
+});
+
 describe('extended query', () => {
   it('Execute with a row limit suspends the portal and resumes it where it stopped', async () => {
     const c = await RawClient.started(server.port);

@@ -63,7 +63,7 @@ export async function runSessionStatement(session: Session, stmt: SessionStateme
         for await (const b of cursor.fetch(stmt.count)) moved += b.numRows;
         return command(`MOVE ${moved}`);
       }
-      return { schema: cursor.schema, batches: cursor.fetch(stmt.count), commandTag: 'FETCH' };
+      return { schema: cursor.schema, batches: cursor.fetch(stmt.count), commandTag: 'FETCH', ...(cursor.binary ? { binary: true } : {}) };
     }
     case 'closeCursor':
       if (stmt.name === undefined) await session.cursors.closeAll();
