@@ -219,10 +219,12 @@ function cancelled(): SqlError {
 }
 
 function throwIfCancelled(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw cancelled();
+  if (signal?.aborted) throw signal.reason instanceof SqlError ? signal.reason : cancelled();
 }
 
 function toSqlError(err: unknown, signal: AbortSignal | undefined): SqlError {
+  // An abort with a reason says why (`canceling statement due to statement timeout`).
+  if (signal?.aborted && signal.reason instanceof SqlError && (!(err instanceof SqlError) || err.sqlstate === '57014')) return signal.reason;
   if (err instanceof SqlError) return err;
   if (signal?.aborted || (err instanceof Error && err.name === 'AbortError')) return cancelled();
   return SqlError.from(err);

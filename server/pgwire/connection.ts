@@ -309,6 +309,7 @@ export class Connection {
         this.sendError(shift(err, piece.charOffset));
         break;
       } finally {
+        this.disarmTimeout?.();
         this.running = undefined;
       }
     }
@@ -318,6 +319,7 @@ export class Connection {
   /** Starts one statement with a fresh cancel switch. */
   private async start(sql: string, options: { params?: readonly ParamValue[]; paramTypes?: readonly number[] }): Promise<QueryResult> {
     this.running = new AbortController();
+    this.armStatementTimeout(this.running);
     const result = await this.sessionOrFail.execute(sql, { ...options, signal: this.running.signal });
     for (const n of result.notices ?? []) this.send(encodeNoticeResponse(n));
     for (const w of result.warnings ?? []) this.send(encodeNoticeResponse(w, '25P01', 'WARNING'));
@@ -420,6 +422,17 @@ export class Connection {
     const rows = await this.sessionOrFail.copyIn(copy.table, copy.columns, batches);
     this.send(encodeCommandComplete(`COPY ${rows}`));
   }
+
+  /** `SET statement_timeout`: the statement is cancelled with PostgreSQL's message once it runs that long. */
+  private armStatementTimeout(controller: AbortController): void {
+    const ms = durationMs(this.sessionOrFail.settings.values.get('statement_timeout') ?? '0');
+    if (ms <= 0) return;
+    const timer = setTimeout(() => controller.abort(new SqlError('57014', 'canceling statement due to statement timeout')), ms);
+    timer.unref();
+    this.disarmTimeout = (): void => clearTimeout(timer);
+  }
+
+  private disarmTimeout: (() => void) | undefined;
 
   private reportChanges(before: ReadonlyMap<string, string>): void {
     for (const [name, value] of this.sessionOrFail.settings.reportedSnapshot()) {
@@ -528,6 +541,7 @@ export class Connection {
       await this.stream(portal.result, portal.resultFormats, maxRows, portal);
       this.reportChanges(before);
     } finally {
+      this.disarmTimeout?.();
       this.running = undefined;
     }
   }
@@ -553,6 +567,15 @@ function startupSettings(parameters: ReadonlyMap<string, string>): Map<string, s
     settings.set(name, value);
   }
   return settings;
+}
+
+/** A duration setting's value in milliseconds (`5000`, `5s`, `250ms`, `1min`, `1h`), as PostgreSQL reads statement_timeout. */
+export function durationMs(value: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|min|h|d)?\s*$/i.exec(value);
+  if (m === null) return 0;
+  const unit = (m[2] ?? 'ms').toLowerCase();
+  const factor = unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'min' ? 60_000 : unit === 'h' ? 3_600_000 : 86_400_000;
+  return Number(m[1]) * factor;
 }
 
 /** An error from statement k of a multi-statement string: its position counts from the whole string. */

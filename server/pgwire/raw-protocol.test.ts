@@ -278,6 +278,18 @@ describe('robustness', () => {
     c.end();
   });
 
+  it('SET statement_timeout cancels a long statement with PostgreSQL\'s message', async () => {
+    const c = await RawClient.started(server.port);
+    const from = c.messages.length;
+    c.send(serialize.query("SET statement_timeout = '200ms'; SELECT count(*) FROM \"parquet-all-types\" a, \"parquet-all-types\" b, \"parquet-all-types\" c, \"parquet-all-types\" d"));
+    const out = (await c.until('readyForQuery', from, 30_000)) as unknown as Msg[];
+    expect(out.find((m) => m.name === 'error')).toMatchObject({ code: '57014', message: 'canceling statement due to statement timeout' });
+    const at = c.messages.length;
+    c.send(serialize.query('SELECT 1'));
+    expect((await c.until('readyForQuery', at)).map((m) => m.name)).toEqual(['rowDescription', 'dataRow', 'commandComplete', 'readyForQuery']);
+    c.end();
+  });
+
   it('a malformed message gets a FATAL 08P01 and a clean close of that connection only', async () => {
     const other = await RawClient.started(server.port);
     const c = await RawClient.started(server.port);
