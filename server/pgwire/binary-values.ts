@@ -209,5 +209,31 @@ export function binaryParamToText(oid: number, b: Buffer): string {
       return `${iso}.${frac}${name === 'timestamptz' ? '+00' : ''}`;
     }
   }
+  if (name.endsWith('[]')) return arrayText(b);
   return b.toString('utf8');
+}
+
+/** array_recv → the array's text literal (`{1,2,NULL}`, one dimension). */
+function arrayText(b: Buffer): string {
+  if (b.length < 12) throw new SqlError('22P03', 'incorrect binary data format in bind parameter (array header)');
+  const ndim = b.readInt32BE(0);
+  const elementOid = b.readInt32BE(8) >>> 0;
+  if (ndim === 0) return '{}';
+  if (ndim !== 1) throw SqlError.unsupportedFeature(`binary array parameters with ${ndim} dimensions`);
+  const count = b.readInt32BE(12);
+  let at = 20;
+  const parts: string[] = [];
+  for (let i = 0; i < count; i++) {
+    if (at + 4 > b.length) throw new SqlError('22P03', 'incorrect binary data format in bind parameter (array element)');
+    const len = b.readInt32BE(at);
+    at += 4;
+    if (len < 0) {
+      parts.push('NULL');
+      continue;
+    }
+    const text = binaryParamToText(elementOid, b.subarray(at, at + len));
+    at += len;
+    parts.push(text !== '' && !/[{}",\\\s]/.test(text) && text.toUpperCase() !== 'NULL' ? text : '"' + text.replace(/[\\"]/g, '\\$&') + '"');
+  }
+  return '{' + parts.join(',') + '}';
 }

@@ -120,5 +120,10 @@ describe('binary values', () => {
     expect(binaryParamToText(1082, Buffer.from('00000000', 'hex'))).toBe('2000-01-01');
     expect(binaryParamToText(1114, Buffer.from('0000000000000001', 'hex'))).toBe('2000-01-01 00:00:00.000001');
     expect(() => binaryParamToText(23, Buffer.from([1]))).toThrow('incorrect binary data format');
+    // int4[] {1,NULL,3} and text[] {"a b",c} as array_send writes them
+    const ints = Buffer.from('00000001' + '00000001' + '00000017' + '00000003' + '00000001' + '00000004' + '00000001' + 'ffffffff' + '00000004' + '00000003', 'hex');
+    expect(binaryParamToText(1007, ints)).toBe('{1,NULL,3}');
+    const texts = Buffer.from('00000001' + '00000000' + '00000019' + '00000002' + '00000001' + '00000003' + '612062' + '00000001' + '63', 'hex');
+    expect(binaryParamToText(1009, texts)).toBe('{"a b",c}');
   });
 });
