@@ -118,6 +118,7 @@ export class Session {
       this.transaction.checkAllowed(session?.kind === 'transaction' ? session.action : undefined);
       if (session !== undefined) return await runSessionStatement(this, session, signal);
       const params = options.params === undefined && options.paramTypes === undefined ? undefined : new StatementParams(declaredTypes(options.paramTypes), options.params ?? []);
+      this.clientCatalog.startStatement();
       const planned = await planStatement(sql, this.clientCatalog, this.plannerSession, { ...(signal === undefined ? {} : { signal }), ...(params === undefined ? {} : { params }) });
       throwIfCancelled(signal);
       if (planned.kind === 'command') {
@@ -162,6 +163,7 @@ export class Session {
     if (!/^(select|with|values|table|\()/i.test(body)) return { sql, paramTypes: [...paramTypeOids], schema: new arrow.Schema([]), commandTag: 'COMMAND' };
     try {
       const params = new StatementParams(declaredTypes(paramTypeOids));
+      this.clientCatalog.startStatement();
       const planned = await planStatement(sql, this.clientCatalog, this.plannerSession, { params });
       const count = Math.max(paramTypeOids.length, highestParam(pgScan(sql) ?? []));
       const types = params.finalTypes(count).map((t, i) => (paramTypeOids[i] ?? 0) !== 0 ? paramTypeOids[i]! : pgTypeOid(t));

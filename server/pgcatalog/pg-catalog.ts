@@ -47,7 +47,7 @@ const STATIC = new Set(['pg_type', 'pg_proc', 'pg_range', 'pg_am', 'pg_collation
  * ```
  */
 export class PgCatalog implements IntrospectableCatalog {
-  private state: { at: number; promise: Promise<CatalogState> } | undefined;
+  private state: { promise: Promise<CatalogState> } | undefined;
 
   constructor(readonly inner: Catalog, private readonly session: SessionInfo) {}
 
@@ -58,14 +58,20 @@ export class PgCatalog implements IntrospectableCatalog {
     return this.sourceOf(relation);
   }
 
-  /** The catalog state for this moment: built once and shared by the relations of one statement. */
+  /**
+   * A new statement begins (Session calls this): the next catalog read gathers the state again,
+   * so it sees tables created on disk, views created and settings changed since.
+   */
+  startStatement(): void {
+    this.state = undefined;
+  }
+
+  /** The catalog state of this statement: built at its first catalog read, shared by the rest. */
   catalogState(): Promise<CatalogState> {
-    // The relations one statement scans are read within milliseconds of each other; a new
-    // statement a moment later sees tables created meanwhile.
-    const now = Date.now();
-    if (this.state === undefined || now - this.state.at > STATE_REUSE_MS) {
-      this.state = { at: now, promise: buildCatalogState(this.inner, this.session) };
-      this.state.promise.catch(() => { this.state = undefined; });
+    if (this.state === undefined) {
+      const promise = buildCatalogState(this.inner, this.session);
+      this.state = { promise };
+      promise.catch(() => { if (this.state?.promise === promise) this.state = undefined; });
     }
     return this.state.promise;
   }
@@ -133,4 +139,3 @@ export class PgCatalog implements IntrospectableCatalog {
   }
 }
 
-const STATE_REUSE_MS = 250;
