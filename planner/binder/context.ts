@@ -36,7 +36,7 @@ export interface LoadedView {
  * Words that make a statement read the catalog's description of itself (binder/catalog-functions.ts):
  * only such statements pay for gathering it.
  */
-const CATALOG_WORDS = /\b(reg(class|type|proc|procedure|namespace|role)|pg_\w+|\w+_description|current_\w+|session_user|user|version|has_\w+_privilege|format_type|set_config)\b/i;
+const CATALOG_WORDS = /\b(reg(class|type|proc|procedure|namespace|role)|pg_\w+|\w+_description|current_(user|role|schema|schemas|database|catalog|setting)|session_user|user|to_reg\w+)\b/i;
 
 /** Views may use views, but not endlessly (a view defined over itself by OR REPLACE). */
 const MAX_VIEW_DEPTH = 16;
