@@ -33,7 +33,17 @@ export function bindTableFunction(ctx: BindContext, n: AnyNode, outer: Scope | u
   if (names.length > 1 && names[0] !== 'pg_catalog') throw SqlError.undefinedFunction(names.join('.'), callPosition);
   const binder = new ExprBinder(ctx, new Scope([], []).withParent(outer), { clause: 'functions in FROM' });
   const args = ((call.args ?? []) as Node[]).map((a) => {
-    const folded = foldExpr(binder.bind(a));
+    let bound: Expr;
+    try {
+      bound = binder.bind(a);
+    } catch (err) {
+      // A column here belongs to another FROM item or to the enclosing query: LATERAL.
+      if (err instanceof SqlError && (err.sqlstate === '42P01' || err.sqlstate === '42703')) {
+        throw SqlError.unsupportedFeature(`${name} in FROM over columns of other FROM items or of the enclosing query (LATERAL)`).at(callPosition);
+      }
+      throw err;
+    }
+    const folded = foldExpr(bound);
     if (folded.kind !== 'Literal') throw SqlError.unsupportedFeature(`${name} in FROM over values that are not constants`).at(callPosition);
     return folded;
   });
