@@ -167,6 +167,7 @@ export const SCALAR_FUNCTIONS = {
   pg_size_pretty: (args) => pgc.sizePretty(args),
   quote_ident: (args) => pgc.quoteIdent(args),
   assert_single_row: (args) => pgc.assertSingleRow(args),
+  array_cat: (args, type) => pgc.arrayCat(args, type),
   map_keys: (args, type) => nested.mapPart(args[0], 0, type),
   map_values: (args, type) => nested.mapPart(args[0], 1, type),
   sort_array: (args) => nested.sortArray(args),

@@ -1,5 +1,7 @@
 import * as arrow from 'apache-arrow';
-import { validityBytes } from '../../common/arrow/bitmap.js';
+import { validityBytes, validityProps } from '../../common/arrow/bitmap.js';
+import { take } from '../../common/arrow/take.js';
+import { concat } from '../arrow/concat.js';
 import { SqlError } from '../../common/sql-error.js';
 import { formatType } from '../../common/pg/format-type.js';
 import { scalarAt } from '../arrow/scalar.js';
@@ -109,4 +111,32 @@ export function assertSingleRow(args: readonly arrow.Data[]): arrow.Data {
     if (m[i] > 1) throw new SqlError('21000', 'more than one row returned by a subquery used as an expression');
   }
   return value;
+}
+
+/**
+ * `a || b` over two arrays of one element type (PostgreSQL's array_cat): the elements of both;
+ * a NULL side counts as empty, both NULL is NULL. Lists and child values are offset-aware.
+ */
+export function arrayCat(args: readonly arrow.Data[], type: arrow.DataType): arrow.Data {
+  const [a, b] = args;
+  const length = a.length;
+  const av = validityBytes(a);
+  const bv = validityBytes(b);
+  const ao = a.valueOffsets as Int32Array;
+  const bo = b.valueOffsets as Int32Array;
+  const aChild = a.children[0];
+  const shift = aChild.length;
+  const offsets = new Int32Array(length + 1);
+  const indices: number[] = [];
+  const valid = new Uint8Array(length);
+  for (let i = 0; i < length; i++) {
+    const aValid = av === null || av[i] === 1;
+    const bValid = bv === null || bv[i] === 1;
+    valid[i] = aValid || bValid ? 1 : 0;
+    if (aValid) for (let k = ao[i]; k < ao[i + 1]; k++) indices.push(k);
+    if (bValid) for (let k = bo[i]; k < bo[i + 1]; k++) indices.push(shift + k);
+    offsets[i + 1] = indices.length;
+  }
+  const child = take(concat([aChild, b.children[0]]), Int32Array.from(indices));
+  return arrow.makeData({ type, length, ...validityProps(valid), valueOffsets: offsets, child } as never);
 }

@@ -12,6 +12,11 @@ import { SingleRow } from '../logical/single-row.js';
 import { Sort, type SortKey } from '../logical/sort.js';
 import { Values } from '../logical/values.js';
 import { Window } from '../logical/window.js';
+import { Apply } from '../logical/apply.js';
+import { lower } from '../lower/index.js';
+import { optimize } from '../optimizer/index.js';
+import { scalarAt, type ScalarValue } from '../../executor/arrow/scalar.js';
+import { isLateralError } from './table-functions.js';
 import { coerce, commonType } from '../types/coerce.js';
 import { aggregateKey, aggregateLabel, bindAggregateCall } from './bind-aggregate.js';
 import { columnOrigins, ExprBinder, startOf, unwrap, type BindHooks } from './bind-expr.js';
@@ -36,6 +41,11 @@ const BOOL = new arrow.Bool();
 export interface Correlation {
   readonly outer: Scope;
   readonly mode: 'exists' | 'in' | 'scalar';
+  /**
+   * Set when the subquery runs once per outer row (Apply): each outer column it names becomes
+   * what this returns (the row's value as a constant), so the subquery is uncorrelated.
+   */
+  readonly resolveOuter?: (column: ScopeColumn) => Expr;
 }
 
 /** A scalar subquery waiting to be joined in: its plan (one value column, then correlation keys). */
@@ -46,6 +56,8 @@ interface PendingSubquery {
   readonly perRow: boolean;
   /** A correlated ARRAY(subquery): every matching row's value, collected per outer row. */
   readonly array?: boolean;
+  /** A subquery run once per outer row (its FROM calls a function over the outer row). */
+  readonly apply?: { readonly columns: readonly number[]; readonly evaluate: Apply['evaluate']; readonly type: arrow.DataType };
 }
 
 /**
@@ -88,7 +100,7 @@ class SelectBinder {
     const { ctx, s } = this;
     refuseUnsupported(ctx, s);
     const from = (s.fromClause ?? []) as Node[];
-    const bound = from.length === 0 ? { plan: Values.oneRow() as LogicalPlan, scope: Scope.empty } : bindFrom(ctx, from);
+    const bound = from.length === 0 ? { plan: Values.oneRow() as LogicalPlan, scope: Scope.empty } : bindFrom(ctx, from, this.correlation?.outer, this.correlation === undefined ? undefined : this.outerHook);
     this.scope = bound.scope.withParent(this.correlation?.outer);
     let plan = bound.plan;
     for (const w of (s.windowClause ?? []) as AnyNode[]) {
@@ -279,6 +291,7 @@ class SelectBinder {
   }
 
   private readonly outerHook = (column: ScopeColumn, name: string): Expr => {
+    if (this.correlation?.resolveOuter !== undefined) return this.correlation.resolveOuter(column);
     this.outerUsed = true;
     return { kind: 'Placeholder', slot: 'outer', id: column.index, type: column.type, label: name };
   };
@@ -469,7 +482,13 @@ class SelectBinder {
     if (link.subLinkType !== 'EXPR_SUBLINK' && !array) {
       throw SqlError.unsupportedFeature(`${link.subLinkType === 'EXISTS_SUBLINK' ? 'EXISTS' : 'IN / ANY / ALL'} (subquery) outside a top-level WHERE condition`).at(position);
     }
-    const q = bindQuery(this.ctx, unwrap(link.subselect)[1], { outer: binder.scope, mode: 'scalar' });
+    let q: BoundQuery;
+    try {
+      q = bindQuery(this.ctx, unwrap(link.subselect)[1], { outer: binder.scope, mode: 'scalar' });
+    } catch (err) {
+      if (err instanceof SqlError && isLateralError(err)) return this.applySubquery(link, binder, array);
+      throw err;
+    }
     if (q.names.length !== 1) throw SqlError.syntax('subquery must return only one column', position);
     const id = this.subqueries.length;
     const field = q.plan.schema.fields[0];
@@ -490,6 +509,49 @@ class SelectBinder {
   }
 
   /**
+   * A scalar or ARRAY subquery whose FROM calls a function over the outer row's columns
+   * (`ARRAY(SELECT 'toast.' || x FROM unnest(tc.reloptions) x)`, psql's `\\d+`): run once per
+   * outer row with that row's values as constants (Apply). Bound once up front with NULLs to
+   * find its type and the outer columns it reads, and to raise its errors at planning time.
+   */
+  private applySubquery(link: AnyNode, binder: ExprBinder, array: boolean): Expr {
+    const position = this.ctx.position(link.location ?? 0);
+    const select = unwrap(link.subselect)[1];
+    const used = new Set<number>();
+    const probe = bindQuery(this.ctx, select, {
+      outer: binder.scope,
+      mode: 'scalar',
+      resolveOuter: (c) => {
+        used.add(c.index);
+        return { kind: 'Literal', value: null, type: c.type };
+      },
+    });
+    if (probe.names.length !== 1) throw SqlError.syntax('subquery must return only one column', position);
+    const field = probe.plan.schema.fields[0];
+    const type = array ? new arrow.List(new arrow.Field('item', field.type, true)) : field.type;
+    const columns = [...used].sort((a, b) => a - b);
+    const { ctx } = this;
+    const outer = binder.scope;
+    const evaluate: Apply['evaluate'] = async (values, signal) => {
+      const byIndex = new Map(columns.map((c, k) => [c, values[k] ?? null]));
+      const q = bindQuery(ctx, select, { outer, mode: 'scalar', resolveOuter: (c) => ({ kind: 'Literal', value: byIndex.get(c.index) ?? null, type: c.type }) });
+      const plan = lower(optimize(q.plan));
+      const out: ScalarValue[] = [];
+      for await (const batch of plan.execute(signal === undefined ? {} : { signal })) {
+        const column = batch.getChildAt(0)?.data[0];
+        if (column === undefined) continue;
+        for (let i = 0; i < batch.numRows; i++) out.push(scalarAt(column, i));
+      }
+      if (array) return out;
+      if (out.length > 1) throw new SqlError('21000', 'more than one row returned by a subquery used as an expression');
+      return out[0] ?? null;
+    };
+    const id = this.subqueries.length;
+    this.subqueries.push({ plan: probe.plan, conditions: [], perRow: false, apply: { columns, evaluate, type } });
+    return { kind: 'Placeholder', slot: 'subquery', id, type, label: array ? 'array' : '(subquery)' };
+  }
+
+  /**
    * Joins in every scalar subquery `exprs` use that is not joined yet: an uncorrelated one as
    * a cross join with its single row (AssertSingleRow), a correlated one as a left join on
    * its correlation keys. `fromSpace`: the plan's first columns are still the FROM columns
@@ -506,7 +568,10 @@ class SelectBinder {
       const sub = this.subqueries[id];
       const width = plan.schema.fields.length;
       const field = sub.plan.schema.fields[0];
-      if (sub.conditions.length === 0) {
+      if (sub.apply !== undefined) {
+        if (!fromSpace) throw SqlError.unsupportedFeature('a subquery over the outer row in the select list of an aggregate query');
+        plan = Apply.create(plan, sub.apply.columns, sub.apply.evaluate, sub.apply.type, '(subquery)');
+      } else if (sub.conditions.length === 0) {
         plan = Join.create(plan, SingleRow.create(sub.plan), 'inner');
       } else if (sub.perRow) {
         if (!fromSpace) throw SqlError.unsupportedFeature('a correlated scalar subquery in the select list of an aggregate query');

@@ -6,7 +6,7 @@ import type { Expr } from '../expr/expr.js';
 import type { Values } from '../logical/values.js';
 import { foldExpr } from '../optimizer/fold-constants.js';
 import { coerce } from '../types/coerce.js';
-import { ExprBinder, unwrap } from './bind-expr.js';
+import { ExprBinder, unwrap, type BindHooks } from './bind-expr.js';
 import type { BindContext } from './context.js';
 import { Scope } from './scope.js';
 
@@ -19,7 +19,7 @@ type AnyNode = Record<string, any>; // eslint-disable-line @typescript-eslint/no
  * PostgreSQL does for a one-column function), `AS s(x)` names it `x`. Arguments that read other
  * FROM items or the enclosing query (LATERAL) are refused with 0A000.
  */
-export function bindTableFunction(ctx: BindContext, n: AnyNode, outer: Scope | undefined): { plan: Values; scope: Scope } {
+export function bindTableFunction(ctx: BindContext, n: AnyNode, outer: Scope | undefined, outerHook?: BindHooks['outer']): { plan: Values; scope: Scope } {
   const position = ctx.position(n.location ?? 0);
   const functions = (n.functions ?? []) as AnyNode[];
   const items = (functions[0]?.List?.items ?? []) as Node[];
@@ -31,20 +31,19 @@ export function bindTableFunction(ctx: BindContext, n: AnyNode, outer: Scope | u
   const name = names[names.length - 1];
   const callPosition = ctx.position(call.location ?? 0);
   if (names.length > 1 && names[0] !== 'pg_catalog') throw SqlError.undefinedFunction(names.join('.'), callPosition);
-  const binder = new ExprBinder(ctx, new Scope([], []).withParent(outer), { clause: 'functions in FROM' });
+  const binder = new ExprBinder(ctx, new Scope([], []).withParent(outer), { clause: 'functions in FROM', ...(outerHook === undefined ? {} : { outer: outerHook }) });
   const args = ((call.args ?? []) as Node[]).map((a) => {
     let bound: Expr;
     try {
       bound = binder.bind(a);
     } catch (err) {
       // A column here belongs to another FROM item or to the enclosing query: LATERAL.
-      if (err instanceof SqlError && (err.sqlstate === '42P01' || err.sqlstate === '42703')) {
-        throw SqlError.unsupportedFeature(`${name} in FROM over columns of other FROM items or of the enclosing query (LATERAL)`).at(callPosition);
-      }
+      if (err instanceof SqlError && (err.sqlstate === '42P01' || err.sqlstate === '42703')) throw lateralError(name, callPosition);
       throw err;
     }
     const folded = foldExpr(bound);
-    if (folded.kind !== 'Literal') throw SqlError.unsupportedFeature(`${name} in FROM over values that are not constants`).at(callPosition);
+    // Not constant: it reads the enclosing query's row (a subquery then runs per row, bind-select.ts Apply).
+    if (folded.kind !== 'Literal') throw lateralError(name, callPosition);
     return folded;
   });
   const alias = n.alias as AnyNode | undefined;
@@ -92,3 +91,17 @@ export function bindTableFunction(ctx: BindContext, n: AnyNode, outer: Scope | u
 }
 
 const MAX_ROWS = 1_000_000;
+
+const LATERAL = new WeakSet<SqlError>();
+
+/** `0A000`: a function in FROM over columns of other FROM items or of the enclosing query. */
+function lateralError(name: string, position: number | undefined): SqlError {
+  const err = SqlError.unsupportedFeature(`${name} in FROM over columns of other FROM items or of the enclosing query (LATERAL)`).at(position);
+  LATERAL.add(err);
+  return err;
+}
+
+/** Whether `err` is that error (a subquery in the select list then runs per outer row instead). */
+export function isLateralError(err: SqlError): boolean {
+  return LATERAL.has(err);
+}

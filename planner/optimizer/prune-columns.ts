@@ -142,6 +142,8 @@ function prune(plan: LogicalPlan, required: ReadonlySet<number> | undefined): Pr
     Union: (n) => ({ plan: Union.create(n.inputs.map((i) => prune(i, undefined).plan), n.distinct), mapping: undefined }),
     SetOp: (n) => ({ plan: SetOp.create(prune(n.left, undefined).plan, prune(n.right, undefined).plan, n.op, n.all), mapping: undefined }),
     SingleRow: (n) => ({ plan: SingleRow.create(prune(n.input, undefined).plan), mapping: undefined }),
+    // The subquery reads input columns by index: all of them stay.
+    Apply: (n) => ({ plan: { ...n, input: prune(n.input, undefined).plan }, mapping: undefined }),
   });
 }
 

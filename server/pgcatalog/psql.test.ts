@@ -75,6 +75,15 @@ describe.skipIf(!PostgresOracle.available())('psql 15 prints the same as against
     expect(out.ours).toContain(' public | prices       | table | postgres');
   });
 
+  it('\\d t and \\d+ t describe a table', async () => {
+    const d = await both(['-c', '\\d prices']);
+    expect(d.ours).toBe(d.postgres);
+    expect(d.ours).toContain(' volume | bigint           |           |          | \n');
+    const plus = await both(['-c', '\\d+ scores']);
+    expect(plus.ours).toBe(plus.postgres);
+    expect(plus.ours).toContain('Access method: heap');
+  });
+
   it('\\dv lists a view, \\d v describes its columns, \\dm finds no materialized view', async () => {
     const dv = await both(['-c', VIEW, '-c', '\\dv']);
     expect(dv.ours).toBe(dv.postgres);

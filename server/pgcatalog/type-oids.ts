@@ -46,6 +46,11 @@ interface TypeInfo {
   readonly array: number;
   readonly category: string;
   readonly element: number;
+  /** Physical properties pg_attribute repeats from the type (attlen, attbyval, attalign, attstorage). */
+  readonly len: number;
+  readonly byval: boolean;
+  readonly align: string;
+  readonly storage: string;
 }
 
 let types: Map<number, TypeInfo> | undefined;
@@ -55,7 +60,10 @@ export function typeInfo(oid: number): TypeInfo | undefined {
   if (types === undefined) {
     types = new Map();
     for (const r of staticRows('pg_type')) {
-      types.set(Number(r.oid), { name: String(r.typname), array: Number(r.typarray), category: String(r.typcategory), element: Number(r.typelem) });
+      types.set(Number(r.oid), {
+        name: String(r.typname), array: Number(r.typarray), category: String(r.typcategory), element: Number(r.typelem),
+        len: Number(r.typlen), byval: r.typbyval === true, align: String(r.typalign), storage: String(r.typstorage),
+      });
     }
   }
   return types.get(oid);
