@@ -147,9 +147,12 @@ describe('PgCatalog', () => {
     expect([e2.sqlstate, e2.message, e2.position]).toEqual(['42P01', 'relation "public.nope" does not exist', 8]);
     const e3 = await error(s, 'SELECT * FROM pg_class VERSION AS OF 1');
     expect(e3.sqlstate).toBe('0A000');
-    // psql's \d footer for publications walks an outer array with generate_series: LATERAL.
-    const e4 = await error(s, 'SELECT (SELECT count(*) FROM generate_series(1, c.relnatts) g) FROM pg_class c');
-    expect([e4.sqlstate, e4.position]).toEqual(['0A000', 30]);
+    // A function over another FROM item's columns (LATERAL) is not supported; in a subquery over
+    // the enclosing row it is (the subquery runs per row).
+    const e4 = await error(s, 'SELECT g FROM pg_class c, generate_series(1, c.relnatts) g');
+    expect([e4.sqlstate, e4.position]).toEqual(['0A000', 27]);
     expect(e4.message).toMatch(/generate_series in FROM over columns .* \(LATERAL\)/);
+    const perRow = await rows(s, "SELECT c.relnatts, (SELECT count(*) FROM generate_series(1, c.relnatts) g) AS n FROM pg_class c WHERE c.relname = 'prices'");
+    expect(perRow).toEqual([{ relnatts: 7, n: 7n }]);
   });
 });
