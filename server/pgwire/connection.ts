@@ -3,7 +3,7 @@ import { TLSSocket, type SecureContext } from 'node:tls';
 import * as arrow from 'apache-arrow';
 import { SqlError } from '../../common/sql-error.js';
 import type { Catalog } from '../../planner/catalog.js';
-import { splitStatements, type ParamValue } from '../../planner/index.js';
+import { splitStatements, type CopyOptions, type ParamValue } from '../../planner/index.js';
 import { Session, completionTag, type PreparedStatement, type QueryResult } from '../session.js';
 import { authenticate, authRequired, isLoopback, type AuthConfig } from './auth.js';
 import { encodeCopyData, encodeCopyDone, encodeCopyResponse } from './backend/rows.js';
@@ -384,22 +384,21 @@ export class Connection {
     return false;
   }
 
-  private async copyOut(result: QueryResult, options: Parameters<typeof copyRows>[1]): Promise<void> {
-    {
-      this.send(encodeCopyResponse('out', 0, result.schema.fields.length));
-      if (options.header) this.send(encodeCopyData(Buffer.from(copyHeader(result.schema, options))));
-      let rows = 0;
-      for await (const batch of result.batches) {
-        for (let r = 0; r < batch.numRows; r += ROWS_PER_WRITE) {
-          this.send(encodeCopyData(Buffer.from(copyRows(batch.slice(r, Math.min(batch.numRows, r + ROWS_PER_WRITE)), options))));
-          await this.drained();
-          if (this.closed) throw new SqlError('57014', 'canceling statement: the client closed the connection');
-        }
-        rows += batch.numRows;
+  /** COPY … TO STDOUT: CopyOutResponse, the rows as CopyData (with backpressure), CopyDone, `COPY n`. */
+  private async copyOut(result: QueryResult, options: CopyOptions): Promise<void> {
+    this.send(encodeCopyResponse('out', 0, result.schema.fields.length));
+    if (options.header) this.send(encodeCopyData(Buffer.from(copyHeader(result.schema, options))));
+    let rows = 0;
+    for await (const batch of result.batches) {
+      for (let r = 0; r < batch.numRows; r += ROWS_PER_WRITE) {
+        this.send(encodeCopyData(Buffer.from(copyRows(batch.slice(r, Math.min(batch.numRows, r + ROWS_PER_WRITE)), options))));
+        await this.drained();
+        if (this.closed) throw new SqlError('57014', 'canceling statement: the client closed the connection');
       }
-      this.send(encodeCopyDone());
-      this.send(encodeCommandComplete(`COPY ${rows}`));
+      rows += batch.numRows;
     }
+    this.send(encodeCopyDone());
+    this.send(encodeCommandComplete(`COPY ${rows}`));
   }
 
   /** COPY … FROM STDIN: CopyInResponse, then the client's CopyData until CopyDone / CopyFail. */
