@@ -218,6 +218,23 @@ describe('extended query', () => {
     c.end();
   });
 
+  it('Flush answers without a Sync; an empty statement executes as EmptyQueryResponse; SET re-sends ParameterStatus', async () => {
+    const c = await RawClient.started(server.port);
+    const from = c.messages.length;
+    c.send(Buffer.concat([serialize.parse({ text: '' }), serialize.flush()]));
+    expect((await c.until('parseComplete', from)).map((m) => m.name)).toEqual(['parseComplete']);
+    const at = c.messages.length;
+    c.send(Buffer.concat([
+      serialize.bind({}), serialize.execute({}),
+      serialize.parse({ text: "SET application_name = 'ext'" }), serialize.bind({}), serialize.execute({}),
+      serialize.sync(),
+    ]));
+    const out = (await c.until('readyForQuery', at)) as unknown as Msg[];
+    expect(out.map((m) => m.name)).toEqual(['bindComplete', 'emptyQuery', 'parseComplete', 'bindComplete', 'commandComplete', 'parameterStatus', 'readyForQuery']);
+    expect(out[5]).toMatchObject({ parameterName: 'application_name', parameterValue: 'ext' });
+    c.end();
+  });
+
   it('binary parameters and binary results', async () => {
     const c = await RawClient.started(server.port);
     const from = c.messages.length;
