@@ -20,6 +20,8 @@ const TABLES: Record<string, string> = {
   scores: 'id integer, grp text, name text, score integer, weight double precision, passed boolean',
   impressions: 'uid text, advertiser text, "impTimestamp" timestamp with time zone, campaign text, cost double precision',
   conversions: 'uid text, advertiser text, "convTimestamp" timestamp with time zone, value double precision',
+  variants: '"contigName" text, start bigint, "end" bigint, "referenceAllele" text, "alternateAllele" text, "mutationType" text, "proteinHgvs" text, "sampleId" text, quality double precision',
+  events: '"eventName" text, "eventTime" timestamp with time zone, "eventParams" json, "eventDate" date',
 };
 const VIEW = 'CREATE OR REPLACE VIEW pe AS SELECT ticker, close FROM prices';
 
@@ -127,6 +129,28 @@ describe.skipIf(!PostgresOracle.available())('psql 15 prints the same as against
     const pe = await both(['-c', 'SELECT p.ticker, p.date, round((p.close / f.eps_basic_net)::numeric, 2) AS pe FROM prices p JOIN fundamentals f ON p.ticker = f.ticker AND p.date = f.date ORDER BY 1, 2']);
     expect(pe.ours).toBe(pe.postgres);
     expect(pe.ours).toMatch(/\(\d+ rows\)/);
+  });
+
+  it('job 2: variants per sample and SNV counts by allele pair', async () => {
+    const perSample = await both(['-c', 'SELECT "sampleId" AS sample, count(*) AS variants FROM variants GROUP BY "sampleId" ORDER BY 1']);
+    expect(perSample.ours).toBe(perSample.postgres);
+    const snv = await both(['-c', `SELECT "referenceAllele" AS ref, "alternateAllele" AS alt, count(*) AS n FROM variants
+      WHERE length("referenceAllele") = 1 AND length("alternateAllele") = 1 GROUP BY 1, 2 ORDER BY 1, 2`]);
+    expect(snv.ours).toBe(snv.postgres);
+    expect(snv.ours).toMatch(/\(\d+ rows\)/);
+  });
+
+  it('job 4: events per hour, bookings per hour and daily active users (struct fields; PostgreSQL spells them ->>)', async () => {
+    const hourly = (field: (f: string) => string) => `SELECT date_trunc('hour', "eventTime") AS hour, count(*) AS events,
+      round(sum(CASE WHEN "eventName" = 'purchase' THEN ${field('amount')} ELSE 0 END)::numeric, 2) AS bookings
+      FROM events GROUP BY 1 ORDER BY 1`;
+    const dau = (field: string) => `SELECT "eventDate" AS day, count(DISTINCT ${field}) AS dau FROM events GROUP BY 1 ORDER BY 1`;
+    const a = await ours(['-c', hourly((f) => `"eventParams".${f}`), '-c', dau('"eventParams".device_id')]);
+    const b = oracle.psql('deltasql', ['-c', hourly((f) => `("eventParams"->>'${f}')::float8`), '-c', dau(`"eventParams"->>'device_id'`)]);
+    expect(a.stderr).toBe('');
+    expect(b.stderr).toBe('');
+    expect(a.stdout).toBe(b.stdout);
+    expect(a.stdout).toMatch(/ dau \n/);
   });
 
   it('job 3: last-touch attribution with dense_rank', async () => {
