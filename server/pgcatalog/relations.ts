@@ -16,7 +16,7 @@ export interface CatalogRelation {
   readonly oid: number;
   /** `r` table, `v` view. */
   readonly kind: string;
-  readonly columns: readonly { readonly name: string; readonly pgType: string }[];
+  readonly columns: readonly { readonly name: string; readonly pgType: string; readonly notNull: boolean }[];
   readonly schemaArrow: arrow.Schema;
 }
 
@@ -30,7 +30,7 @@ interface RelationJson {
   name: string;
   oid: number;
   kind: string;
-  columns: [string, string][];
+  columns: [string, string, boolean][];
 }
 
 let relations: ReadonlyMap<string, CatalogRelation> | undefined;
@@ -41,7 +41,7 @@ export function catalogRelations(): ReadonlyMap<string, CatalogRelation> {
   const json = JSON.parse(readFileSync(new URL('relations.json', DATA_DIR), 'utf8')) as RelationJson[];
   const map = new Map<string, CatalogRelation>();
   for (const r of json) {
-    const columns = r.columns.map(([name, pgType]) => ({ name, pgType }));
+    const columns = r.columns.map(([name, pgType, notNull]) => ({ name, pgType, notNull }));
     const schemaArrow = new arrow.Schema(columns.map((c) => new arrow.Field(c.name, arrowTypeOf(c.pgType), true)));
     map.set(`${r.schema}.${r.name}`, { schema: r.schema, name: r.name, oid: Number(r.oid), kind: r.kind, columns, schemaArrow });
   }

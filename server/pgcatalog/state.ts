@@ -137,7 +137,7 @@ export async function buildCatalogState(inner: Catalog, session: SessionInfo): P
       namespace: r.schema === 'pg_catalog' ? PG_CATALOG : INFORMATION_SCHEMA,
       name: r.name,
       kind: r.kind === 'v' ? 'v' : 'r',
-      columns: r.columns.map((c, i) => ({ name: c.name, type: r.schemaArrow.fields[i].type, pgType: c.pgType, nullable: true })),
+      columns: r.columns.map((c, i) => ({ name: c.name, type: r.schemaArrow.fields[i].type, pgType: c.pgType, nullable: !c.notNull })),
       system: true,
     });
   }

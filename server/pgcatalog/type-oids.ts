@@ -51,6 +51,8 @@ interface TypeInfo {
   readonly byval: boolean;
   readonly align: string;
   readonly storage: string;
+  /** The type's collation (100 default for text, 950 "C" for name, 0 for none). */
+  readonly collation: number;
 }
 
 let types: Map<number, TypeInfo> | undefined;
@@ -62,7 +64,7 @@ export function typeInfo(oid: number): TypeInfo | undefined {
     for (const r of staticRows('pg_type')) {
       types.set(Number(r.oid), {
         name: String(r.typname), array: Number(r.typarray), category: String(r.typcategory), element: Number(r.typelem),
-        len: Number(r.typlen), byval: r.typbyval === true, align: String(r.typalign), storage: String(r.typstorage),
+        len: Number(r.typlen), byval: r.typbyval === true, align: String(r.typalign), storage: String(r.typstorage), collation: Number(r.typcollation),
       });
     }
   }

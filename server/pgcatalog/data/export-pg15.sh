@@ -5,7 +5,7 @@
 #   PGHOST=/tmp PGPORT=55432 PGUSER=postgres server/pgcatalog/data/export-pg15.sh
 # Writes:
 #   relations.json  every pg_catalog / information_schema table and view: its oid, kind and
-#                   columns (name, type as format_type prints it), in attnum order;
+#                   columns (name, type as format_type prints it, NOT NULL), in attnum order;
 #   <relation>.json the rows of the static relations (column name → value, as row_to_json writes
 #                   them; regproc columns as names, vectors as PostgreSQL's text form).
 set -euo pipefail
@@ -13,7 +13,7 @@ cd "$(dirname "$0")"
 q() { psql -X -At -v ON_ERROR_STOP=1 -d postgres -c "$1"; }
 
 q "SELECT json_agg(json_build_object('schema', n.nspname, 'name', c.relname, 'oid', c.oid::int8, 'kind', c.relkind,
-      'columns', (SELECT json_agg(json_build_array(a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod)) ORDER BY a.attnum)
+      'columns', (SELECT json_agg(json_build_array(a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull) ORDER BY a.attnum)
                   FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped)) ORDER BY n.nspname, c.relname)
    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
    WHERE n.nspname IN ('pg_catalog', 'information_schema') AND c.relkind IN ('r', 'v', 'm')" > relations.json

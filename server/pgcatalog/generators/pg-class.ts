@@ -77,7 +77,7 @@ export const pgAttribute: Generator = (state) => {
         attisdropped: false,
         attislocal: true,
         attinhcount: 0,
-        attcollation: info?.category === 'S' ? 100 : 0,
+        attcollation: info?.collation ?? 0,
         attacl: null,
         attoptions: null,
         attfdwoptions: null,
