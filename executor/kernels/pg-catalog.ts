@@ -140,3 +140,36 @@ export function arrayCat(args: readonly arrow.Data[], type: arrow.DataType): arr
   const child = take(concat([aChild, b.children[0]]), Int32Array.from(indices));
   return arrow.makeData({ type, length, ...validityProps(valid), valueOffsets: offsets, child } as never);
 }
+
+/**
+ * `information_schema._pg_expandarray(arr)`'s array form: each element as `{x: element, n: its
+ * 1-based position}` (the select list's Explode then makes one row of each).
+ */
+export function expandArray(args: readonly arrow.Data[], type: arrow.DataType): arrow.Data {
+  const list = args[0];
+  const offsets = list.valueOffsets as Int32Array;
+  const child = list.children[0];
+  const positions = new Int32Array(child.length);
+  for (let i = 0; i < list.length; i++) for (let k = offsets[i]; k < offsets[i + 1]; k++) positions[k] = k - offsets[i] + 1;
+  const structType = (type as arrow.List).children[0].type as arrow.Struct;
+  const n = arrow.makeData({ type: new arrow.Int32(), length: child.length, nullCount: 0, data: positions } as never);
+  const struct = arrow.makeData({ type: structType, length: child.length, nullCount: 0, children: [child, n] } as never);
+  return arrow.makeData({ type, length: list.length, nullCount: list.nullCount, nullBitmap: list.nullBitmap, valueOffsets: offsets, child: struct } as never);
+}
+
+/** `a & b`, `a | b` over 32-bit integers (pgjdbc's getIndexInfo tests `indoption` bits). */
+export function bitwise(args: readonly arrow.Data[], op: '&' | '|'): arrow.Data {
+  const [a, b] = args;
+  const x = numbers(a);
+  const y = numbers(b);
+  const out = new Int32Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = op === '&' ? x[i] & y[i] : x[i] | y[i];
+  const av = validityBytes(a);
+  const bv = validityBytes(b);
+  let valid: Uint8Array | null = null;
+  if (av !== null || bv !== null) {
+    valid = new Uint8Array(a.length);
+    for (let i = 0; i < a.length; i++) valid[i] = (av === null || av[i] === 1) && (bv === null || bv[i] === 1) ? 1 : 0;
+  }
+  return arrow.makeData({ type: new arrow.Int32(), length: a.length, ...validityProps(valid), data: out } as never);
+}

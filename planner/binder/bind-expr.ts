@@ -34,7 +34,12 @@ export interface BindHooks {
    * GROUP BY window(eventTime, '1 hour')`): the grouping expression it stands for.
    */
   readonly namedGroup?: (name: string) => Expr | undefined;
+  /** A set-returning function (`unnest(arr)`, `information_schema._pg_expandarray(arr)`) in a select list. */
+  readonly setReturning?: (name: string, args: readonly Expr[], position: number | undefined) => Expr;
 }
+
+/** Set-returning functions a select list may call (each becomes an Explode below the projection). */
+const SET_RETURNING = new Set(['unnest', '_pg_expandarray']);
 
 /** Whether `name(…)` (no OVER) is an aggregate call; set by bind-aggregate.ts (avoids an import cycle). */
 export const aggregateCalls: { isAggregate: (name: string, call: AnyNode) => boolean } = { isAggregate: () => false };
@@ -430,7 +435,13 @@ export class ExprBinder {
     const position = this.ctx.position(n.location ?? 0);
     // `x AT TIME ZONE z` parses as pg_catalog.timezone(z, x): name the SQL the user wrote.
     if (name === 'timezone' && n.funcformat === 'COERCE_SQL_SYNTAX') throw SqlError.unsupportedFeature('AT TIME ZONE').at(position);
-    if (names.length > 1 && names[0] !== 'pg_catalog') throw SqlError.undefinedFunction(names.join('.'), position);
+    const srf = SET_RETURNING.has(name) && (names.length === 1 || names[0] === 'pg_catalog' || (names[0] === 'information_schema' && name === '_pg_expandarray'));
+    if (names.length > 1 && names[0] !== 'pg_catalog' && !srf) throw SqlError.undefinedFunction(names.join('.'), position);
+    if (srf) {
+      const args = ((n.args ?? []) as Node[]).map((a) => this.bind(a));
+      if (this.hooks.setReturning !== undefined) return this.hooks.setReturning(name, args, position);
+      throw SqlError.unsupportedFeature(`set-returning function ${name} in ${this.hooks.clause ?? 'this clause'}`).at(position);
+    }
     if (n.over !== undefined) {
       if (this.hooks.window !== undefined) return this.hooks.window(n, this);
       throw new SqlError('42P20', `window functions are not allowed in ${this.hooks.clause ?? 'this clause'}`, { position });

@@ -13,6 +13,7 @@ import { Sort, type SortKey } from '../logical/sort.js';
 import { Values } from '../logical/values.js';
 import { Window } from '../logical/window.js';
 import { Apply } from '../logical/apply.js';
+import { Explode } from '../logical/explode.js';
 import { lower } from '../lower/index.js';
 import { optimize } from '../optimizer/index.js';
 import { scalarAt, type ScalarValue } from '../../executor/arrow/scalar.js';
@@ -92,6 +93,8 @@ class SelectBinder {
   private readonly subqueryColumns = new Map<number, Expr>();
   private readonly named = new Map<string, AnyNode>();
   private outerUsed = false;
+  /** The select list's set-returning call: the array it expands (one distinct call at most). */
+  private srf: { readonly key: string; readonly list: Expr } | undefined;
   private scope: Scope = Scope.empty;
 
   constructor(private readonly ctx: BindContext, private readonly s: AnyNode, private readonly correlation: Correlation | undefined) {}
@@ -140,7 +143,7 @@ class SelectBinder {
 
     // ── select list ──
     const namedGroup = (name: string) => this.groupCallNamed(name);
-    const selectBinder = new ExprBinder(ctx, this.scope, { ...this.hooks('SELECT', { aggregate: true, window: true, subquery: true }), namedGroup });
+    const selectBinder = new ExprBinder(ctx, this.scope, { ...this.hooks('SELECT', { aggregate: true, window: true, subquery: true }), namedGroup, setReturning: (name, args, position) => this.setReturning(name, args, position) });
     const exprs: Expr[] = [];
     const names: string[] = [];
     const targets: { node: Node | undefined; location: number }[] = [];
@@ -192,6 +195,14 @@ class SelectBinder {
 
     // ── aggregation ──
     const isAggregate = this.aggregates.length > 0 || groupClause.length > 0 || having !== undefined || this.groupings.length > 0;
+    let srfColumn: Expr | undefined;
+    if (this.srf !== undefined) {
+      if (isAggregate || this.windows.length > 0) throw SqlError.unsupportedFeature('a set-returning function beside aggregates or window functions');
+      plan = Explode.create(plan, this.srf.list, '__srf');
+      const index = plan.schema.fields.length - 1;
+      srfColumn = { kind: 'ColumnRef', index, name: '__srf', type: plan.schema.fields[index].type };
+    }
+    const resolveSrf = (e: Expr): Expr => (srfColumn === undefined ? e : transformExpr(e, (x) => (x.kind === 'Placeholder' && x.slot === 'srf' ? (srfColumn as Expr) : x)));
     let toOutput: (e: Expr) => Expr = (e) => e;
     if (isAggregate) {
       const groupExprs = [...group.exprs, ...extraGroups];
@@ -206,8 +217,8 @@ class SelectBinder {
     }
 
     // ── windows ──
-    let finalExprs = exprs.map(toOutput);
-    keys = keys.map((k) => ({ ...k, expr: toOutput(k.expr) }));
+    let finalExprs = exprs.map(toOutput).map(resolveSrf);
+    keys = keys.map((k) => ({ ...k, expr: resolveSrf(toOutput(k.expr)) }));
     if (this.windows.length > 0) plan = this.placeWindows(plan, toOutput);
     const resolveWindows = (e: Expr): Expr => transformExpr(e, (x) => (x.kind === 'Placeholder' && x.slot === 'window' ? this.windowColumns.get(x.id) ?? x : x));
     finalExprs = finalExprs.map(resolveWindows);
@@ -288,6 +299,23 @@ class SelectBinder {
       ...(allow.subquery ? { subquery: (link: AnyNode, binder: ExprBinder) => this.scalarSubquery(link, binder) } : {}),
       ...(this.correlation === undefined ? {} : { outer: this.outerHook }),
     };
+  }
+
+  /**
+   * `unnest(arr)` / `_pg_expandarray(arr)` in the select list: one row per element. Several calls
+   * must be the same call (PostgreSQL zips different ones; that is not supported).
+   */
+  private setReturning(name: string, args: readonly Expr[], position: number | undefined): Expr {
+    const [list] = args;
+    if (args.length !== 1 || list.type.typeId !== arrow.Type.List) throw new SqlError('42883', `function ${name}(${args.map((a) => String(a.type)).join(', ')}) does not exist`, { position });
+    const element = (list.type as arrow.List).children[0].type;
+    const expanded: Expr = name === 'unnest'
+      ? list
+      : { kind: 'Call', name: 'expand_array', args: [list], type: new arrow.List(new arrow.Field('item', new arrow.Struct([new arrow.Field('x', element, true), new arrow.Field('n', new arrow.Int32(), true)]), true)) };
+    const key = exprKey(expanded);
+    if (this.srf !== undefined && this.srf.key !== key) throw SqlError.unsupportedFeature('several different set-returning functions in one select list').at(position);
+    this.srf = { key, list: expanded };
+    return { kind: 'Placeholder', slot: 'srf', id: 0, type: (expanded.type as arrow.List).children[0].type, label: name };
   }
 
   private readonly outerHook = (column: ScopeColumn, name: string): Expr => {

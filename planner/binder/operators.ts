@@ -45,6 +45,13 @@ export function bindOperator(op: string, left: Expr, right: Expr, position: numb
       if (key === undefined) return undefined;
       return { kind: 'Call', name: op === '->' ? 'json_get' : 'json_get_text', args: [coerce(left, text), key], type: text };
     }
+    case '&': case '|': {
+      // Bitwise and / or over integers of at most 32 bits (int8 is refused: the kernel is 32-bit).
+      const small = (e: Expr) => (e.type.typeId === arrow.Type.Int && (e.type as arrow.Int).bitWidth <= 32) || isUnknownLiteral(e);
+      if (!small(left) || !small(right)) return undefined;
+      const int = new arrow.Int32();
+      return { kind: 'Call', name: op === '&' ? 'bit_and' : 'bit_or', args: [coerce(left, int), coerce(right, int)], type: int };
+    }
     case '<=>':
       return distinct(left, right, true, position);
     case '^':

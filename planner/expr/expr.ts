@@ -70,7 +70,7 @@ export interface FieldAccess extends Typed { readonly kind: 'FieldAccess'; reado
  */
 export interface Placeholder extends Typed {
   readonly kind: 'Placeholder';
-  readonly slot: 'aggregate' | 'window' | 'subquery' | 'grouping' | 'outer';
+  readonly slot: 'aggregate' | 'window' | 'subquery' | 'grouping' | 'outer' | 'srf';
   readonly id: number;
   /** How EXPLAIN and errors show it (`sum(close)`). */
   readonly label: string;

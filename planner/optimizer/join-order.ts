@@ -63,6 +63,7 @@ export function estimateRows(plan: LogicalPlan): number | undefined {
     SetOp: (n) => estimateRows(n.left),
     SingleRow: () => 1,
     Apply: (n) => estimateRows(n.input),
+    Explode: () => undefined,
   });
 }
 

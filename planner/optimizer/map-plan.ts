@@ -27,6 +27,7 @@ export function mapPlan(plan: LogicalPlan, f: (node: LogicalPlan) => LogicalPlan
     SetOp: (n) => SetOp.create(rec(n.left), rec(n.right), n.op, n.all),
     SingleRow: (n) => SingleRow.create(rec(n.input)),
     Apply: (n) => ({ ...n, input: rec(n.input) }),
+    Explode: (n) => ({ ...n, input: rec(n.input) }),
   });
   return f(rebuilt);
 }

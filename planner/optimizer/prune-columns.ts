@@ -144,6 +144,7 @@ function prune(plan: LogicalPlan, required: ReadonlySet<number> | undefined): Pr
     SingleRow: (n) => ({ plan: SingleRow.create(prune(n.input, undefined).plan), mapping: undefined }),
     // The subquery reads input columns by index: all of them stay.
     Apply: (n) => ({ plan: { ...n, input: prune(n.input, undefined).plan }, mapping: undefined }),
+    Explode: (n) => ({ plan: { ...n, input: prune(n.input, undefined).plan }, mapping: undefined }),
   });
 }
 

@@ -60,7 +60,7 @@ describe.each(['psycopg2', 'psycopg'])('%s', (module) => {
 });
 
 describe.skipIf(!existsSync(JDBC_JAR))('PostgreSQL JDBC driver', () => {
-  it('DatabaseMetaData lists schemas, tables and columns; a prepared query returns typed values', async () => {
+  it('DatabaseMetaData lists schemas, tables, columns, keys and indexes; a prepared query returns typed values', async () => {
     const r = await run('java', ['-cp', JDBC_JAR, join(DRIVERS, 'JdbcProbe.java'), String(server.port)]);
     expect(r.stderr).toBe('');
     const lines = r.stdout.trim().split('\n');
@@ -76,6 +76,7 @@ describe.skipIf(!existsSync(JDBC_JAR))('PostgreSQL JDBC driver', () => {
       'column close float8 8 6 YES',
       'column volume int8 -5 7 YES',
     ]);
+    expect(lines).toContain('keys 0');
     expect(lines).toContain('row MSFT 2024-01-02 376.41 86773482 String Date Double Long');
     expect(lines).toContain('count 12');
   }, 90_000);

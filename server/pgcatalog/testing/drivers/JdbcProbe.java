@@ -29,6 +29,12 @@ public class JdbcProbe {
           System.out.println("column " + rs.getString("COLUMN_NAME") + " " + rs.getString("TYPE_NAME") + " " + rs.getInt("DATA_TYPE") + " " + rs.getInt("ORDINAL_POSITION") + " " + rs.getString("IS_NULLABLE"));
         }
       }
+      // Keys and indexes, as Metabase's sync and DBeaver's table editor ask (Delta tables have none).
+      int keys = 0;
+      try (ResultSet rs = md.getPrimaryKeys(null, "public", "prices")) { while (rs.next()) keys++; }
+      try (ResultSet rs = md.getIndexInfo(null, "public", "prices", false, true)) { while (rs.next()) keys++; }
+      try (ResultSet rs = md.getImportedKeys(null, "public", "prices")) { while (rs.next()) keys++; }
+      System.out.println("keys " + keys);
       try (PreparedStatement ps = c.prepareStatement("SELECT ticker, date, close, volume FROM prices WHERE ticker = ? ORDER BY date LIMIT 1")) {
         ps.setString(1, "MSFT");
         try (ResultSet rs = ps.executeQuery()) {
