@@ -97,6 +97,7 @@ export async function planStatement(sql: string, catalog: Catalog, session: Plan
 
 async function bindParsed(parsed: ParsedQuery, catalog: Catalog, session: PlannerSession, params?: StatementParams): Promise<LogicalPlan> {
   const ctx = new BindContext(catalog, parsed.source, parsed.prepass, session.views);
+  ctx.settings = session.settings;
   ctx.params = params;
   await ctx.preload(parsed.select);
   const bound = bindQuery(ctx, parsed.select);
@@ -112,6 +113,7 @@ async function createView(parsed: ParsedCreateView, catalog: Catalog, session: P
   }
   if (!parsed.global && schema !== undefined) throw SqlError.unsupportedFeature(`views in schema "${parsed.schema}" (views are temporary: omit the schema)`);
   const ctx = new BindContext(catalog, parsed.source, parsed.prepass, session.views);
+  ctx.settings = session.settings;
   await ctx.preload(parsed.query);
   const bound = bindQuery(ctx, parsed.query);
   ctx.checkAllConsumed();

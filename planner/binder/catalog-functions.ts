@@ -270,6 +270,22 @@ const FUNCTIONS: Record<string, CatalogFunction> = {
     // Spark's split takes a regular expression: the separator is matched literally.
     return bindFunction('split', [text, textLit(sep.value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))], position);
   }),
+  /**
+   * `set_config(name, value, is_local)`: sets the session setting when the statement is planned
+   * and returns the value. `is_local` is treated as the session (each statement commits on its
+   * own here); a name that is no setting and has no dot is `42704`, as SET refuses it.
+   */
+  set_config: arity(3, 3, (ctx, [name, value], position) => {
+    if (name.kind !== 'Literal' || typeof name.value !== 'string' || value.kind !== 'Literal' || (value.value !== null && typeof value.value !== 'string')) {
+      throw SqlError.unsupportedFeature('set_config with a name or value that is not a constant').at(position);
+    }
+    const key = name.value.toLowerCase();
+    const settings = ctx.settings;
+    if (settings === undefined) throw SqlError.unsupportedFeature('set_config outside a session').at(position);
+    if (!settings.has(key) && !key.includes('.')) throw new SqlError('42704', `unrecognized configuration parameter "${name.value}"`, { position });
+    settings.set(key, value.value ?? '');
+    return textLit(value.value ?? '');
+  }),
   to_regclass: arity(1, 1, (ctx, [name], position) => {
     if (name.kind !== 'Literal' || typeof name.value !== 'string') return undefined;
     try {

@@ -57,6 +57,8 @@ export class BindContext {
   ctes: CteFrame | undefined;
   /** What catalog functions and reg* casts read, loaded by `preload` when the statement may need it. */
   introspection: CatalogIntrospection | undefined;
+  /** The session's settings by lower-cased name, which `set_config()` writes (PlannerSession.settings). */
+  settings: Map<string, string> | undefined;
   /** The statement's `$n` parameters (undefined: a `$n` is `42P02`). */
   params: StatementParams | undefined;
 

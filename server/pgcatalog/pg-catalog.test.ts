@@ -121,11 +121,15 @@ describe('PgCatalog', () => {
     rmSync(join(dir, 'late'), { recursive: true });
   });
 
-  it('settings: current_setting and pg_settings follow SET', async () => {
+  it('settings: current_setting and pg_settings follow SET; set_config sets', async () => {
     const s = new Session(new Warehouse(dir));
     await rows(s, "SET application_name = 'probe'");
     expect(await rows(s, "SELECT current_setting('application_name') AS a")).toEqual([{ a: 'probe' }]);
     expect(await rows(s, "SELECT setting FROM pg_settings WHERE name = 'application_name'")).toEqual([{ setting: 'probe' }]);
+    expect(await rows(s, "SELECT set_config('application_name', 'again', false) AS v")).toEqual([{ v: 'again' }]);
+    expect(await rows(s, 'SHOW application_name')).toEqual([{ application_name: 'again' }]);
+    const e = await error(s, "SELECT set_config('no_such_setting', 'x', false)");
+    expect([e.sqlstate, e.message, e.position]).toEqual(['42704', 'unrecognized configuration parameter "no_such_setting"', 8]);
   });
 
   it('a warehouse table named like a catalog relation wins over it unqualified', async () => {
