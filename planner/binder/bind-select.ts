@@ -560,9 +560,18 @@ class SelectBinder {
     const columns = [...used].sort((a, b) => a - b);
     const { ctx } = this;
     const outer = binder.scope;
+    // The WITH frames in scope here, for binding it again at run time.
+    const ctes = ctx.ctes;
     const evaluate: Apply['evaluate'] = async (values, signal) => {
       const byIndex = new Map(columns.map((c, k) => [c, values[k] ?? null]));
-      const q = bindQuery(ctx, select, { outer, mode: 'scalar', resolveOuter: (c) => ({ kind: 'Literal', value: byIndex.get(c.index) ?? null, type: c.type }) });
+      const saved = ctx.ctes;
+      ctx.ctes = ctes;
+      let q: BoundQuery;
+      try {
+        q = bindQuery(ctx, select, { outer, mode: 'scalar', resolveOuter: (c) => ({ kind: 'Literal', value: byIndex.get(c.index) ?? null, type: c.type }) });
+      } finally {
+        ctx.ctes = saved;
+      }
       const plan = lower(optimize(q.plan));
       const out: ScalarValue[] = [];
       for await (const batch of plan.execute(signal === undefined ? {} : { signal })) {
