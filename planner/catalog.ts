@@ -75,3 +75,44 @@ export interface Catalog {
    */
   resolveTable(ref: TableReference, timeTravel?: TimeTravel): Promise<TableSource>;
 }
+
+/**
+ * What PostgreSQL's catalog functions and `reg*` casts need to know about the catalog
+ * (`'t'::regclass`, `pg_table_is_visible(oid)`, `obj_description(oid, 'pg_class')`…), for
+ * catalogs that describe themselves the PostgreSQL way (server/pgcatalog's PgCatalog). OIDs are
+ * the ones its pg_class / pg_namespace relations list.
+ */
+export interface CatalogIntrospection {
+  readonly user: string;
+  readonly database: string;
+  /** The session's settings (as SHOW prints them), by lower-cased name. */
+  readonly settings: ReadonlyMap<string, string>;
+  readonly namespaces: readonly { readonly oid: number; readonly name: string }[];
+  readonly relations: readonly IntrospectedRelation[];
+  /** Functions `::regproc` can name, by name → OID. */
+  readonly procedures: ReadonlyMap<string, number>;
+}
+
+export interface IntrospectedRelation {
+  readonly oid: number;
+  readonly schema: string;
+  readonly name: string;
+  /** On the search path and not hidden by an earlier schema's relation of the same name. */
+  readonly visible: boolean;
+  readonly comment?: string;
+  /** Comments by attnum - 1. */
+  readonly columnComments: readonly (string | undefined)[];
+  /** A view's query text. */
+  readonly viewSql?: string;
+  /** Bytes of the data files (tables). */
+  readonly bytes?: number;
+}
+
+/** A catalog that can describe itself to catalog functions (see CatalogIntrospection). */
+export interface IntrospectableCatalog extends Catalog {
+  introspect(): Promise<CatalogIntrospection>;
+}
+
+export function isIntrospectable(catalog: Catalog): catalog is IntrospectableCatalog {
+  return typeof (catalog as Partial<IntrospectableCatalog>).introspect === 'function';
+}

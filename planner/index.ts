@@ -7,6 +7,7 @@ import { ValuesExec } from '../executor/operators/values.js';
 import { AnalyzedExec } from './analyze.js';
 import { bindQuery } from './binder/bind-query.js';
 import { BindContext } from './binder/context.js';
+import type { StatementParams } from './binder/params.js';
 import type { Catalog } from './catalog.js';
 import { logicalPlanToString, type LogicalPlan } from './logical/plan.js';
 import { lower } from './lower/index.js';
@@ -15,11 +16,27 @@ import { parseStatement, type ParsedCreateView, type ParsedDropView, type Parsed
 import { GLOBAL_TEMP_SCHEMA, newSessionViews, type SessionViews } from './session.js';
 
 export type { Catalog, TableReference, TableSource, TimeTravel, ScanRequest, ScanPredicate, ScanPruning } from './catalog.js';
+export { StatementParams, highestParam, type ParamValue } from './binder/params.js';
+export { splitStatements, type StatementPiece } from './parser/split.js';
+export { parseSessionStatement, type SessionStatement, type CopyStatement, type CopyOptions, type TransactionAction } from './parser/session-statement.js';
 export { newSessionViews, GLOBAL_TEMP_VIEWS, type SessionViews, type ViewDefinition } from './session.js';
 
 /** What a session keeps between statements that the planner reads and writes. */
 export interface PlannerSession {
   readonly views: SessionViews;
+  /**
+   * The session's run-time settings by lower-cased name (`search_path`, `timezone`,
+   * `spark.databricks.delta.schema.automerge.enabled`…), read and written by
+   * `current_setting()` / `set_config()` and by SET / SHOW in server/session.
+   */
+  readonly settings?: Map<string, string>;
+}
+
+/** Per-statement planning options. */
+export interface PlanOptions {
+  readonly signal?: AbortSignal;
+  /** The statement's `$n` parameters; after planning, `params.resolved` holds their types. */
+  readonly params?: StatementParams;
 }
 
 /** The outcome of one statement: rows to stream, or a command that already took effect. */
@@ -49,7 +66,7 @@ export async function planQuery(sql: string, catalog: Catalog, options: { signal
  * (`CREATE [OR REPLACE] [TEMPORARY | GLOBAL TEMPORARY] VIEW`, `DROP VIEW [IF EXISTS]`), which
  * take effect on `session.views` before this returns.
  */
-export async function planStatement(sql: string, catalog: Catalog, session: PlannerSession, options: { signal?: AbortSignal } = {}): Promise<PlannedStatement> {
+export async function planStatement(sql: string, catalog: Catalog, session: PlannerSession, options: PlanOptions = {}): Promise<PlannedStatement> {
   try {
     const parsed = await parseStatement(sql);
     throwIfCancelled(options.signal);
@@ -58,7 +75,7 @@ export async function planStatement(sql: string, catalog: Catalog, session: Plan
       case 'dropView': return dropView(parsed, session);
       default: break;
     }
-    const logical = await bindParsed(parsed, catalog, session);
+    const logical = await bindParsed(parsed, catalog, session, options.params);
     throwIfCancelled(options.signal);
     if (parsed.kind !== 'explain') return { kind: 'query', plan: lower(optimize(logical)) };
     if (!parsed.analyze) {
@@ -78,8 +95,10 @@ export async function planStatement(sql: string, catalog: Catalog, session: Plan
   }
 }
 
-async function bindParsed(parsed: ParsedQuery, catalog: Catalog, session: PlannerSession): Promise<LogicalPlan> {
+async function bindParsed(parsed: ParsedQuery, catalog: Catalog, session: PlannerSession, params?: StatementParams): Promise<LogicalPlan> {
   const ctx = new BindContext(catalog, parsed.source, parsed.prepass, session.views);
+  ctx.settings = session.settings;
+  ctx.params = params;
   await ctx.preload(parsed.select);
   const bound = bindQuery(ctx, parsed.select);
   ctx.checkAllConsumed();
@@ -94,6 +113,7 @@ async function createView(parsed: ParsedCreateView, catalog: Catalog, session: P
   }
   if (!parsed.global && schema !== undefined) throw SqlError.unsupportedFeature(`views in schema "${parsed.schema}" (views are temporary: omit the schema)`);
   const ctx = new BindContext(catalog, parsed.source, parsed.prepass, session.views);
+  ctx.settings = session.settings;
   await ctx.preload(parsed.query);
   const bound = bindQuery(ctx, parsed.query);
   ctx.checkAllConsumed();

@@ -1,8 +1,9 @@
 import { httpStreamSection } from './http-stream.js';
 import { logOpenSection } from './log-open.js';
+import { pgwireLoadSection } from './pgwire-load.js';
 import { queriesSection } from './queries.js';
 import { scanSection } from './scan.js';
 import type { BenchSection } from './section.js';
 
 /** Every section, in the order a full run prints them. Add new sections here. */
-export const SECTIONS: readonly BenchSection[] = [logOpenSection, scanSection, queriesSection, httpStreamSection];
+export const SECTIONS: readonly BenchSection[] = [logOpenSection, scanSection, queriesSection, pgwireLoadSection, httpStreamSection];

@@ -12,6 +12,7 @@ import { intervalData } from '../kernels/interval.js';
 import * as json from '../kernels/json.js';
 import * as math from '../kernels/math.js';
 import * as nested from '../kernels/nested.js';
+import * as pgc from '../kernels/pg-catalog.js';
 import * as regex from '../kernels/regex.js';
 import { interleave } from '../kernels/select.js';
 import { changeCase, charLength } from '../kernels/string.js';
@@ -160,6 +161,16 @@ export const SCALAR_FUNCTIONS = {
   cardinality: (args) => nested.cardinality(args[0], false),
   size: (args) => nested.cardinality(args[0], true),
   array_contains: (args) => nested.arrayContains(args),
+  // ── PostgreSQL catalog helpers ──
+  format_type: (args) => pgc.formatTypeKernel(args),
+  array_to_string: (args) => pgc.arrayToString(args),
+  pg_size_pretty: (args) => pgc.sizePretty(args),
+  quote_ident: (args) => pgc.quoteIdent(args),
+  assert_single_row: (args) => pgc.assertSingleRow(args),
+  array_cat: (args, type) => pgc.arrayCat(args, type),
+  expand_array: (args, type) => pgc.expandArray(args, type),
+  bit_and: (args) => pgc.bitwise(args, '&'),
+  bit_or: (args) => pgc.bitwise(args, '|'),
   map_keys: (args, type) => nested.mapPart(args[0], 0, type),
   map_values: (args, type) => nested.mapPart(args[0], 1, type),
   sort_array: (args) => nested.sortArray(args),

@@ -219,7 +219,13 @@ export function parseText(text: string, to: arrow.DataType): ScalarValue {
   };
   switch (to.typeId) {
     case arrow.Type.Utf8: return text;
-    case arrow.Type.Binary: return new TextEncoder().encode(text);
+    case arrow.Type.Binary: {
+      // bytea input: `\x` + hex digits is the hex format (what PostgreSQL prints); else the bytes of the text
+      if (!text.startsWith('\\x')) return new TextEncoder().encode(text);
+      const hexDigits = text.slice(2);
+      if (hexDigits.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hexDigits)) return invalid();
+      return Uint8Array.from(Buffer.from(hexDigits, 'hex'));
+    }
     case arrow.Type.Int: {
       const bits = (to as arrow.Int).bitWidth;
       const t = text.trim();

@@ -9,7 +9,7 @@ import { createAccumulator, distinctMatters, isDistinct } from '../aggregates/cr
 import { gather } from '../aggregates/growable.js';
 import { makeBatch } from '../arrow/batch.js';
 import { maskIndices } from '../arrow/filter.js';
-import { throwIfCancelled } from '../cancel.js';
+import { throwIfCancelled, yieldThenCheckCancelled } from '../cancel.js';
 import type { PhysicalExpr } from '../expr/physical-expr.js';
 import { GroupTable } from '../hash/group-table.js';
 import type { ExecContext, PhysicalOperator } from '../operator.js';
@@ -99,7 +99,7 @@ export class HashAggregateExec implements PhysicalOperator {
       let zeros = new Int32Array(0);
       // ── consume ──
       for await (const batch of input.execute(ctx)) {
-        throwIfCancelled(ctx.signal);
+        await yieldThenCheckCancelled(ctx.signal);
         const n = batch.numRows;
         if (n === 0) continue;
         const keyData = groupBy.map((e) => e.evaluate(batch));

@@ -3,7 +3,7 @@ import { takeBatch, take } from '../../common/arrow/take.js';
 import { batchColumns, makeBatch } from '../arrow/batch.js';
 import { concat } from '../arrow/concat.js';
 import { maskIndices } from '../arrow/filter.js';
-import { throwIfCancelled } from '../cancel.js';
+import { throwIfCancelled, yieldThenCheckCancelled } from '../cancel.js';
 import { BufferBudget } from '../memory.js';
 import type { PhysicalExpr } from '../expr/physical-expr.js';
 import type { ExecContext, PhysicalOperator } from '../operator.js';
@@ -71,7 +71,7 @@ export class NestedLoopJoinExec implements PhysicalOperator {
 
       // ── stream the left side ──
       for await (const batch of left.execute(ctx)) {
-        throwIfCancelled(ctx.signal);
+        await yieldThenCheckCancelled(ctx.signal);
         const n = batch.numRows;
         if (n === 0) continue;
         const leftColumns = batchColumns(batch);

@@ -7,6 +7,7 @@ import { asDecimal, canCast, coerce, commonNumeric, commonType, isNumeric, isUnk
 import { isUnconstrainedNumeric, typeFromName } from '../types/type-name.js';
 import type { BindContext } from './context.js';
 import { bindFunction, currentTimeLiteral, intervalLiteral, tryCastCall } from './functions.js';
+import { bindCatalogCast, bindCatalogFunction, sqlValueFunction } from './catalog-functions.js';
 import { bindOperator, bindTemporalArithmetic, booleanTest, distinct, subscript } from './operators.js';
 import type { Scope, ScopeColumn } from './scope.js';
 
@@ -33,7 +34,12 @@ export interface BindHooks {
    * GROUP BY window(eventTime, '1 hour')`): the grouping expression it stands for.
    */
   readonly namedGroup?: (name: string) => Expr | undefined;
+  /** A set-returning function (`unnest(arr)`, `information_schema._pg_expandarray(arr)`) in a select list. */
+  readonly setReturning?: (name: string, args: readonly Expr[], position: number | undefined) => Expr;
 }
+
+/** Set-returning functions a select list may call (each becomes an Explode below the projection). */
+const SET_RETURNING = new Set(['unnest', '_pg_expandarray']);
 
 /** Whether `name(…)` (no OVER) is an aggregate call; set by bind-aggregate.ts (avoids an import cycle). */
 export const aggregateCalls: { isAggregate: (name: string, call: AnyNode) => boolean } = { isAggregate: () => false };
@@ -98,13 +104,18 @@ export class ExprBinder {
       case 'A_Indirection': return this.indirection(n);
       case 'MinMaxExpr': return bindFunction(n.op === 'IS_GREATEST' ? 'greatest' : 'least', ((n.args ?? []) as Node[]).map((a) => this.bind(a)), this.ctx.position(n.location ?? 0));
       case 'BooleanTest': return booleanTest(this.bindCondition(n.arg, 'IS TRUE'), n.booltesttype ?? 'IS_TRUE');
-      case 'SQLValueFunction': return currentTimeLiteral(n.op === 'SVFOP_CURRENT_DATE' ? 'date' : n.op === 'SVFOP_LOCALTIMESTAMP' || n.op === 'SVFOP_LOCALTIMESTAMP_N' ? 'timestamp_ntz' : 'timestamp');
+      case 'SQLValueFunction': return sqlValueFunction(this.ctx, n.op) ?? currentTimeLiteral(n.op === 'SVFOP_CURRENT_DATE' ? 'date' : n.op === 'SVFOP_LOCALTIMESTAMP' || n.op === 'SVFOP_LOCALTIMESTAMP_N' ? 'timestamp_ntz' : 'timestamp');
       case 'A_ArrayExpr': return bindFunction('array', ((n.elements ?? []) as Node[]).map((a) => this.bind(a)), this.ctx.position(n.location ?? 0));
-      case 'ParamRef': throw SqlError.unsupportedFeature('query parameters ($1)').at(this.ctx.position(n.location ?? 0));
+      case 'ParamRef': {
+        const position = this.ctx.position(n.location ?? 0);
+        if (this.ctx.params === undefined) throw new SqlError('42P02', `there is no parameter $${n.number ?? 0}`, { position });
+        return this.ctx.params.literal(Number(n.number ?? 0), position);
+      }
       case 'SubLink': {
         if (this.hooks.subquery !== undefined) return this.hooks.subquery(n, this);
         throw SqlError.unsupportedFeature(`subqueries in ${this.hooks.clause ?? 'this clause'}`).at(this.ctx.position(n.location ?? 0));
       }
+      case 'CollateClause': return this.collate(n);
       case 'GroupingFunc': {
         if (this.hooks.grouping !== undefined) return this.hooks.grouping(n, this);
         throw new SqlError('42803', `grouping operations are not allowed in ${this.hooks.clause ?? 'this clause'}`, { position: this.ctx.position(n.location ?? 0) });
@@ -288,6 +299,9 @@ export class ExprBinder {
           type: BOOL,
         };
       }
+      case 'AEXPR_OP_ANY':
+      case 'AEXPR_OP_ALL':
+        return this.anyAll(op, n.kind === 'AEXPR_OP_ALL', n, position);
       case 'AEXPR_NULLIF': return bindFunction('nullif', [this.bind(n.lexpr), this.bind(n.rexpr)], position);
       case 'AEXPR_DISTINCT':
       case 'AEXPR_NOT_DISTINCT': {
@@ -317,6 +331,9 @@ export class ExprBinder {
     const rpos = this.ctx.position(startOf(rnode));
     switch (op) {
       case '=': case '<>': case '<': case '<=': case '>': case '>=': {
+        // `polroles = '{0}'`: an untyped literal compared with an array is an array literal.
+        if (left.type.typeId === arrow.Type.List && isUnknownLiteral(right)) right = arrayLiteral(String(right.value), left.type as arrow.List, rpos);
+        if (right.type.typeId === arrow.Type.List && isUnknownLiteral(left)) left = arrayLiteral(String(left.value), right.type as arrow.List, lpos);
         const t = commonType(left, right);
         if (t === undefined) throw operatorError(op, left, right, position);
         return { kind: 'Binary', op, left: coerce(left, t, lpos), right: coerce(right, t, rpos), type: BOOL };
@@ -382,6 +399,8 @@ export class ExprBinder {
   // ── casts, calls, CASE ──
 
   private typeCast(n: AnyNode, node: Node): Expr {
+    const named = this.regNameAsText(n);
+    if (named !== undefined) return named;
     const input = this.bind(n.arg);
     const typeNode = n.typeName as AnyNode;
     const typeText = this.ctx.source.slice(typeNode.location ?? 0, Math.min(this.ctx.source.byteLength, (typeNode.location ?? 0) + 40));
@@ -392,6 +411,12 @@ export class ExprBinder {
       const mask: number = ((typeNode.typmods ?? []) as AnyNode[])[0]?.A_Const?.ival?.ival ?? 0;
       const units: [number, string][] = [[1 << 12, 'second'], [1 << 11, 'minute'], [1 << 10, 'hour'], [1 << 3, 'day'], [1 << 1, 'month'], [1 << 2, 'year']];
       return intervalLiteral(String(input.value), units.find(([bit]) => (mask & bit) !== 0)?.[1], this.ctx.position(startOf(n.arg)));
+    }
+    const catalogType = typeNames[typeNames.length - 1];
+    if ((typeNode.arrayBounds ?? []).length > 0) return this.arrayCast(input, typeNode, position, startOf(n.arg));
+    if (typeNames.length === 1 || typeNames[0] === 'pg_catalog') {
+      const cast = bindCatalogCast(this.ctx, input, catalogType, this.ctx.position(startOf(n.arg)));
+      if (cast !== undefined) return cast;
     }
     let to = typeFromName(typeNode, this.ctx.position(typeNode.location), typeText);
     if (isUnconstrainedNumeric(typeNode)) to = unconstrainedNumericFor(input);
@@ -410,7 +435,13 @@ export class ExprBinder {
     const position = this.ctx.position(n.location ?? 0);
     // `x AT TIME ZONE z` parses as pg_catalog.timezone(z, x): name the SQL the user wrote.
     if (name === 'timezone' && n.funcformat === 'COERCE_SQL_SYNTAX') throw SqlError.unsupportedFeature('AT TIME ZONE').at(position);
-    if (names.length > 1 && names[0] !== 'pg_catalog') throw SqlError.undefinedFunction(names.join('.'), position);
+    const srf = SET_RETURNING.has(name) && (names.length === 1 || names[0] === 'pg_catalog' || (names[0] === 'information_schema' && name === '_pg_expandarray'));
+    if (names.length > 1 && names[0] !== 'pg_catalog' && !srf) throw SqlError.undefinedFunction(names.join('.'), position);
+    if (srf) {
+      const args = ((n.args ?? []) as Node[]).map((a) => this.bind(a));
+      if (this.hooks.setReturning !== undefined) return this.hooks.setReturning(name, args, position);
+      throw SqlError.unsupportedFeature(`set-returning function ${name} in ${this.hooks.clause ?? 'this clause'}`).at(position);
+    }
     if (n.over !== undefined) {
       if (this.hooks.window !== undefined) return this.hooks.window(n, this);
       throw new SqlError('42P20', `window functions are not allowed in ${this.hooks.clause ?? 'this clause'}`, { position });
@@ -423,7 +454,83 @@ export class ExprBinder {
       const what = n.agg_star ? '*' : n.agg_distinct ? 'DISTINCT' : n.agg_filter !== undefined ? 'FILTER' : 'ORDER BY';
       throw new SqlError('42809', `${what} specified, but ${name} is not an aggregate function`, { position });
     }
-    return bindFunction(name, ((n.args ?? []) as Node[]).map((a) => this.bind(a)), position);
+    const args = ((n.args ?? []) as Node[]).map((a) => this.bind(a));
+    return bindCatalogFunction(this.ctx, name, args, position) ?? bindFunction(name, args, position);
+  }
+
+  // ── PostgreSQL catalog syntax ──
+
+  /** `'t'::regclass::text`, `oid::regtype::text`: the name a reg* value prints as. */
+  private regNameAsText(n: AnyNode): Expr | undefined {
+    const target = ((n.typeName?.names ?? []) as AnyNode[]).map((x) => String(x.String?.sval ?? '').toLowerCase());
+    const [innerKind, inner] = unwrap(n.arg);
+    if (innerKind !== 'TypeCast' || !['text', 'varchar', 'name'].includes(target[target.length - 1] ?? '')) return undefined;
+    const innerType = ((inner.typeName?.names ?? []) as AnyNode[]).map((x) => String(x.String?.sval ?? '').toLowerCase());
+    const reg = innerType[innerType.length - 1] ?? '';
+    if (!['regclass', 'regtype', 'regnamespace', 'regrole', 'regproc'].includes(reg)) return undefined;
+    const value = this.bind(inner.arg);
+    const position = this.ctx.position(startOf(inner.arg));
+    const oid = bindCatalogCast(this.ctx, value, reg, position);
+    // A constant name became its OID; name it the way the column form does.
+    return oid === undefined ? undefined : oid.kind === 'Literal' ? bindCatalogCast(this.ctx, { ...oid, value: oid.value }, reg, position, true) : oid;
+  }
+
+  /** `x COLLATE "C"`: accepted for the collations every PostgreSQL has; comparisons stay byte-wise. */
+  private collate(n: AnyNode): Expr {
+    const names = ((n.collname ?? []) as AnyNode[]).map((x) => String(x.String?.sval ?? ''));
+    const name = names[names.length - 1] ?? '';
+    if (!KNOWN_COLLATIONS.has(name.toLowerCase()) || (names.length > 1 && names[0] !== 'pg_catalog')) {
+      throw new SqlError('42704', `collation "${names.join('.')}" for encoding "UTF8" does not exist`, { position: this.ctx.position(n.location ?? 0) });
+    }
+    return this.bind(n.arg);
+  }
+
+  /**
+   * `x op ANY (array)` / `x op ALL (array)`: over `ARRAY[…]` each element is compared (`= ANY` is
+   * an IN list); over an array value (a column, `'{a,b}'`) `= ANY` is array membership and
+   * `<> ALL` its negation, with PostgreSQL's NULL rules (no match but a NULL element is NULL).
+   */
+  private anyAll(op: string, all: boolean, n: AnyNode, position: number | undefined): Expr {
+    const left = this.bind(n.lexpr);
+    const [rkind, r] = unwrap(n.rexpr);
+    if (rkind === 'A_ArrayExpr') {
+      const items = ((r.elements ?? []) as Node[]);
+      if (items.length === 0) return { kind: 'Literal', value: all, type: BOOL };
+      const compared = items.map((item) => this.binary(op, left, this.bind(item), position, n.lexpr, item));
+      return compared.slice(1).reduce<Expr>((acc, e) => ({ kind: 'Binary', op: all ? 'AND' : 'OR', left: acc, right: e, type: BOOL }), compared[0]);
+    }
+    let array = this.bind(n.rexpr);
+    if (isUnknownLiteral(array) && !isUnknownLiteral(left)) {
+      array = arrayLiteral(String(array.value), new arrow.List(new arrow.Field('item', left.type, true)), this.ctx.position(startOf(n.rexpr)));
+    }
+    if (array.type.typeId !== arrow.Type.List) {
+      throw new SqlError('42809', `op ANY/ALL (array) requires array on right side`, { position });
+    }
+    if ((op === '=' && !all) || (op === '<>' && all)) {
+      const element = (array.type as arrow.List).children[0].type;
+      const probe = isUnknownLiteral(left) || left.type.typeId === arrow.Type.Null ? coerce(left, element) : left;
+      const t = commonType(probe, { kind: 'Literal', value: null, type: element });
+      if (t === undefined) throw operatorError(op, left, { kind: 'Literal', value: null, type: element }, position);
+      const contains: Expr = { kind: 'Call', name: 'array_contains', args: [array, coerce(probe, element)], type: BOOL };
+      return all ? { kind: 'Unary', op: 'NOT', input: contains, type: BOOL } : contains;
+    }
+    throw SqlError.unsupportedFeature(`${op} ${all ? 'ALL' : 'ANY'} over an array value (only = ANY and <> ALL)`).at(position);
+  }
+
+  /** `'{a,b}'::text[]`, `x::int2[]`: an array literal parsed, or an array value kept when its elements already fit. */
+  private arrayCast(input: Expr, typeNode: AnyNode, position: number | undefined, argStart: number): Expr {
+    const elementNode = { ...typeNode, arrayBounds: [] };
+    const names = ((typeNode.names ?? []) as AnyNode[]).map((x) => String(x.String?.sval ?? '').toLowerCase());
+    const elementName = names[names.length - 1];
+    const element = CATALOG_ELEMENT_TYPES[elementName] ?? typeFromName(elementNode, position);
+    const type = new arrow.List(new arrow.Field('item', element, true));
+    if (input.kind === 'Literal' && typeof input.value === 'string') return arrayLiteral(input.value, type, this.ctx.position(argStart));
+    if (input.kind === 'Literal' && input.value === null) return { kind: 'Literal', value: null, type };
+    if (input.type.typeId === arrow.Type.List) {
+      const from = (input.type as arrow.List).children[0].type;
+      if (sameElement(from, element)) return input;
+    }
+    throw new SqlError('42846', `cannot cast type ${pgTypeName(input.type)} to ${pgTypeName(type)}`, { position });
   }
 
   private caseExpr(n: AnyNode): Expr {
@@ -507,4 +614,42 @@ function decimalQuotientType(a: arrow.Decimal, b: arrow.Decimal): arrow.Decimal 
   if (precision <= MAX_DECIMAL_PRECISION) return new arrow.Decimal(scale, precision, 128);
   const integerDigits = precision - scale;
   return new arrow.Decimal(Math.max(MAX_DECIMAL_PRECISION - integerDigits, Math.min(scale, 6)), MAX_DECIMAL_PRECISION, 128);
+}
+
+/** The collations every PostgreSQL 15 database has (pg_collation's static rows). */
+const KNOWN_COLLATIONS = new Set(['default', 'c', 'posix', 'ucs_basic']);
+
+/** Catalog element types of array casts (`::oid[]`, `::name[]`, `::"char"[]`) as OID and text columns hold them. */
+const CATALOG_ELEMENT_TYPES: Record<string, arrow.DataType> = {
+  oid: new arrow.Int64(), regtype: new arrow.Int64(), regclass: new arrow.Int64(), xid: new arrow.Int64(),
+  regproc: new arrow.Int64(), name: new arrow.Utf8(), char: new arrow.Utf8(), aclitem: new arrow.Utf8(),
+};
+
+function sameElement(a: arrow.DataType, b: arrow.DataType): boolean {
+  return a.typeId === b.typeId && String(a) === String(b);
+}
+
+/**
+ * PostgreSQL's array input syntax, one dimension: `{a,b,"c d",NULL}` → a list literal of
+ * `type`; `22P02` when it is not one.
+ */
+export function arrayLiteral(text: string, type: arrow.List, position: number | undefined): Expr {
+  const body = text.trim();
+  if (!body.startsWith('{') || !body.endsWith('}')) {
+    throw new SqlError('22P02', `malformed array literal: "${text}"`, { position, detail: 'Array value must start with "{" or dimension information.' });
+  }
+  const inner = body.slice(1, -1);
+  const items: (string | null)[] = [];
+  const re = /\s*(?:"((?:[^"\\]|\\.)*)"|([^,{}"]*?))\s*(?:,|$)/gy;
+  if (inner.trim() !== '') {
+    let m: RegExpExecArray | null;
+    while (re.lastIndex < inner.length && (m = re.exec(inner)) !== null) {
+      if (m[1] !== undefined) items.push(m[1].replace(/\\(.)/g, '$1'));
+      else items.push(/^null$/i.test(m[2] ?? '') ? null : (m[2] ?? ''));
+      if (m[0].length === 0) throw new SqlError('22P02', `malformed array literal: "${text}"`, { position });
+    }
+  }
+  const element = type.children[0].type;
+  const values = items.map((v) => (v === null ? null : coerce({ kind: 'Literal', value: v, type: new arrow.Utf8(), unknown: true }, element, position)));
+  return { kind: 'Literal', value: values.map((v) => (v === null || v.kind !== 'Literal' ? null : v.value)), type };
 }

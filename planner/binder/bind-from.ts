@@ -7,9 +7,10 @@ import type { LogicalPlan } from '../logical/plan.js';
 import { Project } from '../logical/project.js';
 import { Scan } from '../logical/scan.js';
 import { commonType, coerce } from '../types/coerce.js';
-import { ExprBinder, unwrap } from './bind-expr.js';
+import { ExprBinder, unwrap, type BindHooks } from './bind-expr.js';
 import { bindFunction } from './functions.js';
 import { bindQuery } from './bind-query.js';
+import { bindTableFunction } from './table-functions.js';
 import type { BindContext, CteDefinition } from './context.js';
 import { Scope, type ScopeColumn } from './scope.js';
 
@@ -26,10 +27,10 @@ export interface BoundFrom {
  * view, a derived table `(SELECT …) AS t (a, b)` (VALUES included), or a join. `outer`: the
  * enclosing query's scope, for correlated references in subqueries.
  */
-export function bindFrom(ctx: BindContext, from: readonly Node[], outer?: Scope): BoundFrom {
+export function bindFrom(ctx: BindContext, from: readonly Node[], outer?: Scope, outerHook?: BindHooks['outer']): BoundFrom {
   let result: BoundFrom | undefined;
   for (const item of from) {
-    const next = bindFromItem(ctx, item);
+    const next = bindFromItem(ctx, item, outer, outerHook);
     result = result === undefined ? next : crossJoin(result, next, undefined);
   }
   if (result === undefined) throw SqlError.internal('empty FROM list');
@@ -41,7 +42,7 @@ function crossJoin(left: BoundFrom, right: BoundFrom, position: number | undefin
   return { plan: Join.create(left.plan, right.plan, 'inner'), scope };
 }
 
-function bindFromItem(ctx: BindContext, node: Node): BoundFrom {
+function bindFromItem(ctx: BindContext, node: Node, outer?: Scope, outerHook?: BindHooks['outer']): BoundFrom {
   const [kind, n] = unwrap(node);
   switch (kind) {
     case 'RangeVar': return bindRelation(ctx, n);
@@ -51,7 +52,7 @@ function bindFromItem(ctx: BindContext, node: Node): BoundFrom {
       return named(bound.plan, bound.names, n.alias, ctx);
     }
     case 'JoinExpr': return bindJoin(ctx, n);
-    case 'RangeFunction': throw SqlError.unsupportedFeature('table functions in FROM').at(ctx.position(locationOf(node)));
+    case 'RangeFunction': return bindTableFunction(ctx, n, outer, outerHook);
     default: throw SqlError.unsupportedFeature(`${kind} in FROM`).at(ctx.position(locationOf(node)));
   }
 }

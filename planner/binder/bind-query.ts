@@ -27,6 +27,8 @@ export interface BoundQuery {
    * output columns (ColumnRefs) and the enclosing query's columns (`outer` Placeholders).
    */
   readonly conditions?: readonly Expr[];
+  /** A correlated scalar subquery without aggregate: its value is joined in per outer row. */
+  readonly perRow?: boolean;
 }
 
 /**

@@ -12,6 +12,12 @@ import { SingleRow } from '../logical/single-row.js';
 import { Sort, type SortKey } from '../logical/sort.js';
 import { Values } from '../logical/values.js';
 import { Window } from '../logical/window.js';
+import { Apply } from '../logical/apply.js';
+import { Explode } from '../logical/explode.js';
+import { lower } from '../lower/index.js';
+import { optimize } from '../optimizer/index.js';
+import { scalarAt, type ScalarValue } from '../../executor/arrow/scalar.js';
+import { isLateralError } from './table-functions.js';
 import { coerce, commonType } from '../types/coerce.js';
 import { aggregateKey, aggregateLabel, bindAggregateCall } from './bind-aggregate.js';
 import { columnOrigins, ExprBinder, startOf, unwrap, type BindHooks } from './bind-expr.js';
@@ -36,12 +42,23 @@ const BOOL = new arrow.Bool();
 export interface Correlation {
   readonly outer: Scope;
   readonly mode: 'exists' | 'in' | 'scalar';
+  /**
+   * Set when the subquery runs once per outer row (Apply): each outer column it names becomes
+   * what this returns (the row's value as a constant), so the subquery is uncorrelated.
+   */
+  readonly resolveOuter?: (column: ScopeColumn) => Expr;
 }
 
 /** A scalar subquery waiting to be joined in: its plan (one value column, then correlation keys). */
 interface PendingSubquery {
   readonly plan: LogicalPlan;
   readonly conditions: readonly Expr[];
+  /** A correlated subquery without aggregate: at most one row per outer row (else `21000`). */
+  readonly perRow: boolean;
+  /** A correlated ARRAY(subquery): every matching row's value, collected per outer row. */
+  readonly array?: boolean;
+  /** A subquery run once per outer row (its FROM calls a function over the outer row). */
+  readonly apply?: { readonly columns: readonly number[]; readonly evaluate: Apply['evaluate']; readonly type: arrow.DataType };
 }
 
 /**
@@ -76,6 +93,8 @@ class SelectBinder {
   private readonly subqueryColumns = new Map<number, Expr>();
   private readonly named = new Map<string, AnyNode>();
   private outerUsed = false;
+  /** The select list's set-returning call: the array it expands (one distinct call at most). */
+  private srf: { readonly key: string; readonly list: Expr } | undefined;
   private scope: Scope = Scope.empty;
 
   constructor(private readonly ctx: BindContext, private readonly s: AnyNode, private readonly correlation: Correlation | undefined) {}
@@ -84,7 +103,7 @@ class SelectBinder {
     const { ctx, s } = this;
     refuseUnsupported(ctx, s);
     const from = (s.fromClause ?? []) as Node[];
-    const bound = from.length === 0 ? { plan: Values.oneRow() as LogicalPlan, scope: Scope.empty } : bindFrom(ctx, from);
+    const bound = from.length === 0 ? { plan: Values.oneRow() as LogicalPlan, scope: Scope.empty } : bindFrom(ctx, from, this.correlation?.outer, this.correlation === undefined ? undefined : this.outerHook);
     this.scope = bound.scope.withParent(this.correlation?.outer);
     let plan = bound.plan;
     for (const w of (s.windowClause ?? []) as AnyNode[]) {
@@ -124,7 +143,7 @@ class SelectBinder {
 
     // ── select list ──
     const namedGroup = (name: string) => this.groupCallNamed(name);
-    const selectBinder = new ExprBinder(ctx, this.scope, { ...this.hooks('SELECT', { aggregate: true, window: true, subquery: true }), namedGroup });
+    const selectBinder = new ExprBinder(ctx, this.scope, { ...this.hooks('SELECT', { aggregate: true, window: true, subquery: true }), namedGroup, setReturning: (name, args, position) => this.setReturning(name, args, position) });
     const exprs: Expr[] = [];
     const names: string[] = [];
     const targets: { node: Node | undefined; location: number }[] = [];
@@ -176,6 +195,14 @@ class SelectBinder {
 
     // ── aggregation ──
     const isAggregate = this.aggregates.length > 0 || groupClause.length > 0 || having !== undefined || this.groupings.length > 0;
+    let srfColumn: Expr | undefined;
+    if (this.srf !== undefined) {
+      if (isAggregate || this.windows.length > 0) throw SqlError.unsupportedFeature('a set-returning function beside aggregates or window functions');
+      plan = Explode.create(plan, this.srf.list, '__srf');
+      const index = plan.schema.fields.length - 1;
+      srfColumn = { kind: 'ColumnRef', index, name: '__srf', type: plan.schema.fields[index].type };
+    }
+    const resolveSrf = (e: Expr): Expr => (srfColumn === undefined ? e : transformExpr(e, (x) => (x.kind === 'Placeholder' && x.slot === 'srf' ? (srfColumn as Expr) : x)));
     let toOutput: (e: Expr) => Expr = (e) => e;
     if (isAggregate) {
       const groupExprs = [...group.exprs, ...extraGroups];
@@ -190,8 +217,8 @@ class SelectBinder {
     }
 
     // ── windows ──
-    let finalExprs = exprs.map(toOutput);
-    keys = keys.map((k) => ({ ...k, expr: toOutput(k.expr) }));
+    let finalExprs = exprs.map(toOutput).map(resolveSrf);
+    keys = keys.map((k) => ({ ...k, expr: resolveSrf(toOutput(k.expr)) }));
     if (this.windows.length > 0) plan = this.placeWindows(plan, toOutput);
     const resolveWindows = (e: Expr): Expr => transformExpr(e, (x) => (x.kind === 'Placeholder' && x.slot === 'window' ? this.windowColumns.get(x.id) ?? x : x));
     finalExprs = finalExprs.map(resolveWindows);
@@ -232,7 +259,8 @@ class SelectBinder {
       if (limit !== undefined || (offset !== undefined && offset > 0)) plan = Limit.create(plan, limit, offset ?? 0);
       plan = Project.create(plan, finalExprs, [...names, ...extraNames]);
     }
-    return { plan, names, ...(pulled === undefined ? {} : { conditions: pulled.conditions }) };
+    const perRow = pulled !== undefined && this.correlation?.mode === 'scalar' && !isAggregate;
+    return { plan, names, ...(pulled === undefined ? {} : { conditions: pulled.conditions }), ...(perRow ? { perRow } : {}) };
   }
 
   // ── hooks ──
@@ -273,7 +301,25 @@ class SelectBinder {
     };
   }
 
+  /**
+   * `unnest(arr)` / `_pg_expandarray(arr)` in the select list: one row per element. Several calls
+   * must be the same call (PostgreSQL zips different ones; that is not supported).
+   */
+  private setReturning(name: string, args: readonly Expr[], position: number | undefined): Expr {
+    const [list] = args;
+    if (args.length !== 1 || list.type.typeId !== arrow.Type.List) throw new SqlError('42883', `function ${name}(${args.map((a) => String(a.type)).join(', ')}) does not exist`, { position });
+    const element = (list.type as arrow.List).children[0].type;
+    const expanded: Expr = name === 'unnest'
+      ? list
+      : { kind: 'Call', name: 'expand_array', args: [list], type: new arrow.List(new arrow.Field('item', new arrow.Struct([new arrow.Field('x', element, true), new arrow.Field('n', new arrow.Int32(), true)]), true)) };
+    const key = exprKey(expanded);
+    if (this.srf !== undefined && this.srf.key !== key) throw SqlError.unsupportedFeature('several different set-returning functions in one select list').at(position);
+    this.srf = { key, list: expanded };
+    return { kind: 'Placeholder', slot: 'srf', id: 0, type: (expanded.type as arrow.List).children[0].type, label: name };
+  }
+
   private readonly outerHook = (column: ScopeColumn, name: string): Expr => {
+    if (this.correlation?.resolveOuter !== undefined) return this.correlation.resolveOuter(column);
     this.outerUsed = true;
     return { kind: 'Placeholder', slot: 'outer', id: column.index, type: column.type, label: name };
   };
@@ -460,14 +506,86 @@ class SelectBinder {
   /** A subquery used as a value: `(SELECT max(x) FROM t)`. EXISTS / IN elsewhere than a WHERE conjunct are refused. */
   private scalarSubquery(link: AnyNode, binder: ExprBinder): Expr {
     const position = this.ctx.position(link.location ?? 0);
-    if (link.subLinkType !== 'EXPR_SUBLINK') {
+    const array = link.subLinkType === 'ARRAY_SUBLINK';
+    if (link.subLinkType !== 'EXPR_SUBLINK' && !array) {
       throw SqlError.unsupportedFeature(`${link.subLinkType === 'EXISTS_SUBLINK' ? 'EXISTS' : 'IN / ANY / ALL'} (subquery) outside a top-level WHERE condition`).at(position);
     }
-    const q = bindQuery(this.ctx, unwrap(link.subselect)[1], { outer: binder.scope, mode: 'scalar' });
+    let q: BoundQuery;
+    try {
+      q = bindQuery(this.ctx, unwrap(link.subselect)[1], { outer: binder.scope, mode: 'scalar' });
+    } catch (err) {
+      if (err instanceof SqlError && isLateralError(err)) return this.applySubquery(link, binder, array);
+      throw err;
+    }
     if (q.names.length !== 1) throw SqlError.syntax('subquery must return only one column', position);
     const id = this.subqueries.length;
-    this.subqueries.push({ plan: q.plan, conditions: q.conditions ?? [] });
-    return { kind: 'Placeholder', slot: 'subquery', id, type: q.plan.schema.fields[0].type, label: '(subquery)' };
+    const field = q.plan.schema.fields[0];
+    if (!array) {
+      this.subqueries.push({ plan: q.plan, conditions: q.conditions ?? [], perRow: q.perRow === true });
+      return { kind: 'Placeholder', slot: 'subquery', id, type: field.type, label: '(subquery)' };
+    }
+    // ARRAY(SELECT x …): the rows' values as one array, in the subquery's order ('{}' for none).
+    const type = new arrow.List(new arrow.Field('item', field.type, true));
+    if ((q.conditions ?? []).length === 0) {
+      const collect: AggregateCallExpr = { name: 'collect_list', args: [{ kind: 'ColumnRef', index: 0, name: field.name, type: field.type }], distinct: false, type, outputName: 'array' };
+      this.subqueries.push({ plan: Aggregate.create(q.plan, [], [], [collect]), conditions: [], perRow: false });
+    } else {
+      if (q.perRow !== true) throw SqlError.unsupportedFeature('a correlated ARRAY(subquery) with an aggregate').at(position);
+      this.subqueries.push({ plan: q.plan, conditions: q.conditions ?? [], perRow: true, array: true });
+    }
+    return { kind: 'Placeholder', slot: 'subquery', id, type, label: 'array' };
+  }
+
+  /**
+   * A scalar or ARRAY subquery whose FROM calls a function over the outer row's columns
+   * (`ARRAY(SELECT 'toast.' || x FROM unnest(tc.reloptions) x)`, psql's `\\d+`): run once per
+   * outer row with that row's values as constants (Apply). Bound once up front with NULLs to
+   * find its type and the outer columns it reads, and to raise its errors at planning time.
+   */
+  private applySubquery(link: AnyNode, binder: ExprBinder, array: boolean): Expr {
+    const position = this.ctx.position(link.location ?? 0);
+    const select = unwrap(link.subselect)[1];
+    const used = new Set<number>();
+    const probe = bindQuery(this.ctx, select, {
+      outer: binder.scope,
+      mode: 'scalar',
+      resolveOuter: (c) => {
+        used.add(c.index);
+        return { kind: 'Literal', value: null, type: c.type };
+      },
+    });
+    if (probe.names.length !== 1) throw SqlError.syntax('subquery must return only one column', position);
+    const field = probe.plan.schema.fields[0];
+    const type = array ? new arrow.List(new arrow.Field('item', field.type, true)) : field.type;
+    const columns = [...used].sort((a, b) => a - b);
+    const { ctx } = this;
+    const outer = binder.scope;
+    // The WITH frames in scope here, for binding it again at run time.
+    const ctes = ctx.ctes;
+    const evaluate: Apply['evaluate'] = async (values, signal) => {
+      const byIndex = new Map(columns.map((c, k) => [c, values[k] ?? null]));
+      const saved = ctx.ctes;
+      ctx.ctes = ctes;
+      let q: BoundQuery;
+      try {
+        q = bindQuery(ctx, select, { outer, mode: 'scalar', resolveOuter: (c) => ({ kind: 'Literal', value: byIndex.get(c.index) ?? null, type: c.type }) });
+      } finally {
+        ctx.ctes = saved;
+      }
+      const plan = lower(optimize(q.plan));
+      const out: ScalarValue[] = [];
+      for await (const batch of plan.execute(signal === undefined ? {} : { signal })) {
+        const column = batch.getChildAt(0)?.data[0];
+        if (column === undefined) continue;
+        for (let i = 0; i < batch.numRows; i++) out.push(scalarAt(column, i));
+      }
+      if (array) return out;
+      if (out.length > 1) throw new SqlError('21000', 'more than one row returned by a subquery used as an expression');
+      return out[0] ?? null;
+    };
+    const id = this.subqueries.length;
+    this.subqueries.push({ plan: probe.plan, conditions: [], perRow: false, apply: { columns, evaluate, type } });
+    return { kind: 'Placeholder', slot: 'subquery', id, type, label: array ? 'array' : '(subquery)' };
   }
 
   /**
@@ -487,8 +605,14 @@ class SelectBinder {
       const sub = this.subqueries[id];
       const width = plan.schema.fields.length;
       const field = sub.plan.schema.fields[0];
-      if (sub.conditions.length === 0) {
+      if (sub.apply !== undefined) {
+        if (!fromSpace) throw SqlError.unsupportedFeature('a subquery over the outer row in the select list of an aggregate query');
+        plan = Apply.create(plan, sub.apply.columns, sub.apply.evaluate, sub.apply.type, '(subquery)');
+      } else if (sub.conditions.length === 0) {
         plan = Join.create(plan, SingleRow.create(sub.plan), 'inner');
+      } else if (sub.perRow) {
+        if (!fromSpace) throw SqlError.unsupportedFeature('a correlated scalar subquery in the select list of an aggregate query');
+        plan = perRowSubquery(plan, sub);
       } else {
         if (!fromSpace) throw SqlError.unsupportedFeature('a correlated scalar subquery in the select list of an aggregate query');
         plan = Join.create(plan, sub.plan, 'left', joinCondition(sub.conditions, width));
@@ -564,8 +688,11 @@ class SelectBinder {
   private pullCorrelation(correlated: readonly Expr[], grouped: boolean, extraGroups: Expr[], limited: boolean): { inner: Expr[]; conditions: Expr[] } {
     const mode = this.correlation?.mode;
     const isAggregate = this.aggregates.length > 0;
-    if (mode === 'scalar') {
-      if (!isAggregate || grouped || limited || this.windows.length > 0) {
+    if (mode === 'scalar' && !isAggregate && (grouped || limited || this.windows.length > 0)) {
+      throw SqlError.unsupportedFeature('a correlated scalar subquery with GROUP BY, DISTINCT, LIMIT or windows');
+    }
+    if (mode === 'scalar' && isAggregate) {
+      if (grouped || limited || this.windows.length > 0) {
         throw SqlError.unsupportedFeature('a correlated scalar subquery that is not a single aggregate (add an aggregate such as max(…))');
       }
       const conditions: Expr[] = [];
@@ -608,6 +735,48 @@ class SelectBinder {
     }
     return width;
   }
+}
+
+/**
+ * A correlated scalar subquery without aggregate, `(SELECT d.x FROM d WHERE d.k = o.k AND …)`,
+ * joined in row by row (PostgreSQL's SubPlan, decorrelated): each outer row gets a number, the
+ * subquery is left-joined on its whole correlation condition (equalities or not), and the rows
+ * are folded back per number, keeping the outer columns, the subquery's value, and how many rows
+ * matched; more than one is PostgreSQL's `21000`.
+ *
+ * ```
+ * Project [outer…, assert_single_row(value, matches)]
+ *   Aggregate by __row: first(outer…), first(value), count(*)
+ *     Join left on (correlation)
+ *       Window row_number() AS __row
+ *         <outer>
+ *       <subquery: value, correlation columns…>
+ * ```
+ * Output: the outer columns, then the value (where the other kinds of subquery put theirs).
+ */
+function perRowSubquery(outer: LogicalPlan, sub: PendingSubquery): LogicalPlan {
+  const width = outer.schema.fields.length;
+  const numbered = Window.create(outer, [], [], [{ name: 'row_number', args: [], type: new arrow.Int64(), outputName: '__row' }]);
+  const joined = Join.create(numbered, sub.plan, 'left', joinCondition(sub.conditions, width + 1));
+  const column = (index: number): Expr => ({ kind: 'ColumnRef', index, name: joined.schema.fields[index].name, type: joined.schema.fields[index].type });
+  const first = (index: number, outputName: string): AggregateCallExpr => ({ name: 'first', args: [column(index)], distinct: false, type: joined.schema.fields[index].type, outputName });
+  const valueField = joined.schema.fields[width + 1];
+  const aggregates: AggregateCallExpr[] = [
+    ...outer.schema.fields.map((f, i) => first(i, f.name)),
+    sub.array === true
+      // An outer row with no match has one NULL value from the left join: collect_list skips it, giving '{}'.
+      ? { name: 'collect_list', args: [column(width + 1)], distinct: false, type: new arrow.List(new arrow.Field('item', valueField.type, true)), outputName: '__value' }
+      : first(width + 1, '__value'),
+    { name: 'count_star', args: [], distinct: false, type: new arrow.Int64(), outputName: '__matches' },
+  ];
+  const folded = Aggregate.create(joined, [column(width)], ['__row'], aggregates);
+  const out = (index: number): Expr => ({ kind: 'ColumnRef', index, name: folded.schema.fields[index].name, type: folded.schema.fields[index].type });
+  const value = folded.schema.fields[width + 1];
+  return Project.create(
+    folded,
+    [...outer.schema.fields.map((_, i) => out(1 + i)), sub.array === true ? out(width + 1) : { kind: 'Call', name: 'assert_single_row', args: [out(width + 1), out(width + 2)], type: value.type }],
+    [...outer.schema.fields.map((f) => f.name), '__value'],
+  );
 }
 
 function isOuter(e: Expr): boolean {

@@ -2,11 +2,12 @@ import { SqlError } from '../../common/sql-error.js';
 import type { ScanToken } from '../parser/libpg.js';
 import type { Prepassed } from '../parser/prepass.js';
 import type { SourceText } from '../parser/source-text.js';
-import type { Catalog, TableReference, TableSource, TimeTravel } from '../catalog.js';
+import { isIntrospectable, type Catalog, type CatalogIntrospection, type TableReference, type TableSource, type TimeTravel } from '../catalog.js';
 import { GLOBAL_TEMP_SCHEMA, newSessionViews, type SessionViews, type ViewDefinition } from '../session.js';
 import { parseStatement } from '../parser/parse.js';
 import { parseTimestamp } from '../../common/time/datetime.js';
 import type { TimeTravelClause } from '../parser/prepass.js';
+import type { StatementParams } from './params.js';
 
 type AnyNode = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -31,6 +32,12 @@ export interface LoadedView {
   readonly query: AnyNode;
 }
 
+/**
+ * Words that make a statement read the catalog's description of itself (binder/catalog-functions.ts):
+ * only such statements pay for gathering it.
+ */
+const CATALOG_WORDS = /\b(reg(class|type|proc|procedure|namespace|role)|pg_\w+|\w+_description|current_(user|role|schema|schemas|database|catalog|setting)|session_user|user|to_reg\w+)\b/i;
+
 /** Views may use views, but not endlessly (a view defined over itself by OR REPLACE). */
 const MAX_VIEW_DEPTH = 16;
 
@@ -48,6 +55,12 @@ export class BindContext {
   readonly viewRefs = new Map<number, LoadedView>();
   /** The WITH frames in scope where binding currently is. */
   ctes: CteFrame | undefined;
+  /** What catalog functions and reg* casts read, loaded by `preload` when the statement may need it. */
+  introspection: CatalogIntrospection | undefined;
+  /** The session's settings by lower-cased name, which `set_config()` writes (PlannerSession.settings). */
+  settings: Map<string, string> | undefined;
+  /** The statement's `$n` parameters (undefined: a `$n` is `42P02`). */
+  params: StatementParams | undefined;
 
   constructor(
     readonly catalog: Catalog,
@@ -84,6 +97,9 @@ export class BindContext {
       for (const key of Object.keys(obj)) visit(obj[key]);
     };
     visit(node);
+    if (isIntrospectable(this.catalog) && CATALOG_WORDS.test(this.source.text)) {
+      pending.push(this.catalog.introspect().then((i) => { this.introspection = i; }));
+    }
     await Promise.all(pending);
   }
 

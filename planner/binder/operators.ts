@@ -1,3 +1,4 @@
+import { arrayLiteral } from './bind-expr.js';
 import * as arrow from 'apache-arrow';
 import type { Expr } from '../expr/expr.js';
 import { canCast, coerce, isUnknownLiteral } from '../types/coerce.js';
@@ -22,6 +23,11 @@ export function bindOperator(op: string, left: Expr, right: Expr, position: numb
   const text = new arrow.Utf8();
   switch (op) {
     case '||': {
+      // PostgreSQL's array_cat: two arrays of one element type.
+      if (left.type.typeId === arrow.Type.List && right.type.typeId === arrow.Type.List && String(left.type) === String(right.type)) {
+        return { kind: 'Call', name: 'array_cat', args: [left, right], type: left.type };
+      }
+      if (left.type.typeId === arrow.Type.List && isUnknownLiteral(right)) return bindOperator(op, left, arrayLiteral(String(right.value), left.type as arrow.List, position), position);
       const textual = (e: Expr) => e.type.typeId === arrow.Type.Utf8 || isUnknownLiteral(e);
       // PostgreSQL: text || anynonarray casts the other side to text.
       if (!textual(left) && !textual(right)) return undefined;
@@ -38,6 +44,13 @@ export function bindOperator(op: string, left: Expr, right: Expr, position: numb
       const key = right.type.typeId === arrow.Type.Int ? coerce(right, new arrow.Int32()) : right.type.typeId === arrow.Type.Utf8 || isUnknownLiteral(right) ? coerce(right, text) : undefined;
       if (key === undefined) return undefined;
       return { kind: 'Call', name: op === '->' ? 'json_get' : 'json_get_text', args: [coerce(left, text), key], type: text };
+    }
+    case '&': case '|': {
+      // Bitwise and / or over integers of at most 32 bits (int8 is refused: the kernel is 32-bit).
+      const small = (e: Expr) => (e.type.typeId === arrow.Type.Int && (e.type as arrow.Int).bitWidth <= 32) || isUnknownLiteral(e);
+      if (!small(left) || !small(right)) return undefined;
+      const int = new arrow.Int32();
+      return { kind: 'Call', name: op === '&' ? 'bit_and' : 'bit_or', args: [coerce(left, int), coerce(right, int)], type: int };
     }
     case '<=>':
       return distinct(left, right, true, position);

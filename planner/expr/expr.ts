@@ -3,6 +3,7 @@ import type { ScalarValue } from '../../executor/arrow/scalar.js';
 import type { ScalarFunctionName } from '../../executor/expr/function.js';
 import type { ArithOp } from '../../executor/kernels/arith.js';
 import type { CompareOp } from '../../executor/kernels/compare.js';
+import type { ParamSlot } from '../binder/params.js';
 
 /**
  * Bound expressions: the closed union the binder produces and the optimiser rewrites. Every
@@ -25,7 +26,13 @@ export interface ColumnRef extends Typed { readonly kind: 'ColumnRef'; readonly 
  * is not decided yet (PostgreSQL's `unknown`): comparisons and arithmetic coerce it to the
  * other side's type (`d > '2021-01-01'`); left alone it is text.
  */
-export interface Literal extends Typed { readonly kind: 'Literal'; readonly value: ScalarValue; readonly unknown?: boolean }
+export interface Literal extends Typed {
+  readonly kind: 'Literal';
+  readonly value: ScalarValue;
+  readonly unknown?: boolean;
+  /** Set on an untyped `$n`: coercing it records the type the parameter is inferred as. */
+  readonly param?: ParamSlot;
+}
 
 export interface Unary extends Typed { readonly kind: 'Unary'; readonly op: 'NOT' | '-'; readonly input: Expr }
 
@@ -63,7 +70,7 @@ export interface FieldAccess extends Typed { readonly kind: 'FieldAccess'; reado
  */
 export interface Placeholder extends Typed {
   readonly kind: 'Placeholder';
-  readonly slot: 'aggregate' | 'window' | 'subquery' | 'grouping' | 'outer';
+  readonly slot: 'aggregate' | 'window' | 'subquery' | 'grouping' | 'outer' | 'srf';
   readonly id: number;
   /** How EXPLAIN and errors show it (`sum(close)`). */
   readonly label: string;

@@ -6,6 +6,8 @@ import type { Project } from './project.js';
 import type { Scan } from './scan.js';
 import type { SetOp } from './set-op.js';
 import type { SingleRow } from './single-row.js';
+import type { Apply } from './apply.js';
+import type { Explode } from './explode.js';
 import type { Sort } from './sort.js';
 import type { Union } from './union.js';
 import type { Values } from './values.js';
@@ -19,7 +21,7 @@ import type { SortKey } from './sort.js';
  * `PlanVisitor` (a record over every kind), so a new node is a compile error in each pass
  * until it handles it.
  */
-export type LogicalPlan = Scan | Filter | Project | Sort | Limit | Values | Aggregate | Join | Window | Union | SetOp | SingleRow;
+export type LogicalPlan = Scan | Filter | Project | Sort | Limit | Values | Aggregate | Join | Window | Union | SetOp | SingleRow | Apply | Explode;
 
 export type PlanKind = LogicalPlan['kind'];
 
@@ -44,6 +46,8 @@ export function planChildren(plan: LogicalPlan): readonly LogicalPlan[] {
     Union: (n) => n.inputs,
     SetOp: (n) => [n.left, n.right],
     SingleRow: (n) => [n.input],
+    Apply: (n) => [n.input],
+    Explode: (n) => [n.input],
   });
 }
 
@@ -80,6 +84,8 @@ export function logicalPlanToString(plan: LogicalPlan, depth = 0): string {
     Union: (n) => `Union: ${n.distinct ? 'distinct' : 'all'}`,
     SetOp: (n) => `SetOp: ${n.op.toUpperCase()}${n.all ? ' ALL' : ''}`,
     SingleRow: () => 'SingleRow',
+    Explode: (n) => `Explode: ${exprToString(n.expr)} AS ${n.outputName}`,
+    Apply: (n) => `Apply: ${n.label} over [${n.columns.map((c) => `#${c}`).join(', ')}]`,
   });
   return ['  '.repeat(depth) + line, ...planChildren(plan).map((c) => logicalPlanToString(c, depth + 1))].join('\n');
 }

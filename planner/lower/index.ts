@@ -8,6 +8,9 @@ import { lowerProject } from './project.js';
 import { lowerScan } from './scan.js';
 import { lowerSetOp } from './set-op.js';
 import { lowerSingleRow } from './single-row.js';
+import { ApplyExec } from '../../executor/operators/apply.js';
+import { ExplodeExec } from '../../executor/operators/explode.js';
+import { lowerExpr } from './expr.js';
 import { lowerSort } from './sort.js';
 import { lowerUnion } from './union.js';
 import { lowerValues } from './values.js';
@@ -39,6 +42,8 @@ export function lower(plan: LogicalPlan, wrap: (op: PhysicalOperator) => Physica
     Union: (n) => lowerUnion(n, n.inputs.map(rec)),
     SetOp: (n) => lowerSetOp(n, rec(n.left), rec(n.right)),
     SingleRow: (n) => lowerSingleRow(n, rec(n.input)),
+    Explode: (n) => new ExplodeExec(rec(n.input), lowerExpr(n.expr), false, [n.outputName]),
+    Apply: (n) => new ApplyExec(rec(n.input), n.columns, n.evaluate, n.schema.fields[n.schema.fields.length - 1].type, n.label),
   });
   return wrap(op);
 }

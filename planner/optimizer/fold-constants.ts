@@ -63,6 +63,8 @@ function foldPlan(plan: LogicalPlan): LogicalPlan {
       Union: (n) => Union.create(n.inputs.map(foldPlan), n.distinct),
       SetOp: (n) => SetOp.create(foldPlan(n.left), foldPlan(n.right), n.op, n.all),
       SingleRow: (n) => SingleRow.create(foldPlan(n.input)),
+      Apply: (n) => ({ ...n, input: foldPlan(n.input) }),
+      Explode: (n) => ({ ...n, input: foldPlan(n.input), expr: foldExpr(n.expr) }),
     });
 }
 

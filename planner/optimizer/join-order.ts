@@ -62,6 +62,8 @@ export function estimateRows(plan: LogicalPlan): number | undefined {
     Union: (n) => n.inputs.reduce<number | undefined>((acc, i) => (acc === undefined ? undefined : add(acc, estimateRows(i))), 0),
     SetOp: (n) => estimateRows(n.left),
     SingleRow: () => 1,
+    Apply: (n) => estimateRows(n.input),
+    Explode: () => undefined,
   });
 }
 

@@ -26,6 +26,8 @@ export function mapPlan(plan: LogicalPlan, f: (node: LogicalPlan) => LogicalPlan
     Union: (n) => Union.create(n.inputs.map(rec), n.distinct),
     SetOp: (n) => SetOp.create(rec(n.left), rec(n.right), n.op, n.all),
     SingleRow: (n) => SingleRow.create(rec(n.input)),
+    Apply: (n) => ({ ...n, input: rec(n.input) }),
+    Explode: (n) => ({ ...n, input: rec(n.input) }),
   });
   return f(rebuilt);
 }

@@ -13,6 +13,7 @@ import { Sort } from '../logical/sort.js';
 import { Union } from '../logical/union.js';
 import { Values } from '../logical/values.js';
 import { Window } from '../logical/window.js';
+import { Explode } from '../logical/explode.js';
 import type { OptimizerRule } from './rule.js';
 
 /**
@@ -142,6 +143,19 @@ function prune(plan: LogicalPlan, required: ReadonlySet<number> | undefined): Pr
     Union: (n) => ({ plan: Union.create(n.inputs.map((i) => prune(i, undefined).plan), n.distinct), mapping: undefined }),
     SetOp: (n) => ({ plan: SetOp.create(prune(n.left, undefined).plan, prune(n.right, undefined).plan, n.op, n.all), mapping: undefined }),
     SingleRow: (n) => ({ plan: SingleRow.create(prune(n.input, undefined).plan), mapping: undefined }),
+    // The subquery reads input columns by index: all of them stay.
+    Apply: (n) => ({ plan: { ...n, input: prune(n.input, undefined).plan }, mapping: undefined }),
+    Explode: (n) => {
+      const iw = n.input.schema.fields.length;
+      const used = new Set<number>([...(required ?? n.schema.fields.map((_, i) => i))].filter((i) => i < iw));
+      columnsUsed(n.expr, used);
+      const child = prune(n.input, used);
+      const explode = Explode.create(child.plan, remap(n.expr, child.mapping), n.outputName);
+      if (child.mapping === undefined) return { plan: explode, mapping: undefined };
+      const mapping = new Map(child.mapping);
+      mapping.set(iw, child.plan.schema.fields.length);
+      return { plan: explode, mapping };
+    },
   });
 }
 

@@ -56,6 +56,8 @@ function push(plan: LogicalPlan, predicates: readonly Expr[]): LogicalPlan {
     Scan: (n) => filter(n, predicates),
     Values: (n) => filter(n, predicates),
     SingleRow: (n) => filter(SingleRow.create(push(n.input, [])), predicates),
+    Apply: (n) => filter({ ...n, input: push(n.input, []) }, predicates),
+    Explode: (n) => filter({ ...n, input: push(n.input, []) }, predicates),
     Window: (n) => filter(Window.create(push(n.input, []), n.partitionBy, n.orderBy, n.calls), predicates),
     Union: (n) => Union.create(n.inputs.map((i) => push(i, predicates)), n.distinct),
     SetOp: (n) => SetOp.create(push(n.left, predicates), push(n.right, predicates), n.op, n.all),

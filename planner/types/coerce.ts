@@ -81,6 +81,7 @@ export function isUnknownLiteral(e: Expr): e is Literal {
 export function coerce(e: Expr, to: arrow.DataType, position?: number): Expr {
   if (sameType(e.type, to) && !isUnknownLiteral(e)) return e;
   if (e.kind === 'Literal') {
+    if (e.param !== undefined) e.param.params.resolve(e.param, to);
     try {
       return { kind: 'Literal', type: to, value: convertValue(e, to) };
     } catch (err) {

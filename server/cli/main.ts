@@ -8,6 +8,7 @@ import { packageVersion, requireWarehouseDir } from './paths.js';
  * The `deltasql` bin (PRODUCT.md "CLI"):
  *
  *   deltasql query --warehouse DIR [--format table|csv|json|ndjson] "SQL"
+ *   deltasql serve --warehouse DIR [--pg-port 5433] [--host 127.0.0.1] [--password P | --users FILE] [--tls-cert F --tls-key F]
  *   deltasql demo [--warehouse DIR]
  *   deltasql --help | --version
  *
@@ -43,6 +44,25 @@ function buildProgram(): Command {
     });
 
   program
+    .command('serve')
+    .description('serve a warehouse folder over the PostgreSQL protocol (psql, JDBC, ODBC, BI tools) until Ctrl-C')
+    .option('-w, --warehouse <dir>', 'the warehouse folder (required)')
+    .option('--pg-port <port>', 'PostgreSQL protocol port', '5433')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--password <password>', 'require this password (SCRAM-SHA-256) from every user')
+    .option('--users <file>', 'require passwords from a file of user:password lines')
+    .option('--tls-cert <file>', 'PEM certificate: accept TLS (sslmode=require)')
+    .option('--tls-key <file>', 'PEM private key for --tls-cert')
+    .action(async (options: { warehouse?: string; pgPort: string; host: string; password?: string; users?: string; tlsCert?: string; tlsKey?: string }) => {
+      if (options.warehouse === undefined) throw new UsageError("required option '--warehouse <dir>' not specified");
+      const pgPort = Number(options.pgPort);
+      if (!Number.isInteger(pgPort) || pgPort < 0 || pgPort > 65535) throw new UsageError(`--pg-port must be a port number, not "${options.pgPort}"`);
+      requireWarehouseDir(options.warehouse);
+      const { runServe } = await import('./serve.js');
+      await runServe({ ...options, warehouse: options.warehouse, pgPort });
+    });
+
+  program
     .command('demo')
     .description('print a few example queries over the shared Delta corpus (what `npm start` runs)')
     .option('-w, --warehouse <dir>', 'query this warehouse instead of ../shared/delta-corpus')
@@ -55,7 +75,7 @@ function buildProgram(): Command {
   program.argument('[command]').addHelpText('after', EXAMPLES);
   program.action((command: string | undefined) => {
     if (command === 'help') program.help();
-    throw new UsageError(command === undefined ? 'missing command: query or demo' : `unknown command '${command}'`);
+    throw new UsageError(command === undefined ? 'missing command: query, serve or demo' : `unknown command '${command}'`);
   });
   return program;
 }
@@ -64,6 +84,7 @@ const EXAMPLES = `
 Examples:
   deltasql query --warehouse ./warehouse "SELECT * FROM trades VERSION AS OF 3 LIMIT 10"
   deltasql query -w ./warehouse --format json "SELECT ticker, close FROM prices"
+  deltasql serve -w ./warehouse --pg-port 5433    # then: psql -h 127.0.0.1 -p 5433
   deltasql demo
 
 Exit status: 0 on success, 1 when the statement fails, 2 on a usage error.`;

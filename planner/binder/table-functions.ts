@@ -1,0 +1,107 @@
+import * as arrow from 'apache-arrow';
+import type { Node } from 'libpg-query';
+import { SqlError } from '../../common/sql-error.js';
+import type { ScalarValue } from '../../executor/arrow/scalar.js';
+import type { Expr } from '../expr/expr.js';
+import type { Values } from '../logical/values.js';
+import { foldExpr } from '../optimizer/fold-constants.js';
+import { coerce } from '../types/coerce.js';
+import { ExprBinder, unwrap, type BindHooks } from './bind-expr.js';
+import type { BindContext } from './context.js';
+import { Scope } from './scope.js';
+
+type AnyNode = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * Set-returning functions in FROM whose arguments are constants: `generate_series(a, b [, step])`
+ * over integers and `unnest(array)`, as catalog queries use them (Grafana's search-path walk,
+ * pgjdbc's type lookup). They become constant rows. `f(…) AS s` names the column `s` (as
+ * PostgreSQL does for a one-column function), `AS s(x)` names it `x`. Arguments that read other
+ * FROM items or the enclosing query (LATERAL) are refused with 0A000.
+ */
+export function bindTableFunction(ctx: BindContext, n: AnyNode, outer: Scope | undefined, outerHook?: BindHooks['outer']): { plan: Values; scope: Scope } {
+  const position = ctx.position(n.location ?? 0);
+  const functions = (n.functions ?? []) as AnyNode[];
+  const items = (functions[0]?.List?.items ?? []) as Node[];
+  if (functions.length !== 1 || items.length === 0) throw SqlError.unsupportedFeature('ROWS FROM with several functions').at(position);
+  if (n.lateral === true || n.ordinality === true) throw SqlError.unsupportedFeature(n.ordinality === true ? 'WITH ORDINALITY' : 'LATERAL functions').at(position);
+  const [kind, call] = unwrap(items[0]);
+  if (kind !== 'FuncCall') throw SqlError.unsupportedFeature(`${kind} in FROM`).at(position);
+  const names = ((call.funcname ?? []) as AnyNode[]).map((x) => String(x.String?.sval ?? ''));
+  const name = names[names.length - 1];
+  const callPosition = ctx.position(call.location ?? 0);
+  if (names.length > 1 && names[0] !== 'pg_catalog') throw SqlError.undefinedFunction(names.join('.'), callPosition);
+  const binder = new ExprBinder(ctx, new Scope([], []).withParent(outer), { clause: 'functions in FROM', ...(outerHook === undefined ? {} : { outer: outerHook }) });
+  const args = ((call.args ?? []) as Node[]).map((a) => {
+    let bound: Expr;
+    try {
+      bound = binder.bind(a);
+    } catch (err) {
+      // A column here belongs to another FROM item or to the enclosing query: LATERAL.
+      if (err instanceof SqlError && (err.sqlstate === '42P01' || err.sqlstate === '42703')) throw lateralError(name, callPosition);
+      throw err;
+    }
+    const folded = foldExpr(bound);
+    // Not constant: it reads the enclosing query's row (a subquery then runs per row, bind-select.ts Apply).
+    if (folded.kind !== 'Literal') throw lateralError(name, callPosition);
+    return folded;
+  });
+  const alias = n.alias as AnyNode | undefined;
+  const columnName = String(alias?.colnames?.[0]?.String?.sval ?? alias?.aliasname ?? name);
+  let type: arrow.DataType;
+  let values: ScalarValue[];
+  switch (name) {
+    case 'generate_series': {
+      if (args.length < 2 || args.length > 3 || !args.every((a) => a.type.typeId === arrow.Type.Int || a.type.typeId === arrow.Type.Null || a.unknown === true)) {
+        throw new SqlError('42883', `function generate_series(${args.map((a) => String(a.type)).join(', ')}) does not exist`, { position: callPosition });
+      }
+      const wide = args.some((a) => a.type.typeId === arrow.Type.Int && (a.type as arrow.Int).bitWidth === 64);
+      type = wide ? new arrow.Int64() : new arrow.Int32();
+      const [start, stop, step] = args.map((a) => coerce(a, new arrow.Int64())).map((a) => (a.kind === 'Literal' && a.value !== null ? BigInt(a.value as bigint) : null));
+      const by = args.length === 3 ? step : 1n;
+      if (by === 0n) throw new SqlError('22023', 'step size cannot equal zero', { position: callPosition });
+      values = [];
+      if (start !== null && stop !== null && by !== null) {
+        for (let v = start; by > 0n ? v <= stop : v >= stop; v += by) {
+          values.push(wide ? v : Number(v));
+          if (values.length > MAX_ROWS) throw SqlError.unsupportedFeature(`generate_series of more than ${MAX_ROWS} rows in FROM`).at(callPosition);
+        }
+      }
+      break;
+    }
+    case 'unnest': {
+      const [list] = args;
+      if (args.length !== 1 || list.type.typeId !== arrow.Type.List) throw new SqlError('42883', 'function unnest(…) needs one array argument', { position: callPosition });
+      type = (list.type as arrow.List).children[0].type;
+      values = list.value === null ? [] : [...(list.value as readonly ScalarValue[])];
+      break;
+    }
+    default: {
+      // A function that returns one value is a one-row table (`FROM string_to_array(…) s`).
+      const value = foldExpr(binder.bind(items[0]));
+      if (value.kind !== 'Literal') throw SqlError.unsupportedFeature(`${name} in FROM over values that are not constants`).at(callPosition);
+      type = value.type;
+      values = [value.value];
+    }
+  }
+  const rows: Expr[][] = values.map((v) => [{ kind: 'Literal', value: v, type }]);
+  const plan: Values = { kind: 'Values', rows, schema: new arrow.Schema([new arrow.Field(columnName, type, true)]) };
+  const qualifier = String(alias?.aliasname ?? name);
+  return { plan, scope: new Scope([{ qualifier, name: columnName, type, index: 0 }], [qualifier]) };
+}
+
+const MAX_ROWS = 1_000_000;
+
+const LATERAL = new WeakSet<SqlError>();
+
+/** `0A000`: a function in FROM over columns of other FROM items or of the enclosing query. */
+function lateralError(name: string, position: number | undefined): SqlError {
+  const err = SqlError.unsupportedFeature(`${name} in FROM over columns of other FROM items or of the enclosing query (LATERAL)`).at(position);
+  LATERAL.add(err);
+  return err;
+}
+
+/** Whether `err` is that error (a subquery in the select list then runs per outer row instead). */
+export function isLateralError(err: SqlError): boolean {
+  return LATERAL.has(err);
+}

@@ -1,0 +1,37 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import pg from 'pg';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BIN, CORPUS, ensureBuilt, runCli } from '../testing/cli.js';
+
+// `deltasql serve` as a user runs it: the real bin, a real port, a real client, then SIGTERM.
+
+beforeAll(() => ensureBuilt());
+
+describe('deltasql serve', () => {
+  it('prints its address, answers psql-compatible clients, and stops cleanly on SIGTERM', async () => {
+    const child = spawn(process.execPath, [BIN, 'serve', '--warehouse', CORPUS, '--pg-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const deadline = Date.now() + 30_000;
+    while (!stdout.includes('\n') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const match = /^deltasql serving .*: PostgreSQL on 127\.0\.0\.1:(\d+) \(trust, loopback only\)\n$/.exec(stdout);
+    expect(match, stdout).not.toBeNull();
+    const client = new pg.Client({ host: '127.0.0.1', port: Number(match![1]), user: 'u', database: 'd' });
+    await client.connect();
+    expect((await client.query('SELECT count(*) AS n FROM simple_table')).rows).toEqual([{ n: '3' }]);
+    await client.end();
+    child.kill('SIGTERM');
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+  }, 60_000);
+
+  it('refuses bad options with one line and exit status 2', async () => {
+    const r = await runCli(['serve', '--warehouse', CORPUS, '--pg-port', 'x']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('ERROR:  --pg-port must be a port number, not "x" (see "deltasql --help")\n');
+    const both = await runCli(['serve', '--warehouse', CORPUS, '--password', 'a', '--users', '/nope']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toBe('ERROR:  --password and --users cannot be used together (see "deltasql --help")\n');
+  });
+});
