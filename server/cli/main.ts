@@ -8,7 +8,8 @@ import { packageVersion, requireWarehouseDir } from './paths.js';
  * The `deltasql` bin (PRODUCT.md "CLI"):
  *
  *   deltasql query --warehouse DIR [--format table|csv|json|ndjson] "SQL"
- *   deltasql serve --warehouse DIR [--pg-port 5433] [--host 127.0.0.1] [--password P | --users FILE] [--tls-cert F --tls-key F]
+ *   deltasql serve --warehouse DIR [--pg-port 5433] [--http-port 8080] [--host 127.0.0.1]
+ *                  [--password P | --users FILE] [--http-token T] [--tls-cert F --tls-key F]
  *   deltasql demo [--warehouse DIR]
  *   deltasql --help | --version
  *
@@ -17,6 +18,31 @@ import { packageVersion, requireWarehouseDir } from './paths.js';
  * Each command lives in its own file and is imported only when run, so `--help` stays fast and
  * works even when a lower layer fails to load.
  */
+interface ServeCliOptions {
+  warehouse?: string;
+  pgPort: string;
+  httpPort: string;
+  http: boolean;
+  host: string;
+  password?: string;
+  users?: string;
+  httpToken?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+}
+
+function portOption(value: string, option: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535 || value.trim() === '') throw new UsageError(`${option} must be a port number, not "${value}"`);
+  return port;
+}
+
+/** The options both `serve` and `demo` pass to the servers, without commander's extras. */
+function serverOptions(o: ServeCliOptions): { host: string; password?: string; users?: string; httpToken?: string; tlsCert?: string; tlsKey?: string } {
+  const { host, password, users, httpToken, tlsCert, tlsKey } = o;
+  return { host, ...(password === undefined ? {} : { password }), ...(users === undefined ? {} : { users }), ...(httpToken === undefined ? {} : { httpToken }), ...(tlsCert === undefined ? {} : { tlsCert }), ...(tlsKey === undefined ? {} : { tlsKey }) };
+}
+
 function buildProgram(): Command {
   const program = new Command('deltasql')
     .usage('<command> [options]')
@@ -45,21 +71,24 @@ function buildProgram(): Command {
 
   program
     .command('serve')
-    .description('serve a warehouse folder over the PostgreSQL protocol (psql, JDBC, ODBC, BI tools) until Ctrl-C')
+    .description('serve a warehouse folder over the PostgreSQL protocol (psql, JDBC, ODBC, BI tools) and HTTP (API and web console) until Ctrl-C')
     .option('-w, --warehouse <dir>', 'the warehouse folder (required)')
     .option('--pg-port <port>', 'PostgreSQL protocol port', '5433')
+    .option('--http-port <port>', 'HTTP API and web console port', '8080')
+    .option('--no-http', 'serve no HTTP')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--password <password>', 'require this password (SCRAM-SHA-256) from every user')
     .option('--users <file>', 'require passwords from a file of user:password lines')
     .option('--tls-cert <file>', 'PEM certificate: accept TLS (sslmode=require)')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
-    .action(async (options: { warehouse?: string; pgPort: string; host: string; password?: string; users?: string; tlsCert?: string; tlsKey?: string }) => {
+    .option('--http-token <token>', 'require this bearer token on HTTP (then non-loopback clients may connect)')
+    .action(async (options: ServeCliOptions) => {
       if (options.warehouse === undefined) throw new UsageError("required option '--warehouse <dir>' not specified");
-      const pgPort = Number(options.pgPort);
-      if (!Number.isInteger(pgPort) || pgPort < 0 || pgPort > 65535) throw new UsageError(`--pg-port must be a port number, not "${options.pgPort}"`);
+      const pgPort = portOption(options.pgPort, '--pg-port');
+      const httpPort = options.http === false ? undefined : portOption(options.httpPort, '--http-port');
       requireWarehouseDir(options.warehouse);
       const { runServe } = await import('./serve.js');
-      await runServe({ ...options, warehouse: options.warehouse, pgPort });
+      await runServe({ ...serverOptions(options), warehouse: options.warehouse, pgPort, ...(httpPort === undefined ? {} : { httpPort }) });
     });
 
   program

@@ -9,18 +9,20 @@ import { BIN, CORPUS, ensureBuilt, runCli } from '../testing/cli.js';
 beforeAll(() => ensureBuilt());
 
 describe('deltasql serve', () => {
-  it('prints its address, answers psql-compatible clients, and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--warehouse', CORPUS, '--pg-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  it('prints its addresses, answers PostgreSQL and HTTP clients, and stops cleanly on SIGTERM', async () => {
+    const child = spawn(process.execPath, [BIN, 'serve', '--warehouse', CORPUS, '--pg-port', '0', '--http-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     const deadline = Date.now() + 30_000;
     while (!stdout.includes('\n') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    const match = /^deltasql serving .*: PostgreSQL on 127\.0\.0\.1:(\d+) \(trust, loopback only\)\n$/.exec(stdout);
+    const match = /^deltasql serving .*: PostgreSQL on 127\.0\.0\.1:(\d+) \(trust, loopback only\), HTTP on http:\/\/127\.0\.0\.1:(\d+)\/ \(loopback only\)\n$/.exec(stdout);
     expect(match, stdout).not.toBeNull();
     const client = new pg.Client({ host: '127.0.0.1', port: Number(match![1]), user: 'u', database: 'd' });
     await client.connect();
     expect((await client.query('SELECT count(*) AS n FROM simple_table')).rows).toEqual([{ n: '3' }]);
     await client.end();
+    const http = await fetch(`http://127.0.0.1:${match![2]}/v1/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql: 'SELECT count(*) AS n FROM simple_table' }) });
+    expect(await http.json()).toEqual({ columns: [{ name: 'n', type: 'int8' }], rows: [[3]], rowCount: 1 });
     child.kill('SIGTERM');
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
@@ -30,6 +32,9 @@ describe('deltasql serve', () => {
     const r = await runCli(['serve', '--warehouse', CORPUS, '--pg-port', 'x']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('ERROR:  --pg-port must be a port number, not "x" (see "deltasql --help")\n');
+    const http = await runCli(['serve', '--warehouse', CORPUS, '--http-port', '70000']);
+    expect(http.code).toBe(2);
+    expect(http.stderr).toBe('ERROR:  --http-port must be a port number, not "70000" (see "deltasql --help")\n');
     const both = await runCli(['serve', '--warehouse', CORPUS, '--password', 'a', '--users', '/nope']);
     expect(both.code).toBe(2);
     expect(both.stderr).toBe('ERROR:  --password and --users cannot be used together (see "deltasql --help")\n');

@@ -138,17 +138,22 @@ describe('errors before the answer starts', () => {
     expect((await response.json()).error).toMatchObject({ code: '54000', message: expect.stringMatching(/body/i) });
   });
 
-  it('refuses parameters until Session.execute takes them (0A000)', async () => {
-    const response = await postQuery(server, 'SELECT $1::int AS x', undefined, { params: [1] });
-    expect(response.status).toBe(400);
-    expect((await response.json()).error).toMatchObject({ code: '0A000', message: 'unsupported feature: query parameters' });
+  it('binds $n parameters from "params": numbers typed, strings taking the type they meet', async () => {
+    const response = await postQuery(server, 'SELECT $1::int + 1 AS x, $2 AS s, $3::date + 1 AS d, $4 AS n', undefined, { params: [41, 'text', '2024-02-28', null] });
+    expect(response.status).toBe(200);
+    expect((await response.json()).rows).toEqual([[42, 'text', '2024-02-29', null]]);
+    const filtered = await postQuery(server, 'SELECT count(*) AS n FROM basic_partitioned WHERE letter = $1', undefined, { params: ['a'] });
+    expect((await filtered.json()).rows).toEqual([[2]]);
+  });
+
+  it('refuses malformed params (08P01) and a missing one (42P02, as PostgreSQL)', async () => {
     const bad = await postQuery(server, 'SELECT 1', undefined, { params: { a: 1 } });
     expect(bad.status).toBe(400);
     expect((await bad.json()).error.code).toBe('08P01');
+    const missing = await postQuery(server, 'SELECT $2 AS x', undefined, { params: [1] });
+    expect(missing.status).toBe(400);
+    expect((await missing.json()).error.code).toBe('42P02');
   });
-
-  // TODO(#6): turn on when the wire branch's `params` reaches Session.execute (params.ts is the one line to change).
-  it.todo('binds $1 parameters from "params": SELECT $1::int + 1 AS x with [41] answers [[42]]');
 });
 
 describe('errors after streaming began', () => {

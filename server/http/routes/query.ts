@@ -6,7 +6,7 @@ import type { HttpContext } from '../context.js';
 import { errorBody, httpStatusFor, HttpError } from '../errors.js';
 import { etagMatches, queryEtag } from '../etag.js';
 import { formatFromAccept, MEDIA_TYPES } from '../negotiate.js';
-import { executeWithParams, parseParams, type JsonParam } from '../params.js';
+import { parseParams, type JsonParam } from '../params.js';
 import { trackReads } from '../read-tracking.js';
 import { countRows, pullFirst, resultBody } from '../result-body.js';
 import { sendStream } from '../send-stream.js';
@@ -66,7 +66,7 @@ async function runQuery(ctx: HttpContext, request: FastifyRequest, reply: Fastif
   let rowsSent = 0;
   try {
     const tracked = trackReads(ctx.catalog, (bytes) => (metrics.scanBytes += bytes));
-    const result = await executeWithParams(new Session(tracked.catalog), sql, params, controller.signal);
+    const result = await new Session(tracked.catalog).execute(sql, { signal: controller.signal, params });
     reply.header('vary', 'accept');
     reply.header('x-deltasql-command', result.commandTag);
     // POST answers carry the tag too, so a client can go on to poll with a conditional GET.
