@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { openAsBlob, readFile } from 'node:fs';
+import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import * as fs from 'node:fs/promises';
 import { joinPath, NotFoundError, type ObjectMeta, type ObjectStore } from './object-store.js';
@@ -64,6 +66,48 @@ export class LocalObjectStore implements ObjectStore {
 
   localPath(path: string): string {
     return path;
+  }
+
+  async put(path: string, bytes: Uint8Array): Promise<void> {
+    await fs.mkdir(dirname(path), { recursive: true });
+    await fs.writeFile(path, bytes);
+  }
+
+  /**
+   * Staging file, fsync, then `link(staging, target)`, which fails with EEXIST when the target
+   * exists (delta-rs / object_store's LocalFileSystem does the same). `open(target, 'wx')` alone
+   * would be atomic too, but a crash mid-write would leave a half-written commit that readers
+   * see; the link publishes only complete, durable bytes. The staging name starts with a dot,
+   * which log listing ignores (§1), so a crash leaves only an ignored side file.
+   */
+  async putIfAbsent(path: string, bytes: Uint8Array): Promise<boolean> {
+    const dir = dirname(path);
+    await fs.mkdir(dir, { recursive: true });
+    const staging = joinPath(dir, `.${path.slice(dir.length + 1)}.${randomUUID()}.tmp`);
+    const handle = await fs.open(staging, 'wx');
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    try {
+      await fs.link(staging, path);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw err;
+    } finally {
+      await fs.rm(staging, { force: true });
+    }
+  }
+
+  async delete(path: string): Promise<void> {
+    await fs.rm(path, { force: true });
+  }
+
+  async deletePrefix(dir: string): Promise<void> {
+    await fs.rm(dir, { recursive: true, force: true });
   }
 
   async openBlob(path: string): Promise<Blob> {
