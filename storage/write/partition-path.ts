@@ -19,7 +19,9 @@ export function partitionValues(data: arrow.Data, type: DeltaType): (string | nu
 }
 
 function partitionValueAt(data: arrow.Data, type: DeltaType, i: number): string | null {
-  const j = data.offset + i;
+  // arrow-js pre-slices values and offsets; only bit-packed booleans still need `offset`.
+  const j = i;
+  const bit = data.offset + i;
   const values = data.values as ArrayLike<number | bigint>;
   if (type.kind === 'decimal') {
     const words = data.values as Uint32Array;
@@ -30,7 +32,7 @@ function partitionValueAt(data: arrow.Data, type: DeltaType, i: number): string 
   if (type.kind !== 'primitive') return null;
   switch (type.name) {
     case 'boolean':
-      return ((data.values as Uint8Array)[j >> 3] ?? 0) & (1 << (j & 7)) ? 'true' : 'false';
+      return ((data.values as Uint8Array)[bit >> 3] ?? 0) & (1 << (bit & 7)) ? 'true' : 'false';
     case 'string': {
       const offsets = data.valueOffsets as Int32Array;
       const text = new TextDecoder().decode((data.values as Uint8Array).subarray(offsets[j], offsets[j + 1]));

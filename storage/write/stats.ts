@@ -112,12 +112,11 @@ function countZeros(valid: Uint8Array): number {
 function updateMinMax(leaf: Leaf, data: arrow.Data, valid: Uint8Array | null): void {
   const type = leaf.type;
   const n = data.length;
-  const off = data.offset;
   if (type.kind === 'decimal') {
     const words = data.values as Uint32Array;
     for (let i = 0; i < n; i++) {
       if (valid !== null && valid[i] === 0) continue;
-      const b = (off + i) * 4;
+      const b = i * 4; // arrow-js pre-slices values; `offset` applies to the null bitmap only
       const v = BigInt.asIntN(128, (BigInt(words[b + 3] ?? 0) << 96n) | (BigInt(words[b + 2] ?? 0) << 64n) | (BigInt(words[b + 1] ?? 0) << 32n) | BigInt(words[b] ?? 0));
       if (leaf.min === undefined || v < (leaf.min as bigint)) leaf.min = v;
       if (leaf.max === undefined || v > (leaf.max as bigint)) leaf.max = v;
@@ -135,7 +134,7 @@ function updateMinMax(leaf: Leaf, data: arrow.Data, valid: Uint8Array | null): v
     let max = leaf.max as bigint | undefined;
     for (let i = 0; i < n; i++) {
       if (valid !== null && valid[i] === 0) continue;
-      const v = values[off + i] as bigint;
+      const v = values[i] as bigint;
       if (min === undefined || v < min) min = v;
       if (max === undefined || v > max) max = v;
     }
@@ -148,7 +147,7 @@ function updateMinMax(leaf: Leaf, data: arrow.Data, valid: Uint8Array | null): v
   let any = leaf.min !== undefined;
   for (let i = 0; i < n; i++) {
     if (valid !== null && valid[i] === 0) continue;
-    const v = values[off + i] as number;
+    const v = values[i] as number;
     if (v !== v) continue; // NaN
     any = true;
     if (v < min) min = v;
@@ -170,26 +169,26 @@ function updateStringMinMax(leaf: Leaf, data: arrow.Data, valid: Uint8Array | nu
   let maxAt = -1;
   for (let i = 0; i < data.length; i++) {
     if (valid !== null && valid[i] === 0) continue;
-    const s = offsets[data.offset + i] as number;
-    const e = offsets[data.offset + i + 1] as number;
+    const s = offsets[i] as number;
+    const e = offsets[i + 1] as number;
     if (minAt < 0 && min === undefined) {
       minAt = i;
       maxAt = i;
       continue;
     }
-    const cmpMin = minAt >= 0 ? compareBytes(bytes, s, e, bytes, offsets[data.offset + minAt] as number, offsets[data.offset + minAt + 1] as number) : compareBytes(bytes, s, e, min as Uint8Array, 0, (min as Uint8Array).length);
+    const cmpMin = minAt >= 0 ? compareBytes(bytes, s, e, bytes, offsets[minAt] as number, offsets[minAt + 1] as number) : compareBytes(bytes, s, e, min as Uint8Array, 0, (min as Uint8Array).length);
     if (cmpMin < 0) {
       minAt = i;
       min = undefined;
     }
-    const cmpMax = maxAt >= 0 ? compareBytes(bytes, s, e, bytes, offsets[data.offset + maxAt] as number, offsets[data.offset + maxAt + 1] as number) : compareBytes(bytes, s, e, max as Uint8Array, 0, (max as Uint8Array).length);
+    const cmpMax = maxAt >= 0 ? compareBytes(bytes, s, e, bytes, offsets[maxAt] as number, offsets[maxAt + 1] as number) : compareBytes(bytes, s, e, max as Uint8Array, 0, (max as Uint8Array).length);
     if (cmpMax > 0) {
       maxAt = i;
       max = undefined;
     }
   }
-  if (minAt >= 0) leaf.min = bytes.slice(offsets[data.offset + minAt], offsets[data.offset + minAt + 1]);
-  if (maxAt >= 0) leaf.max = bytes.slice(offsets[data.offset + maxAt], offsets[data.offset + maxAt + 1]);
+  if (minAt >= 0) leaf.min = bytes.slice(offsets[minAt], offsets[minAt + 1]);
+  if (maxAt >= 0) leaf.max = bytes.slice(offsets[maxAt], offsets[maxAt + 1]);
 }
 
 function compareBytes(a: Uint8Array, as: number, ae: number, b: Uint8Array, bs: number, be: number): number {
