@@ -41,7 +41,8 @@ export async function writeCheckpointIfDue(table: DeltaTable, version: number): 
 export async function writeCheckpoint(table: DeltaTable, snapshot: Snapshot): Promise<void> {
   const tombstones = await liveTombstones(table, snapshot);
   const rows: Record<string, unknown>[] = [];
-  rows.push({ protocol: snapshot.protocol });
+  const p = snapshot.protocol;
+  rows.push({ protocol: { minReaderVersion: p.minReaderVersion, minWriterVersion: p.minWriterVersion, readerFeatures: p.readerFeatures ?? null, writerFeatures: p.writerFeatures ?? null } });
   const m = snapshot.metadata;
   rows.push({
     metaData: {

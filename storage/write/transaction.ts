@@ -363,7 +363,12 @@ export class WriteTransaction {
       }
       if (created) {
         await this.table.latest().catch(() => undefined); // bring the snapshot cache forward
-        const checkpointed = await writeCheckpointIfDue(this.table, version).catch(() => false);
+        // The commit stands whatever happens to the checkpoint (a later one will be written);
+        // the failure is reported as a process warning, as Spark logs it.
+        const checkpointed = await writeCheckpointIfDue(this.table, version).catch((err: unknown) => {
+          process.emitWarning(`deltasql: checkpoint of ${this.table.name} at version ${version} failed: ${err instanceof Error ? err.message : String(err)}`);
+          return false;
+        });
         return { version, retries: attempt, metrics, checkpointed };
       }
       if (!base) throw new SqlError('42P07', `relation "${this.table.name}" already exists`);
