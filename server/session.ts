@@ -1,7 +1,7 @@
 import * as arrow from 'apache-arrow';
 import { SqlError } from '../common/sql-error.js';
 import type { Catalog } from '../planner/catalog.js';
-import { newSessionViews, planStatement } from '../planner/index.js';
+import { formatTag, newSessionViews, planStatement } from '../planner/index.js';
 
 /**
  * A statement's result: its schema up front, then its rows as Arrow record batches pulled one at
@@ -56,6 +56,16 @@ export class Session {
       if (planned.kind === 'command') {
         return { schema: new arrow.Schema([]), batches: none(), commandTag: planned.tag, ...(planned.notice === undefined ? {} : { notices: [planned.notice] }) };
       }
+      if (planned.kind === 'write') {
+        // A write runs and commits here; its tag carries the count (`INSERT 0 3`, `MERGE 5`).
+        const outcome = await planned.run(signal);
+        const notices = outcome.notice === undefined ? {} : { notices: [outcome.notice] };
+        if (outcome.result !== undefined) {
+          const { schema, batches } = outcome.result;
+          return { schema, batches: guarded(() => fromArray(batches), signal), commandTag: 'SELECT', ...notices };
+        }
+        return { schema: new arrow.Schema([]), batches: none(), commandTag: formatTag(planned.tag, outcome.count), ...notices };
+      }
       const plan = planned.plan;
       const isExplain = plan.schema.fields.length === 1 && plan.schema.fields[0]?.name === 'QUERY PLAN' && /^\s*explain\b/i.test(stripComments(sql));
       return { schema: plan.schema, batches: guarded(() => plan.execute({ signal }), signal), commandTag: isExplain ? 'EXPLAIN' : 'SELECT' };
@@ -91,6 +101,10 @@ async function* guarded(run: () => AsyncIterable<arrow.RecordBatch>, signal: Abo
 }
 
 async function* none(): AsyncGenerator<arrow.RecordBatch> {}
+
+async function* fromArray(batches: readonly arrow.RecordBatch[]): AsyncGenerator<arrow.RecordBatch> {
+  yield* batches;
+}
 
 function cancelled(): SqlError {
   return new SqlError('57014', 'canceling statement due to user request');

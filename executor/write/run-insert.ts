@@ -1,0 +1,48 @@
+import type * as arrow from 'apache-arrow';
+import type { AddFile } from '../../storage/log/actions.js';
+import type { DeltaTable } from '../../storage/table.js';
+import type { CommitResult } from '../../storage/write/api.js';
+import { WriteTransaction } from '../../storage/write/transaction.js';
+import type { PhysicalOperator } from '../operator.js';
+import { checkedBatches } from './not-null.js';
+import { evolvedMetadata } from './open-target.js';
+
+export interface InsertRequest {
+  readonly table: DeltaTable;
+  /** Rows already in the table's schema (the planner projected and cast them). */
+  readonly input: PhysicalOperator;
+  readonly tableSchema: arrow.Schema;
+  /** INSERT OVERWRITE: the live files it replaces (all, or those of the PARTITION given). */
+  readonly overwrite?: { readonly files: (files: readonly AddFile[]) => readonly AddFile[]; readonly partition?: Readonly<Record<string, string | null>> };
+  /** Schema evolution: columns to add to the table (they end `tableSchema`). */
+  readonly addColumns?: readonly arrow.Field[];
+}
+
+/**
+ * INSERT INTO / INSERT OVERWRITE: streams the input into new data files of one transaction
+ * and commits them as Spark's `WRITE` (mode Append or Overwrite). Rows failing the NOT NULL
+ * check stop the statement before the commit, so nothing becomes visible.
+ */
+export async function runInsert(request: InsertRequest, signal?: AbortSignal): Promise<{ rows: number; commit: CommitResult }> {
+  const tx = await WriteTransaction.open(request.table);
+  if (request.addColumns !== undefined && request.addColumns.length > 0) tx.setMetadata(evolvedMetadata(tx, request.addColumns));
+  let replaced: readonly AddFile[] = [];
+  if (request.overwrite !== undefined) {
+    replaced = request.overwrite.files(tx.readSnapshot?.files ?? []);
+    tx.markRead(replaced);
+    tx.removeFiles(replaced);
+  }
+  const counter = { rows: 0 };
+  const input = request.input.execute(signal === undefined ? {} : { signal });
+  await tx.write(checkedBatches(input, request.tableSchema, request.table.name, counter));
+  const mode = request.overwrite === undefined ? 'Append' : 'Overwrite';
+  const parameters: Record<string, unknown> = { mode, partitionBy: JSON.stringify(tx.readSnapshot?.partitionColumns ?? []) };
+  if (request.overwrite?.partition !== undefined) parameters.partition = JSON.stringify(request.overwrite.partition);
+  const commit = await tx.commit({
+    operation: 'WRITE',
+    operationParameters: parameters,
+    operationMetrics: { numOutputRows: counter.rows },
+    isBlindAppend: request.overwrite === undefined,
+  });
+  return { rows: counter.rows, commit };
+}
