@@ -1,14 +1,11 @@
 import * as arrow from 'apache-arrow';
-import { readCheckpointTombstones } from '../checkpoint/read.js';
 import type { AddFile, RemoveFile } from '../log/actions.js';
-import { readCommit } from '../log/commit.js';
 import { versionPrefix } from '../log/files.js';
-import { listLog } from '../log/segment.js';
 import { joinPath } from '../object-store/object-store.js';
 import { protocolHasFeature } from '../protocol/features.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import type { DeltaTable } from '../table.js';
-import { fileKeyOf } from './conflicts.js';
+import { tombstonesAt } from './tombstones.js';
 import { engineInfo } from './engine-info.js';
 import { cleanUpExpiredLogs } from './log-cleanup.js';
 import { encodeParquet } from './parquet-file.js';
@@ -39,7 +36,8 @@ export async function writeCheckpointIfDue(table: DeltaTable, version: number): 
 
 /** Writes `<version>.checkpoint.parquet` for a snapshot (put-if-absent: a concurrent writer's identical checkpoint wins) and `_last_checkpoint`. */
 export async function writeCheckpoint(table: DeltaTable, snapshot: Snapshot): Promise<void> {
-  const tombstones = await liveTombstones(table, snapshot);
+  const retention = parseDuration(snapshot.configuration['delta.deletedFileRetentionDuration'] ?? DEFAULT_DELETED_FILE_RETENTION);
+  const tombstones = await tombstonesAt(table, snapshot, Date.now() - retention);
   const rows: Record<string, unknown>[] = [];
   const p = snapshot.protocol;
   rows.push({ protocol: { minReaderVersion: p.minReaderVersion, minWriterVersion: p.minWriterVersion, readerFeatures: p.readerFeatures ?? null, writerFeatures: p.writerFeatures ?? null } });
@@ -73,39 +71,6 @@ export async function writeCheckpoint(table: DeltaTable, snapshot: Snapshot): Pr
   await table.store.putIfAbsent(path, bytes);
   const hint = { version: snapshot.version, size: rows.length, sizeInBytes: bytes.length, numOfAddFiles: snapshot.files.length };
   await table.store.put(joinPath(table.logDir, '_last_checkpoint'), new TextEncoder().encode(JSON.stringify(hint)));
-}
-
-/**
- * `remove` actions still within `delta.deletedFileRetentionDuration`: the previous checkpoint's
- * tombstones plus the removes of the commits after it, less files added back since. VACUUM by
- * any engine reads them to keep files that time travel still needs.
- */
-async function liveTombstones(table: DeltaTable, snapshot: Snapshot): Promise<RemoveFile[]> {
-  const retention = parseDuration(snapshot.configuration['delta.deletedFileRetentionDuration'] ?? DEFAULT_DELETED_FILE_RETENTION);
-  const cutoff = Date.now() - retention;
-  const listing = await listLog(table.store, table.logDir);
-  let from = 0;
-  const tombstones = new Map<string, RemoveFile>();
-  const previous = [...listing.checkpoints.entries()].filter(([v, list]) => v < snapshot.version && list.some((c) => c.complete)).sort((a, b) => b[0] - a[0])[0];
-  if (previous) {
-    const complete = previous[1].find((c) => c.complete);
-    if (complete && complete.format === 'parquet') {
-      for (const action of await readCheckpointTombstones(table.store, complete.parts)) {
-        if (action.kind === 'remove') tombstones.set(fileKeyOf(action.remove.path, action.remove.deletionVector), action.remove);
-      }
-      from = previous[0] + 1;
-    }
-  }
-  for (let v = from; v <= snapshot.version; v++) {
-    const commit = listing.commits.get(v);
-    if (!commit) continue;
-    for (const action of await readCommit(table.store, commit.path)) {
-      if (action.kind === 'remove') tombstones.set(fileKeyOf(action.remove.path, action.remove.deletionVector), action.remove);
-      else if (action.kind === 'add') tombstones.delete(fileKeyOf(action.add.path, action.add.deletionVector));
-    }
-  }
-  const live = new Set(snapshot.files.map((f) => fileKeyOf(f.path, f.deletionVector)));
-  return [...tombstones.entries()].filter(([key, r]) => !live.has(key) && (r.deletionTimestamp ?? 0) > cutoff).map(([, r]) => r);
 }
 
 function stringMap(): arrow.Map_ {

@@ -1,5 +1,3 @@
-import { SqlError } from '../../common/sql-error.js';
-import type { DeltaTable } from '../table.js';
 
 /**
  * The Delta commands as storage operations; the SQL side parses them and prints what they return.
@@ -12,6 +10,8 @@ export interface OptimizeOptions {
   readonly zOrderBy?: readonly string[];
   /** Target file size in bytes (default `delta.targetFileSize` or 128 MiB). */
   readonly targetFileSize?: number;
+  /** The WHERE text, for `commitInfo.operationParameters.predicate`. */
+  readonly predicateText?: string;
 }
 
 /** What OPTIMIZE answers (Spark's `metrics` column, flattened). */
@@ -22,6 +22,8 @@ export interface OptimizeResult {
   readonly filesAddedBytes: number;
   readonly filesRemovedBytes: number;
   readonly partitionsOptimized: number;
+  /** Files considered (in the partitions the filter kept). */
+  readonly totalConsideredFiles: number;
 }
 
 export interface VacuumOptions {
@@ -71,15 +73,7 @@ export interface TableDetail {
   readonly tableFeatures: readonly string[];
 }
 
-export async function optimize(_table: DeltaTable, _options?: OptimizeOptions): Promise<OptimizeResult> {
-  throw SqlError.unsupportedFeature('OPTIMIZE (in progress)');
-}
-export async function vacuum(_table: DeltaTable, _options?: VacuumOptions): Promise<VacuumResult> {
-  throw SqlError.unsupportedFeature('VACUUM (in progress)');
-}
-export async function restore(_table: DeltaTable, _target: RestoreTarget): Promise<RestoreResult> {
-  throw SqlError.unsupportedFeature('RESTORE (in progress)');
-}
-export async function describeDetail(_table: DeltaTable): Promise<TableDetail> {
-  throw SqlError.unsupportedFeature('DESCRIBE DETAIL (in progress)');
-}
+export { optimize } from './commands/optimize.js';
+export { vacuum } from './commands/vacuum.js';
+export { restore } from './commands/restore.js';
+export { describeDetail } from './commands/describe-detail.js';

@@ -134,6 +134,16 @@ export class WriteTransaction {
     return adds;
   }
 
+  /**
+   * Queues `add` for files that already exist (RESTORE adds back files of an older version).
+   * Their paths must be relative to the table root and the files must be on disk.
+   */
+  addFiles(files: readonly AddFile[], options: { dataChange?: boolean } = {}): void {
+    this.ensureOpen();
+    const dataChange = options.dataChange ?? true;
+    for (const file of files) this.adds.push({ ...file, dataChange, modificationTime: file.modificationTime });
+  }
+
   /** Queues `remove` for whole files (DELETE of whole files, OVERWRITE, OPTIMIZE with dataChange=false). */
   removeFiles(files: readonly AddFile[], options: { dataChange?: boolean } = {}): void {
     this.ensureOpen();
@@ -309,6 +319,8 @@ export class WriteTransaction {
       changesMetadata: this.metadataChanged && base !== undefined,
     };
     const metrics = this.metrics();
+    const written: Record<string, number | string> = { ...metrics, ...(request.operationMetrics ?? {}) };
+    for (const [k, v] of Object.entries(request.operationMetrics ?? {})) if (typeof v === 'number') metrics[k] = v;
     const txnId = randomUUID();
     const ictOn = this.config['delta.enableInCommitTimestamps'] === 'true';
     let version = base ? base.version + 1 : 0;
@@ -341,7 +353,7 @@ export class WriteTransaction {
         ...(base ? { readVersion: base.version } : {}),
         isolationLevel: 'Serializable',
         isBlindAppend,
-        operationMetrics: Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, String(v)])),
+        operationMetrics: Object.fromEntries(Object.entries(written).map(([k, v]) => [k, String(v)])),
         ...(request.userMetadata !== undefined ? { userMetadata: request.userMetadata } : {}),
         engineInfo: engineInfo(),
         txnId,
