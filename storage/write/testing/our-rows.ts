@@ -3,7 +3,7 @@ import { validityBytes } from '../../../common/arrow/bitmap.js';
 import { formatDate } from '../../../common/time/datetime.js';
 import type { ObjectStore } from '../../object-store/object-store.js';
 import { scanSnapshot } from '../../scan/scan.js';
-import type { DeltaType } from '../../schema/types.js';
+import type { DeltaType, StructField } from '../../schema/types.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
 import { formatDecimal } from '../partition-path.js';
 
@@ -11,13 +11,18 @@ import { formatDecimal } from '../partition-path.js';
 export async function ourRows(store: ObjectStore, snapshot: Snapshot): Promise<Record<string, string | null>[]> {
   const fields = snapshot.schema.fields;
   const out: Record<string, string | null>[] = [];
-  for await (const batch of scanSnapshot(store, snapshot, { columns: fields.map((f) => f.name) })) {
-    const columns = fields.map((f, i) => textColumn(batch.data.children[i] as arrow.Data, f.type, batch.getChildAt(i) as arrow.Vector));
-    for (let r = 0; r < batch.numRows; r++) {
-      const row: Record<string, string | null> = {};
-      fields.forEach((f, i) => (row[f.name] = (columns[i] as (string | null)[])[r] ?? null));
-      out.push(row);
-    }
+  for await (const batch of scanSnapshot(store, snapshot, { columns: fields.map((f) => f.name) })) out.push(...textRows(batch, fields));
+  return out;
+}
+
+/** One batch's rows (columns in `fields` order) in the same text form. */
+export function textRows(batch: arrow.RecordBatch, fields: readonly StructField[]): Record<string, string | null>[] {
+  const columns = fields.map((f, i) => textColumn(batch.data.children[i] as arrow.Data, f.type, batch.getChildAt(i) as arrow.Vector));
+  const out: Record<string, string | null>[] = [];
+  for (let r = 0; r < batch.numRows; r++) {
+    const row: Record<string, string | null> = {};
+    fields.forEach((f, i) => (row[f.name] = (columns[i] as (string | null)[])[r] ?? null));
+    out.push(row);
   }
   return out;
 }
@@ -36,7 +41,7 @@ function textColumn(data: arrow.Data, type: DeltaType, vector: arrow.Vector): (s
       const v = BigInt.asIntN(128, (BigInt(w[j * 4 + 3] ?? 0) << 96n) | (BigInt(w[j * 4 + 2] ?? 0) << 64n) | (BigInt(w[j * 4 + 1] ?? 0) << 32n) | BigInt(w[j * 4] ?? 0));
       out.push(formatDecimal(v, type.scale));
     } else if (type.kind === 'struct') {
-      out.push(JSON.stringify((vector.get(i) as { toJSON(): unknown }).toJSON()));
+      out.push(JSON.stringify((vector.get(i) as { toJSON(): unknown }).toJSON(), bigintText));
     } else if (type.kind === 'primitive') {
       switch (type.name) {
         case 'float':
@@ -56,7 +61,7 @@ function textColumn(data: arrow.Data, type: DeltaType, vector: arrow.Vector): (s
           out.push(String(data.values[j]));
       }
     } else {
-      out.push(JSON.stringify(vector.get(i)));
+      out.push(JSON.stringify(vector.get(i), bigintText));
     }
   }
   return out;
@@ -65,4 +70,8 @@ function textColumn(data: arrow.Data, type: DeltaType, vector: arrow.Vector): (s
 /** Rows as sorted canonical text, for multiset comparison. */
 export function canon(rows: readonly Record<string, string | null>[]): string[] {
   return rows.map((r) => JSON.stringify(Object.keys(r).sort().map((k) => [k, r[k]]))).sort();
+}
+
+function bigintText(_key: string, v: unknown): unknown {
+  return typeof v === 'bigint' ? v.toString() : v;
 }
