@@ -30,7 +30,8 @@ const field = (name: string, type: arrow.DataType, nullable = true) => new arrow
 /** DESCRIBE DETAIL: one row, Delta's columns (format … tableFeatures). */
 export async function describeDetailResult(table: DeltaTable): Promise<CommandResult> {
   const d = await describeDetail(table);
-  const micros = (ms: number | null) => (ms === null ? null : BigInt(ms) * 1000n);
+  // File times may carry fractions of a millisecond (fs mtimeMs): round to microseconds.
+  const micros = (ms: number | null) => (ms === null ? null : BigInt(Math.round(ms * 1000)));
   return result(
     [
       field('format', STRING), field('id', STRING), field('name', STRING), field('description', STRING), field('location', STRING),
@@ -51,7 +52,7 @@ export async function optimizeResult(table: DeltaTable, options: OptimizeOptions
   const fileStats = new arrow.Struct([field('totalFiles', LONG), field('totalSize', LONG)]);
   const metrics = new arrow.Struct([
     field('numFilesAdded', LONG), field('numFilesRemoved', LONG), field('filesAdded', fileStats), field('filesRemoved', fileStats),
-    field('partitionsOptimized', LONG), field('zOrderStats', new arrow.Struct([field('strategyName', STRING)])),
+    field('partitionsOptimized', LONG), field('zOrderStats', new arrow.Struct([field('strategyName', STRING)])), field('totalConsideredFiles', LONG),
   ]);
   return result([field('path', STRING), field('metrics', metrics)], [[
     table.root,
@@ -62,6 +63,7 @@ export async function optimizeResult(table: DeltaTable, options: OptimizeOptions
       filesRemoved: { totalFiles: BigInt(r.numFilesRemoved), totalSize: BigInt(r.filesRemovedBytes) },
       partitionsOptimized: BigInt(r.partitionsOptimized),
       zOrderStats: options.zOrderBy !== undefined && options.zOrderBy.length > 0 ? { strategyName: 'minCubeSize(107374182400)' } : null,
+      totalConsideredFiles: BigInt(r.totalConsideredFiles),
     },
   ]]);
 }

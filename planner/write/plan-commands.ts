@@ -6,7 +6,7 @@ import { dataFromValues } from '../../executor/arrow/scalar.js';
 import { boolBytes, validityBytes } from '../../common/arrow/bitmap.js';
 import { parseText } from '../../executor/kernels/cast.js';
 import { describeDetailResult, optimizeResult, restoreResult, vacuumResult, type CommandResult } from '../../executor/write/delta-commands.js';
-import { ExprBinder } from '../binder/bind-expr.js';
+import { ExprBinder, startOf } from '../binder/bind-expr.js';
 import { Scope } from '../binder/scope.js';
 import type { Catalog } from '../catalog.js';
 import { lowerExpr } from '../lower/expr.js';
@@ -53,7 +53,12 @@ export function planDeltaCommand(p: Command, catalog: Catalog, session: WriteSes
             return f.name;
           });
           const partitionFilter = p.where === undefined ? undefined : partitionPredicate(p, catalog, session, source.schema, partitionColumns);
-          r = await optimizeResult(table, { ...(zOrderBy.length === 0 ? {} : { zOrderBy }), ...(partitionFilter === undefined ? {} : { partitionFilter }) });
+          const predicateText = p.where === undefined ? undefined : p.source.slice(startOf(p.where), p.source.byteLength).split(/\bzorder\b/i)[0]?.trim();
+          r = await optimizeResult(table, {
+            ...(zOrderBy.length === 0 ? {} : { zOrderBy }),
+            ...(partitionFilter === undefined ? {} : { partitionFilter }),
+            ...(predicateText === undefined ? {} : { predicateText }),
+          });
           break;
         }
         case 'vacuum': {
