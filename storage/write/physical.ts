@@ -1,6 +1,8 @@
 import * as arrow from 'apache-arrow';
 import { require, SqlError } from '../../common/sql-error.js';
 import { nullData } from '../../common/arrow/null-data.js';
+import { validityBytes } from '../../common/arrow/bitmap.js';
+import { take } from '../../common/arrow/take.js';
 import { deltaTypeToArrow } from '../schema/arrow.js';
 import type { DeltaType, StructField, StructType } from '../schema/types.js';
 import type { ColumnMappingMode } from '../snapshot/snapshot.js';
@@ -90,11 +92,26 @@ export function columnsByField(batch: arrow.RecordBatch, fields: readonly Struct
       require(field.nullable, () => notNullViolation(field.name, tableName));
       return nullData(expected, batch.numRows);
     }
-    const data = batch.data.children[index] as arrow.Data;
+    const data = plain(batch.data.children[index] as arrow.Data);
     require(sameType(data.type, expected), () => SqlError.datatypeMismatch(`column "${field.name}" of ${tableName} is of type ${String(expected)} but the written value is of type ${String(data.type)}`));
     require(field.nullable || data.nullCount === 0, () => notNullViolation(field.name, tableName));
     return data;
   });
+}
+
+/**
+ * Dictionary-encoded columns (the executor keeps strings that way, DESIGN.md §3) decoded to the
+ * plain type the table stores; other data as it is.
+ */
+function plain(data: arrow.Data): arrow.Data {
+  if (!arrow.DataType.isDictionary(data.type)) return data;
+  const dictionary = data.dictionary?.data[0];
+  require(dictionary !== undefined && (data.dictionary?.data.length ?? 0) === 1, () => SqlError.internal('a dictionary column without a single dictionary chunk'));
+  const keys = data.values as ArrayLike<number | bigint>;
+  const valid = validityBytes(data);
+  const indices = new Int32Array(data.length);
+  for (let i = 0; i < data.length; i++) indices[i] = valid && valid[i] === 0 ? -1 : Number(keys[i]);
+  return take(dictionary, indices);
 }
 
 function notNullViolation(column: string, table: string): SqlError {

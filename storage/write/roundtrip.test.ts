@@ -1,3 +1,4 @@
+import * as arrow from 'apache-arrow';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -197,6 +198,18 @@ describe('what the files look like on disk', () => {
     await expect(tx.write([batchOf(schemaOf({ id: 'long' }), [{ id: null }])])).rejects.toMatchObject({ sqlstate: '23502' });
     await expect(tx.write([batchOf(schemaOf({ id: 'string' }), [{ id: 'x' }])])).rejects.toMatchObject({ sqlstate: '42804' });
     expect(existsSync(root)).toBe(false);
+  });
+
+  it('accepts dictionary-encoded strings (how the executor keeps them) and stores plain strings', async () => {
+    const root = tempTableDir();
+    const schema = schemaOf({ s: 'string', p: 'string' });
+    const tx = await createTable(store, root, 't', { schema, partitionColumns: ['p'] });
+    const encoded = arrow.tableFromArrays({ s: arrow.vectorFromArray(['x', null, 'y', 'x'], new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32())), p: arrow.vectorFromArray(['a', 'a', 'b', null], new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32())) });
+    await tx.write(encoded.batches);
+    await tx.commit({ operation: 'CREATE TABLE AS SELECT' });
+    const expected = [{ s: 'x', p: 'a' }, { s: null, p: 'a' }, { s: 'y', p: 'b' }, { s: 'x', p: null }];
+    expect(canon(await ourRows(store, await new DeltaTable(store, root, 't').latest()))).toEqual(canon(expected));
+    expect(canon(await readRows(root, await replay(root)))).toEqual(canon(expected));
   });
 
   it('creating over an existing table is 42P07', async () => {
