@@ -200,6 +200,21 @@ describe('what the files look like on disk', () => {
     expect(existsSync(root)).toBe(false);
   });
 
+  it('Parquet files carry field ids under column mapping, and timestamps as INT64 micros adjusted to UTC only for timestamp', async () => {
+    const root = tempTableDir();
+    const schema = schemaOf({ ts: 'timestamp', ntz: 'timestamp_ntz', k: 'integer' });
+    const tx = await createTable(store, root, 't', { schema, configuration: { 'delta.columnMapping.mode': 'id' } });
+    const [add] = await tx.write([batchOf(tx.schema, [{ ts: TS, ntz: TS, k: 1 }])]);
+    await tx.commit({ operation: 'CREATE TABLE AS SELECT' });
+    const file = join(root, add?.path ?? '');
+    const columns = (await (await duck()).runAndReadAll(`SELECT name, type, field_id, logical_type FROM parquet_schema('${file}') WHERE name <> 'arrow_schema' AND num_children IS NULL`)).getRowObjectsJS();
+    const fields = tx.schema.fields;
+    expect(columns.map((c) => [c.name, c.type, Number(c.field_id)])).toEqual(fields.map((f) => [f.metadata['delta.columnMapping.physicalName'], f.name === 'k' ? 'INT32' : 'INT64', f.metadata['delta.columnMapping.id']]));
+    expect(String(columns[0]?.logical_type)).toContain('isAdjustedToUTC=1');
+    expect(String(columns[1]?.logical_type)).toContain('isAdjustedToUTC=0');
+    expect(String(columns[0]?.logical_type)).toContain('MICROS');
+  });
+
   it('accepts dictionary-encoded strings (how the executor keeps them) and stores plain strings', async () => {
     const root = tempTableDir();
     const schema = schemaOf({ s: 'string', p: 'string' });
