@@ -23,7 +23,8 @@ import type { PhysicalOperator } from '../operator.js';
 export interface ChangeClause {
   readonly match: 'matched' | 'notMatched' | 'notMatchedBySource';
   readonly condition?: PhysicalExpr;
-  readonly action: 'update' | 'delete' | 'insert';
+  /** `none`: PostgreSQL's DO NOTHING (the row is claimed by the clause, nothing changes). */
+  readonly action: 'update' | 'delete' | 'insert' | 'none';
   /** update / insert: the new row, one expression per table column, over the input batch. */
   readonly values?: readonly PhysicalExpr[];
 }
@@ -106,6 +107,7 @@ export async function applyChanges(plan: ChangePlan, signal?: AbortSignal): Prom
       const c = chosen[i] as number;
       if (c < 0) continue;
       const clause = plan.clauses[c] as ChangeClause;
+      if (clause.action === 'none') continue;
       keep[i] = 1;
       if (clause.action === 'insert') continue;
       const file = files[fileOffset + i] as number;
@@ -125,7 +127,7 @@ export async function applyChanges(plan: ChangePlan, signal?: AbortSignal): Prom
     }
     // New rows of each update / insert clause, computed over just the rows it acts on.
     plan.clauses.forEach((clause, c) => {
-      if (clause.action === 'delete' || clause.values === undefined) return;
+      if (clause.action === 'delete' || clause.action === 'none' || clause.values === undefined) return;
       let count = 0;
       for (let i = 0; i < n; i++) if (chosen[i] === c && keep[i] === 1) count++;
       if (count === 0) return;

@@ -86,4 +86,26 @@ describe('writes through Session', () => {
     expect(e.message).toMatch(/^Cannot perform Merge as multiple source rows matched/);
     expect(await rows('SELECT id, v FROM t')).toEqual([[1, 10]]);
   });
+
+  it('points MERGE errors at the user\'s text (PostgreSQL 15 gives no position inside MERGE)', async () => {
+    await tag('CREATE TABLE t (id INT, score INT)');
+    await tag('CREATE TABLE s (id INT, name STRING)');
+    const sql = (action: string) => `MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN UPDATE SET ${action}`;
+    const col = await error(sql('nope = 1'));
+    expect([col.sqlstate, col.message, col.position]).toEqual(['42703', 'column "nope" of relation "t" does not exist', 66]);
+    const lit = await error(sql("score = 'x'"));
+    expect([lit.sqlstate, lit.position]).toEqual(['22P02', 74]);
+    const typ = await error(sql('score = s.name'));
+    expect([typ.sqlstate, typ.message, typ.position]).toEqual(['42804', 'column "score" is of type integer but expression is of type text', 74]);
+    const on = await error('MERGE INTO t USING s ON t.id = s.nope WHEN MATCHED THEN DELETE');
+    expect([on.sqlstate, on.position]).toEqual(['42703', 34]);
+  });
+
+  it('MERGE … WHEN NOT MATCHED BY SOURCE THEN UPDATE and DO NOTHING', async () => {
+    await tag('CREATE TABLE t (id INT, v STRING)');
+    await tag("INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+    await tag('CREATE TABLE s AS SELECT 2 AS id');
+    expect(await tag("MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN DO NOTHING WHEN NOT MATCHED BY SOURCE AND t.id > 1 THEN UPDATE SET v = 'gone'")).toBe('MERGE 1');
+    expect(await rows('SELECT id, v FROM t ORDER BY id')).toEqual([[1, 'a'], [2, 'b'], [3, 'gone']]);
+  });
 });

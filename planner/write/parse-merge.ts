@@ -61,7 +61,7 @@ function whenClause(c: TokenCursor): MergeClause {
   c.expectWords('then');
   const actionToken = c.peek();
   const action = mergeAction(c);
-  const allowed = match === 'notMatched' ? ['insert', 'insertStar'] : ['update', 'updateStar', 'delete'];
+  const allowed = match === 'notMatched' ? ['insert', 'insertStar', 'doNothing'] : ['update', 'updateStar', 'delete', 'doNothing'];
   if (!allowed.includes(action.kind)) {
     const clause = match === 'notMatched' ? 'WHEN NOT MATCHED' : match === 'matched' ? 'WHEN MATCHED' : 'WHEN NOT MATCHED BY SOURCE';
     throw SqlError.syntax(`${action.kind.startsWith('insert') ? 'INSERT' : action.kind.startsWith('update') ? 'UPDATE' : 'DELETE'} is not allowed in a ${clause} clause`, c.position(actionToken));
@@ -72,6 +72,7 @@ function whenClause(c: TokenCursor): MergeClause {
 
 function mergeAction(c: TokenCursor): MergeAction {
   if (c.eatWords('delete')) return { kind: 'delete' };
+  if (c.eatWords('do', 'nothing')) return { kind: 'doNothing' };
   if (c.eatWords('update', 'set')) {
     if (c.eatPunct('*')) return { kind: 'updateStar' };
     const set: Assignment[] = [];

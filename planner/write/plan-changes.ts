@@ -215,7 +215,7 @@ export function planMerge(p: ParsedMerge, catalog: Catalog, session: WriteSessio
       const { physical, column } = bindChanges(prepared, query, casts, conditions, p);
       const clauses: ChangeClause[] = p.clauses.map((c, k) => {
         const entry = layout[k] as { condition?: number; values?: number[] };
-        const action = c.action.kind === 'delete' ? 'delete' : c.action.kind.startsWith('insert') ? 'insert' : 'update';
+        const action = c.action.kind === 'delete' ? 'delete' : c.action.kind === 'doNothing' ? 'none' : c.action.kind.startsWith('insert') ? 'insert' : 'update';
         return {
           match: c.match,
           ...(entry.condition === undefined ? {} : { condition: column(entry.condition) }),
@@ -243,7 +243,8 @@ export function planMerge(p: ParsedMerge, catalog: Catalog, session: WriteSessio
 function rowValues(clause: MergeClause, fields: readonly arrow.Field[], p: ParsedMerge, table: string, tq: string, sq: string, sourceHas: (n: string) => { name: string } | undefined, isNew: (i: number) => boolean): { node: Node; user: boolean }[] | undefined {
   const a = clause.action;
   switch (a.kind) {
-    case 'delete': return undefined;
+    case 'delete':
+    case 'doNothing': return undefined;
     case 'update': {
       const assigned = checkAssignments(a.set, fields, p, table);
       return fields.map((f, i) => {

@@ -115,7 +115,9 @@ export type MergeAction =
   | { readonly kind: 'updateStar' }
   | { readonly kind: 'delete' }
   | { readonly kind: 'insert'; readonly columns?: readonly { readonly name: string; readonly start: number }[]; readonly values: readonly Node[] }
-  | { readonly kind: 'insertStar' };
+  | { readonly kind: 'insertStar' }
+  /** PostgreSQL's `DO NOTHING`: the row is claimed by this clause and left as it is. */
+  | { readonly kind: 'doNothing' };
 
 export interface MergeClause {
   readonly match: 'matched' | 'notMatched' | 'notMatchedBySource';
