@@ -98,7 +98,7 @@ describe('writes through Session', () => {
     const typ = await error(sql('score = s.name'));
     expect([typ.sqlstate, typ.message, typ.position]).toEqual(['42804', 'column "score" is of type integer but expression is of type text', 74]);
     const on = await error('MERGE INTO t USING s ON t.id = s.nope WHEN MATCHED THEN DELETE');
-    expect([on.sqlstate, on.position]).toEqual(['42703', 34]);
+    expect([on.sqlstate, on.position]).toEqual(['42703', 32]);
   });
 
   it('MERGE … WHEN NOT MATCHED BY SOURCE THEN UPDATE and DO NOTHING', async () => {
