@@ -45,8 +45,11 @@ export interface ChangePlan {
 export interface ChangeResult {
   /** Physical rows to delete, per file index. */
   readonly deletions: Map<number, number[]>;
-  /** New rows (updated and inserted), in the table's schema. */
+  /** Of those, the rows an UPDATE replaced (the rest were deleted), for the change data feed. */
+  readonly updatedRows: Map<number, Set<number>>;
+  /** New rows (updated and inserted), in the table's schema; `inserts` marks the batches of INSERT clauses. */
   readonly rows: arrow.RecordBatch[];
+  readonly inserts: ReadonlySet<arrow.RecordBatch>;
   readonly updated: number;
   readonly deleted: number;
   readonly inserted: number;
@@ -59,8 +62,10 @@ export const MULTIPLE_MATCH_MESSAGE =
 
 export async function applyChanges(plan: ChangePlan, signal?: AbortSignal): Promise<ChangeResult> {
   const deletions = new Map<number, number[]>();
+  const updatedRows = new Map<number, Set<number>>();
   const touched = new Map<number, Set<number>>();
   const rows: arrow.RecordBatch[] = [];
+  const inserts = new Set<arrow.RecordBatch>();
   let updated = 0;
   let deleted = 0;
   let inserted = 0;
@@ -124,6 +129,11 @@ export async function applyChanges(plan: ChangePlan, signal?: AbortSignal): Prom
       if (list === undefined) deletions.set(file, (list = []));
       list.push(row);
       if (clause.action === 'delete') deleted++;
+      else {
+        let updates = updatedRows.get(file);
+        if (updates === undefined) updatedRows.set(file, (updates = new Set()));
+        updates.add(row);
+      }
     }
     // New rows of each update / insert clause, computed over just the rows it acts on.
     plan.clauses.forEach((clause, c) => {
@@ -135,10 +145,14 @@ export async function applyChanges(plan: ChangePlan, signal?: AbortSignal): Prom
       for (let i = 0, j = 0; i < n; i++) if (chosen[i] === c && keep[i] === 1) indices[j++] = i;
       const subset = count === n ? batch : takeBatch(batch, indices);
       const columns = clause.values.map((e) => e.evaluate(subset));
-      rows.push(makeBatch(plan.tableSchema, columns, count));
+      const out = makeBatch(plan.tableSchema, columns, count);
+      rows.push(out);
       if (clause.action === 'update') updated += count;
-      else inserted += count;
+      else {
+        inserted += count;
+        inserts.add(out);
+      }
     });
   }
-  return { deletions, rows, updated, deleted, inserted };
+  return { deletions, updatedRows, rows, inserts, updated, deleted, inserted };
 }

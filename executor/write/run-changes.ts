@@ -1,7 +1,9 @@
 import type * as arrow from 'apache-arrow';
 import type { AddFile } from '../../storage/log/actions.js';
 import type { CommitResult } from '../../storage/write/api.js';
-import { applyChanges, type ChangePlan } from './apply-changes.js';
+import { takeBatch } from '../../common/arrow/take.js';
+import type { WriteTransaction } from '../../storage/write/transaction.js';
+import { applyChanges, type ChangePlan, type ChangeResult } from './apply-changes.js';
 import { checkNotNull } from './not-null.js';
 import { evolvedMetadata } from './open-target.js';
 import type { TargetSource } from './target-source.js';
@@ -31,6 +33,7 @@ export async function runChanges(target: TargetSource, plan: ChangePlan, operati
   const read: AddFile[] = [...target.readFiles].sort((a, b) => a - b).map((i) => target.files[i] as AddFile);
   if (result.deletions.size === 0 && result.rows.length === 0) return { updated: 0, deleted: 0, inserted: 0, filesTouched: 0 };
   tx.markRead(read);
+  if (changeDataFeed(tx)) await recordChanges(target, result);
   for (const [fileIndex, rows] of result.deletions) await tx.deleteRows({ file: target.files[fileIndex] as AddFile, rows });
   if (result.rows.length > 0) await tx.write(result.rows);
   const metrics: Record<string, number> =
@@ -41,4 +44,74 @@ export async function runChanges(target: TargetSource, plan: ChangePlan, operati
         : { numDeletedRows: result.deleted };
   const commit = await tx.commit({ operation: operation.name, operationParameters: operation.parameters, operationMetrics: metrics });
   return { updated: result.updated, deleted: result.deleted, inserted: result.inserted, filesTouched: result.deletions.size, commit };
+}
+
+function changeDataFeed(tx: WriteTransaction): boolean {
+  return tx.readSnapshot?.configuration['delta.enableChangeDataFeed'] === 'true';
+}
+
+/**
+ * The change data feed of a DELETE / UPDATE / MERGE (reference/delta-protocol.md §7): the old
+ * rows, re-read from only the touched files and taken by position, as `delete` or
+ * `update_preimage`; the new rows as `update_postimage` or `insert`.
+ */
+async function recordChanges(target: TargetSource, result: ChangeResult): Promise<void> {
+  const tx = target.tx;
+  const columns = target.tableSchema.fields.map((f) => f.name);
+  const deletes: arrow.RecordBatch[] = [];
+  const preimages: arrow.RecordBatch[] = [];
+  for (const [fileIndex, rows] of result.deletions) {
+    const wanted = new Set(rows);
+    const updates = result.updatedRows.get(fileIndex);
+    for await (const { batch, rowIndex } of tx.readFile(target.files[fileIndex] as AddFile, columns)) {
+      const del: number[] = [];
+      const pre: number[] = [];
+      for (let i = 0; i < rowIndex.length; i++) {
+        const row = rowIndex[i] as number;
+        if (!wanted.has(row)) continue;
+        if (updates?.has(row) === true) pre.push(i);
+        else del.push(i);
+      }
+      if (del.length > 0) deletes.push(takeBatch(batch, Int32Array.from(del)));
+      if (pre.length > 0) preimages.push(takeBatch(batch, Int32Array.from(pre)));
+    }
+  }
+  if (deletes.length > 0) await tx.writeChanges('delete', deletes);
+  if (preimages.length > 0) await tx.writeChanges('update_preimage', preimages);
+  const post = result.rows.filter((b) => !result.inserts.has(b));
+  const inserted = result.rows.filter((b) => result.inserts.has(b));
+  if (post.length > 0) await tx.writeChanges('update_postimage', post);
+  if (inserted.length > 0) await tx.writeChanges('insert', inserted);
+}
+
+/**
+ * DELETE without WHERE: every file is removed whole, nothing is read (Delta's metadata-only
+ * delete); the count comes from the files' `numRecords` stats less their deletion vectors.
+ * Undefined when a file has no stats (the caller then reads the rows). Not used with the change
+ * data feed on, which needs the deleted rows.
+ */
+export async function deleteAllFiles(target: TargetSource): Promise<ChangeOutcome | undefined> {
+  const tx = target.tx;
+  if (changeDataFeed(tx)) return undefined;
+  let rows = 0;
+  for (const file of target.files) {
+    const n = liveRecords(file);
+    if (n === undefined) return undefined;
+    rows += n;
+  }
+  if (target.files.length === 0) return { updated: 0, deleted: 0, inserted: 0, filesTouched: 0 };
+  tx.markRead(target.files);
+  tx.removeFiles(target.files);
+  const commit = await tx.commit({ operation: 'DELETE', operationParameters: { predicate: '[]' }, operationMetrics: { numDeletedRows: rows, numRemovedFiles: target.files.length } });
+  return { updated: 0, deleted: rows, inserted: 0, filesTouched: target.files.length, commit };
+}
+
+function liveRecords(file: AddFile): number | undefined {
+  if (file.stats === undefined) return undefined;
+  try {
+    const n = (JSON.parse(file.stats) as { numRecords?: unknown }).numRecords;
+    return typeof n === 'number' ? n - (file.deletionVector?.cardinality ?? 0) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -189,5 +189,34 @@ describe('schema evolution', () => {
     if (planned.kind !== 'write') throw new Error(planned.kind);
     expect((await planned.run()).count).toBe(1);
     expect(await rows('SELECT id, more FROM e')).toEqual([[1, 2]]);
+  });
+});
+
+describe('change data feed and metadata-only deletes', () => {
+  it('records delete, update pre/post images and inserts in _change_data when the table enables it', async () => {
+    await tag("CREATE TABLE c (id INT, v STRING) TBLPROPERTIES ('delta.enableChangeDataFeed' = 'true')");
+    await tag("INSERT INTO c VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+    await tag("UPDATE c SET v = 'B' WHERE id = 2");
+    await tag('DELETE FROM c WHERE id = 3');
+    await tag("MERGE INTO c USING (SELECT 4 AS id, 'd' AS v) s ON c.id = s.id WHEN NOT MATCHED THEN INSERT *");
+    const changes: string[] = [];
+    for (const version of [2, 3, 4]) {
+      const log = await readFile(join(dir, 'c', '_delta_log', `${String(version).padStart(20, '0')}.json`), 'utf8');
+      const cdc = log.split('\n').filter((l) => l.includes('"cdc"')).map((l) => `'${join(dir, 'c', decodeURIComponent((JSON.parse(l) as { cdc: { path: string } }).cdc.path))}'`);
+      expect(cdc.length).toBeGreaterThan(0);
+      const rows = (await (await duck()).runAndReadAll(`SELECT id, v, _change_type FROM read_parquet([${cdc.join(', ')}]) ORDER BY _change_type, id`)).getRows();
+      changes.push(...rows.map((r) => `${version}:${r.join('|')}`));
+    }
+    expect(changes).toEqual(['2:2|B|update_postimage', '2:2|b|update_preimage', '3:3|c|delete', '4:4|d|insert']);
+  });
+
+  it('DELETE without WHERE removes every file without reading it', async () => {
+    await tag('CREATE TABLE all_rows (id INT)');
+    await tag('INSERT INTO all_rows VALUES (1), (2)');
+    await tag('INSERT INTO all_rows VALUES (3)');
+    // A data file that cannot be read proves nothing reads it.
+    for (const f of await files('all_rows')) await writeFile(join(dir, 'all_rows', decodeURIComponent(f.path)), 'not parquet');
+    expect(await tag('DELETE FROM all_rows')).toBe('DELETE 3');
+    expect(await rows('SELECT count(*) FROM all_rows')).toEqual([[0n]]);
   });
 });

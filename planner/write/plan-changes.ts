@@ -4,7 +4,7 @@ import { SqlError } from '../../common/sql-error.js';
 import { ColumnExpr } from '../../executor/expr/column.js';
 import type { ChangeClause } from '../../executor/write/apply-changes.js';
 import { openTarget } from '../../executor/write/open-target.js';
-import { runChanges } from '../../executor/write/run-changes.js';
+import { deleteAllFiles, runChanges } from '../../executor/write/run-changes.js';
 import { FILE_COLUMN, ROW_COLUMN, type TargetSource } from '../../executor/write/target-source.js';
 import { startOf } from '../binder/bind-expr.js';
 import { bindFrom } from '../binder/bind-from.js';
@@ -111,6 +111,10 @@ export function planDelete(p: ParsedDelete, catalog: Catalog, session: WriteSess
       const { node, qualifier } = targetItem(p);
       const query = select([resTarget('f', colRef(qualifier, FILE_COLUMN)), resTarget('r', colRef(qualifier, ROW_COLUMN))], [node], p.where);
       const prepared = await prepare(p, catalog, session, query);
+      if (p.where === undefined) {
+        const whole = await deleteAllFiles(prepared.target);
+        if (whole !== undefined) return { count: whole.deleted };
+      }
       const { physical } = bindChanges(prepared, query, new Map(), new Set(), p);
       const outcome = await runChanges(prepared.target, {
         input: physical, fileColumn: 0, rowColumn: 1, clauses: [{ match: 'matched', action: 'delete' }], duplicates: 'first', tableSchema: prepared.target.tableSchema,
