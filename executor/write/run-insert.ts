@@ -14,6 +14,8 @@ export interface InsertRequest {
   readonly tableSchema: arrow.Schema;
   /** INSERT OVERWRITE: the live files it replaces (all, or those of the PARTITION given). */
   readonly overwrite?: { readonly files: (files: readonly AddFile[]) => readonly AddFile[]; readonly partition?: Readonly<Record<string, string | null>> };
+  /** The query read the table itself (INSERT INTO t SELECT … FROM t): its files are declared read, and it is no blind append. */
+  readonly readsTarget?: boolean;
   /** Schema evolution: columns to add to the table (they end `tableSchema`). */
   readonly addColumns?: readonly arrow.Field[];
 }
@@ -26,6 +28,7 @@ export interface InsertRequest {
 export async function runInsert(request: InsertRequest, signal?: AbortSignal): Promise<{ rows: number; commit: CommitResult }> {
   const tx = await WriteTransaction.open(request.table);
   if (request.addColumns !== undefined && request.addColumns.length > 0) tx.setMetadata(evolvedMetadata(tx, request.addColumns));
+  if (request.readsTarget === true) tx.markRead(tx.readSnapshot?.files ?? []);
   let replaced: readonly AddFile[] = [];
   if (request.overwrite !== undefined) {
     replaced = request.overwrite.files(tx.readSnapshot?.files ?? []);
@@ -42,7 +45,7 @@ export async function runInsert(request: InsertRequest, signal?: AbortSignal): P
     operation: 'WRITE',
     operationParameters: parameters,
     operationMetrics: { numOutputRows: counter.rows },
-    isBlindAppend: request.overwrite === undefined,
+    isBlindAppend: request.overwrite === undefined && request.readsTarget !== true,
   });
   return { rows: counter.rows, commit };
 }

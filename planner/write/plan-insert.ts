@@ -121,7 +121,9 @@ export function planInsert(p: ParsedInsert, catalog: Catalog, session: WriteSess
       const tableSchema = new arrow.Schema(fields);
       const input = lower(optimize(projectOver(plan, exprs, fields.map((f) => f.name))));
       const overwrite = p.overwrite ? overwriteScope(p, staticValues, tableFields) : undefined;
-      const { rows } = await runInsert({ table, input, tableSchema, ...(overwrite === undefined ? {} : { overwrite }), ...(addColumns.length === 0 ? {} : { addColumns }) }, signal);
+      // INSERT … SELECT from the table itself is no blind append: it read the table (conflict check).
+      const readsTarget = [...ctx.tables.values()].some((t) => !(t instanceof SqlError) && t.displayName === source.displayName);
+      const { rows } = await runInsert({ table, input, tableSchema, readsTarget, ...(overwrite === undefined ? {} : { overwrite }), ...(addColumns.length === 0 ? {} : { addColumns }) }, signal);
       return { count: rows };
     },
   };
