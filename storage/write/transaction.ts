@@ -61,7 +61,7 @@ export class WriteTransaction {
   private readonly removes: RemoveFile[] = [];
   private readonly cdcs: CdcFile[] = [];
   private readonly txns = new Map<string, Txn>();
-  private readonly readFiles = new Set<string>();
+  private readonly readKeys = new Set<string>();
   private readonly removedKeys = new Set<string>();
   private readPartitions: ReadSet['partitions'] = 'none';
   private readonly counts = { rows: 0, bytes: 0, deletedRows: 0, dvs: 0, copiedRows: 0, cdcFiles: 0 };
@@ -206,16 +206,29 @@ export class WriteTransaction {
     this.counts.copiedRows += copied;
   }
 
-  /** Reads a live file's rows with their physical row positions (for DELETE/UPDATE/MERGE). */
-  async *readFile(file: AddFile, columns: readonly string[]): AsyncGenerator<PositionedBatch> {
+  /**
+   * The live rows of some files (deletion vectors applied), decoded ahead on the worker pool as
+   * a scan does: for rewrites that need no row positions (OPTIMIZE).
+   */
+  readFiles(files: readonly AddFile[], columns: readonly string[]): AsyncIterable<arrow.RecordBatch> {
+    return scanSnapshot(this.table.store, this.subSnapshot(files), { columns });
+  }
+
+  /** The read snapshot narrowed to `files` (same protocol, metadata and version). */
+  private subSnapshot(files: readonly AddFile[]): Snapshot {
     const base = this.readSnapshot;
-    require(base !== undefined, () => SqlError.internal('readFile on a table that is being created'));
+    require(base !== undefined, () => SqlError.internal('reading files of a table that is being created'));
     const state = new ReplayState();
     state.protocol = base.protocol;
     state.metadata = base.metadata;
+    for (const file of files) state.files.set(fileKeyOf(file.path, file.deletionVector), file);
+    return Snapshot.fromState(base.tableRoot, base.tableName, base.version, state);
+  }
+
+  /** Reads a live file's rows with their physical row positions (for DELETE/UPDATE/MERGE). */
+  async *readFile(file: AddFile, columns: readonly string[]): AsyncGenerator<PositionedBatch> {
     const { deletionVector, ...plain } = file;
-    state.files.set(plain.path, plain);
-    const single = Snapshot.fromState(base.tableRoot, base.tableName, base.version, state);
+    const single = this.subSnapshot([plain]);
     const deleted = deletionVector ? await loadDeletionVector(this.table.store, this.table.root, deletionVector) : undefined;
     let next = 0;
     let deletedAt = 0;
@@ -249,7 +262,7 @@ export class WriteTransaction {
    */
   markRead(files: readonly AddFile[], partitions?: (partitionValues: Readonly<Record<string, string | null>>) => boolean): void {
     this.ensureOpen();
-    for (const file of files) this.readFiles.add(fileKeyOf(file.path, file.deletionVector));
+    for (const file of files) this.readKeys.add(fileKeyOf(file.path, file.deletionVector));
     if (partitions === undefined) this.readPartitions = 'all';
     else if (this.readPartitions === 'none') this.readPartitions = partitions;
     else if (this.readPartitions !== 'all') {
@@ -310,9 +323,9 @@ export class WriteTransaction {
     const protocol = this.protocol;
     ensureWriteSupported(protocol, this.table.name);
     const protocolChanged = !base || !sameProtocol(protocol, base.protocol);
-    const isBlindAppend = request.isBlindAppend ?? (this.removes.length === 0 && this.readPartitions === 'none' && this.readFiles.size === 0);
+    const isBlindAppend = request.isBlindAppend ?? (this.removes.length === 0 && this.readPartitions === 'none' && this.readKeys.size === 0);
     const readSet: ReadSet = {
-      files: this.readFiles,
+      files: this.readKeys,
       partitions: isBlindAppend ? 'none' : this.readPartitions,
       removed: this.removedKeys,
       appIds: new Set(this.txns.keys()),

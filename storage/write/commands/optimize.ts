@@ -38,7 +38,7 @@ export async function optimize(table: DeltaTable, options: OptimizeOptions = {})
     for (const bin of bins) {
       tx.markRead(bin, () => false);
       const batches: arrow.RecordBatch[] = [];
-      for (const file of bin) for await (const { batch } of tx.readFile(file, columns)) batches.push(batch);
+      for await (const batch of tx.readFiles(bin, columns)) batches.push(batch);
       await tx.write(zColumns.length > 0 ? zOrder(batches, zColumns) : batches, { dataChange: false, targetFileSize: target });
       tx.removeFiles(bin, { dataChange: false });
       rewritten.push(...bin);
