@@ -30,6 +30,12 @@ const tables: { name: string; independent: boolean }[] = [
   { name: 'app-txn-checkpoint', independent: false },
   { name: 'cdc_ict_table', independent: true },
   { name: 'multi-part-checkpoint', independent: false },
+  { name: 'simple_table', independent: true },
+  { name: 'data-reader-primitives', independent: true },
+  { name: 'parquet-all-types', independent: false },
+  { name: 'data-reader-partition-values', independent: false },
+  { name: 'kernel-timestamp-INT96', independent: true },
+  { name: 'delta-0.8.0-special-partition', independent: true },
 ];
 
 afterAll(async () => {

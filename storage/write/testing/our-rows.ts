@@ -57,6 +57,12 @@ function textColumn(data: arrow.Data, type: DeltaType, vector: arrow.Vector): (s
         case 'string':
           out.push(vector.get(i) as string);
           break;
+        case 'binary': {
+          const offsets = data.valueOffsets as Int32Array;
+          const bytes = (data.values as Uint8Array).subarray(offsets[i], offsets[i + 1]);
+          out.push(Buffer.from(bytes).toString('hex'));
+          break;
+        }
         default:
           out.push(String(data.values[j]));
       }
