@@ -12,8 +12,11 @@ export interface InsertRequest {
   /** Rows already in the table's schema (the planner projected and cast them). */
   readonly input: PhysicalOperator;
   readonly tableSchema: arrow.Schema;
-  /** INSERT OVERWRITE: the live files it replaces (all, or those of the PARTITION given). */
-  readonly overwrite?: { readonly files: (files: readonly AddFile[]) => readonly AddFile[]; readonly partition?: Readonly<Record<string, string | null>> };
+  /**
+   * INSERT OVERWRITE: every live file is replaced, or with `partition` (logical column → the
+   * value as the log serialises it) only the files of that partition.
+   */
+  readonly overwrite?: { readonly partition?: Readonly<Record<string, string | null>> };
   /** The query read the table itself (INSERT INTO t SELECT … FROM t): its files are declared read, and it is no blind append. */
   readonly readsTarget?: boolean;
   /** Schema evolution: columns to add to the table (they end `tableSchema`). */
@@ -31,7 +34,7 @@ export async function runInsert(request: InsertRequest, signal?: AbortSignal): P
   if (request.readsTarget === true) tx.markRead(tx.readSnapshot?.files ?? []);
   let replaced: readonly AddFile[] = [];
   if (request.overwrite !== undefined) {
-    replaced = request.overwrite.files(tx.readSnapshot?.files ?? []);
+    replaced = filesOfPartition(tx, request.overwrite.partition);
     tx.markRead(replaced);
     tx.removeFiles(replaced);
   }
@@ -48,4 +51,18 @@ export async function runInsert(request: InsertRequest, signal?: AbortSignal): P
     isBlindAppend: request.overwrite === undefined && request.readsTarget !== true,
   });
   return { rows: counter.rows, commit };
+}
+
+/** The live files of a partition; `partitionValues` are keyed by physical name under column mapping. */
+function filesOfPartition(tx: WriteTransaction, partition: Readonly<Record<string, string | null>> | undefined): readonly AddFile[] {
+  const snapshot = tx.readSnapshot;
+  if (snapshot === undefined) return [];
+  if (partition === undefined || Object.keys(partition).length === 0) return snapshot.files;
+  const mapped = snapshot.columnMappingMode !== 'none';
+  const wanted = Object.entries(partition).map(([name, value]) => {
+    const field = snapshot.schema.fields.find((f) => f.name === name);
+    const physical = mapped ? field?.metadata['delta.columnMapping.physicalName'] : undefined;
+    return [typeof physical === 'string' ? physical : name, value] as const;
+  });
+  return snapshot.files.filter((f) => wanted.every(([key, value]) => (f.partitionValues[key] ?? null) === value));
 }

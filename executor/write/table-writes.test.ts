@@ -103,6 +103,18 @@ describe('partitioned tables', () => {
   });
 });
 
+describe('partitioned tables with column mapping', () => {
+  it('INSERT OVERWRITE … PARTITION finds the partition under its physical name', async () => {
+    await tag("CREATE TABLE pm (id INT, d STRING) PARTITIONED BY (d) TBLPROPERTIES ('delta.columnMapping.mode' = 'name')");
+    await tag("INSERT INTO pm VALUES (1, 'x'), (2, 'y')");
+    const key = Object.keys((await files('pm'))[0]?.partitionValues ?? {})[0];
+    expect(key).toMatch(/^col-/);
+    expect(await tag("INSERT OVERWRITE pm PARTITION (d = 'x') VALUES (3)")).toBe('INSERT 0 1');
+    expect(await rows('SELECT id, d FROM pm ORDER BY id')).toEqual([[2, 'y'], [3, 'x']]);
+    await expectSameRowsInDuckDb('pm');
+  });
+});
+
 describe('DDL', () => {
   it('drops a managed table with its files, and only forgets an external one', async () => {
     await tag('CREATE TABLE m (a INT)');

@@ -130,19 +130,14 @@ export function planInsert(p: ParsedInsert, catalog: Catalog, session: WriteSess
 }
 
 /** INSERT OVERWRITE: every live file, or with static PARTITION values only the files of that partition. */
-function overwriteScope(p: ParsedInsert, staticValues: ReadonlyMap<number, Expr>, fields: readonly arrow.Field[]) {
+function overwriteScope(p: ParsedInsert, staticValues: ReadonlyMap<number, Expr>, fields: readonly arrow.Field[]): { partition?: Record<string, string | null> } {
   const partition: Record<string, string | null> = {};
   for (const [i, e] of staticValues) {
     // assign() already converted a literal to the column's type; anything else is not a constant.
     if (e.kind !== 'Literal') throw SqlError.unsupportedFeature('a PARTITION value that is not a literal');
     partition[(fields[i] as arrow.Field).name] = partitionText(e.value, e.type);
   }
-  if (p.partition.length === 0 || Object.keys(partition).length === 0) return { files: <T>(files: readonly T[]) => files };
-  return {
-    partition,
-    files: <T extends { partitionValues: Readonly<Record<string, string | null>> }>(files: readonly T[]) =>
-      files.filter((f) => Object.entries(partition).every(([k, v]) => (f.partitionValues[k] ?? null) === v)),
-  };
+  return p.partition.length === 0 || Object.keys(partition).length === 0 ? {} : { partition };
 }
 
 /** A partition value as the Delta log serialises it (reference/delta-protocol.md §3: partition value serialization). */
