@@ -85,25 +85,40 @@ async function recordChanges(target: TargetSource, result: ChangeResult): Promis
 }
 
 /**
- * DELETE without WHERE: every file is removed whole, nothing is read (Delta's metadata-only
- * delete); the count comes from the files' `numRecords` stats less their deletion vectors.
- * Undefined when a file has no stats (the caller then reads the rows). Not used with the change
- * data feed on, which needs the deleted rows.
+ * DELETE of whole files, nothing read (Delta's metadata-only delete): without WHERE every file,
+ * or the files whose partition values satisfy `partitions` (a WHERE over partition columns only;
+ * it receives logical column names). The count comes from the files' `numRecords` stats less
+ * their deletion vectors. Undefined when a file has no stats or the table keeps a change data
+ * feed (which needs the deleted rows): the caller then reads the rows.
  */
-export async function deleteAllFiles(target: TargetSource): Promise<ChangeOutcome | undefined> {
+export async function deleteWholeFiles(target: TargetSource, partitions?: (values: Readonly<Record<string, string | null>>) => boolean, predicate: readonly string[] = []): Promise<ChangeOutcome | undefined> {
   const tx = target.tx;
-  if (changeDataFeed(tx)) return undefined;
+  const snapshot = tx.readSnapshot;
+  if (snapshot === undefined || changeDataFeed(tx)) return undefined;
+  const logicalOf = logicalPartitionNames(snapshot);
+  const files = partitions === undefined ? target.files : target.files.filter((f) => partitions(logicalOf(f.partitionValues)));
   let rows = 0;
-  for (const file of target.files) {
+  for (const file of files) {
     const n = liveRecords(file);
     if (n === undefined) return undefined;
     rows += n;
   }
-  if (target.files.length === 0) return { updated: 0, deleted: 0, inserted: 0, filesTouched: 0 };
-  tx.markRead(target.files);
-  tx.removeFiles(target.files);
-  const commit = await tx.commit({ operation: 'DELETE', operationParameters: { predicate: '[]' }, operationMetrics: { numDeletedRows: rows, numRemovedFiles: target.files.length } });
-  return { updated: 0, deleted: rows, inserted: 0, filesTouched: target.files.length, commit };
+  if (files.length === 0) return { updated: 0, deleted: 0, inserted: 0, filesTouched: 0 };
+  tx.markRead(files);
+  tx.removeFiles(files);
+  const commit = await tx.commit({ operation: 'DELETE', operationParameters: { predicate: JSON.stringify(predicate) }, operationMetrics: { numDeletedRows: rows, numRemovedFiles: files.length } });
+  return { updated: 0, deleted: rows, inserted: 0, filesTouched: files.length, commit };
+}
+
+/** `partitionValues` (keyed by physical name under column mapping) → keyed by logical name. */
+function logicalPartitionNames(snapshot: NonNullable<WriteTransaction['readSnapshot']>): (values: Readonly<Record<string, string | null>>) => Record<string, string | null> {
+  const mapped = snapshot.columnMappingMode !== 'none';
+  const names = snapshot.partitionColumns.map((name) => {
+    const field = snapshot.schema.fields.find((f) => f.name === name);
+    const physical = mapped ? field?.metadata['delta.columnMapping.physicalName'] : undefined;
+    return [name, typeof physical === 'string' ? physical : name] as const;
+  });
+  return (values) => Object.fromEntries(names.map(([logical, physical]) => [logical, values[physical] ?? values[logical] ?? null]));
 }
 
 function liveRecords(file: AddFile): number | undefined {

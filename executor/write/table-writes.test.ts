@@ -222,6 +222,16 @@ describe('change data feed and metadata-only deletes', () => {
     expect(changes).toEqual(['2:2|B|update_postimage', '2:2|b|update_preimage', '3:3|c|delete', '4:4|d|insert']);
   });
 
+  it('DELETE over partition columns only removes whole partitions without reading them', async () => {
+    await tag('CREATE TABLE pd (id INT, d DATE, k STRING) PARTITIONED BY (d, k)');
+    await tag("INSERT INTO pd VALUES (1, '2024-01-01', 'a'), (2, '2024-01-01', 'b'), (3, '2024-01-02', 'a'), (4, NULL, 'a')");
+    for (const f of await files('pd')) if (f.partitionValues.d === '2024-01-01') await writeFile(join(dir, 'pd', decodeURIComponent(f.path)), 'not parquet');
+    expect(await tag("DELETE FROM pd WHERE d = '2024-01-01' OR d IS NULL AND k = 'a'")).toBe('DELETE 3');
+    expect(await rows('SELECT id FROM pd')).toEqual([[3]]);
+    // A predicate on a data column reads the rows.
+    expect(await tag('DELETE FROM pd WHERE id = 3')).toBe('DELETE 1');
+  });
+
   it('DELETE without WHERE removes every file without reading it', async () => {
     await tag('CREATE TABLE all_rows (id INT)');
     await tag('INSERT INTO all_rows VALUES (1), (2)');

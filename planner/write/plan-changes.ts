@@ -4,7 +4,8 @@ import { SqlError } from '../../common/sql-error.js';
 import { ColumnExpr } from '../../executor/expr/column.js';
 import type { ChangeClause } from '../../executor/write/apply-changes.js';
 import { openTarget } from '../../executor/write/open-target.js';
-import { deleteAllFiles, runChanges } from '../../executor/write/run-changes.js';
+import { deleteWholeFiles, runChanges } from '../../executor/write/run-changes.js';
+import { bindPartitionPredicate } from './partition-predicate.js';
 import { FILE_COLUMN, ROW_COLUMN, type TargetSource } from '../../executor/write/target-source.js';
 import { startOf } from '../binder/bind-expr.js';
 import { bindFrom } from '../binder/bind-from.js';
@@ -111,10 +112,8 @@ export function planDelete(p: ParsedDelete, catalog: Catalog, session: WriteSess
       const { node, qualifier } = targetItem(p);
       const query = select([resTarget('f', colRef(qualifier, FILE_COLUMN)), resTarget('r', colRef(qualifier, ROW_COLUMN))], [node], p.where);
       const prepared = await prepare(p, catalog, session, query);
-      if (p.where === undefined) {
-        const whole = await deleteAllFiles(prepared.target);
-        if (whole !== undefined) return { count: whole.deleted };
-      }
+      const whole = await deleteByPartitions(p, prepared, qualifier);
+      if (whole !== undefined) return { count: whole.deleted };
       const { physical } = bindChanges(prepared, query, new Map(), new Set(), p);
       const outcome = await runChanges(prepared.target, {
         input: physical, fileColumn: 0, rowColumn: 1, clauses: [{ match: 'matched', action: 'delete' }], duplicates: 'first', tableSchema: prepared.target.tableSchema,
@@ -122,6 +121,24 @@ export function planDelete(p: ParsedDelete, catalog: Catalog, session: WriteSess
       return { count: outcome.deleted };
     },
   };
+}
+
+/**
+ * DELETE without WHERE, or with a WHERE over partition columns only: whole files go, none is
+ * read. Undefined when the rows must be read (other columns, subqueries, no stats, CDF).
+ */
+async function deleteByPartitions(p: ParsedDelete, prepared: Prepared, qualifier: string) {
+  if (p.where === undefined) return deleteWholeFiles(prepared.target);
+  const partitionColumns = prepared.target.tx.readSnapshot?.partitionColumns ?? [];
+  if (partitionColumns.length === 0) return undefined;
+  let bound;
+  try {
+    bound = bindPartitionPredicate(prepared.ctx, p.where, prepared.target.tableSchema, partitionColumns, qualifier);
+  } catch {
+    return undefined; // e.g. a subquery: the general path binds it (and reports real errors)
+  }
+  if (bound.filter === undefined) return undefined;
+  return deleteWholeFiles(prepared.target, bound.filter, [sourceText(p, p.where)]);
 }
 
 export function planUpdate(p: ParsedUpdate, catalog: Catalog, session: WriteSession): PlannedWrite {
