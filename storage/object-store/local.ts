@@ -14,13 +14,21 @@ export class LocalObjectStore implements ObjectStore {
     const files = entries
       .filter((e) => e.isFile() && (startAfter === undefined || e.name > startAfter))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return Promise.all(
+    // A file can vanish between readdir and stat (a writer's staging file, a log cleanup): it
+    // is simply no longer listed.
+    const metas = await Promise.all(
       files.map(async (e) => {
         const path = joinPath(dir, e.name);
-        const st = await fs.stat(path);
-        return { path, size: st.size, lastModified: st.mtimeMs };
+        try {
+          const st = await fs.stat(path);
+          return { path, size: st.size, lastModified: st.mtimeMs };
+        } catch (err) {
+          if (isNotFound(err)) return undefined;
+          throw err;
+        }
       }),
     );
+    return metas.filter((m): m is ObjectMeta => m !== undefined);
   }
 
   async listFolders(dir: string): Promise<string[]> {
