@@ -37,22 +37,27 @@ export interface ChangePlan {
   /** Input column that is non-NULL exactly when a source row is present; undefined: no source (DELETE/UPDATE). */
   readonly sourceColumn?: number;
   readonly clauses: readonly ChangeClause[];
-  readonly duplicates: 'error' | 'first';
+  /** `unique`: the input holds each target row at most once (no join), so nothing is tracked. */
+  readonly duplicates: 'error' | 'first' | 'unique';
   /** The table's schema: updated and inserted rows are built in it. */
   readonly tableSchema: arrow.Schema;
 }
 
-export interface ChangeResult {
+/** What a change plan did, filled in while its new rows stream out of `streamChanges`. */
+export interface ChangeState {
   /** Physical rows to delete, per file index. */
   readonly deletions: Map<number, number[]>;
   /** Of those, the rows an UPDATE replaced (the rest were deleted), for the change data feed. */
   readonly updatedRows: Map<number, Set<number>>;
-  /** New rows (updated and inserted), in the table's schema; `inserts` marks the batches of INSERT clauses. */
-  readonly rows: arrow.RecordBatch[];
-  readonly inserts: ReadonlySet<arrow.RecordBatch>;
-  readonly updated: number;
-  readonly deleted: number;
-  readonly inserted: number;
+  /** The streamed batches that INSERT clauses produced (the others are updated rows). */
+  readonly inserts: Set<arrow.RecordBatch>;
+  updated: number;
+  deleted: number;
+  inserted: number;
+}
+
+export function newChangeState(): ChangeState {
+  return { deletions: new Map(), updatedRows: new Map(), inserts: new Set(), updated: 0, deleted: 0, inserted: 0 };
 }
 
 export const MULTIPLE_MATCH_MESSAGE =
@@ -60,15 +65,14 @@ export const MULTIPLE_MATCH_MESSAGE =
   'By SQL semantics of Merge, when multiple source rows match on the same target row, the result may be ambiguous as it is unclear which source row should be used to update or delete the matching target row. ' +
   'You can preprocess the source table to eliminate the possibility of multiple matches.';
 
-export async function applyChanges(plan: ChangePlan, signal?: AbortSignal): Promise<ChangeResult> {
-  const deletions = new Map<number, number[]>();
-  const updatedRows = new Map<number, Set<number>>();
+/**
+ * Runs the plan: yields the new rows (updated and inserted, in the table's schema) as they are
+ * computed, so a big UPDATE streams into its data files instead of being held in memory, and
+ * records in `state` which target rows go.
+ */
+export async function* streamChanges(plan: ChangePlan, state: ChangeState, signal?: AbortSignal): AsyncGenerator<arrow.RecordBatch> {
+  const { deletions, updatedRows, inserts } = state;
   const touched = new Map<number, Set<number>>();
-  const rows: arrow.RecordBatch[] = [];
-  const inserts = new Set<arrow.RecordBatch>();
-  let updated = 0;
-  let deleted = 0;
-  let inserted = 0;
   const kindOf = (c: ChangeClause) => (c.match === 'matched' ? 0 : c.match === 'notMatched' ? 1 : 2);
   for await (const batch of plan.input.execute(signal === undefined ? {} : { signal })) {
     throwIfCancelled(signal);
@@ -117,18 +121,20 @@ export async function applyChanges(plan: ChangePlan, signal?: AbortSignal): Prom
       if (clause.action === 'insert') continue;
       const file = files[fileOffset + i] as number;
       const row = positions[rowOffset + i] as number;
-      let seen = touched.get(file);
-      if (seen === undefined) touched.set(file, (seen = new Set()));
-      if (seen.has(row)) {
-        if (plan.duplicates === 'error') throw new SqlError('21506', MULTIPLE_MATCH_MESSAGE);
-        keep[i] = 0;
-        continue;
+      if (plan.duplicates !== 'unique') {
+        let seen = touched.get(file);
+        if (seen === undefined) touched.set(file, (seen = new Set()));
+        if (seen.has(row)) {
+          if (plan.duplicates === 'error') throw new SqlError('21506', MULTIPLE_MATCH_MESSAGE);
+          keep[i] = 0;
+          continue;
+        }
+        seen.add(row);
       }
-      seen.add(row);
       let list = deletions.get(file);
       if (list === undefined) deletions.set(file, (list = []));
       list.push(row);
-      if (clause.action === 'delete') deleted++;
+      if (clause.action === 'delete') state.deleted++;
       else {
         let updates = updatedRows.get(file);
         if (updates === undefined) updatedRows.set(file, (updates = new Set()));
@@ -136,23 +142,23 @@ export async function applyChanges(plan: ChangePlan, signal?: AbortSignal): Prom
       }
     }
     // New rows of each update / insert clause, computed over just the rows it acts on.
-    plan.clauses.forEach((clause, c) => {
-      if (clause.action === 'delete' || clause.action === 'none' || clause.values === undefined) return;
+    for (let c = 0; c < plan.clauses.length; c++) {
+      const clause = plan.clauses[c] as ChangeClause;
+      if (clause.action === 'delete' || clause.action === 'none' || clause.values === undefined) continue;
       let count = 0;
       for (let i = 0; i < n; i++) if (chosen[i] === c && keep[i] === 1) count++;
-      if (count === 0) return;
+      if (count === 0) continue;
       const indices = new Int32Array(count);
       for (let i = 0, j = 0; i < n; i++) if (chosen[i] === c && keep[i] === 1) indices[j++] = i;
       const subset = count === n ? batch : takeBatch(batch, indices);
       const columns = clause.values.map((e) => e.evaluate(subset));
       const out = makeBatch(plan.tableSchema, columns, count);
-      rows.push(out);
-      if (clause.action === 'update') updated += count;
+      if (clause.action === 'update') state.updated += count;
       else {
-        inserted += count;
+        state.inserted += count;
         inserts.add(out);
       }
-    });
+      yield out;
+    }
   }
-  return { deletions, updatedRows, rows, inserts, updated, deleted, inserted };
 }

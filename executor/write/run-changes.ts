@@ -3,7 +3,7 @@ import type { AddFile } from '../../storage/log/actions.js';
 import type { CommitResult } from '../../storage/write/api.js';
 import { takeBatch } from '../../common/arrow/take.js';
 import type { WriteTransaction } from '../../storage/write/transaction.js';
-import { applyChanges, type ChangePlan, type ChangeResult } from './apply-changes.js';
+import { newChangeState, streamChanges, type ChangePlan, type ChangeState } from './apply-changes.js';
 import { checkNotNull } from './not-null.js';
 import { evolvedMetadata } from './open-target.js';
 import type { TargetSource } from './target-source.js';
@@ -28,22 +28,32 @@ export interface ChangeOutcome {
 export async function runChanges(target: TargetSource, plan: ChangePlan, operation: { name: string; parameters: Record<string, unknown>; addColumns?: readonly arrow.Field[] }, signal?: AbortSignal): Promise<ChangeOutcome> {
   const tx = target.tx;
   if (operation.addColumns !== undefined && operation.addColumns.length > 0) tx.setMetadata(evolvedMetadata(tx, operation.addColumns));
-  const result = await applyChanges(plan, signal);
-  for (const batch of result.rows) checkNotNull(batch, plan.tableSchema, target.displayName);
-  const read: AddFile[] = [...target.readFiles].sort((a, b) => a - b).map((i) => target.files[i] as AddFile);
-  if (result.deletions.size === 0 && result.rows.length === 0) return { updated: 0, deleted: 0, inserted: 0, filesTouched: 0 };
-  tx.markRead(read);
-  if (changeDataFeed(tx)) await recordChanges(target, result);
-  for (const [fileIndex, rows] of result.deletions) await tx.deleteRows({ file: target.files[fileIndex] as AddFile, rows });
-  if (result.rows.length > 0) await tx.write(result.rows);
+  const state = newChangeState();
+  const cdf = changeDataFeed(tx);
+  const newRows: arrow.RecordBatch[] = [];
+  async function* checked(): AsyncGenerator<arrow.RecordBatch> {
+    for await (const batch of streamChanges(plan, state, signal)) {
+      checkNotNull(batch, plan.tableSchema, target.displayName);
+      if (cdf) newRows.push(batch);
+      yield batch;
+    }
+  }
+  // New rows stream straight into data files (invisible until the commit).
+  if (plan.clauses.some((c) => c.action === 'update' || c.action === 'insert')) await tx.write(checked());
+  else for await (const _ of checked()) { /* deletes only: no new rows */ }
+  const changed = state.deletions.size > 0 || state.updated + state.inserted > 0;
+  if (!changed) return { updated: 0, deleted: 0, inserted: 0, filesTouched: 0 };
+  tx.markRead([...target.readFiles].sort((a, b) => a - b).map((i) => target.files[i] as AddFile));
+  if (cdf) await recordChanges(target, state, newRows);
+  for (const [fileIndex, rows] of state.deletions) await tx.deleteRows({ file: target.files[fileIndex] as AddFile, rows });
   const metrics: Record<string, number> =
     operation.name === 'MERGE'
-      ? { numTargetRowsUpdated: result.updated, numTargetRowsDeleted: result.deleted, numTargetRowsInserted: result.inserted }
+      ? { numTargetRowsUpdated: state.updated, numTargetRowsDeleted: state.deleted, numTargetRowsInserted: state.inserted }
       : operation.name === 'UPDATE'
-        ? { numUpdatedRows: result.updated }
-        : { numDeletedRows: result.deleted };
+        ? { numUpdatedRows: state.updated }
+        : { numDeletedRows: state.deleted };
   const commit = await tx.commit({ operation: operation.name, operationParameters: operation.parameters, operationMetrics: metrics });
-  return { updated: result.updated, deleted: result.deleted, inserted: result.inserted, filesTouched: result.deletions.size, commit };
+  return { updated: state.updated, deleted: state.deleted, inserted: state.inserted, filesTouched: state.deletions.size, commit };
 }
 
 function changeDataFeed(tx: WriteTransaction): boolean {
@@ -55,7 +65,7 @@ function changeDataFeed(tx: WriteTransaction): boolean {
  * rows, re-read from only the touched files and taken by position, as `delete` or
  * `update_preimage`; the new rows as `update_postimage` or `insert`.
  */
-async function recordChanges(target: TargetSource, result: ChangeResult): Promise<void> {
+async function recordChanges(target: TargetSource, result: ChangeState, newRows: readonly arrow.RecordBatch[]): Promise<void> {
   const tx = target.tx;
   const columns = target.tableSchema.fields.map((f) => f.name);
   const deletes: arrow.RecordBatch[] = [];
@@ -78,8 +88,8 @@ async function recordChanges(target: TargetSource, result: ChangeResult): Promis
   }
   if (deletes.length > 0) await tx.writeChanges('delete', deletes);
   if (preimages.length > 0) await tx.writeChanges('update_preimage', preimages);
-  const post = result.rows.filter((b) => !result.inserts.has(b));
-  const inserted = result.rows.filter((b) => result.inserts.has(b));
+  const post = newRows.filter((b) => !result.inserts.has(b));
+  const inserted = newRows.filter((b) => result.inserts.has(b));
   if (post.length > 0) await tx.writeChanges('update_postimage', post);
   if (inserted.length > 0) await tx.writeChanges('insert', inserted);
 }

@@ -116,7 +116,7 @@ export function planDelete(p: ParsedDelete, catalog: Catalog, session: WriteSess
       if (whole !== undefined) return { count: whole.deleted };
       const { physical } = bindChanges(prepared, query, new Map(), new Set(), p);
       const outcome = await runChanges(prepared.target, {
-        input: physical, fileColumn: 0, rowColumn: 1, clauses: [{ match: 'matched', action: 'delete' }], duplicates: 'first', tableSchema: prepared.target.tableSchema,
+        input: physical, fileColumn: 0, rowColumn: 1, clauses: [{ match: 'matched', action: 'delete' }], duplicates: 'unique', tableSchema: prepared.target.tableSchema,
       }, { name: 'DELETE', parameters: { predicate: JSON.stringify(p.where === undefined ? [] : [sourceText(p, p.where)]) } }, signal);
       return { count: outcome.deleted };
     },
@@ -163,7 +163,8 @@ export function planUpdate(p: ParsedUpdate, catalog: Catalog, session: WriteSess
       const outcome = await runChanges(prepared.target, {
         input: physical, fileColumn: 0, rowColumn: 1,
         clauses: [{ match: 'matched', action: 'update', values: fields.map((_, i) => column(2 + i)) }],
-        duplicates: 'first', tableSchema: prepared.target.tableSchema,
+        // Without FROM each target row comes once; UPDATE … FROM keeps the first match, as PostgreSQL does.
+        duplicates: p.from.length === 0 ? 'unique' : 'first', tableSchema: prepared.target.tableSchema,
       }, { name: 'UPDATE', parameters: { predicate: JSON.stringify(p.where === undefined ? [] : [sourceText(p, p.where)]) } }, signal);
       return { count: outcome.updated };
     },
