@@ -1,4 +1,3 @@
-import * as arrow from 'apache-arrow';
 import { SqlError } from '../../common/sql-error.js';
 import { parseTimestamp } from '../../common/time/datetime.js';
 import { describeDetailResult, optimizeResult, restoreResult, vacuumResult, type CommandResult } from '../../executor/write/delta-commands.js';
@@ -20,10 +19,9 @@ export function planDeltaCommand(p: Command, catalog: Catalog, session: WriteSes
   return {
     kind: 'write',
     tag: 'SELECT',
-    async run(signal) {
+    async run() {
       const wc = writableCatalog(catalog);
       const table = await withPosition(p, p.table.start, () => wc.openTable(p.table.ref));
-      void signal;
       let r: CommandResult;
       switch (p.kind) {
         case 'describeDetail':
@@ -40,7 +38,7 @@ export function planDeltaCommand(p: Command, catalog: Catalog, session: WriteSes
         }
         case 'optimize': {
           const source = await catalog.resolveTable(p.table.ref);
-          const partitionColumns = await partitionColumnsOf(source.schema, table);
+          const partitionColumns = [...(await table.latest()).partitionColumns];
           const zOrderBy = p.zOrderBy.map((z) => {
             const f = source.schema.fields.find((x) => x.name.toLowerCase() === z.name.toLowerCase());
             if (f === undefined) throw SqlError.undefinedColumn(z.name, p.source.position(z.start), source.schema.fields.map((x) => x.name));
@@ -77,8 +75,4 @@ export function planDeltaCommand(p: Command, catalog: Catalog, session: WriteSes
       return outcome;
     },
   };
-}
-
-async function partitionColumnsOf(_schema: arrow.Schema, table: { latest(): Promise<{ partitionColumns: readonly string[] }> }): Promise<string[]> {
-  return [...(await table.latest()).partitionColumns];
 }
