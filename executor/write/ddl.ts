@@ -127,7 +127,7 @@ export async function runAlterTable(catalog: WritableCatalog, ref: WriteTableRef
       let added = request.fields.map((f) => arrowFieldToDelta(f, request.comments.get(f.name)));
       if ((configuration['delta.columnMapping.mode'] ?? 'none') !== 'none') {
         const next = { id: Number(configuration['delta.columnMapping.maxColumnId'] ?? maxColumnId(schema)) };
-        added = added.map((f) => withMapping(f, next));
+        added = added.map((f) => withMapping(f, next, 'fresh'));
         configuration['delta.columnMapping.maxColumnId'] = String(next.id);
       }
       schema = { kind: 'struct', fields: [...schema.fields, ...added] };
@@ -183,10 +183,15 @@ function maxColumnId(schema: StructType): number {
   return max;
 }
 
-/** A field (and its nested struct fields) given the next ids and its own name as physical name. */
-function withMapping(field: StructField, next: { id: number }): StructField {
-  const metadata = { ...field.metadata, 'delta.columnMapping.id': ++next.id, 'delta.columnMapping.physicalName': field.name };
-  const type = field.type.kind === 'struct' ? { kind: 'struct' as const, fields: field.type.fields.map((f) => withMapping(f, next)) } : field.type;
+/**
+ * A field (and its nested struct fields) given the next ids and physical names: its own name
+ * when upgrading a table to column mapping (the existing files use those names), a fresh
+ * `col-<uuid>` for a new column (its name may be the old physical name of a renamed one).
+ */
+function withMapping(field: StructField, next: { id: number }, physical: 'own' | 'fresh' = 'own'): StructField {
+  const name = physical === 'own' ? field.name : `col-${crypto.randomUUID()}`;
+  const metadata = { ...field.metadata, 'delta.columnMapping.id': ++next.id, 'delta.columnMapping.physicalName': name };
+  const type = field.type.kind === 'struct' ? { kind: 'struct' as const, fields: field.type.fields.map((f) => withMapping(f, next, physical)) } : field.type;
   return { ...field, type, metadata };
 }
 

@@ -157,6 +157,10 @@ describe('DDL', () => {
     expect(latest.columnMappingMode).toBe('name');
     expect(await rows('SELECT id, label FROM t ORDER BY id')).toEqual([[1, 'a'], [2, 'b']]);
     expect((await error('SELECT name FROM t')).sqlstate).toBe('42703');
+    // A new column named like the renamed one's physical name gets a physical name of its own.
+    await tag('ALTER TABLE t ADD COLUMNS (name STRING)');
+    await tag("INSERT INTO t (id, label, name) VALUES (3, 'c', 'n3')");
+    expect(await rows('SELECT id, label, name FROM t ORDER BY id')).toEqual([[1, 'a', null], [2, 'b', null], [3, 'c', 'n3']]);
     await tag("ALTER TABLE t SET TBLPROPERTIES ('delta.appendOnly' = 'false', 'team' = 'data')");
     expect((await (await warehouse.openTable({ kind: 'named', name: 't' })).latest()).configuration.team).toBe('data');
     const dup = await error('ALTER TABLE t ADD COLUMNS (ID BIGINT)');
@@ -164,7 +168,8 @@ describe('DDL', () => {
     // The log as a protocol-only reader sees it: mode name, the renamed field keeps its physical name.
     const independent = await replay(join(dir, 't'));
     const fields = (JSON.parse(String(independent.metadata.schemaString)) as { fields: { name: string; metadata: Record<string, unknown> }[] }).fields;
-    expect(fields.map((f) => [f.name, f.metadata['delta.columnMapping.physicalName']])).toEqual([['id', 'id'], ['label', 'name'], ['score', 'score'], ['tags', 'tags']]);
+    expect(fields.map((f) => [f.name, f.metadata['delta.columnMapping.physicalName']]).slice(0, 4)).toEqual([['id', 'id'], ['label', 'name'], ['score', 'score'], ['tags', 'tags']]);
+    expect(fields[4]?.metadata['delta.columnMapping.physicalName']).toMatch(/^col-/);
     expect(Number((independent.protocol as { minReaderVersion: number }).minReaderVersion)).toBeGreaterThanOrEqual(2);
   });
 
