@@ -142,6 +142,10 @@ function columnList(c: TokenCursor, allowConstraints: boolean): ColumnDefinition
 }
 
 function columnDefinition(c: TokenCursor, allowConstraints: boolean): ColumnDefinition {
+  const first = c.peek();
+  if (first !== undefined && ['primary', 'unique', 'constraint', 'foreign', 'check', 'exclude'].includes(first.text.toLowerCase())) {
+    throw SqlError.unsupportedFeature(`table constraint ${first.text.toUpperCase()} (Delta tables have NOT NULL only)`).at(c.position(first));
+  }
   const { name, token } = c.ident();
   const type = parseColumnType(c);
   let nullable = true;

@@ -58,6 +58,8 @@ describe('CREATE TABLE in Spark and PostgreSQL spellings', () => {
     expect([e.sqlstate, e.message, e.position]).toEqual(['42704', 'type "INTT" does not exist', 19]);
     const s = await error('CREATE TABLE t (a INT) PARTITIONED (a)');
     expect([s.sqlstate, s.message, s.position]).toEqual(['42601', 'syntax error at or near "PARTITIONED"', 24]);
+    const k = await error('CREATE TABLE t (a INT, PRIMARY KEY (a))');
+    expect([k.sqlstate, k.message, k.position]).toEqual(['0A000', 'unsupported feature: table constraint PRIMARY (Delta tables have NOT NULL only)', 24]);
     const d = await error('CREATE TABLE t (a INT, A STRING)');
     expect([d.sqlstate, d.position]).toEqual(['42701', 24]);
   });
