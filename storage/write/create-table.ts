@@ -21,7 +21,11 @@ export async function createTable(store: ObjectStore, root: string, displayName:
   const names = new Set(definition.schema.fields.map((f) => f.name));
   for (const column of partitionColumns) {
     require(names.has(column), () => SqlError.undefinedColumn(column, undefined, [...names]));
+    const type = definition.schema.fields.find((f) => f.name === column)?.type;
+    require(type?.kind === 'primitive' || type?.kind === 'decimal', () => new SqlError('42P16', `cannot partition ${displayName} by column "${column}": partition columns must be of a primitive type`));
   }
+  // Spark: "Cannot use all columns for partition columns" — a data file needs a column.
+  require(partitionColumns.length < definition.schema.fields.length, () => new SqlError('42P16', `cannot use all columns of ${displayName} as partition columns`));
   const metadata: Metadata = {
     id: randomUUID(),
     ...(definition.name !== undefined ? { name: definition.name } : {}),

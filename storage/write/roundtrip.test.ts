@@ -227,6 +227,12 @@ describe('what the files look like on disk', () => {
     expect(canon(await readRows(root, await replay(root)))).toEqual(canon(expected));
   });
 
+  it('refuses partitioning by every column or by a nested column (42P16)', async () => {
+    await expect(createTable(store, tempTableDir(), 't', { schema: schemaOf({ p: 'string' }), partitionColumns: ['p'] })).rejects.toMatchObject({ sqlstate: '42P16', message: 'cannot use all columns of t as partition columns' });
+    await expect(createTable(store, tempTableDir(), 't', { schema: schemaOf({ n: nested, v: 'integer' }), partitionColumns: ['n'] })).rejects.toMatchObject({ sqlstate: '42P16' });
+    await expect(createTable(store, tempTableDir(), 't', { schema: schemaOf({ v: 'integer' }), partitionColumns: ['w'] })).rejects.toMatchObject({ sqlstate: '42703' });
+  });
+
   it('creating over an existing table is 42P07', async () => {
     const root = tempTableDir();
     const schema = schemaOf({ id: 'long' });
