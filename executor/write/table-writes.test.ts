@@ -103,6 +103,15 @@ describe('partitioned tables', () => {
   });
 });
 
+describe('static partitions of every type', () => {
+  it('INSERT OVERWRITE … PARTITION on timestamp, decimal and boolean partition columns', async () => {
+    await tag('CREATE TABLE pt (id INT, ts TIMESTAMP, amount DECIMAL(6,2), ok BOOLEAN) PARTITIONED BY (ts, amount, ok)');
+    await tag("INSERT INTO pt VALUES (1, TIMESTAMPTZ '2024-01-02 10:00:00.5+00', 1.50, true), (2, TIMESTAMPTZ '2024-01-02 10:00:00.5+00', 1.50, false)");
+    expect(await tag("INSERT OVERWRITE pt PARTITION (ts = '2024-01-02 10:00:00.5+00', amount = 1.5, ok = true) VALUES (3)")).toBe('INSERT 0 1');
+    expect(await rows('SELECT id, ok FROM pt ORDER BY id')).toEqual([[2, false], [3, true]]);
+  });
+});
+
 describe('partitioned tables with column mapping', () => {
   it('INSERT OVERWRITE … PARTITION finds the partition under its physical name', async () => {
     await tag("CREATE TABLE pm (id INT, d STRING) PARTITIONED BY (d) TBLPROPERTIES ('delta.columnMapping.mode' = 'name')");

@@ -1,7 +1,8 @@
 import * as arrow from 'apache-arrow';
 import type { Node } from 'libpg-query';
 import { SqlError } from '../../common/sql-error.js';
-import { runInsert } from '../../executor/write/run-insert.js';
+import type { ScalarValue } from '../../executor/arrow/scalar.js';
+import { runInsert, type PartitionValue } from '../../executor/write/run-insert.js';
 import { ExprBinder, startOf } from '../binder/bind-expr.js';
 import { bindQuery } from '../binder/bind-query.js';
 import { Scope } from '../binder/scope.js';
@@ -130,27 +131,12 @@ export function planInsert(p: ParsedInsert, catalog: Catalog, session: WriteSess
 }
 
 /** INSERT OVERWRITE: every live file, or with static PARTITION values only the files of that partition. */
-function overwriteScope(p: ParsedInsert, staticValues: ReadonlyMap<number, Expr>, fields: readonly arrow.Field[]): { partition?: Record<string, string | null> } {
-  const partition: Record<string, string | null> = {};
+function overwriteScope(p: ParsedInsert, staticValues: ReadonlyMap<number, Expr>, fields: readonly arrow.Field[]): { partition?: Record<string, PartitionValue> } {
+  const partition: Record<string, PartitionValue> = {};
   for (const [i, e] of staticValues) {
     // assign() already converted a literal to the column's type; anything else is not a constant.
     if (e.kind !== 'Literal') throw SqlError.unsupportedFeature('a PARTITION value that is not a literal');
-    partition[(fields[i] as arrow.Field).name] = partitionText(e.value, e.type);
+    partition[(fields[i] as arrow.Field).name] = { value: e.value as ScalarValue, type: e.type };
   }
   return p.partition.length === 0 || Object.keys(partition).length === 0 ? {} : { partition };
-}
-
-/** A partition value as the Delta log serialises it (reference/delta-protocol.md §3: partition value serialization). */
-function partitionText(value: unknown, type: arrow.DataType): string | null {
-  if (value === null || value === undefined) return null;
-  if (type.typeId === arrow.Type.Date) return new Date(Number(value) * 86_400_000).toISOString().slice(0, 10);
-  if (type.typeId === arrow.Type.Bool) return value ? 'true' : 'false';
-  if (type.typeId === arrow.Type.Decimal) {
-    const scale = (type as arrow.Decimal).scale;
-    const v = BigInt(value as bigint);
-    const neg = v < 0n;
-    const digits = (neg ? -v : v).toString().padStart(scale + 1, '0');
-    return (neg ? '-' : '') + (scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`);
-  }
-  return String(value);
 }
