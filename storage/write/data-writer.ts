@@ -11,6 +11,12 @@ import { encodeLogPath, partitionFolder, partitionValues } from './partition-pat
 import { columnsByField, physicalLayout, type PhysicalLayout } from './physical.js';
 import { DEFAULT_INDEXED_COLUMNS, StatsCollector } from './stats.js';
 
+/**
+ * Arrow bytes buffered across all partitions before the biggest partition's file is written
+ * early: a bulk load into many partitions must not hold a target-size file per partition.
+ */
+export const MAX_BUFFERED_BYTES = 256 * 1024 * 1024;
+
 /** Delta's default `delta.targetFileSize` (Spark OPTIMIZE's 1 GiB is for compaction; writes use 128 MiB). */
 export const DEFAULT_TARGET_FILE_SIZE = 128 * 1024 * 1024;
 
@@ -28,6 +34,8 @@ export interface DataWriterOptions {
   readonly maxRowsPerFile?: number;
   /** Folder under the table root (`_change_data` for CDC files); default the root. */
   readonly subfolder?: string;
+  /** Arrow bytes buffered across partitions before files are written early (default MAX_BUFFERED_BYTES). */
+  readonly maxBufferedBytes?: number;
   /** Extra logical columns written after the table's (CDC's `_change_type`). */
   readonly extraFields?: readonly StructField[];
 }
@@ -53,6 +61,7 @@ export class DataWriter {
   private readonly target: number;
   private readonly indexedColumns: number;
   private fileCounter = 0;
+  private bufferedBytes = 0;
   /** Physical bytes written so far (for metrics). */
   bytesWritten = 0;
   rowsWritten = 0;
@@ -122,15 +131,23 @@ export class DataWriter {
       pending.chunks.push(part);
       pending.rows += room;
       pending.bytes += bytesPerRow * room;
+      this.bufferedBytes += bytesPerRow * room;
       offset += room;
       const full = pending.bytes >= this.target || (this.options.maxRowsPerFile !== undefined && pending.rows >= this.options.maxRowsPerFile);
       if (full) await this.flush(pending);
+    }
+    while (this.bufferedBytes > (this.options.maxBufferedBytes ?? MAX_BUFFERED_BYTES)) {
+      let biggest: Pending | undefined;
+      for (const p of this.pending.values()) if (!biggest || p.bytes > biggest.bytes) biggest = p;
+      if (!biggest || biggest.rows === 0) break;
+      await this.flush(biggest);
     }
   }
 
   private async flush(pending: Pending): Promise<void> {
     if (pending.rows === 0) return;
     const chunks = pending.chunks;
+    this.bufferedBytes -= pending.bytes;
     pending.chunks = [];
     pending.rows = 0;
     pending.bytes = 0;
