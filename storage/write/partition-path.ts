@@ -10,6 +10,9 @@ import type { DeltaType } from '../schema/types.js';
  * (`col=value/`) with Spark's escaping and `__HIVE_DEFAULT_PARTITION__` for null.
  */
 
+const UTF8 = new TextDecoder();
+const LATIN1 = new TextDecoder('latin1');
+
 /** The `partitionValues` strings of every row of a partition column; null for NULL (and for ''). */
 export function partitionValues(data: arrow.Data, type: DeltaType): (string | null)[] {
   const valid = validityBytes(data);
@@ -35,13 +38,13 @@ function partitionValueAt(data: arrow.Data, type: DeltaType, i: number): string 
       return ((data.values as Uint8Array)[bit >> 3] ?? 0) & (1 << (bit & 7)) ? 'true' : 'false';
     case 'string': {
       const offsets = data.valueOffsets as Int32Array;
-      const text = new TextDecoder().decode((data.values as Uint8Array).subarray(offsets[j], offsets[j + 1]));
+      const text = UTF8.decode((data.values as Uint8Array).subarray(offsets[j], offsets[j + 1]));
       return text === '' ? null : text;
     }
     case 'binary': {
       const offsets = data.valueOffsets as Int32Array;
       const bytes = (data.values as Uint8Array).subarray(offsets[j], offsets[j + 1]);
-      return bytes.length === 0 ? null : new TextDecoder('latin1').decode(bytes);
+      return bytes.length === 0 ? null : LATIN1.decode(bytes);
     }
     case 'date':
       return formatDate(Number(values[j]));
