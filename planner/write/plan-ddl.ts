@@ -48,13 +48,9 @@ export function planCreateTable(p: ParsedCreateTable, catalog: Catalog, session:
         if (fields === undefined) throw SqlError.syntax('PARTITIONED BY needs the table\'s columns (a column list or AS query)', p.source.position(col.start));
         const match = fields.find((f) => f.name.toLowerCase() === col.name.toLowerCase());
         if (match === undefined) throw SqlError.undefinedColumn(col.name, p.source.position(col.start), fields.map((f) => f.name));
-        const t = match.type.typeId;
-        if (t === arrow.Type.Struct || t === arrow.Type.List || t === arrow.Type.Map) throw SqlError.datatypeMismatch(`cannot partition by column "${match.name}" of a nested type`, p.source.position(col.start));
         return match.name;
       });
-      if (fields !== undefined && partitionColumns.length > 0 && partitionColumns.length === fields.length) {
-        throw SqlError.invalidParameter('cannot partition by every column of a table (Delta needs at least one data column)');
-      }
+      // Partitioning by every column or by a nested one is storage's createTable's 42P16.
       const outcome = await withPosition(p, p.table.start, () =>
         runCreateTable(wc, {
           ref: p.table.ref,
