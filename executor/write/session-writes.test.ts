@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -73,7 +73,11 @@ describe('writes through Session', () => {
     expect([nulls.sqlstate, nulls.message]).toEqual(['23502', 'null value in column "id" of relation "t" violates not-null constraint']);
     const upd = await error('UPDATE t SET id = NULL');
     expect(upd.sqlstate).toBe('23502');
+    const merge = await error('MERGE INTO t USING (SELECT 2 AS id) s ON t.id = s.id WHEN MATCHED THEN DELETE WHEN NOT MATCHED THEN INSERT (d) VALUES (NULL)');
+    expect(merge.sqlstate).toBe('23502');
     expect(await rows('SELECT id, d FROM t')).toEqual([[1, 19724]]);
+    // No commit was made by any failed statement: CREATE (0) and the one INSERT (1) only.
+    expect((await readdir(join(dir, 't', '_delta_log'))).filter((f) => f.endsWith('.json'))).toEqual(['00000000000000000000.json', '00000000000000000001.json']);
   });
 
   it('errors when two source rows match one target row in MERGE', async () => {
