@@ -69,7 +69,7 @@ export class TargetSource {
           const columns = batchColumns(batch);
           const byName = new Map(batch.schema.fields.map((f, i) => [f.name, columns[i] as arrow.Data] as const));
           const fileData = arrow.makeData({ type: new arrow.Int32(), length: n, nullCount: 0, data: new Int32Array(n).fill(fileIndex) });
-          const rowData = arrow.makeData({ type: new arrow.Float64(), length: n, nullCount: 0, data: Float64Array.from(rowIndex) });
+          const rowData = arrow.makeData({ type: new arrow.Float64(), length: n, nullCount: 0, data: rowIndex });
           const out = request.columns.map((c) => {
             if (c === FILE_COLUMN) return fileData;
             if (c === ROW_COLUMN) return rowData;
