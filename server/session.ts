@@ -64,7 +64,7 @@ export class Session {
           const { schema, batches } = outcome.result;
           return { schema, batches: guarded(() => fromArray(batches), signal), commandTag: 'SELECT', ...notices };
         }
-        return { schema: new arrow.Schema([]), batches: none(), commandTag: formatTag(planned.tag, outcome.count), ...notices };
+        return { schema: new arrow.Schema([]), batches: none(), commandTag: outcome.tag ?? formatTag(planned.tag, outcome.count), ...notices };
       }
       const plan = planned.plan;
       const isExplain = plan.schema.fields.length === 1 && plan.schema.fields[0]?.name === 'QUERY PLAN' && /^\s*explain\b/i.test(stripComments(sql));

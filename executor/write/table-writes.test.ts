@@ -153,6 +153,8 @@ describe('DDL', () => {
     await tag('CREATE TABLE t (a INT)');
     const create = await session.execute('CREATE TABLE IF NOT EXISTS t (a INT)');
     expect([create.commandTag, create.notices]).toEqual(['CREATE TABLE', ['relation "t" already exists, skipping']]);
+    const ctas = await session.execute('CREATE TABLE IF NOT EXISTS t AS SELECT 1 AS a');
+    expect([ctas.commandTag, ctas.notices]).toEqual(['CREATE TABLE AS', ['relation "t" already exists, skipping']]);
   });
 
   it('ADD COLUMNS, RENAME COLUMN (through column mapping) and SET TBLPROPERTIES', async () => {

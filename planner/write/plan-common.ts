@@ -9,6 +9,8 @@ import type { ParsedWrite } from './statements.js';
 /** What a write statement did: its row count, a notice (IF [NOT] EXISTS skipped), or result rows (the Delta commands). */
 export interface WriteOutcome {
   readonly count?: number;
+  /** A tag other than the planned one (CTAS skipped by IF NOT EXISTS answers `CREATE TABLE AS`, as PostgreSQL does). */
+  readonly tag?: string;
   readonly notice?: string;
   readonly result?: { readonly schema: arrow.Schema; readonly batches: readonly arrow.RecordBatch[] };
 }

@@ -66,7 +66,8 @@ export function planCreateTable(p: ParsedCreateTable, catalog: Catalog, session:
           ...(query === undefined ? {} : { query }),
         }, signal),
       );
-      return { ...(outcome.notice === undefined ? {} : { notice: outcome.notice }), ...(p.query === undefined ? {} : { count: outcome.rows ?? 0 }) };
+      if (outcome.notice !== undefined) return { notice: outcome.notice, ...(p.query === undefined ? {} : { tag: 'CREATE TABLE AS' }) };
+      return p.query === undefined ? {} : { count: outcome.rows ?? 0 };
     },
   };
 }
