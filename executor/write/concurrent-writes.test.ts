@@ -58,4 +58,16 @@ describe('concurrent writers through SQL', () => {
     for (const r of results) if (r.status === 'rejected') expect((r.reason as SqlError).sqlstate).toBe('40001');
     expect(await rows('SELECT id, n FROM c')).toEqual([[1, ok]]);
   });
+
+  it('an UPDATE of one partition does not conflict with appends to another', async () => {
+    await run(a, 'CREATE TABLE p (id INT, part STRING, n INT) PARTITIONED BY (part)');
+    await run(a, "INSERT INTO p VALUES (1, 'a', 0)");
+    for (let round = 0; round < 5; round++) {
+      const appends = Array.from({ length: 3 }, (_, i) => run(b, `INSERT INTO p VALUES (${100 + round * 3 + i}, 'b', 0)`));
+      const [updated] = await Promise.all([run(a, "UPDATE p SET n = n + 1 WHERE part = 'a' AND id = 1"), ...appends]);
+      expect(updated).toBe('UPDATE 1');
+    }
+    expect(await rows("SELECT n FROM p WHERE part = 'a'")).toEqual([[5]]);
+    expect(await rows("SELECT count(*) FROM p WHERE part = 'b'")).toEqual([[15n]]);
+  });
 });

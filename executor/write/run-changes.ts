@@ -25,7 +25,21 @@ export interface ChangeOutcome {
  * plan read are declared for the conflict check. A statement that changes nothing commits
  * nothing. Any error before the commit leaves the table as it was.
  */
-export async function runChanges(target: TargetSource, plan: ChangePlan, operation: { name: string; parameters: Record<string, unknown>; addColumns?: readonly arrow.Field[] }, signal?: AbortSignal): Promise<ChangeOutcome> {
+export async function runChanges(
+  target: TargetSource,
+  plan: ChangePlan,
+  operation: {
+    name: string;
+    parameters: Record<string, unknown>;
+    addColumns?: readonly arrow.Field[];
+    /**
+     * The partitions the statement's predicate covers (by logical column names), when it bounds
+     * them: a concurrent append elsewhere is then no conflict. Undefined: the whole table.
+     */
+    readPartitions?: (values: Readonly<Record<string, string | null>>) => boolean;
+  },
+  signal?: AbortSignal,
+): Promise<ChangeOutcome> {
   const tx = target.tx;
   if (operation.addColumns !== undefined && operation.addColumns.length > 0) tx.setMetadata(evolvedMetadata(tx, operation.addColumns));
   const state = newChangeState();
@@ -43,7 +57,14 @@ export async function runChanges(target: TargetSource, plan: ChangePlan, operati
   else for await (const _ of checked()) { /* deletes only: no new rows */ }
   const changed = state.deletions.size > 0 || state.updated + state.inserted > 0;
   if (!changed) return { updated: 0, deleted: 0, inserted: 0, filesTouched: 0 };
-  tx.markRead([...target.readFiles].sort((a, b) => a - b).map((i) => target.files[i] as AddFile));
+  const read = [...target.readFiles].sort((a, b) => a - b).map((i) => target.files[i] as AddFile);
+  const covers = operation.readPartitions;
+  const snapshot = tx.readSnapshot;
+  if (covers === undefined || snapshot === undefined) tx.markRead(read);
+  else {
+    const logicalOf = logicalPartitionNames(snapshot);
+    tx.markRead(read, (values) => covers(logicalOf(values)));
+  }
   if (cdf) await recordChanges(target, state, newRows);
   for (const [fileIndex, rows] of state.deletions) await tx.deleteRows({ file: target.files[fileIndex] as AddFile, rows });
   const metrics: Record<string, number> =

@@ -117,7 +117,7 @@ export function planDelete(p: ParsedDelete, catalog: Catalog, session: WriteSess
       const { physical } = bindChanges(prepared, query, new Map(), new Set(), p);
       const outcome = await runChanges(prepared.target, {
         input: physical, fileColumn: 0, rowColumn: 1, clauses: [{ match: 'matched', action: 'delete' }], duplicates: 'unique', tableSchema: prepared.target.tableSchema,
-      }, { name: 'DELETE', parameters: { predicate: JSON.stringify(p.where === undefined ? [] : [sourceText(p, p.where)]) } }, signal);
+      }, { name: 'DELETE', parameters: { predicate: JSON.stringify(p.where === undefined ? [] : [sourceText(p, p.where)]) }, ...readPartitionsOf(p, prepared, qualifier) }, signal);
       return { count: outcome.deleted };
     },
   };
@@ -139,6 +139,28 @@ async function deleteByPartitions(p: ParsedDelete, prepared: Prepared, qualifier
   }
   if (bound.filter === undefined) return undefined;
   return deleteWholeFiles(prepared.target, bound.filter, [sourceText(p, p.where)]);
+}
+
+/**
+ * The partitions a DELETE / UPDATE WHERE bounds: its AND-ed conjuncts over partition columns
+ * only (others, and anything that does not bind alone, are left out: they only narrow further).
+ */
+function readPartitionsOf(p: ParsedDelete | ParsedUpdate, prepared: Prepared, qualifier: string): { readPartitions?: (values: Readonly<Record<string, string | null>>) => boolean } {
+  const partitionColumns = prepared.target.tx.readSnapshot?.partitionColumns ?? [];
+  if (p.where === undefined || partitionColumns.length === 0) return {};
+  const conjuncts = (node: Node): Node[] => {
+    const b = (node as AnyNode).BoolExpr;
+    return b?.boolop === 'AND_EXPR' ? (b.args as Node[]).flatMap(conjuncts) : [node];
+  };
+  const filters = conjuncts(p.where).flatMap((c) => {
+    try {
+      const bound = bindPartitionPredicate(prepared.ctx, c, prepared.target.tableSchema, partitionColumns, qualifier);
+      return bound.filter === undefined ? [] : [bound.filter];
+    } catch {
+      return [];
+    }
+  });
+  return filters.length === 0 ? {} : { readPartitions: (values) => filters.every((f) => f(values)) };
 }
 
 export function planUpdate(p: ParsedUpdate, catalog: Catalog, session: WriteSession): PlannedWrite {
@@ -165,7 +187,7 @@ export function planUpdate(p: ParsedUpdate, catalog: Catalog, session: WriteSess
         clauses: [{ match: 'matched', action: 'update', values: fields.map((_, i) => column(2 + i)) }],
         // Without FROM each target row comes once; UPDATE … FROM keeps the first match, as PostgreSQL does.
         duplicates: p.from.length === 0 ? 'unique' : 'first', tableSchema: prepared.target.tableSchema,
-      }, { name: 'UPDATE', parameters: { predicate: JSON.stringify(p.where === undefined ? [] : [sourceText(p, p.where)]) } }, signal);
+      }, { name: 'UPDATE', parameters: { predicate: JSON.stringify(p.where === undefined ? [] : [sourceText(p, p.where)]) }, ...(p.from.length === 0 ? readPartitionsOf(p, prepared, qualifier) : {}) }, signal);
       return { count: outcome.updated };
     },
   };
