@@ -59,15 +59,18 @@ describe('concurrent writers through SQL', () => {
     expect(await rows('SELECT id, n FROM c')).toEqual([[1, ok]]);
   });
 
-  it('an UPDATE of one partition does not conflict with appends to another', async () => {
+  it('an UPDATE or MERGE of one partition does not conflict with appends to another', async () => {
     await run(a, 'CREATE TABLE p (id INT, part STRING, n INT) PARTITIONED BY (part)');
     await run(a, "INSERT INTO p VALUES (1, 'a', 0)");
     for (let round = 0; round < 5; round++) {
       const appends = Array.from({ length: 3 }, (_, i) => run(b, `INSERT INTO p VALUES (${100 + round * 3 + i}, 'b', 0)`));
       const [updated] = await Promise.all([run(a, "UPDATE p SET n = n + 1 WHERE part = 'a' AND id = 1"), ...appends]);
       expect(updated).toBe('UPDATE 1');
+      const more = Array.from({ length: 3 }, (_, i) => run(b, `INSERT INTO p VALUES (${200 + round * 3 + i}, 'b', 0)`));
+      const [merged] = await Promise.all([run(a, "MERGE INTO p USING (SELECT 1 AS id) s ON p.id = s.id AND p.part = 'a' WHEN MATCHED THEN UPDATE SET n = n + 10"), ...more]);
+      expect(merged).toBe('MERGE 1');
     }
-    expect(await rows("SELECT n FROM p WHERE part = 'a'")).toEqual([[5]]);
-    expect(await rows("SELECT count(*) FROM p WHERE part = 'b'")).toEqual([[15n]]);
+    expect(await rows("SELECT n FROM p WHERE part = 'a'")).toEqual([[55]]);
+    expect(await rows("SELECT count(*) FROM p WHERE part = 'b'")).toEqual([[30n]]);
   });
 });

@@ -142,17 +142,21 @@ async function deleteByPartitions(p: ParsedDelete, prepared: Prepared, qualifier
 }
 
 /**
- * The partitions a DELETE / UPDATE WHERE bounds: its AND-ed conjuncts over partition columns
- * only (others, and anything that does not bind alone, are left out: they only narrow further).
+ * The partitions a DELETE / UPDATE WHERE (or a MERGE's ON) bounds: its AND-ed conjuncts over
+ * the target's partition columns only (others, and anything that does not bind alone — a
+ * source column, a subquery — are left out: they only narrow further).
  */
-function readPartitionsOf(p: ParsedDelete | ParsedUpdate, prepared: Prepared, qualifier: string): { readPartitions?: (values: Readonly<Record<string, string | null>>) => boolean } {
+function readPartitionsOf(p: ParsedDelete | ParsedUpdate | ParsedMerge, prepared: Prepared, qualifier: string): { readPartitions?: (values: Readonly<Record<string, string | null>>) => boolean } {
   const partitionColumns = prepared.target.tx.readSnapshot?.partitionColumns ?? [];
-  if (p.where === undefined || partitionColumns.length === 0) return {};
+  // MERGE: ON's conjuncts over the target's partition columns bound what it reads, unless a
+  // WHEN NOT MATCHED BY SOURCE clause acts on every target row.
+  const where = p.kind === 'merge' ? (p.clauses.some((c) => c.match === 'notMatchedBySource') ? undefined : p.on) : p.where;
+  if (where === undefined || partitionColumns.length === 0) return {};
   const conjuncts = (node: Node): Node[] => {
     const b = (node as AnyNode).BoolExpr;
     return b?.boolop === 'AND_EXPR' ? (b.args as Node[]).flatMap(conjuncts) : [node];
   };
-  const filters = conjuncts(p.where).flatMap((c) => {
+  const filters = conjuncts(where).flatMap((c) => {
     try {
       const bound = bindPartitionPredicate(prepared.ctx, c, prepared.target.tableSchema, partitionColumns, qualifier);
       return bound.filter === undefined ? [] : [bound.filter];
@@ -277,6 +281,7 @@ export function planMerge(p: ParsedMerge, catalog: Catalog, session: WriteSessio
         name: 'MERGE',
         parameters: { predicate: JSON.stringify(sourceText(p, p.on)), matchedPredicates: JSON.stringify(p.clauses.filter((c) => c.match === 'matched').map((c) => ({ actionType: c.action.kind.replace('Star', '') }))) },
         addColumns,
+        ...readPartitionsOf(p, prepared, qualifier),
       }, signal);
       return { count: outcome.updated + outcome.deleted + outcome.inserted };
     },
