@@ -94,9 +94,9 @@ describe('a writer killed with SIGKILL at random points, 100 times', () => {
     expect(versions[0]).toBeGreaterThan(0);
     expect(killedMidway).toBeGreaterThanOrEqual(80);
     expect(acked.size).toBeGreaterThan(100);
-    // ~50 s on an idle 2-core machine; the bound is the test timeout below.
+    // ~45 s on an idle 2-core machine, ~90 s beside the whole suite; bounded by the timeout below.
     expect(Date.now() - started).toBeGreaterThan(0);
-  }, 150_000);
+  }, 240_000);
 });
 
 describe('4 processes appending 200 single-row commits each, beside one updating rows', () => {
@@ -118,5 +118,5 @@ describe('4 processes appending 200 single-row commits each, beside one updating
     expect(acks).toHaveLength(840);
     expect(new Set(acks).size).toBe(840);
     expect(commitVersions(root)).toEqual(Array.from({ length: 841 }, (_, i) => i));
-  }, 180_000);
+  }, 240_000);
 });
