@@ -14,12 +14,14 @@ import { lower } from './lower/index.js';
 import { optimize } from './optimizer/index.js';
 import { parseStatement, type ParsedCreateView, type ParsedDropView, type ParsedQuery } from './parser/parse.js';
 import { GLOBAL_TEMP_SCHEMA, newSessionViews, type SessionViews } from './session.js';
+import { planWrite, WRITE_KINDS, type ParsedWrite, type PlannedWrite } from './write/plan-write.js';
 
 export type { Catalog, TableReference, TableSource, TimeTravel, ScanRequest, ScanPredicate, ScanPruning } from './catalog.js';
 export { StatementParams, highestParam, type ParamValue } from './binder/params.js';
 export { splitStatements, type StatementPiece } from './parser/split.js';
 export { parseSessionStatement, type SessionStatement, type CopyStatement, type CopyOptions, type TransactionAction } from './parser/session-statement.js';
 export { newSessionViews, GLOBAL_TEMP_VIEWS, type SessionViews, type ViewDefinition } from './session.js';
+export { formatTag, type PlannedWrite, type WriteOutcome } from './write/plan-write.js';
 
 /** What a session keeps between statements that the planner reads and writes. */
 export interface PlannerSession {
@@ -43,7 +45,9 @@ export interface PlanOptions {
 export type PlannedStatement =
   | { readonly kind: 'query'; readonly plan: PhysicalOperator }
   /** `tag`: the PostgreSQL command tag (`CREATE VIEW`, `DROP VIEW`); `notice`: e.g. IF EXISTS skipped. */
-  | { readonly kind: 'command'; readonly tag: string; readonly notice?: string };
+  | { readonly kind: 'command'; readonly tag: string; readonly notice?: string }
+  /** A write or Delta command (planner/write/): `run` executes and commits it; `formatTag` gives its CommandComplete tag. */
+  | PlannedWrite;
 
 /**
  * SQL text → a physical plan ready to `execute`. Parses (with the Spark pre-pass), binds against
@@ -57,7 +61,7 @@ export type PlannedStatement =
  */
 export async function planQuery(sql: string, catalog: Catalog, options: { signal?: AbortSignal; session?: PlannerSession } = {}): Promise<PhysicalOperator> {
   const planned = await planStatement(sql, catalog, options.session ?? { views: newSessionViews() }, options);
-  if (planned.kind === 'command') throw SqlError.unsupportedFeature(`${planned.tag} through planQuery (use planStatement)`);
+  if (planned.kind !== 'query') throw SqlError.unsupportedFeature(`${planned.tag} through planQuery (use planStatement)`);
   return planned.plan;
 }
 
@@ -70,10 +74,12 @@ export async function planStatement(sql: string, catalog: Catalog, session: Plan
   try {
     const parsed = await parseStatement(sql);
     throwIfCancelled(options.signal);
+    if (WRITE_KINDS.has(parsed.kind)) return planWrite(parsed as ParsedWrite, catalog, { ...session, ...(options.params === undefined ? {} : { params: options.params }) });
     switch (parsed.kind) {
       case 'createView': return await createView(parsed, catalog, session);
       case 'dropView': return dropView(parsed, session);
-      default: break;
+      case 'select': case 'explain': break;
+      default: throw SqlError.internal(`statement kind ${parsed.kind} has no planner`);
     }
     const logical = await bindParsed(parsed, catalog, session, options.params);
     throwIfCancelled(options.signal);
@@ -150,7 +156,7 @@ function dropView(parsed: ParsedDropView, session: PlannerSession): PlannedState
 export async function explainQuery(sql: string, catalog: Catalog, session: PlannerSession = { views: newSessionViews() }): Promise<string> {
   try {
     const parsed = await parseStatement(sql);
-    if (parsed.kind !== 'select' && parsed.kind !== 'explain') throw SqlError.unsupportedFeature(`EXPLAIN of a ${parsed.kind === 'createView' ? 'CREATE VIEW' : 'DROP VIEW'} statement`);
+    if (parsed.kind !== 'select' && parsed.kind !== 'explain') throw SqlError.unsupportedFeature(`EXPLAIN of a ${parsed.kind === 'createView' ? 'CREATE VIEW' : parsed.kind === 'dropView' ? 'DROP VIEW' : parsed.kind} statement`);
     return explainPhysical(lower(optimize(await bindParsed(parsed, catalog, session))));
   } catch (err) {
     throw SqlError.from(err);

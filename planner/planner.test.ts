@@ -209,7 +209,8 @@ describe('errors, with PostgreSQL 15’s SQLSTATE, wording and position', () => 
   });
 
   it('names unsupported statements and features with 0A000', async () => {
-    expect((await error('INSERT INTO prices VALUES (1)')).message).toBe('unsupported feature: INSERT statements');
+    expect((await error('TRUNCATE prices')).message).toBe('unsupported feature: TRUNCATE statements');
+    expect((await error('INSERT INTO prices VALUES (1)')).message).toBe('unsupported feature: INSERT through planQuery (use planStatement)');
     expect((await error('WITH RECURSIVE r AS (SELECT 1) SELECT * FROM r')).message).toBe('unsupported feature: WITH RECURSIVE');
   });
 

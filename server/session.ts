@@ -2,10 +2,11 @@ import * as arrow from 'apache-arrow';
 import { SqlError } from '../common/sql-error.js';
 import { yieldThenCheckCancelled } from '../executor/cancel.js';
 import type { Catalog } from '../planner/catalog.js';
-import { highestParam, newSessionViews, parseSessionStatement, planStatement, StatementParams, type CopyOptions, type ParamValue, type PlannerSession } from '../planner/index.js';
+import { formatTag, highestParam, newSessionViews, parseSessionStatement, planStatement, StatementParams, type CopyOptions, type ParamValue, type PlannerSession } from '../planner/index.js';
 import { pgScan } from '../planner/parser/libpg.js';
 import { arrowTypeOfOid, pgTypeOid } from './encode/pg-types.js';
 import { runSessionStatement } from './session/commands.js';
+import { copyFrom } from './session/copy-from.js';
 import { Cursors } from './session/cursors.js';
 import { Settings } from './session/settings.js';
 import { PgCatalog } from './pgcatalog/pg-catalog.js';
@@ -51,7 +52,14 @@ export interface ExecuteOptions {
 /** What `prepare` learns without running: parameter type OIDs, the result's schema, the tag. */
 export interface PreparedStatement {
   readonly sql: string;
+  /** Each `$n`'s type as Describe reports it: declared, else inferred, else text. */
   readonly paramTypes: readonly number[];
+  /**
+   * The types the client declared at Parse (0 where it left one open), which is what execution
+   * binds with: an open parameter takes the type of what it meets when the statement runs (a
+   * write's parameters are only typed then).
+   */
+  readonly declaredTypes: readonly number[];
   readonly schema: arrow.Schema;
   readonly commandTag: string;
 }
@@ -124,6 +132,16 @@ export class Session {
       if (planned.kind === 'command') {
         return { schema: new arrow.Schema([]), batches: none(), commandTag: planned.tag, ...(planned.notice === undefined ? {} : { notices: [planned.notice] }) };
       }
+      if (planned.kind === 'write') {
+        // A write runs and commits here; its tag carries the count (`INSERT 0 3`, `MERGE 5`).
+        const outcome = await planned.run(signal);
+        const notices = outcome.notice === undefined ? {} : { notices: [outcome.notice] };
+        if (outcome.result !== undefined) {
+          const { schema, batches } = outcome.result;
+          return { schema, batches: guarded(() => fromArray(batches), signal), commandTag: 'SELECT', ...notices };
+        }
+        return { schema: new arrow.Schema([]), batches: none(), commandTag: outcome.tag ?? formatTag(planned.tag, outcome.count), ...notices };
+      }
       const plan = planned.plan;
       const isExplain = plan.schema.fields.length === 1 && plan.schema.fields[0]?.name === 'QUERY PLAN' && /^\s*explain\b/i.test(stripComments(sql));
       return { schema: plan.schema, batches: guarded(() => plan.execute({ signal }), signal), commandTag: isExplain ? 'EXPLAIN' : 'SELECT' };
@@ -154,33 +172,43 @@ export class Session {
       const schema = session.kind === 'show'
         ? new arrow.Schema(session.name.toLowerCase() === 'all' ? ['name', 'setting', 'description'].map((n) => new arrow.Field(n, new arrow.Utf8())) : [new arrow.Field(session.name, new arrow.Utf8())])
         : session.kind === 'fetch' && !session.move ? this.cursors.get(session.name).schema : new arrow.Schema([]);
-      return { sql, paramTypes: [...paramTypeOids], schema, commandTag: session.kind.toUpperCase() };
+      return { sql, declaredTypes: [...paramTypeOids], paramTypes: [...paramTypeOids], schema, commandTag: session.kind.toUpperCase() };
     }
     const body = stripComments(sql);
-    if (/^\s*$/.test(body)) return { sql, paramTypes: [...paramTypeOids], schema: new arrow.Schema([]), commandTag: '' };
+    if (/^\s*$/.test(body)) return { sql, declaredTypes: [...paramTypeOids], paramTypes: [...paramTypeOids], schema: new arrow.Schema([]), commandTag: '' };
     // Only queries are planned ahead: planning a command (CREATE VIEW) would already run it.
-    if (/^explain\b/i.test(body)) return { sql, paramTypes: [...paramTypeOids], schema: new arrow.Schema([new arrow.Field('QUERY PLAN', new arrow.Utf8())]), commandTag: 'EXPLAIN' };
-    if (!/^(select|with|values|table|\()/i.test(body)) return { sql, paramTypes: [...paramTypeOids], schema: new arrow.Schema([]), commandTag: 'COMMAND' };
+    if (/^explain\b/i.test(body)) return { sql, declaredTypes: [...paramTypeOids], paramTypes: [...paramTypeOids], schema: new arrow.Schema([new arrow.Field('QUERY PLAN', new arrow.Utf8())]), commandTag: 'EXPLAIN' };
+    if (!/^(select|with|values|table|\()/i.test(body)) {
+      // A write's parameters get their types when it runs: describe the undeclared ones as text,
+      // which the write then reads as the type of the column each meets (PostgreSQL's unknown).
+      const count = Math.max(paramTypeOids.length, highestParam(pgScan(sql) ?? []));
+      const types = Array.from({ length: count }, (_, i) => (paramTypeOids[i] ?? 0) !== 0 ? paramTypeOids[i]! : TEXT_OID);
+      return { sql, declaredTypes: [...paramTypeOids], paramTypes: types, schema: new arrow.Schema([]), commandTag: 'COMMAND' };
+    }
     try {
       const params = new StatementParams(declaredTypes(paramTypeOids));
       this.clientCatalog.startStatement();
       const planned = await planStatement(sql, this.clientCatalog, this.plannerSession, { params });
       const count = Math.max(paramTypeOids.length, highestParam(pgScan(sql) ?? []));
       const types = params.finalTypes(count).map((t, i) => (paramTypeOids[i] ?? 0) !== 0 ? paramTypeOids[i]! : pgTypeOid(t));
-      if (planned.kind === 'command') return { sql, paramTypes: types, schema: new arrow.Schema([]), commandTag: planned.tag };
-      return { sql, paramTypes: types, schema: planned.plan.schema, commandTag: 'SELECT' };
+      if (planned.kind !== 'query') return { sql, declaredTypes: [...paramTypeOids], paramTypes: types, schema: new arrow.Schema([]), commandTag: planned.tag };
+      return { sql, declaredTypes: [...paramTypeOids], paramTypes: types, schema: planned.plan.schema, commandTag: 'SELECT' };
     } catch (err) {
       throw toSqlError(err, undefined);
     }
   }
 
   /**
-   * COPY … FROM STDIN's rows, parsed by the front end into batches of the target's schema.
-   * TODO(#5): writes land on another branch; the lead wires this to the table write path at merge.
+   * COPY … FROM STDIN's rows, parsed by the front end into batches of the named columns in the
+   * table's types: appended to the table in one commit (server/session/copy-from.ts).
    */
-  async copyIn(table: { readonly schema?: string; readonly name: string }, _columns: readonly string[] | undefined, batches: readonly arrow.RecordBatch[]): Promise<number> {
-    void batches;
-    throw new SqlError('0A000', `writes are not available yet: COPY ${table.name} FROM STDIN parsed the rows but cannot store them`);
+  async copyIn(table: { readonly schema?: string; readonly name: string }, columns: readonly string[] | undefined, batches: AsyncIterable<arrow.RecordBatch> | Iterable<arrow.RecordBatch>): Promise<number> {
+    try {
+      this.clientCatalog.startStatement();
+      return await copyFrom(this.clientCatalog, table, columns, batches);
+    } catch (err) {
+      throw toSqlError(err, undefined);
+    }
   }
 }
 
@@ -198,6 +226,9 @@ export function completionTag(commandTag: string, rows: number): string {
 }
 
 /** The statement without leading comments, to recognise its first keyword. */
+/** PostgreSQL's `text` type OID. */
+const TEXT_OID = 25;
+
 function stripComments(sql: string): string {
   return sql.replace(/^(?:\s|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/, '');
 }
@@ -215,6 +246,10 @@ async function* guarded(run: () => AsyncIterable<arrow.RecordBatch>, signal: Abo
 }
 
 async function* none(): AsyncGenerator<arrow.RecordBatch> {}
+
+async function* fromArray(batches: readonly arrow.RecordBatch[]): AsyncGenerator<arrow.RecordBatch> {
+  yield* batches;
+}
 
 function cancelled(): SqlError {
   return new SqlError('57014', 'canceling statement due to user request');

@@ -1,4 +1,6 @@
 import { writeFileSync } from 'node:fs';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DeltasqlEngine } from './runner/deltasql.js';
@@ -21,7 +23,15 @@ const complete = process.env.SLT_COMPLETE === '1';
 const files = sltFiles(filter);
 
 const engine = new DeltasqlEngine(WAREHOUSE_DIR);
-const corpusAware: Engine = { name: engine.name, usesOracleSql: false, run: (sql) => engine.run(withCorpus(sql)) };
+const corpusAwareOver = (e: DeltasqlEngine): Engine => ({ name: e.name, usesOracleSql: false, run: (sql) => e.run(withCorpus(sql)) });
+const corpusAware = corpusAwareOver(engine);
+
+/** A throwaway copy of the golden warehouse for a file that writes. */
+async function scratchWarehouse(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'deltasql-slt-write-'));
+  await cp(WAREHOUSE_DIR, dir, { recursive: true });
+  return dir;
+}
 
 const outcomes: FileOutcome[] = [];
 
@@ -32,7 +42,15 @@ describe('sqllogictest', () => {
 
   for (const path of files) {
     it(path, async () => {
-      const outcome = await runFile(loadSlt(path), corpusAware, { complete });
+      // Files under write/ change tables: each runs on its own copy of the golden warehouse.
+      const scratch = path.startsWith('write/') ? await scratchWarehouse() : undefined;
+      const fileEngine = scratch === undefined ? corpusAware : corpusAwareOver(new DeltasqlEngine(scratch));
+      let outcome: FileOutcome;
+      try {
+        outcome = await runFile(loadSlt(path), fileEngine, { complete });
+      } finally {
+        if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
+      }
       outcomes.push(outcome);
       if (complete && outcome.completed !== undefined) writeFileSync(join(SQL_TESTS_DIR, path), outcome.completed);
       if (outcome.failures.length > 0) {

@@ -65,6 +65,13 @@ export class Warehouse {
         if (await isDeltaTable(this.store, innerPath)) out.push({ schema: name, name: inner, path: innerPath });
       }
     }
+    // External tables (CREATE TABLE … LOCATION elsewhere) whose folder still holds a table.
+    for (const [key, path] of Object.entries(await this.readRegistry())) {
+      const dot = key.indexOf('.');
+      const schema = key.slice(0, dot);
+      const name = key.slice(dot + 1);
+      if (!out.some((t) => t.schema === schema && t.name.toLowerCase() === name) && (await isDeltaTable(this.store, path))) out.push({ schema, name, path });
+    }
     return out;
   }
 
@@ -77,7 +84,7 @@ export class Warehouse {
 
   /** The DeltaTable behind a reference, cached per location so its snapshots are reused. */
   async openTable(ref: TableReference): Promise<DeltaTable> {
-    const { path, displayName } = ref.kind === 'path' ? { path: ref.path, displayName: `delta.\`${ref.path}\`` } : await this.locate(ref.schema, ref.name);
+    const { path, displayName } = ref.kind === 'path' ? { path: ref.path, displayName: `delta.\`${ref.path}\`` } : await this.locateNamed(ref.schema, ref.name);
     if (!(await isDeltaTable(this.store, path))) {
       this.tables.delete(path);
       throw SqlError.undefinedTable(displayName, undefined, ref.kind === 'named' ? (await this.listTables()).map((t) => t.name) : []);
@@ -88,6 +95,74 @@ export class Warehouse {
       this.tables.set(path, table);
     }
     return table;
+  }
+
+  /** A named table's folder: a table folder in the warehouse first, else a registered external table. */
+  private async locateNamed(schema: string | undefined, name: string): Promise<{ path: string; displayName: string; external: boolean }> {
+    const managed = await this.locate(schema, name);
+    if (await isDeltaTable(this.store, managed.path)) return { ...managed, external: false };
+    const external = (await this.readRegistry())[registryKey(schema, name)];
+    return external === undefined ? { ...managed, external: false } : { path: external, displayName: managed.displayName, external: true };
+  }
+
+  /**
+   * Where a table named in CREATE TABLE lives (executor/write/catalog.ts `WritableCatalog`):
+   * `<warehouse>/<name>` (or `<warehouse>/<schema>/<name>`) for a managed table, the LOCATION
+   * given otherwise. A LOCATION equal to the managed folder makes a managed table.
+   */
+  async locateTable(ref: TableReference, location?: string): Promise<{ root: string; displayName: string; exists: boolean; managed: boolean }> {
+    if (ref.kind === 'path') return { root: ref.path, displayName: `delta.\`${ref.path}\``, exists: await isDeltaTable(this.store, ref.path), managed: false };
+    const named = await this.locateNamed(ref.schema, ref.name);
+    if (location !== undefined) {
+      const root = location.replace(/\/+$/, '');
+      const managed = root === named.path && !named.external;
+      return { root, displayName: named.displayName, exists: await isDeltaTable(this.store, root), managed };
+    }
+    return { root: named.path, displayName: named.displayName, exists: await isDeltaTable(this.store, named.path), managed: !named.external };
+  }
+
+  /**
+   * Names an external table (CREATE TABLE t … LOCATION '/elsewhere'): recorded in
+   * `<warehouse>/${REGISTRY_FILE}` as `{"tables": {"public.t": "/elsewhere"}}`, so the name
+   * resolves and DROP TABLE knows to leave the files. The file is replaced whole; two processes
+   * registering at the same instant may lose one entry (the table itself is unaffected).
+   */
+  async registerExternal(ref: TableReference, root: string): Promise<void> {
+    if (ref.kind === 'path') return;
+    const registry = await this.readRegistry();
+    registry[registryKey(ref.schema, ref.name)] = root;
+    await this.writeRegistry(registry);
+  }
+
+  /** DROP TABLE: a managed table's folder is deleted, an external table's name forgotten (its files stay). */
+  async dropTable(ref: TableReference): Promise<boolean> {
+    if (ref.kind === 'path') throw SqlError.unsupportedFeature('DROP TABLE of a table named by path (delete its folder instead)');
+    const named = await this.locateNamed(ref.schema, ref.name);
+    if (named.external) {
+      const registry = await this.readRegistry();
+      delete registry[registryKey(ref.schema, ref.name)];
+      await this.writeRegistry(registry);
+    } else {
+      if (!(await isDeltaTable(this.store, named.path))) return false;
+      await this.store.deletePrefix(named.path);
+    }
+    this.tables.delete(named.path);
+    return true;
+  }
+
+  private async readRegistry(): Promise<Record<string, string>> {
+    const path = joinPath(this.root, REGISTRY_FILE);
+    if ((await this.store.head(path)) === undefined) return {};
+    try {
+      const parsed = JSON.parse(new TextDecoder().decode(await this.store.get(path))) as { tables?: Record<string, string> };
+      return { ...(parsed.tables ?? {}) };
+    } catch (err) {
+      throw SqlError.corruptData(path, 'the external table registry is not valid JSON', err);
+    }
+  }
+
+  private async writeRegistry(tables: Record<string, string>): Promise<void> {
+    await this.store.put(joinPath(this.root, REGISTRY_FILE), new TextEncoder().encode(JSON.stringify({ tables }, null, 2)));
   }
 
   /** Folder of a named table: exact name first, then a unique case-insensitive match. */
@@ -104,6 +179,14 @@ export class Warehouse {
     const matches = folders.filter((f) => f.toLowerCase() === name.toLowerCase());
     return matches.length === 1 ? (matches[0] as string) : name;
   }
+}
+
+/** The warehouse file naming external tables (see `Warehouse.registerExternal`). */
+export const REGISTRY_FILE = '_deltasql_tables.json';
+
+function registryKey(schema: string | undefined, name: string): string {
+  const s = schema === undefined || DEFAULT_SCHEMA_SYNONYMS.has(schema.toLowerCase()) ? DEFAULT_SCHEMA : schema.toLowerCase();
+  return `${s}.${name.toLowerCase()}`;
 }
 
 async function snapshotOf(table: DeltaTable, timeTravel: TimeTravel | undefined): Promise<Snapshot> {

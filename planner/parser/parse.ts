@@ -3,9 +3,11 @@ import { SqlError } from '../../common/sql-error.js';
 import { ensureParserLoaded, pgParse } from './libpg.js';
 import { prepass, type Prepassed } from './prepass.js';
 import { SourceText } from './source-text.js';
+import { parseWriteStatement } from '../write/parse-write.js';
+import type { ParsedWrite } from '../write/statements.js';
 
 /** A statement the planner handles, with what binding needs to map nodes back to the user's text. */
-export type ParsedStatement = ParsedQuery | ParsedCreateView | ParsedDropView;
+export type ParsedStatement = ParsedQuery | ParsedCreateView | ParsedDropView | ParsedWrite;
 
 interface ParsedBase {
   /** The user's text (positions in errors are into this). */
@@ -53,6 +55,9 @@ export async function parseStatement(sql: string): Promise<ParsedStatement> {
   const source = new SourceText(sql);
   const pre = prepass(source);
   if (sql.trim() === '') throw SqlError.syntax('empty query');
+  // Writes and Delta commands (planner/write/): Spark's grammar, hand-parsed around libpg-query.
+  const write = parseWriteStatement(source, pre);
+  if (write !== undefined) return write;
   let result;
   try {
     result = pgParse(pre.text);
@@ -104,7 +109,7 @@ function statementName(stmt: Node | undefined): string {
  * rewritten text; via the byte offset (shared by both texts) it becomes the 1-based character
  * position in the original, and the quoted token is re-read from the original.
  */
-function syntaxError(err: unknown, original: SourceText, rewritten: SourceText, pre: Prepassed): SqlError {
+export function syntaxError(err: unknown, original: SourceText, rewritten: SourceText, pre: Prepassed): SqlError {
   const details = (err as { sqlDetails?: { message: string; cursorPosition: number } }).sqlDetails;
   if (details === undefined) return SqlError.from(err);
   let byte = rewritten.byteOfChar(details.cursorPosition);

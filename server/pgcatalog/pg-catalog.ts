@@ -1,3 +1,6 @@
+import { isWritableCatalog, type TableLocation, type WritableCatalog, type WriteTableReference } from '../../executor/write/catalog.js';
+import type { ObjectStore } from '../../storage/object-store/object-store.js';
+import type { DeltaTable } from '../../storage/table.js';
 import { SqlError } from '../../common/sql-error.js';
 import type { CatalogIntrospection, IntrospectableCatalog, TableReference, TableSource, TimeTravel } from '../../planner/catalog.js';
 import type { Catalog } from '../../planner/catalog.js';
@@ -46,7 +49,7 @@ const STATIC = new Set(['pg_type', 'pg_proc', 'pg_range', 'pg_am', 'pg_collation
  * await planQuery('SELECT relname FROM pg_class WHERE relkind = \'r\'', catalog);
  * ```
  */
-export class PgCatalog implements IntrospectableCatalog {
+export class PgCatalog implements IntrospectableCatalog, WritableCatalog {
   private state: { promise: Promise<CatalogState> } | undefined;
 
   constructor(readonly inner: Catalog, private readonly session: SessionInfo) {}
@@ -56,6 +59,33 @@ export class PgCatalog implements IntrospectableCatalog {
     if (relation === undefined) return this.inner.resolveTable(ref, timeTravel);
     if (timeTravel !== undefined) throw SqlError.unsupportedFeature(`VERSION AS OF on the catalog relation ${relation.schema}.${relation.name}`);
     return this.sourceOf(relation);
+  }
+
+  // ── writes: the warehouse's own (catalog relations are read-only) ──
+
+  get store(): ObjectStore {
+    return this.writable().store;
+  }
+
+  openTable(ref: WriteTableReference): Promise<DeltaTable> {
+    return this.writable().openTable(ref);
+  }
+
+  locateTable(ref: WriteTableReference, location?: string): Promise<TableLocation> {
+    return this.writable().locateTable(ref, location);
+  }
+
+  registerExternal(ref: WriteTableReference, root: string): Promise<void> {
+    return this.writable().registerExternal(ref, root);
+  }
+
+  dropTable(ref: WriteTableReference): Promise<boolean> {
+    return this.writable().dropTable(ref);
+  }
+
+  private writable(): WritableCatalog {
+    if (!isWritableCatalog(this.inner)) throw SqlError.unsupportedFeature('writes to this catalog (it is read-only)');
+    return this.inner;
   }
 
   /**

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Warehouse } from '../../storage/warehouse.js';
 import { CORPUS } from '../testing/cli.js';
 import { isLoopback, parseUsersFile, type AuthConfig } from './auth.js';
+import { runPsql, type PsqlRun } from './testing/psql.js';
 import { startPgServer, type PgServer } from './server.js';
 
 // Password authentication and TLS against real listening servers, with pg and psql 15.
@@ -34,15 +35,8 @@ async function query(port: number, user: string, password: string | undefined, s
   }
 }
 
-function psql(port: number, args: string[], env: Record<string, string>): Promise<{ stdout: string; stderr: string; status: number | null }> {
-  return new Promise((resolve) => {
-    const child = spawn('/usr/lib/postgresql/15/bin/psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'alice', '-d', 'w', '-X', '-w', ...args], { env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (status) => resolve({ stdout, stderr, status }));
-  });
+function psql(port: number, args: string[], env: Record<string, string>): Promise<PsqlRun> {
+  return runPsql(port, ['-w', ...args], { user: 'alice', database: 'w', env });
 }
 
 describe('password authentication', () => {

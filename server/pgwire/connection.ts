@@ -535,7 +535,7 @@ export class Connection {
     const session = this.sessionOrFail;
     try {
       const before = session.settings.reportedSnapshot();
-      portal.result ??= await this.start(portal.statement.sql, { params: portal.params, paramTypes: portal.statement.paramTypes });
+      portal.result ??= await this.start(portal.statement.sql, { params: portal.params, paramTypes: portal.statement.declaredTypes });
       this.running ??= new AbortController();
       await this.stream(portal.result, portal.resultFormats, maxRows, portal);
       this.reportChanges(before);

@@ -34,6 +34,16 @@ export async function readCheckpoint(store: ObjectStore, logDir: string, parts: 
   return actions;
 }
 
+/**
+ * The `remove` tombstones a Parquet checkpoint carries (read only by checkpoint writing and
+ * VACUUM, which must keep files removed within the retention: §7).
+ */
+export async function readCheckpointTombstones(store: ObjectStore, parts: readonly ObjectMeta[]): Promise<LogAction[]> {
+  const actions: LogAction[] = [];
+  for (const part of parts) actions.push(...(await readParquetActions(store, part, ['remove'])));
+  return actions;
+}
+
 async function readParquetActions(store: ObjectStore, meta: ObjectMeta, wanted: readonly string[]): Promise<LogAction[]> {
   const file = objectStoreBuffer(store, meta);
   let rows: Record<string, unknown>[];

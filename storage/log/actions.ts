@@ -46,6 +46,20 @@ export interface RemoveFile {
   readonly deletionTimestamp?: number;
   readonly dataChange: boolean;
   readonly deletionVector?: DeletionVectorDescriptor;
+  /** With `extendedFileMetadata`, the removed file's partitionValues, size and stats (§3). */
+  readonly extendedFileMetadata?: boolean;
+  readonly partitionValues?: Readonly<Record<string, string | null>>;
+  readonly size?: number;
+  readonly stats?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** A change-data file (`cdc` action, §3). */
+export interface CdcFile {
+  readonly path: string;
+  readonly partitionValues: Readonly<Record<string, string | null>>;
+  readonly size: number;
+  readonly dataChange: boolean;
 }
 
 export interface Txn {
@@ -133,11 +147,16 @@ function toAdd(a: Json, where: string): AddFile {
 
 function toRemove(r: Json, where: string): RemoveFile {
   const dv = toDeletionVector(r.deletionVector, where);
+  const size = optNum(r.size);
   return {
     path: str(r.path, 'remove.path', where),
     deletionTimestamp: optNum(r.deletionTimestamp),
     dataChange: r.dataChange !== false,
     ...(dv ? { deletionVector: dv } : {}),
+    ...(r.extendedFileMetadata === true ? { extendedFileMetadata: true } : {}),
+    ...(isObject(r.partitionValues) ? { partitionValues: stringMap(r.partitionValues) } : {}),
+    ...(size !== undefined ? { size } : {}),
+    ...(typeof r.stats === 'string' ? { stats: r.stats } : {}),
   };
 }
 

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { openAsBlob, readFile } from 'node:fs';
+import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import * as fs from 'node:fs/promises';
 import { joinPath, NotFoundError, type ObjectMeta, type ObjectStore } from './object-store.js';
@@ -12,13 +14,21 @@ export class LocalObjectStore implements ObjectStore {
     const files = entries
       .filter((e) => e.isFile() && (startAfter === undefined || e.name > startAfter))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return Promise.all(
+    // A file can vanish between readdir and stat (a writer's staging file, a log cleanup): it
+    // is simply no longer listed.
+    const metas = await Promise.all(
       files.map(async (e) => {
         const path = joinPath(dir, e.name);
-        const st = await fs.stat(path);
-        return { path, size: st.size, lastModified: st.mtimeMs };
+        try {
+          const st = await fs.stat(path);
+          return { path, size: st.size, lastModified: st.mtimeMs };
+        } catch (err) {
+          if (isNotFound(err)) return undefined;
+          throw err;
+        }
       }),
     );
+    return metas.filter((m): m is ObjectMeta => m !== undefined);
   }
 
   async listFolders(dir: string): Promise<string[]> {
@@ -64,6 +74,48 @@ export class LocalObjectStore implements ObjectStore {
 
   localPath(path: string): string {
     return path;
+  }
+
+  async put(path: string, bytes: Uint8Array): Promise<void> {
+    await fs.mkdir(dirname(path), { recursive: true });
+    await fs.writeFile(path, bytes);
+  }
+
+  /**
+   * Staging file, fsync, then `link(staging, target)`, which fails with EEXIST when the target
+   * exists (delta-rs / object_store's LocalFileSystem does the same). `open(target, 'wx')` alone
+   * would be atomic too, but a crash mid-write would leave a half-written commit that readers
+   * see; the link publishes only complete, durable bytes. The staging name starts with a dot,
+   * which log listing ignores (§1), so a crash leaves only an ignored side file.
+   */
+  async putIfAbsent(path: string, bytes: Uint8Array): Promise<boolean> {
+    const dir = dirname(path);
+    await fs.mkdir(dir, { recursive: true });
+    const staging = joinPath(dir, `.${path.slice(dir.length + 1)}.${randomUUID()}.tmp`);
+    const handle = await fs.open(staging, 'wx');
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    try {
+      await fs.link(staging, path);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw err;
+    } finally {
+      await fs.rm(staging, { force: true });
+    }
+  }
+
+  async delete(path: string): Promise<void> {
+    await fs.rm(path, { force: true });
+  }
+
+  async deletePrefix(dir: string): Promise<void> {
+    await fs.rm(dir, { recursive: true, force: true });
   }
 
   async openBlob(path: string): Promise<Blob> {

@@ -30,6 +30,21 @@ export interface ObjectStore {
   openBlob(path: string): Promise<Blob>;
   /** The object's filesystem path when the store is the local disk (decoding workers open it directly). */
   localPath?(path: string): string | undefined;
+  /**
+   * Writes a whole object, replacing any object there (data files: their names are unique, so
+   * nothing is ever replaced in practice). Never used for commit files: see `putIfAbsent`.
+   */
+  put(path: string, bytes: Uint8Array): Promise<void>;
+  /**
+   * Creates the object only if none exists at `path`, atomically: true when this call created
+   * it, false when one was already there (another writer won). Readers never see a partly
+   * written object (reference/delta-protocol.md §6: "Never use `rename`, which overwrites").
+   */
+  putIfAbsent(path: string, bytes: Uint8Array): Promise<boolean>;
+  /** Deletes an object; deleting a missing object is not an error (VACUUM, log cleanup). */
+  delete(path: string): Promise<void>;
+  /** Deletes every object under `dir` (DROP TABLE of a managed table); a missing folder is not an error. */
+  deletePrefix(dir: string): Promise<void>;
 }
 
 /** Raised by a store when an object does not exist; callers turn it into the right SqlError. */

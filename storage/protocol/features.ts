@@ -14,38 +14,40 @@ export interface FeatureInfo {
   /** The legacy (reader, writer) versions that imply the feature without a feature list. */
   readonly minLegacy?: readonly [number, number];
   readonly read: FeatureSupport;
+  /** Whether deltasql writes tables that list the feature (storage/write/protocol.ts applies it). */
+  readonly write: FeatureSupport;
 }
 
 export const FEATURES = {
-  columnMapping: { type: 'readerWriter', minLegacy: [2, 5], read: 'supported' },
-  deletionVectors: { type: 'readerWriter', read: 'supported' },
-  timestampNtz: { type: 'readerWriter', read: 'supported' },
-  timestampWithoutTimezone: { type: 'readerWriter', read: 'supported' }, // kernel's alias
-  v2Checkpoint: { type: 'readerWriter', read: 'supported' },
-  vacuumProtocolCheck: { type: 'readerWriter', read: 'supported' },
-  typeWidening: { type: 'readerWriter', read: 'supported' },
-  'typeWidening-preview': { type: 'readerWriter', read: 'supported' },
-  variantType: { type: 'readerWriter', read: 'unsupported' },
-  'variantType-preview': { type: 'readerWriter', read: 'unsupported' },
-  variantShredding: { type: 'readerWriter', read: 'unsupported' },
-  'variantShredding-preview': { type: 'readerWriter', read: 'unsupported' },
-  catalogManaged: { type: 'readerWriter', read: 'unsupported' },
-  'catalogOwned-preview': { type: 'readerWriter', read: 'unsupported' },
-  geospatial: { type: 'readerWriter', read: 'unsupported' },
-  appendOnly: { type: 'writerOnly', minLegacy: [1, 2], read: 'supported' },
-  invariants: { type: 'writerOnly', minLegacy: [1, 2], read: 'supported' },
-  checkConstraints: { type: 'writerOnly', minLegacy: [1, 3], read: 'supported' },
-  changeDataFeed: { type: 'writerOnly', minLegacy: [1, 4], read: 'supported' },
-  generatedColumns: { type: 'writerOnly', minLegacy: [1, 4], read: 'supported' },
-  identityColumns: { type: 'writerOnly', minLegacy: [1, 6], read: 'supported' },
-  allowColumnDefaults: { type: 'writerOnly', read: 'supported' },
-  domainMetadata: { type: 'writerOnly', read: 'supported' },
-  rowTracking: { type: 'writerOnly', read: 'supported' },
-  clustering: { type: 'writerOnly', read: 'supported' },
-  inCommitTimestamp: { type: 'writerOnly', read: 'supported' },
-  icebergCompatV1: { type: 'writerOnly', read: 'supported' },
-  icebergCompatV2: { type: 'writerOnly', read: 'supported' },
-  materializePartitionColumns: { type: 'writerOnly', read: 'supported' },
+  columnMapping: { type: 'readerWriter', minLegacy: [2, 5], read: 'supported', write: 'supported' },
+  deletionVectors: { type: 'readerWriter', read: 'supported', write: 'supported' },
+  timestampNtz: { type: 'readerWriter', read: 'supported', write: 'supported' },
+  timestampWithoutTimezone: { type: 'readerWriter', read: 'supported', write: 'supported' }, // kernel's alias
+  v2Checkpoint: { type: 'readerWriter', read: 'supported', write: 'unsupported' },
+  vacuumProtocolCheck: { type: 'readerWriter', read: 'supported', write: 'supported' },
+  typeWidening: { type: 'readerWriter', read: 'supported', write: 'supported' },
+  'typeWidening-preview': { type: 'readerWriter', read: 'supported', write: 'supported' },
+  variantType: { type: 'readerWriter', read: 'unsupported', write: 'unsupported' },
+  'variantType-preview': { type: 'readerWriter', read: 'unsupported', write: 'unsupported' },
+  variantShredding: { type: 'readerWriter', read: 'unsupported', write: 'unsupported' },
+  'variantShredding-preview': { type: 'readerWriter', read: 'unsupported', write: 'unsupported' },
+  catalogManaged: { type: 'readerWriter', read: 'unsupported', write: 'unsupported' },
+  'catalogOwned-preview': { type: 'readerWriter', read: 'unsupported', write: 'unsupported' },
+  geospatial: { type: 'readerWriter', read: 'unsupported', write: 'unsupported' },
+  appendOnly: { type: 'writerOnly', minLegacy: [1, 2], read: 'supported', write: 'supported' },
+  invariants: { type: 'writerOnly', minLegacy: [1, 2], read: 'supported', write: 'supported' },
+  checkConstraints: { type: 'writerOnly', minLegacy: [1, 3], read: 'supported', write: 'supported' },
+  changeDataFeed: { type: 'writerOnly', minLegacy: [1, 4], read: 'supported', write: 'supported' },
+  generatedColumns: { type: 'writerOnly', minLegacy: [1, 4], read: 'supported', write: 'unsupported' },
+  identityColumns: { type: 'writerOnly', minLegacy: [1, 6], read: 'supported', write: 'unsupported' },
+  allowColumnDefaults: { type: 'writerOnly', read: 'supported', write: 'unsupported' },
+  domainMetadata: { type: 'writerOnly', read: 'supported', write: 'supported' },
+  rowTracking: { type: 'writerOnly', read: 'supported', write: 'unsupported' },
+  clustering: { type: 'writerOnly', read: 'supported', write: 'unsupported' },
+  inCommitTimestamp: { type: 'writerOnly', read: 'supported', write: 'supported' },
+  icebergCompatV1: { type: 'writerOnly', read: 'supported', write: 'unsupported' },
+  icebergCompatV2: { type: 'writerOnly', read: 'supported', write: 'unsupported' },
+  materializePartitionColumns: { type: 'writerOnly', read: 'supported', write: 'unsupported' },
 } as const satisfies Record<string, FeatureInfo>;
 
 export type FeatureName = keyof typeof FEATURES;
@@ -72,6 +74,22 @@ export function ensureReadSupported(protocol: Protocol, table: string): void {
   if (protocol.minReaderVersion > MAX_READER_VERSION) {
     throw SqlError.unsupportedFeature(`Delta reader version ${protocol.minReaderVersion} (deltasql reads up to ${MAX_READER_VERSION})`, table);
   }
+}
+
+/**
+ * Throws `0A000` naming the feature when deltasql cannot write the table (§2: "A writer must also
+ * refuse when `writerFeatures` has such a name"); legacy protocols above writer 7's lists imply
+ * features by version (generated and identity columns from writer 4 and 6 are checked by use).
+ */
+export function ensureWriteSupported(protocol: Protocol, table: string): void {
+  ensureReadSupported(protocol, table);
+  for (const name of protocol.writerFeatures ?? []) {
+    const feature = lookupFeature(name);
+    if ('unknown' in feature || FEATURES[feature.known].write !== 'supported') {
+      throw SqlError.unsupportedFeature(`writing to a table with Delta writer feature "${name}"`, table);
+    }
+  }
+  if (protocol.minWriterVersion > 7) throw SqlError.unsupportedFeature(`Delta writer version ${protocol.minWriterVersion}`, table);
 }
 
 /** Whether the protocol lists (or, before feature lists, implies) a feature. */
