@@ -1,8 +1,12 @@
-import { readFileSync, utimesSync } from 'node:fs';
-import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path, { join } from 'node:path';
+import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { copyCorpusTable, corpusTable, corpusTables } from '../../storage/testing/corpus.js';
-import { CORPUS, REPO_ROOT, ensureBuilt, runCli } from '../testing/cli.js';
+import { BIN, CORPUS, REPO_ROOT, ensureBuilt, runCli } from '../testing/cli.js';
 
 // These tests run the real built bin (`node dist/server/cli/main.js …`) as a child process.
 beforeAll(() => ensureBuilt());
@@ -145,11 +149,37 @@ describe('deltasql query over the corpus (end to end)', () => {
     expect(dropped).toMatchObject({ code: 0, stdout: 'DROP VIEW\n', stderr: 'NOTICE:  view "nope" does not exist, skipping\n' });
   });
 
-  it('runs the demo: each query then its table', async () => {
-    const run = await runCli(['demo']);
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
-    expect(run.stdout).toContain('deltasql> SELECT * FROM simple_table;');
-    expect(run.stdout).toContain('(3 rows)');
-  });
+  it('runs the demo: creates the four jobs\' tables, prints a query of each, serves them and keeps them growing', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'deltasql-demo-cli-')), 'warehouse');
+    const child = spawn(process.execPath, [BIN, 'demo', '--warehouse', dir, '--pg-port', '0', '--http-port', '0', '--tick', '0.5'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const deadline = Date.now() + 60_000;
+    while (!/serving PostgreSQL on 127\.0\.0\.1:\d+/.test(stdout) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+    expect(stderr).toBe('');
+    expect(stdout).toContain('created prices, fundamentals, variants, impressions, conversions, events');
+    expect(stdout).toContain('deltasql> SELECT count(*) AS rows_at_version_0 FROM prices VERSION AS OF 0;\n rows_at_version_0\n-------------------\n              5000\n(1 row)');
+    const port = Number(/serving PostgreSQL on 127\.0\.0\.1:(\d+)/.exec(stdout)?.[1]);
+    const client = new pg.Client({ host: '127.0.0.1', port, user: 'demo', database: 'demo' });
+    await client.connect();
+    try {
+      const count = async () => Number((await client.query('SELECT count(*) AS n FROM prices')).rows[0].n);
+      const first = await count();
+      expect(first).toBeGreaterThanOrEqual(5000);
+      const grown = Date.now() + 20_000;
+      while ((await count()) === first && Date.now() < grown) await new Promise((r) => setTimeout(r, 200));
+      expect(await count()).toBeGreaterThan(first);
+      // the jobs' views are global temporary views every client sees
+      const pe = await client.query('SELECT min(pe_ratio) AS lo, max(pe_ratio) AS hi FROM global_temp.price_earnings');
+      expect(Number(pe.rows[0].lo)).toBeGreaterThan(11.5);
+      expect(Number(pe.rows[0].hi)).toBeLessThan(40.5);
+    } finally {
+      await client.end();
+    }
+    child.kill('SIGTERM');
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+  }, 90_000);
 });

@@ -10,7 +10,7 @@ import { packageVersion, requireWarehouseDir } from './paths.js';
  *   deltasql query --warehouse DIR [--format table|csv|json|ndjson] "SQL"
  *   deltasql serve --warehouse DIR [--pg-port 5433] [--http-port 8080] [--host 127.0.0.1]
  *                  [--password P | --users FILE] [--http-token T] [--tls-cert F --tls-key F]
- *   deltasql demo [--warehouse DIR]
+ *   deltasql demo [--warehouse DIR] [--pg-port 5433] [--http-port 8080] [--tick SECONDS]
  *   deltasql --help | --version
  *
  * Exit codes: 0 success; 1 the statement failed (`ERROR:  … (SQLSTATE xxxxx)` on stderr, one
@@ -93,12 +93,20 @@ function buildProgram(): Command {
 
   program
     .command('demo')
-    .description('print a few example queries over the shared Delta corpus (what `npm start` runs)')
-    .option('-w, --warehouse <dir>', 'query this warehouse instead of ../shared/delta-corpus')
-    .action(async (options: { warehouse?: string }) => {
+    .description('create the demo warehouse (the four jobs of the guide, growing every tick) and serve it: what `npm start` runs')
+    .option('-w, --warehouse <dir>', 'the demo warehouse folder (created when missing, reused otherwise)', 'demo-warehouse')
+    .option('--pg-port <port>', 'PostgreSQL protocol port', '5433')
+    .option('--http-port <port>', 'HTTP API and web console port', '8080')
+    .option('--no-http', 'serve no HTTP')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--tick <seconds>', 'seconds between two growth steps', '10')
+    .action(async (options: { warehouse: string; pgPort: string; httpPort: string; http: boolean; host: string; tick: string }) => {
+      const pgPort = portOption(options.pgPort, '--pg-port');
+      const httpPort = options.http === false ? undefined : portOption(options.httpPort, '--http-port');
+      const tick = Number(options.tick);
+      if (!(tick > 0)) throw new UsageError(`--tick must be a positive number of seconds, not "${options.tick}"`);
       const { runDemo } = await import('./demo.js');
-      const ok = await runDemo(options, process.stdout, process.stderr, cancelOnInterrupt());
-      if (!ok) process.exitCode = 1;
+      await runDemo({ warehouse: options.warehouse, pgPort, host: options.host, tickMs: tick * 1000, ...(httpPort === undefined ? {} : { httpPort }) }, process.stdout, process.stderr);
     });
 
   program.argument('[command]').addHelpText('after', EXAMPLES);
