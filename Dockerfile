@@ -1,5 +1,7 @@
 # deltasql: one process, no JVM. Build: docker build -t deltasql .
-# Run the demo over your own warehouse: docker run -v /path/to/tables:/warehouse -p 5433:5433 -p 8080:8080 deltasql
+# Serve your own warehouse: docker run -v /path/to/tables:/warehouse -p 5433:5433 -p 8080:8080 deltasql \
+#   serve --warehouse /warehouse --host 0.0.0.0 --password secret --http-token secret
+# (clients come from outside the container's loopback, so a password and token are needed)
 FROM node:20-slim
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -9,4 +11,5 @@ RUN npm run build && npm prune --omit=dev
 ENV NODE_ENV=production
 EXPOSE 5433 8080
 ENTRYPOINT ["node", "dist/server/cli/main.js"]
-CMD ["demo", "--warehouse", "/warehouse"]
+# The demo by default: docker run -p 5433:5433 -p 8080:8080 deltasql (password "demo", token "demo")
+CMD ["demo", "--warehouse", "/data/demo-warehouse", "--host", "0.0.0.0", "--password", "demo", "--http-token", "demo"]

@@ -6,5 +6,7 @@ export default defineConfig({
     exclude: ['node_modules/**', 'dist/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // fails the run if a test writes into ../shared/delta-corpus
+    globalSetup: ['storage/testing/corpus-guard.ts'],
   },
 });

@@ -52,6 +52,8 @@ export interface DemoOptions {
   readonly host: string;
   /** Milliseconds between two growth steps. */
   readonly tickMs?: number;
+  readonly password?: string;
+  readonly httpToken?: string;
 }
 
 export async function runDemo(options: DemoOptions, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<void> {
@@ -73,7 +75,11 @@ export async function runDemo(options: DemoOptions, out: NodeJS.WritableStream, 
     await say('\n');
   }
 
-  const servers = await startServers({ warehouse: dir, pgPort: options.pgPort, host: options.host, ...(options.httpPort === undefined ? {} : { httpPort: options.httpPort }) });
+  const { pgPort, host, httpPort, password, httpToken } = options;
+  const servers = await startServers({
+    warehouse: dir, pgPort, host,
+    ...(httpPort === undefined ? {} : { httpPort }), ...(password === undefined ? {} : { password }), ...(httpToken === undefined ? {} : { httpToken }),
+  });
   const tickMs = options.tickMs ?? TICK_MS;
   await say(
     `serving ${servers.banner}\n` +

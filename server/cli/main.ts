@@ -100,13 +100,16 @@ function buildProgram(): Command {
     .option('--no-http', 'serve no HTTP')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--tick <seconds>', 'seconds between two growth steps', '10')
-    .action(async (options: { warehouse: string; pgPort: string; httpPort: string; http: boolean; host: string; tick: string }) => {
+    .option('--password <password>', 'require this password (SCRAM-SHA-256) from every user')
+    .option('--http-token <token>', 'require this bearer token on HTTP')
+    .action(async (options: { warehouse: string; pgPort: string; httpPort: string; http: boolean; host: string; tick: string; password?: string; httpToken?: string }) => {
       const pgPort = portOption(options.pgPort, '--pg-port');
       const httpPort = options.http === false ? undefined : portOption(options.httpPort, '--http-port');
       const tick = Number(options.tick);
       if (!(tick > 0)) throw new UsageError(`--tick must be a positive number of seconds, not "${options.tick}"`);
       const { runDemo } = await import('./demo.js');
-      await runDemo({ warehouse: options.warehouse, pgPort, host: options.host, tickMs: tick * 1000, ...(httpPort === undefined ? {} : { httpPort }) }, process.stdout, process.stderr);
+      const secrets = { ...(options.password === undefined ? {} : { password: options.password }), ...(options.httpToken === undefined ? {} : { httpToken: options.httpToken }) };
+      await runDemo({ warehouse: options.warehouse, pgPort, host: options.host, tickMs: tick * 1000, ...secrets, ...(httpPort === undefined ? {} : { httpPort }) }, process.stdout, process.stderr);
     });
 
   program.argument('[command]').addHelpText('after', EXAMPLES);

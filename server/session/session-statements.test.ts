@@ -133,7 +133,7 @@ describe('COPY and tags', () => {
     const inn = await s.execute('COPY simple_table FROM STDIN');
     expect(inn.copy).toMatchObject({ direction: 'in', table: { name: 'simple_table' } });
     expect(inn.schema.fields.map((f) => f.name)).toEqual(['id']);
-    await expect(s.copyIn({ name: 'simple_table' }, undefined, [])).rejects.toMatchObject({ sqlstate: '0A000' });
+    // (COPY FROM's writes are tested on a scratch warehouse in pgwire/copy-from.test.ts: this one reads the shared corpus)
     await expect(s.execute('COPY (SELECT nope FROM simple_table) TO STDOUT')).rejects.toMatchObject({ sqlstate: '42703', position: 14 });
     expect(completionTag('COPY', 3)).toBe('COPY 3');
     expect(completionTag('FETCH', 2)).toBe('FETCH 2');

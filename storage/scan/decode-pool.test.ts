@@ -2,13 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { ensureBuilt } from '../../server/testing/cli.js';
 import { CORPUS_DIR } from '../testing/corpus.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 describe('decoding in worker threads', () => {
   it('reads the corpus through the compiled worker pool with the same rows as on one thread', () => {
-    execFileSync('npx', ['tsc', '-p', '.'], { cwd: repo });
+    ensureBuilt(); // rebuilds only when a source is newer than dist: never under the CLI tests' feet
     const script = `
       import { Warehouse } from './dist/storage/warehouse.js';
       import { DecodePool } from './dist/storage/scan/decode-pool.js';
