@@ -12,7 +12,11 @@ for (let i = 0; i < Number(runsText); i++) {
   const start = process.hrtime.bigint();
   const result = await session.execute(sql);
   let rows = 0;
-  for await (const batch of result.batches) rows += batch.numRows;
+  const explain = /^\s*explain\b/i.test(sql);
+  for await (const batch of result.batches) {
+    rows += batch.numRows;
+    if (explain) for (const row of batch.toArray()) console.log(Object.values(row as object).join(' | '));
+  }
   console.log(`run ${i}: ${(Number(process.hrtime.bigint() - start) / 1e6).toFixed(1)} ms, ${rows} rows`);
 }
 process.exit(0);

@@ -97,18 +97,21 @@ export class GroupTable {
 
   /** The distinct keys as Arrow columns, row g holding group g's key. */
   keys(): arrow.Data[] {
+    return this.columns.map((_, k) => this.keyColumn(k));
+  }
+
+  /** Key column `k` alone (see `keys()`). */
+  keyColumn(k: number): arrow.Data {
     const { stride, count, keyWords } = this;
-    return this.columns.map((column, k) => {
-      const maskWord = this.maskAt + (k >> 5);
-      const bit = 1 << (k & 31);
-      let nulls: Uint8Array | null = null;
-      for (let g = 0; g < count; g++) {
-        if (((keyWords[g * stride + maskWord] as number) & bit) === 0) continue;
-        nulls ??= new Uint8Array(count);
-        nulls[g] = 1;
-      }
-      return column.toData(keyWords, stride, this.at[k] as number, count, nulls);
-    });
+    const maskWord = this.maskAt + (k >> 5);
+    const bit = 1 << (k & 31);
+    let nulls: Uint8Array | null = null;
+    for (let g = 0; g < count; g++) {
+      if (((keyWords[g * stride + maskWord] as number) & bit) === 0) continue;
+      nulls ??= new Uint8Array(count);
+      nulls[g] = 1;
+    }
+    return (this.columns[k] as KeyColumn).toData(keyWords, stride, this.at[k] as number, count, nulls);
   }
 
   /** 1 for rows where any key column is NULL (joins skip these: NULL never equals anything). */

@@ -10,8 +10,17 @@ import type { ExecContext, PhysicalOperator } from '../operator.js';
 export interface ScanSource {
   readonly displayName: string;
   readonly version: number;
-  scan(request: { columns: readonly string[]; batchSize?: number; signal?: AbortSignal }): AsyncIterable<arrow.RecordBatch>;
+  scan(request: { columns: readonly string[]; batchSize?: number; signal?: AbortSignal; filters?: readonly ScanFilter[] }): AsyncIterable<arrow.RecordBatch>;
 }
+
+/**
+ * A conjunct every wanted row satisfies, by which storage may skip whole files and row groups
+ * (the planner's `ScanPredicate`, restated: values in the column's scalar form). Storage never
+ * drops rows of a file it reads, so a filter only saves reading; correctness stays with the plan.
+ */
+export type ScanFilter =
+  | { readonly kind: 'compare'; readonly column: string; readonly op: '=' | '<>' | '<' | '<=' | '>' | '>='; readonly value: unknown }
+  | { readonly kind: 'in'; readonly column: string; readonly values: readonly unknown[] };
 
 /**
  * Leaf: streams `columns` of one table version. Only the projected columns are asked for, so
@@ -36,9 +45,12 @@ export class ScanExec implements PhysicalOperator {
 
   execute(ctx: ExecContext): AsyncIterable<arrow.RecordBatch> {
     const { source, columns, schema, batchSize } = this;
+    const scanNode: ScanExec = this;
     return (async function* scan() {
       throwIfCancelled(ctx.signal);
-      const request = { columns, signal: ctx.signal, ...(batchSize === undefined ? {} : { batchSize }) };
+      // Filters a hash join learnt from its build side for this scan (runtime-filter.ts).
+      const filters = ctx.scanFilters?.get(scanNode);
+      const request = { columns, signal: ctx.signal, ...(batchSize === undefined ? {} : { batchSize }), ...(filters === undefined ? {} : { filters }) };
       for await (const batch of source.scan(request)) {
         throwIfCancelled(ctx.signal);
         if (batch.numRows === 0) continue;

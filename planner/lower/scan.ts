@@ -31,7 +31,8 @@ function withFilters(source: TableSource, filters: readonly ScanPredicate[]): Sc
     displayName: source.displayName,
     version: source.version,
     scan(request): AsyncIterable<RecordBatch> {
-      return source.scan({ ...request, filters });
+      // Runtime filters (a join's build-side key range) come on top of the planned ones.
+      return source.scan({ ...request, filters: [...filters, ...((request.filters ?? []) as readonly ScanPredicate[])] });
     },
   };
 }
