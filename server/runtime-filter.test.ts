@@ -1,7 +1,7 @@
 /**
  * A hash join's runtime filter end to end (executor/operators/hash-join/runtime-filter.ts): SQL
  * through the Session over a real Delta table of the corpus, `parsed-stats` (6 appends of 100
- * rows, ids 0–599 in order, each file with min/max stats). The build side's key range reaches
+ * rows, ids 1–600 in order, each file with min/max stats). The build side's key range reaches
  * the probe scan, storage skips the files outside it, and the answer is the one a plain filter
  * gives.
  */

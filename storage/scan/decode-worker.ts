@@ -33,6 +33,30 @@ export type DecodeReply =
 interface OpenFile {
   file: parquet.ParquetFile;
   reader?: ReadableStreamDefaultReader<parquet.RecordBatch>;
+  /** Batches decoded (or being decoded) ahead of the main thread's `next`, in order; null = end. */
+  ahead: Promise<Uint8Array | null>[];
+}
+
+/**
+ * Batches a worker decodes ahead per open file, without waiting to be asked. The scan consumes
+ * one file at a time while the next ones are open (storage/scan/prefetch.ts); without this, a
+ * worker holding a later file would decode one batch and sit idle, and the files would decode
+ * one after another. 16 batches of 64k rows is a whole 1M-row file of a few columns.
+ */
+const READ_AHEAD = 16;
+
+function fillAhead(open: OpenFile): void {
+  const reader = open.reader;
+  if (reader === undefined) return;
+  while (open.ahead.length < READ_AHEAD) {
+    const last = open.ahead[open.ahead.length - 1];
+    // Stop queueing past the end: a read after `done` would only resolve done again.
+    const batch = (last ?? Promise.resolve(new Uint8Array(0))).then((prev) => (prev === null ? null : reader.read().then((next) => (next.done ? null : next.value.intoIPCStream()))));
+    // A failed decode is reported by the `next` that awaits it; the ones queued behind it must
+    // not become unhandled rejections (they would take the worker down).
+    batch.catch(() => undefined);
+    open.ahead.push(batch);
+  }
 }
 
 const files = new Map<number, OpenFile>();
@@ -48,7 +72,7 @@ async function handle(request: DecodeRequest): Promise<{ reply: DecodeReply; tra
         return { reply: { kind: 'error', id, message: (err as Error).message, notFound: true } };
       }
       const file = await parquet.ParquetFile.fromFile(blob);
-      files.set(id, { file });
+      files.set(id, { file, ahead: [] });
       const schemaIpc = file.schema().intoIPCStream();
       return { reply: { kind: 'opened', id, schemaIpc, numRows: file.metadata().fileMetadata().numRows() }, transfer: [schemaIpc.buffer as ArrayBuffer] };
     }
@@ -57,20 +81,25 @@ async function handle(request: DecodeRequest): Promise<{ reply: DecodeReply; tra
       if (!open) return { reply: { kind: 'error', id, message: 'read before open' } };
       const stream = await open.file.stream({ columns: [...request.columns], batchSize: request.batchSize });
       open.reader = stream.getReader();
+      open.ahead = [];
+      fillAhead(open);
       return { reply: { kind: 'ok', id } };
     }
     case 'next': {
-      const reader = files.get(id)?.reader;
-      if (!reader) return { reply: { kind: 'error', id, message: 'next before read' } };
-      const next = await reader.read();
-      if (next.done) return { reply: { kind: 'done', id } };
-      const ipc = next.value.intoIPCStream();
+      const open = files.get(id);
+      const first = open?.ahead.shift();
+      if (!open || first === undefined) return { reply: { kind: 'error', id, message: 'next before read' } };
+      fillAhead(open);
+      const ipc = await first;
+      if (ipc === null) return { reply: { kind: 'done', id } };
       return { reply: { kind: 'batch', id, ipc }, transfer: [ipc.buffer as ArrayBuffer] };
     }
     case 'close': {
       const open = files.get(id);
       files.delete(id);
       if (open) {
+        // Reads queued ahead settle (or fail) once the stream is cancelled; nobody awaits them.
+        for (const pending of open.ahead) pending.catch(() => undefined);
         await open.reader?.cancel().catch(() => undefined);
         open.file.free();
       }
