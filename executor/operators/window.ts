@@ -11,6 +11,7 @@ import type { SortKey } from '../kernels/sort.js';
 import type { ExecContext, PhysicalOperator } from '../operator.js';
 import { WINDOW_AGGREGATES, aggregateColumn } from '../window/aggregate.js';
 import { DEFAULT_FRAME, computeFrame, frameKey, validateFrame, type FrameExtent } from '../window/frame.js';
+import { GroupTable } from '../hash/group-table.js';
 import { buildLayout, type WindowLayout } from '../window/layout.js';
 import { rankingColumn } from '../window/ranking.js';
 import { frameValueColumn, offsetColumn } from '../window/value.js';
@@ -76,12 +77,18 @@ export class WindowExec implements PhysicalOperator {
       const buffered: arrow.RecordBatch[] = [];
       const budget = new BufferBudget('window');
       let rows = 0;
+      // Partition ids are assigned batch by batch as the input arrives: a string key's batch
+      // dictionary is then the column cache's (hash/chunk-dictionary.ts), not rebuilt over the
+      // concatenated column.
+      const table = partitionBy.length === 0 ? undefined : new GroupTable(partitionBy.map((e) => e.type));
+      const idParts: Int32Array[] = [];
       for await (const batch of input.execute(ctx)) {
         throwIfCancelled(ctx.signal);
         if (batch.numRows === 0) continue;
         budget.add(batch);
         buffered.push(batch);
         rows += batch.numRows;
+        if (table !== undefined) idParts.push(table.findOrInsert(partitionBy.map((e) => e.evaluate(batch)), batch.numRows));
       }
       if (rows === 0) return;
       const inputFields = input.schema.fields;
@@ -91,7 +98,9 @@ export class WindowExec implements PhysicalOperator {
 
       // ── sort and find partitions / peers ──
       const orderKeys: SortKey[] = orderBy.map((k) => ({ data: k.expr.evaluate(all), descending: k.descending, nullsFirst: k.nullsFirst }));
-      const layout = buildLayout(partitionBy.map((e) => e.evaluate(all)), orderKeys, rows);
+      const partitioned = table === undefined ? undefined : { table, ids: concatIds(idParts, rows) };
+      idParts.length = 0;
+      const layout = buildLayout(partitionBy.map((e) => e.evaluate(all)), orderKeys, rows, partitioned);
       throwIfCancelled(ctx.signal);
 
       // ── compute each call (frames shared between calls with the same frame) ──
@@ -187,4 +196,14 @@ function describeValue(v: unknown): string {
   if (typeof v === 'string') return `'${v}'`;
   if (typeof v === 'object') return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x));
   return String(v);
+}
+
+function concatIds(parts: readonly Int32Array[], length: number): Int32Array {
+  const out = new Int32Array(length);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }

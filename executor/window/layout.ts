@@ -28,6 +28,15 @@ export interface WindowLayout {
 }
 
 /**
+ * Partition ids already assigned while the input was buffered (batch by batch, where a string
+ * key's dictionary is reused from the column cache): `ids[row]` is the row's group in `table`.
+ */
+export interface PartitionIds {
+  readonly table: GroupTable;
+  readonly ids: Int32Array;
+}
+
+/**
  * Sorts by (partition keys, order keys) and finds the boundaries in one pass over the sorted
  * keys. Partition keys sort ascending, NULLs last (any fixed order would do: it only decides the
  * order partitions are emitted in); ties keep input order (stable), as `sortIndices` does.
@@ -37,7 +46,7 @@ export interface WindowLayout {
  * counting-sorted by partition rank, then each partition radix-sorted by its order keys' words
  * (radix.ts) — O(rows), no comparator calls; peers are equal words. Otherwise one comparator sort (`sortIndices`).
  */
-export function buildLayout(partitionKeys: readonly arrow.Data[], orderKeys: readonly SortKey[], length: number): WindowLayout {
+export function buildLayout(partitionKeys: readonly arrow.Data[], orderKeys: readonly SortKey[], length: number, partitioned?: PartitionIds): WindowLayout {
   const words: KeyWords[] = [];
   for (const key of orderKeys) {
     const w = keyWords(key, length);
@@ -47,8 +56,13 @@ export function buildLayout(partitionKeys: readonly arrow.Data[], orderKeys: rea
   let partitionOf: Int32Array | null = null;
   let partitions = 1;
   if (partitionKeys.length > 0) {
-    const table = new GroupTable(partitionKeys.map((k) => k.type));
-    const ids = table.findOrInsert(partitionKeys, length);
+    let table: GroupTable;
+    let ids: Int32Array;
+    if (partitioned !== undefined) ({ table, ids } = partitioned);
+    else {
+      table = new GroupTable(partitionKeys.map((k) => k.type));
+      ids = table.findOrInsert(partitionKeys, length);
+    }
     partitions = table.size;
     const byKey = sortIndices(table.keys().map((data) => ({ data, descending: false, nullsFirst: false })), partitions);
     const rank = new Int32Array(partitions);
