@@ -31,7 +31,8 @@ describe('hash join runtime filter over a Delta table', () => {
     expect(await analyzed(join)).toEqual([
       'Projection: id, name (rows=3)',
       '  HashJoin: type=inner on=[id = CAST(id AS int8)] runtime_filter=[id] (rows=3)',
-      '    Scan: parsed-stats version=5 columns=[id, name] (rows=100)',
+      // One file read; its one row group is consulted (footer) and kept.
+      '    Scan: parsed-stats version=5 columns=[id, name] row_groups=1/1 skipped_by_stats=0 (rows=100)',
       '    Values: rows=3 columns=1 (rows=3)',
     ]);
     const expected = await rows('SELECT id, name FROM "parsed-stats" WHERE id IN (150, 160, 170) ORDER BY id');
@@ -41,7 +42,7 @@ describe('hash join runtime filter over a Delta table', () => {
 
   it('spans the files between the smallest and largest key', async () => {
     const lines = await analyzed('SELECT p.id FROM "parsed-stats" p JOIN (VALUES (120), (350)) v(id) ON p.id = v.id');
-    expect(lines[2]).toBe('    Scan: parsed-stats version=5 columns=[id] (rows=300)');
+    expect(lines[2]).toBe('    Scan: parsed-stats version=5 columns=[id] row_groups=3/3 skipped_by_stats=0 (rows=300)');
   });
 
   it('reads every row for a LEFT join, whose unmatched probe rows are output', async () => {

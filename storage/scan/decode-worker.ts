@@ -5,7 +5,7 @@
  *
  * Protocol (one `id` per open file; every request carries a `seq` that its one reply echoes):
  *   open  {path}                     → opened {schemaIpc, numRows} | error
- *   read  {columns, batchSize}       → ok | error           (starts the stream)
+ *   read  {columns, batchSize, rowGroups?} → ok | error     (starts the stream)
  *   next                             → batch {ipc} | done | error
  *   close                            → closed
  * The main thread asks for one batch at a time, so a slow consumer never lets a worker decode
@@ -17,7 +17,7 @@ import * as parquet from 'parquet-wasm';
 
 export type DecodeRequest = { readonly seq: number } & (
   | { readonly kind: 'open'; readonly id: number; readonly path: string }
-  | { readonly kind: 'read'; readonly id: number; readonly columns: readonly string[]; readonly batchSize: number }
+  | { readonly kind: 'read'; readonly id: number; readonly columns: readonly string[]; readonly batchSize: number; readonly rowGroups?: readonly number[] }
   | { readonly kind: 'next'; readonly id: number }
   | { readonly kind: 'close'; readonly id: number }
 );
@@ -79,7 +79,8 @@ async function handle(request: DecodeRequest): Promise<{ reply: DecodeReply; tra
     case 'read': {
       const open = files.get(id);
       if (!open) return { reply: { kind: 'error', id, message: 'read before open' } };
-      const stream = await open.file.stream({ columns: [...request.columns], batchSize: request.batchSize });
+      const rowGroups = request.rowGroups === undefined ? {} : { rowGroups: [...request.rowGroups] };
+      const stream = await open.file.stream({ columns: [...request.columns], batchSize: request.batchSize, ...rowGroups });
       open.reader = stream.getReader();
       open.ahead = [];
       fillAhead(open);
