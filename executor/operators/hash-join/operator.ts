@@ -9,7 +9,7 @@ import type { GroupTable } from '../../hash/group-table.js';
 import { buildHashTable } from './build.js';
 import { chunks, emptyColumn, joinSchema, nullIndices, pairBatch, pairSchema, positionsOf, type JoinType } from './output.js';
 import { newProbeRun, probeBatch, type ProbeSpec } from './probe.js';
-import { dropsUnmatchedProbeRows, filtersForKeys, runtimeFilterTargets, type RuntimeFilterTarget } from './runtime-filter.js';
+import { dropsUnmatchedProbeRows, filtersForKeys, MAX_IN_VALUES, rangeFilterType, runtimeFilterTargets, type RuntimeFilterTarget } from './runtime-filter.js';
 
 export type { JoinType } from './output.js';
 
@@ -119,6 +119,8 @@ export class HashJoinExec implements PhysicalOperator {
 function withRuntimeFilters(ctx: ExecContext, targets: readonly RuntimeFilterTarget[], table: GroupTable): ExecContext {
   const scanFilters = new Map(ctx.scanFilters ?? []);
   for (const { key, scan, column } of targets) {
+    // Too many distinct values for an IN list: skip building the key column at all.
+    if (!rangeFilterType(table.keyTypes[key] as arrow.DataType) && table.size > MAX_IN_VALUES) continue;
     const filters = filtersForKeys(column, table.keyColumn(key));
     if (filters.length > 0) scanFilters.set(scan, [...(scanFilters.get(scan) ?? []), ...filters]);
   }

@@ -40,7 +40,7 @@ export function dropsUnmatchedProbeRows(type: string): boolean {
 export function runtimeFilterTargets(probe: PhysicalOperator, keys: readonly PhysicalExpr[]): RuntimeFilterTarget[] {
   const targets: RuntimeFilterTarget[] = [];
   keys.forEach((key, k) => {
-    if (!(key instanceof ColumnExpr) || !(rangeType(key.type) || listType(key.type))) return;
+    if (!(key instanceof ColumnExpr) || !(rangeFilterType(key.type) || listType(key.type))) return;
     const found = scanColumn(probe, key.index);
     if (found !== undefined) targets.push({ key: k, ...found });
   });
@@ -62,7 +62,7 @@ function scanColumn(op: PhysicalOperator, index: number): { scan: ScanExec; colu
 }
 
 /** Key types whose min/max is a filter storage can compare with Delta stats. */
-function rangeType(type: arrow.DataType): boolean {
+export function rangeFilterType(type: arrow.DataType): boolean {
   return arrow.DataType.isInt(type) || arrow.DataType.isDate(type) || arrow.DataType.isTimestamp(type);
 }
 
@@ -72,7 +72,7 @@ function listType(type: arrow.DataType): boolean {
 }
 
 /** At most this many distinct values become an IN list (beyond it, stats rarely skip a file). */
-const MAX_IN_VALUES = 64;
+export const MAX_IN_VALUES = 64;
 
 /**
  * The filter a build side's distinct keys (one column of `GroupTable.keys()`) allow on `column`:
@@ -84,7 +84,7 @@ export function filtersForKeys(column: string, keys: arrow.Data): ScanFilter[] {
   const n = keys.length;
   const valid = validityBytes(keys);
   const type = keys.type;
-  if (rangeType(type)) {
+  if (rangeFilterType(type)) {
     const values = keys.values as Int32Array | BigInt64Array;
     let lo = -1;
     let hi = -1;
