@@ -69,6 +69,27 @@ describe('chunkDictionary', () => {
     expect(chunkDictionary(unique)).not.toBe(chunkDictionary(unique));
   });
 
+  it('keys short strings (≤ 7 bytes) by packed words: lengths, zero bytes, high bytes and many values stay apart', () => {
+    const rows = ['', 'a', 'a\u0000', 'ab', 'abc', 'abcd', 'abcdefg', 'abcdef', 'é', 'éé', '\u00ff\u00ff\u00ff', null, 'a', 'abcdefg', 'é'];
+    const { codes, values, firstRows } = chunkDictionary(dataFromValues(new arrow.Utf8(), rows));
+    expect(Array.from(codes)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, -1, 1, 6, 8]);
+    expect(Array.from({ length: values.size }, (_, id) => text(values, id))).toEqual(rows.slice(0, 11));
+    expect(Array.from(firstRows)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    // 5,000 distinct short values across table growths, then each again.
+    const many = Array.from({ length: 10_000 }, (_, i) => `v${i % 5000}`);
+    const encoded = chunkDictionary(dataFromValues(new arrow.Utf8(), many));
+    expect(encoded.values.size).toBe(5000);
+    expect(Array.from(encoded.codes.subarray(4998, 5002))).toEqual([4998, 4999, 0, 1]);
+    expect(text(encoded.values, 4999)).toBe('v4999');
+  });
+
+  it('gives the same encoding when one row is longer than 7 bytes (the general path)', () => {
+    const rows = ['b', null, 'a', 'b', 'a-much-longer-value', 'a'];
+    const { codes, values } = chunkDictionary(dataFromValues(new arrow.Utf8(), rows));
+    expect(Array.from(codes)).toEqual([0, -1, 1, 0, 2, 1]);
+    expect(text(values, 2)).toBe('a-much-longer-value');
+  });
+
   it('encodes an empty column', () => {
     const { codes, values } = chunkDictionary(dataFromValues(new arrow.Utf8(), []));
     expect(codes.length).toBe(0);
