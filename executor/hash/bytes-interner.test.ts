@@ -64,6 +64,10 @@ describe('chunkDictionary', () => {
     expect(chunkDictionary(slice)).not.toBe(chunkDictionary(data));
     expect(chunkDictionary(slice).codes[0]).toBe(0);
     expect(text(chunkDictionary(slice).values, 0)).toBe('T1');
+    // The same offsets over other bytes (a kernel that keeps the lengths) are another column.
+    const upper = arrow.makeData({ type: new arrow.Utf8(), length: data.length, nullCount: 0, valueOffsets: data.valueOffsets, data: data.values!.map((b) => (b === 84 ? 85 : b)) });
+    expect(text(chunkDictionary(upper).values, 0)).toBe('U0');
+    expect(text(chunkDictionary(data).values, 0)).toBe('T0');
     // Nearly unique strings are not kept: they would double the column's memory.
     const unique = dataFromValues(new arrow.Utf8(), Array.from({ length: 4096 }, (_, i) => `u${i}`));
     expect(chunkDictionary(unique)).not.toBe(chunkDictionary(unique));

@@ -25,11 +25,20 @@ const MIN_ROWS_TO_KEEP = 1024;
 /**
  * Dictionaries of string columns whose buffers outlive a query — the decoded columns the
  * warehouse's ColumnCache hands to every scan of a hot file. Arrow buffers are never written
- * after a Data is made, so the same bytes at the same place give the same dictionary. Keyed by
- * the offsets' ArrayBuffer (a scan's Data objects are re-made each time, their buffers are not)
- * then by where the column starts in it, and dropped with the buffer.
+ * after a Data is made, so the same offsets into the same bytes give the same dictionary. Keyed
+ * by the offsets' ArrayBuffer (a scan's Data objects are re-made each time, their buffers are
+ * not) then by where the column starts in it, checked against the bytes' buffer (a cast may share
+ * offsets), and dropped with the buffer.
  */
-const kept = new WeakMap<ArrayBufferLike, Map<number, { readonly length: number; readonly dictionary: ChunkDictionary }>>();
+const kept = new WeakMap<ArrayBufferLike, Map<number, KeptDictionary>>();
+
+/** A kept dictionary and what it was computed from: the same offsets must point into the same bytes. */
+interface KeptDictionary {
+  readonly length: number;
+  readonly bytes: ArrayBufferLike;
+  readonly bytesAt: number;
+  readonly dictionary: ChunkDictionary;
+}
 
 /**
  * The dictionary encoding of a UTF-8 / binary column: computed by one pass that hashes each
@@ -39,17 +48,17 @@ export function chunkDictionary(data: arrow.Data): ChunkDictionary {
   const offsets = data.valueOffsets as Int32Array;
   const n = data.length;
   const at = offsets.byteOffset;
-  const known = kept.get(offsets.buffer)?.get(at);
-  if (known !== undefined && known.length === n) return known.dictionary;
-
   const bytes = data.values as Uint8Array;
+  const known = kept.get(offsets.buffer)?.get(at);
+  if (known !== undefined && known.length === n && known.bytes === bytes.buffer && known.bytesAt === bytes.byteOffset) return known.dictionary;
+
   const valid = validityBytes(data);
   const dictionary = encodeShort(offsets, bytes, valid, n) ?? encodeAny(offsets, bytes, valid, n);
   const { values } = dictionary;
   if (n >= MIN_ROWS_TO_KEEP && values.size <= n * KEEP_RATIO) {
     let byStart = kept.get(offsets.buffer);
     if (byStart === undefined) kept.set(offsets.buffer, (byStart = new Map()));
-    byStart.set(at, { length: n, dictionary });
+    byStart.set(at, { length: n, bytes: bytes.buffer, bytesAt: bytes.byteOffset, dictionary });
   }
   return dictionary;
 }
