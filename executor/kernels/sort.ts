@@ -122,17 +122,26 @@ export function rowsBeforeRow(key: SortKey, other: arrow.Data, row: number): { r
   const int64 = (arrow.DataType.isInt(type) && type.bitWidth === 64 && type.isSigned) || arrow.DataType.isTimestamp(type);
   const number = (arrow.DataType.isInt(type) && type.bitWidth <= 32) || arrow.DataType.isFloat(type) || (arrow.DataType.isDate(type) && type.unit === arrow.DateUnit.DAY);
   if (!int64 && !number) return undefined;
-  const before = new Int32Array(n);
-  const ties = new Int32Array(n);
+  // Few rows beat a settled boundary: small lists that grow, not two row-sized arrays per batch.
+  let before = new Int32Array(Math.min(n, 256));
+  let ties = new Int32Array(Math.min(n, 256));
   let nb = 0;
   let nt = 0;
+  const addBefore = (i: number) => {
+    if (nb === before.length) before = grownTo(before, n);
+    before[nb++] = i;
+  };
+  const addTie = (i: number) => {
+    if (nt === ties.length) ties = grownTo(ties, n);
+    ties[nt++] = i;
+  };
   const valid = validityBytes(data);
   const boundValid = validityBytes(other);
   if (boundValid !== null && boundValid[row] === 0) {
     // Against a NULL: NULLs tie; with NULLS LAST every value sorts before it, with FIRST none.
     for (let i = 0; i < n; i++) {
-      if (valid !== null && valid[i] === 0) ties[nt++] = i;
-      else if (!key.nullsFirst) before[nb++] = i;
+      if (valid !== null && valid[i] === 0) addTie(i);
+      else if (!key.nullsFirst) addBefore(i);
     }
     return { before: before.subarray(0, nb), ties: ties.subarray(0, nt) };
   }
@@ -150,28 +159,34 @@ export function rowsBeforeRow(key: SortKey, other: arrow.Data, row: number): { r
     const bl = bound.low[2 * row] as number;
     for (let i = 0; i < n; i++) {
       if (valid !== null && valid[i] === 0) {
-        if (nullBefore) before[nb++] = i;
+        if (nullBefore) addBefore(i);
         continue;
       }
       const h = high[2 * i + 1] as number;
       const l = low[2 * i] as number;
       const c = dir * (h < bh ? -1 : h > bh ? 1 : l < bl ? -1 : l > bl ? 1 : 0);
-      if (c < 0) before[nb++] = i;
-      else if (c === 0) ties[nt++] = i;
+      if (c < 0) addBefore(i);
+      else if (c === 0) addTie(i);
     }
   } else {
     const v = data.values as Float64Array;
     const b = (other.values as Float64Array)[row] as number;
     for (let i = 0; i < n; i++) {
       if (valid !== null && valid[i] === 0) {
-        if (nullBefore) before[nb++] = i;
+        if (nullBefore) addBefore(i);
         continue;
       }
       const x = v[i] as number;
       const c = dir * (x < b ? -1 : x > b ? 1 : x === b ? 0 : compareNaN(x, b));
-      if (c < 0) before[nb++] = i;
-      else if (c === 0) ties[nt++] = i;
+      if (c < 0) addBefore(i);
+      else if (c === 0) addTie(i);
     }
   }
   return { before: before.subarray(0, nb), ties: ties.subarray(0, nt) };
+}
+
+function grownTo(a: Int32Array<ArrayBuffer>, max: number): Int32Array<ArrayBuffer> {
+  const out = new Int32Array(Math.min(max, a.length * 2));
+  out.set(a);
+  return out;
 }
