@@ -357,3 +357,16 @@ describe('WindowExec: one string partition key over several batches', () => {
     expect((await collect(op)).rows).toEqual([['a', 1, 1n], ['a', 2, 2n], ['b', 1, 1n], ['b', 3, 2n], ['c', 0, 1n], [null, 5, 1n], [null, 7, 2n]]);
   });
 });
+
+describe('WindowExec: partition key columns in the output', () => {
+  it('emits each row’s own float key (-0 and 0 share a partition but stay as written) and ints from the partition keys', async () => {
+    const schema = new arrow.Schema([new arrow.Field('f', new arrow.Float64(), true), new arrow.Field('i', new arrow.Int32(), true)]);
+    const rows: ScalarValue[][] = [[-0, 1], [0, 1], [1.5, null], [-0, null], [1.5, 2]];
+    const f = new ColumnExpr(0, 'f', new arrow.Float64());
+    const i = new ColumnExpr(1, 'i', new arrow.Int32());
+    const op = new WindowExec(new TableSource(schema, rows, 2), [f, i], [], [call('row_number', [], { outputName: 'n' })]);
+    // PostgreSQL 15 (float8 -0 = 0): partitions (0, 1) ×2, (0, NULL), (1.5, NULL), (1.5, 2).
+    const out = (await collect(op)).rows;
+    expect(out.map((r) => [Object.is(r[0], -0) ? '-0' : r[0], r[1], r[2]])).toEqual([['-0', 1, 1n], [0, 1, 2n], ['-0', null, 1n], [1.5, 2, 1n], [1.5, null, 1n]]);
+  });
+});

@@ -12,6 +12,7 @@ import type { ExecContext, PhysicalOperator } from '../operator.js';
 import { WINDOW_AGGREGATES, aggregateColumn } from '../window/aggregate.js';
 import { DEFAULT_FRAME, computeFrame, frameKey, validateFrame, type FrameExtent } from '../window/frame.js';
 import { GroupTable } from '../hash/group-table.js';
+import { ColumnExpr } from '../expr/column.js';
 import { buildLayout, type WindowLayout } from '../window/layout.js';
 import { rankingColumn } from '../window/ranking.js';
 import { frameValueColumn, offsetColumn } from '../window/value.js';
@@ -122,15 +123,44 @@ export class WindowExec implements PhysicalOperator {
       frames.clear();
 
       // ── emit in sorted order ──
+      // A column that is itself a partition key holds one value per partition: it is taken from
+      // the partition table's distinct keys, in runs, instead of gathered row by row.
+      const fromKeys = columns.map((_, c) => partitionKeyColumn(partitionBy, c, layout, table));
+      let partition = 0;
       for (let start = 0; start < rows; start += OUTPUT_BATCH_ROWS) {
         const end = Math.min(rows, start + OUTPUT_BATCH_ROWS);
         const indices = layout.order.subarray(start, end);
-        const out = columns.map((c) => take(c, indices));
+        let keyIndices: Int32Array | undefined;
+        if (layout.partitionGroups !== undefined && fromKeys.some((k) => k !== undefined)) {
+          keyIndices = new Int32Array(end - start);
+          for (let p = start; p < end; p++) {
+            while ((layout.partitionBounds[partition + 1] as number) <= p) partition++;
+            keyIndices[p - start] = layout.partitionGroups[partition] as number;
+          }
+        }
+        const out = columns.map((c, i) => {
+          const keys = fromKeys[i];
+          return keys !== undefined && keyIndices !== undefined ? take(keys, keyIndices) : take(c, indices);
+        });
         for (const r of results) out.push(start === 0 && end === rows ? r : r.slice(start, end - start));
         yield makeBatch(schema, out, end - start);
       }
     })();
   }
+}
+
+/**
+ * The distinct values of the partition key that is input column `c` (a plain column reference
+ * of a type whose equal keys are identical values: not floats, where -0 and 0 share a
+ * partition), when the layout tells each partition's group; undefined otherwise.
+ */
+function partitionKeyColumn(partitionBy: readonly PhysicalExpr[], c: number, layout: WindowLayout, table: GroupTable | undefined): arrow.Data | undefined {
+  if (table === undefined || layout.partitionGroups === undefined) return undefined;
+  const k = partitionBy.findIndex((e) => e instanceof ColumnExpr && e.index === c);
+  if (k < 0) return undefined;
+  const type = (partitionBy[k] as PhysicalExpr).type;
+  const exact = arrow.DataType.isUtf8(type) || arrow.DataType.isBinary(type) || arrow.DataType.isInt(type) || arrow.DataType.isDate(type) || arrow.DataType.isBool(type);
+  return exact ? table.keyColumn(k) : undefined;
 }
 
 /** Refuses what cannot run before any row is read: unknown names, unsupported aggregates, invalid frames. */

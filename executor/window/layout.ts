@@ -25,6 +25,11 @@ export interface WindowLayout {
   readonly groupBounds: Int32Array;
   /** The peer group of each sorted position. */
   readonly groupOf: Int32Array;
+  /**
+   * With `PartitionIds` given: each partition's group in their table, in partition order (so a
+   * partition key column can be emitted from the table's distinct keys).
+   */
+  readonly partitionGroups?: Int32Array;
 }
 
 /**
@@ -54,6 +59,7 @@ export function buildLayout(partitionKeys: readonly arrow.Data[], orderKeys: rea
     words.push(w);
   }
   let partitionOf: Int32Array | null = null;
+  let partitionGroups: Int32Array | undefined;
   let partitions = 1;
   if (partitionKeys.length > 0) {
     let table: GroupTable;
@@ -69,6 +75,7 @@ export function buildLayout(partitionKeys: readonly arrow.Data[], orderKeys: rea
     for (let r = 0; r < partitions; r++) rank[byKey[r]] = r;
     partitionOf = ids;
     for (let i = 0; i < length; i++) partitionOf[i] = rank[ids[i]];
+    if (partitioned !== undefined) partitionGroups = byKey;
   }
   // ── rows grouped by partition (stable), then each partition radix-sorted by the order keys ──
   let order: Int32Array;
@@ -103,7 +110,7 @@ export function buildLayout(partitionKeys: readonly arrow.Data[], orderKeys: rea
     }
   }
   groupStarts[groups] = length;
-  return { length, order, partitionBounds, groupBounds: groupStarts.slice(0, groups + 1), groupOf };
+  return { length, order, partitionBounds, groupBounds: groupStarts.slice(0, groups + 1), groupOf, ...(partitionGroups === undefined ? {} : { partitionGroups }) };
 }
 
 function grow(a: Int32Array, length: number): Int32Array {
