@@ -1,8 +1,14 @@
 import type { RecordBatch, Schema } from 'apache-arrow';
+import type { ScanFilter } from './operators/scan.js';
 
 /** What a running plan needs from outside: cancellation, and room for settings later. */
 export interface ExecContext {
   readonly signal?: AbortSignal;
+  /**
+   * Filters learnt while running, for particular scans below: a hash join passes its build
+   * side's key range to the probe side's scan (operators/hash-join/runtime-filter.ts).
+   */
+  readonly scanFilters?: ReadonlyMap<PhysicalOperator, readonly ScanFilter[]>;
 }
 
 /**
@@ -14,6 +20,11 @@ export interface PhysicalOperator {
   /** The Arrow schema of every batch this operator yields; field names are output names. */
   readonly schema: Schema;
   readonly children: readonly PhysicalOperator[];
+  /**
+   * A decorator's operator underneath (EXPLAIN ANALYZE's counting wrapper): plan inspections such
+   * as a hash join looking for the scan of its probe keys see through it.
+   */
+  readonly wrapped?: PhysicalOperator;
   /** One EXPLAIN line for this node, e.g. `Filter: price > 10`. */
   explain(): string;
   execute(ctx: ExecContext): AsyncIterable<RecordBatch>;

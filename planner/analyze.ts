@@ -17,6 +17,10 @@ export class AnalyzedExec implements PhysicalOperator {
     return this.inner.schema;
   }
 
+  get wrapped(): PhysicalOperator {
+    return this.inner;
+  }
+
   get children(): readonly PhysicalOperator[] {
     return this.inner.children;
   }

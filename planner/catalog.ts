@@ -46,6 +46,8 @@ export interface ScanRequest {
   readonly batchSize?: number;
   /** Aborted when the client goes away or cancels; the scan stops reading. */
   readonly signal?: AbortSignal;
+  /** Counters the storage adds to: row groups seen in footers and skipped by their statistics. */
+  readonly metrics?: { rowGroups: number; rowGroupsSkipped: number };
 }
 
 /** One resolved table at one version. Its batches always carry the Arrow types of `schema`. */

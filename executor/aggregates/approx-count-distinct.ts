@@ -1,7 +1,7 @@
 import * as arrow from 'apache-arrow';
 import { validityBytes } from '../../common/arrow/bitmap.js';
 import { GroupTable } from '../hash/group-table.js';
-import { keyColumnFor, mix32, type KeyColumn } from '../hash/key-columns.js';
+import { mix32, valueHasher, type ValueHasher } from '../hash/value-hash.js';
 import type { Accumulator } from './accumulator.js';
 import { ensure } from './growable.js';
 
@@ -31,7 +31,7 @@ const Q = 32;
  * per-group, per-batch typed-array update cannot use.
  */
 export class ApproxCountDistinctAccumulator implements Accumulator {
-  private readonly hasher: KeyColumn;
+  private readonly hasher: ValueHasher;
   private readonly pairs = new GroupTable([new arrow.Int32(), new arrow.Int32(), new arrow.Int32()]);
   /** Per sparse entry: its hashes and the group's previous entry (a linked list per group). */
   private entryH1 = new Uint32Array(0);
@@ -45,18 +45,17 @@ export class ApproxCountDistinctAccumulator implements Accumulator {
   private blocks = 0;
 
   constructor(type: arrow.DataType) {
-    this.hasher = keyColumnFor(type);
+    this.hasher = valueHasher(type);
   }
 
   update(groupIds: Int32Array, args: readonly arrow.Data[], groups: number): void {
     const data = args[0];
     const n = groupIds.length;
     const valid = validityBytes(data);
-    const bound = this.hasher.bind(data);
     const h1 = new Uint32Array(n).fill(0x2545f491);
     const h2 = new Uint32Array(n).fill(0x9e3779b1);
-    bound.hashInto(h1);
-    bound.hashInto(h2);
+    this.hasher.hashInto(data, h1);
+    this.hasher.hashInto(data, h2);
     // Cross-mix the two seeded hashes so the register index and the rank share no structure.
     for (let i = 0; i < n; i++) {
       const a = h1[i];

@@ -63,3 +63,52 @@ describe('GroupTable', () => {
     expect(GroupTable.nullKeyRows([col(new arrow.Int32(), [1, 2])], 2)).toBeNull();
   });
 });
+
+describe('GroupTable on one string column (dictionary path)', () => {
+  const utf8 = (values: ScalarValue[]) => col(new arrow.Utf8(), values);
+
+  it('gives the ids a row-by-row pass gives, NULL first seen in a later batch included', () => {
+    const table = new GroupTable([new arrow.Utf8()]);
+    expect(Array.from(table.findOrInsert([utf8(['b', 'a', 'b', 'c'])], 4))).toEqual([0, 1, 0, 2]);
+    expect(Array.from(table.findOrInsert([utf8(['d', null, 'a', null, 'e'])], 5))).toEqual([3, 4, 1, 4, 5]);
+    expect(Array.from(table.findOrInsert([utf8([null, 'f', 'b'])], 3))).toEqual([4, 6, 0]);
+    expect(valuesOf(table.keys()[0]!)).toEqual(['b', 'a', 'c', 'd', null, 'e', 'f']);
+  });
+
+  it('finds without inserting: unknown strings and NULL (when never stored) are -1', () => {
+    const table = new GroupTable([new arrow.Utf8()]);
+    table.findOrInsert([utf8(['x', 'y'])], 2);
+    expect(Array.from(table.find([utf8(['y', 'zz', null, 'x'])], 4))).toEqual([1, -1, -1, 0]);
+    expect(table.size).toBe(2);
+  });
+
+  it('answers the rows whose key is new, first occurrence only, in row order', () => {
+    const table = new GroupTable([new arrow.Utf8()]);
+    expect(Array.from(table.insertNew([utf8(['a', 'b', 'a', null, 'c', null])], 6))).toEqual([0, 1, 3, 4]);
+    expect(Array.from(table.insertNew([utf8(['c', 'a', null])], 3))).toEqual([]);
+    expect(Array.from(table.insertNew([utf8(['c', 'd', 'e', 'd'])], 4))).toEqual([1, 2]);
+    const pairs = new GroupTable([new arrow.Int32(), new arrow.Utf8()]);
+    expect(Array.from(pairs.insertNew([col(new arrow.Int32(), [0, 1, 0, 1]), utf8(['a', 'a', 'a', 'b'])], 4))).toEqual([0, 1, 3]);
+  });
+
+  it('skips empty batches and keeps many distinct strings (50,000 over several batches)', () => {
+    const table = new GroupTable([new arrow.Utf8()]);
+    expect(table.findOrInsert([utf8([])], 0).length).toBe(0);
+    const all = Array.from({ length: 50_000 }, (_, i) => `s${i}`);
+    for (let start = 0; start < all.length; start += 16_384) {
+      const part = all.slice(start, start + 16_384);
+      expect(Array.from(table.findOrInsert([utf8(part)], part.length))).toEqual(part.map((_, i) => start + i));
+    }
+    expect(table.size).toBe(50_000);
+    expect(valuesOf(table.keys()[0]!).slice(-2)).toEqual(['s49998', 's49999']);
+  });
+
+  it('keys strings together with other columns by their ids', () => {
+    const types = [new arrow.Utf8(), new arrow.DateDay()];
+    const table = new GroupTable(types);
+    const ids = table.findOrInsert([utf8(['AAPL', 'AAPL', 'MSFT', null, 'AAPL']), col(types[1]!, [1, 2, 1, 1, 1])], 5);
+    expect(Array.from(ids)).toEqual([0, 1, 2, 3, 0]);
+    expect(Array.from(table.find([utf8(['MSFT', 'GOOG', 'AAPL']), col(types[1]!, [1, 1, 2])], 3))).toEqual([2, -1, 1]);
+    expect(table.keys().map(valuesOf)).toEqual([['AAPL', 'AAPL', 'MSFT', null], [1, 2, 1, 1]]);
+  });
+});

@@ -1,110 +1,83 @@
 import * as arrow from 'apache-arrow';
-import { validityBytes, boolBytes } from '../../common/arrow/bitmap.js';
 import { dataFromValues, scalarAt, type ScalarValue } from '../arrow/scalar.js';
+import { BytesInterner } from './bytes-interner.js';
+import { chunkDictionary } from './chunk-dictionary.js';
+import { canonicalText, nullFlags, toWords, wordsPerRow } from './value-hash.js';
 
 /**
- * The distinct key values of one GROUP BY / join / DISTINCT column, stored compactly by group id,
- * and the per-batch view a probe compares against them. Three physical forms cover every type:
+ * One GROUP BY / join / DISTINCT key column as fixed-width uint32 words per row, so the
+ * GroupTable hashes and compares every key type the same way — a few integers per row, with
+ * no per-row calls or objects:
  *
- * - fixed width: each row as W uint32 words (ints, floats with -0 and NaN normalised, dates,
- *   64-bit ints and timestamps as 2 words, decimals as 4, booleans as 1);
- * - variable width: UTF-8 / binary bytes with offsets;
- * - anything nested (struct, list, map): a canonical text of the value (slow path; nested keys
- *   are rare — `GROUP BY window(ts, …)` is the common one).
+ * - fixed width: the value itself, W words (ints, floats with -0 and NaN normalised, dates,
+ *   64-bit ints and timestamps as 2 words, decimals as 4, booleans as 1); NULL rows write zeros
+ *   (the table's null-mask word tells them apart);
+ * - UTF-8 / binary: one word, the string's id in this column's BytesInterner (equal strings,
+ *   equal ids, for the table's whole life). Each batch is dictionary-encoded first
+ *   (chunk-dictionary.ts), so only its distinct strings are hashed and looked up;
+ * - anything nested (struct, list, map): one word, the id of a canonical text of the value (slow
+ *   path; nested keys are rare — `GROUP BY window(ts, …)` is the common one).
  *
- * NULL is a value here (GROUP BY and DISTINCT put all NULLs in one group); joins, where NULL
- * never matches, skip null-keyed rows before they reach the table.
+ * Coded columns write NULL_CODE for NULL and, when only finding, UNKNOWN_CODE for a value the
+ * table has never stored (it then matches no group).
  */
 export interface KeyColumn {
   readonly type: arrow.DataType;
-  /** A view of one batch's column for hashing, comparing and appending its rows. */
-  bind(data: arrow.Data): BoundKeyColumn;
-  /** The stored distinct values as an Arrow column, in group-id order. */
-  toData(): arrow.Data;
+  /** uint32 words per row. */
+  readonly width: number;
+  /**
+   * Whether the one word is a dense id (0, 1, 2, … in order of first insert; NULL_CODE for NULL),
+   * which lets a one-column table map rows to groups by direct indexing.
+   */
+  readonly coded: boolean;
+  /** A view of one batch's column; `insert` false: values never seen get UNKNOWN_CODE, no id. */
+  bind(data: arrow.Data, insert: boolean): BoundKeyColumn;
+  /**
+   * The stored keys as an Arrow column: group g's words are `words[g * stride + at …]`, and it is
+   * NULL where `nulls[g]` is 1.
+   */
+  toData(words: Uint32Array, stride: number, at: number, count: number, nulls: Uint8Array | null): arrow.Data;
 }
 
 export interface BoundKeyColumn {
-  /** Mixes each row's hash into `hashes` (length = rows). */
-  hashInto(hashes: Uint32Array): void;
-  /** Whether row `row` equals stored group `group`. */
-  equals(row: number, group: number): boolean;
-  /** Stores row `row` as the next group. */
-  append(row: number): void;
+  /** Writes row i's words to `out[i * stride + at …]`. */
+  writeWords(out: Uint32Array, stride: number, at: number): void;
   /** 1 for rows whose value is NULL, or null when the column has none. */
   readonly nulls: Uint8Array | null;
+  /**
+   * String columns: the batch dictionary-encoded — `codes[i]` row i's index into `ids` (-1 for
+   * NULL), `ids[d]` that distinct value's id in this column (UNKNOWN_CODE when only finding and
+   * unseen), in order of first appearance in the batch.
+   */
+  dictionary?(): BatchDictionary;
 }
+
+/** A batch of a string key column, dictionary-encoded against the column's ids. */
+export interface BatchDictionary {
+  /** Row i's index into `ids`, -1 for NULL. */
+  readonly codes: Int32Array;
+  /** Each distinct value's id in the column (UNKNOWN_CODE: only finding, and never stored). */
+  readonly ids: Uint32Array;
+  /** The row where each distinct value first appears, increasing. */
+  readonly firstRows: Int32Array;
+}
+
+/** The code of NULL in a coded column. */
+export const NULL_CODE = 0xffff_fffe;
+/** The code, when only finding, of a value no group holds. */
+export const UNKNOWN_CODE = 0xffff_ffff;
 
 export function keyColumnFor(type: arrow.DataType): KeyColumn {
   if (wordsPerRow(type) > 0) return new FixedKeyColumn(type);
   if (arrow.DataType.isUtf8(type) || arrow.DataType.isBinary(type)) return new BytesKeyColumn(type);
-  return new GenericKeyColumn(type);
+  return new NestedKeyColumn(type);
 }
-
-// ── hashing primitives ──
-
-/** murmur3's 32-bit finaliser: a cheap, well-mixing integer hash. */
-export function mix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
-function combine(seed: number, value: number): number {
-  return mix32((Math.imul(seed, 31) + value) | 0);
-}
-
-const NULL_HASH = 0x9e3779b9;
 
 // ── fixed width ──
 
-function wordsPerRow(type: arrow.DataType): number {
-  switch (type.typeId) {
-    case arrow.Type.Bool:
-    case arrow.Type.Date:
-      return arrow.DataType.isDate(type) && (type as arrow.Date_).unit === arrow.DateUnit.MILLISECOND ? 2 : 1;
-    case arrow.Type.Int:
-      return (type as arrow.Int).bitWidth === 64 ? 2 : 1;
-    case arrow.Type.Float:
-      return (type as arrow.Float).precision === arrow.Precision.DOUBLE ? 2 : 1;
-    case arrow.Type.Timestamp:
-    case arrow.Type.Time:
-    case arrow.Type.Duration:
-      return 2;
-    case arrow.Type.Decimal:
-      return (type as arrow.Decimal).bitWidth / 32;
-    default:
-      return 0;
-  }
-}
-
-/** A batch column as W words per row (copying only where a normalisation or widening is needed). */
-function toWords(data: arrow.Data, width: number): Uint32Array {
-  const type = data.type;
-  const n = data.length;
-  if (arrow.DataType.isBool(type)) return Uint32Array.from(boolBytes(data));
-  const values = data.values as ArrayBufferView & { length: number };
-  if (arrow.DataType.isFloat(type)) {
-    // -0 equals 0 and every NaN equals every NaN as a key (PostgreSQL groups them so).
-    const copy = (type as arrow.Float).precision === arrow.Precision.DOUBLE ? new Float64Array(n) : new Float32Array(n);
-    const src = values as unknown as Float64Array;
-    for (let i = 0; i < n; i++) {
-      const v = src[i] as number;
-      copy[i] = v === 0 ? 0 : Number.isNaN(v) ? NaN : v;
-    }
-    return new Uint32Array(copy.buffer, 0, n * width);
-  }
-  if (arrow.DataType.isInt(type) && (type as arrow.Int).bitWidth < 32) return Uint32Array.from(values as unknown as Int16Array, (v) => v >>> 0);
-  return new Uint32Array(values.buffer, values.byteOffset, n * width);
-}
-
 class FixedKeyColumn implements KeyColumn {
-  private readonly width: number;
-  private words = new Uint32Array(1024);
-  private nulls = new Uint8Array(256);
-  private count = 0;
+  readonly width: number;
+  readonly coded = false;
 
   constructor(readonly type: arrow.DataType) {
     this.width = wordsPerRow(type);
@@ -112,224 +85,166 @@ class FixedKeyColumn implements KeyColumn {
 
   bind(data: arrow.Data): BoundKeyColumn {
     const width = this.width;
-    const rows = toWords(data, width);
     const nulls = nullFlags(data);
-    const self = this;
     return {
       nulls,
-      hashInto(hashes) {
-        for (let i = 0; i < hashes.length; i++) {
+      writeWords(out, stride, at) {
+        const rows = toWords(data, width);
+        const n = data.length;
+        if (width === 1 && nulls === null) {
+          for (let i = 0, o = at; i < n; i++, o += stride) out[o] = rows[i] as number;
+          return;
+        }
+        for (let i = 0, o = at; i < n; i++, o += stride) {
           if (nulls !== null && nulls[i] === 1) {
-            hashes[i] = combine(hashes[i] as number, NULL_HASH);
+            for (let w = 0; w < width; w++) out[o + w] = 0;
             continue;
           }
-          let h = hashes[i] as number;
-          for (let w = 0; w < width; w++) h = combine(h, rows[i * width + w] as number);
-          hashes[i] = h;
+          for (let w = 0; w < width; w++) out[o + w] = rows[i * width + w] as number;
         }
-      },
-      equals(row, group) {
-        const rowNull = nulls !== null && nulls[row] === 1;
-        if (rowNull || self.nulls[group] === 1) return rowNull && self.nulls[group] === 1;
-        const a = row * width;
-        const b = group * width;
-        for (let w = 0; w < width; w++) if (rows[a + w] !== self.words[b + w]) return false;
-        return true;
-      },
-      append(row) {
-        self.reserve(self.count + 1);
-        if (nulls !== null && nulls[row] === 1) self.nulls[self.count] = 1;
-        else self.words.set(rows.subarray(row * width, row * width + width), self.count * width);
-        self.count++;
       },
     };
   }
 
-  private reserve(groups: number): void {
-    if (groups * this.width > this.words.length) {
-      const grown = new Uint32Array(Math.max(groups * this.width, this.words.length * 2));
-      grown.set(this.words);
-      this.words = grown;
-    }
-    if (groups > this.nulls.length) {
-      const grown = new Uint8Array(Math.max(groups, this.nulls.length * 2));
-      grown.set(this.nulls);
-      this.nulls = grown;
-    }
-  }
-
-  toData(): arrow.Data {
-    const n = this.count;
-    const { nullCount, nullBitmap } = validityOf(this.nulls, n);
-    const words = this.words.slice(0, n * this.width);
+  toData(words: Uint32Array, stride: number, at: number, count: number, nulls: Uint8Array | null): arrow.Data {
+    const width = this.width;
+    const packed = new Uint32Array(count * width);
+    for (let g = 0; g < count; g++) for (let w = 0; w < width; w++) packed[g * width + w] = words[g * stride + at + w] as number;
+    const { nullCount, nullBitmap } = validityOf(nulls, count);
     const type = this.type;
     let values: ArrayBufferView;
     if (arrow.DataType.isBool(type)) {
-      const bits = new Uint8Array(Math.ceil(n / 8));
-      for (let i = 0; i < n; i++) if (words[i]) bits[i >> 3]! |= 1 << (i & 7);
+      const bits = new Uint8Array(Math.ceil(count / 8));
+      for (let i = 0; i < count; i++) if (packed[i]) bits[i >> 3]! |= 1 << (i & 7);
       values = bits;
     } else if (arrow.DataType.isInt(type) && (type as arrow.Int).bitWidth < 32) {
       const Ctor = (type as arrow.Int).ArrayType as unknown as { from(v: ArrayLike<number>): ArrayBufferView };
-      values = Ctor.from(Int32Array.from(words));
+      values = Ctor.from(Int32Array.from(packed));
     } else {
       const Ctor = (type as arrow.Int).ArrayType as unknown as new (buffer: ArrayBuffer) => ArrayBufferView;
-      values = new Ctor(words.buffer);
+      values = new Ctor(packed.buffer);
     }
-    return arrow.makeData({ type: type as arrow.Int, length: n, nullCount, nullBitmap, data: values as Int32Array });
+    return arrow.makeData({ type: type as arrow.Int, length: count, nullCount, nullBitmap, data: values as Int32Array });
   }
 }
 
 // ── variable width ──
 
 class BytesKeyColumn implements KeyColumn {
-  private offsets = new Int32Array(257);
-  private bytes = new Uint8Array(4096);
-  private nulls = new Uint8Array(256);
-  private count = 0;
+  readonly width = 1;
+  readonly coded = true;
+  private readonly strings = new BytesInterner();
 
   constructor(readonly type: arrow.DataType) {}
 
-  bind(data: arrow.Data): BoundKeyColumn {
-    const offsets = data.valueOffsets as Int32Array;
-    const bytes = data.values as Uint8Array;
-    const nulls = nullFlags(data);
-    const self = this;
+  bind(data: arrow.Data, insert: boolean): BoundKeyColumn {
+    const strings = this.strings;
+    let encoded: BatchDictionary | undefined;
+    // The batch's distinct strings → this column's ids; rows then need one lookup each.
+    const dictionary = () => {
+      if (encoded !== undefined) return encoded;
+      const { codes, values, firstRows } = chunkDictionary(data);
+      const ids = new Uint32Array(values.size);
+      const bytes = values.bytes;
+      for (let d = 0; d < ids.length; d++) {
+        const id = strings.intern(bytes, values.start(d), values.end(d), values.hashOf(d), insert);
+        ids[d] = id < 0 ? UNKNOWN_CODE : id;
+      }
+      return (encoded = { codes, ids, firstRows });
+    };
     return {
-      nulls,
-      hashInto(hashes) {
-        for (let i = 0; i < hashes.length; i++) {
-          if (nulls !== null && nulls[i] === 1) {
-            hashes[i] = combine(hashes[i] as number, NULL_HASH);
-            continue;
-          }
-          // FNV-1a over the bytes, then mixed into the row hash.
-          let h = 0x811c9dc5;
-          const end = offsets[i + 1] as number;
-          for (let k = offsets[i] as number; k < end; k++) h = Math.imul(h ^ (bytes[k] as number), 0x01000193);
-          hashes[i] = combine(hashes[i] as number, h >>> 0);
+      nulls: nullFlags(data),
+      dictionary,
+      writeWords(out, stride, at) {
+        const { codes, ids } = dictionary();
+        const n = codes.length;
+        for (let i = 0, o = at; i < n; i++, o += stride) {
+          const c = codes[i] as number;
+          out[o] = c < 0 ? NULL_CODE : (ids[c] as number);
         }
-      },
-      equals(row, group) {
-        const rowNull = nulls !== null && nulls[row] === 1;
-        if (rowNull || self.nulls[group] === 1) return rowNull && self.nulls[group] === 1;
-        const a = offsets[row] as number;
-        const len = (offsets[row + 1] as number) - a;
-        const b = self.offsets[group] as number;
-        if ((self.offsets[group + 1] as number) - b !== len) return false;
-        for (let k = 0; k < len; k++) if (bytes[a + k] !== self.bytes[b + k]) return false;
-        return true;
-      },
-      append(row) {
-        const isNull = nulls !== null && nulls[row] === 1;
-        const start = offsets[row] as number;
-        const len = isNull ? 0 : (offsets[row + 1] as number) - start;
-        self.reserve(self.count + 1, len);
-        const at = self.offsets[self.count] as number;
-        if (len > 0) self.bytes.set(bytes.subarray(start, start + len), at);
-        self.nulls[self.count] = isNull ? 1 : 0;
-        self.offsets[++self.count] = at + len;
       },
     };
   }
 
-  private reserve(groups: number, extraBytes: number): void {
-    if (groups + 1 > this.offsets.length) {
-      const grown = new Int32Array(Math.max(groups + 1, this.offsets.length * 2));
-      grown.set(this.offsets);
-      this.offsets = grown;
-      const nulls = new Uint8Array(grown.length);
-      nulls.set(this.nulls);
-      this.nulls = nulls;
+  toData(words: Uint32Array, stride: number, at: number, count: number): arrow.Data {
+    const strings = this.strings;
+    const offsets = new Int32Array(count + 1);
+    const valid = new Uint8Array(count);
+    let total = 0;
+    for (let g = 0; g < count; g++) {
+      const id = words[g * stride + at] as number;
+      if (id !== NULL_CODE) {
+        total += strings.end(id) - strings.start(id);
+        valid[g] = 1;
+      }
+      offsets[g + 1] = total;
     }
-    const needed = (this.offsets[this.count] as number) + extraBytes;
-    if (needed > this.bytes.length) {
-      const grown = new Uint8Array(Math.max(needed, this.bytes.length * 2));
-      grown.set(this.bytes);
-      this.bytes = grown;
+    const bytes = new Uint8Array(total);
+    const arena = strings.bytes;
+    for (let g = 0; g < count; g++) {
+      if (valid[g] === 0) continue;
+      const id = words[g * stride + at] as number;
+      bytes.set(arena.subarray(strings.start(id), strings.end(id)), offsets[g] as number);
     }
-  }
-
-  toData(): arrow.Data {
-    const n = this.count;
-    const { nullCount, nullBitmap } = validityOf(this.nulls, n);
-    const offsets = this.offsets.slice(0, n + 1);
-    return arrow.makeData({
-      type: this.type as arrow.Utf8,
-      length: n,
-      nullCount,
-      nullBitmap,
-      valueOffsets: offsets,
-      data: this.bytes.slice(0, offsets[n] as number),
-    });
+    const nulls = valid.map((v) => 1 - v);
+    const { nullCount, nullBitmap } = validityOf(nulls, count);
+    return arrow.makeData({ type: this.type as arrow.Utf8, length: count, nullCount, nullBitmap, valueOffsets: offsets, data: bytes });
   }
 }
 
 // ── nested and everything else ──
 
-class GenericKeyColumn implements KeyColumn {
-  private readonly texts: (string | null)[] = [];
+class NestedKeyColumn implements KeyColumn {
+  readonly width = 1;
+  readonly coded = true;
+  private readonly ids = new Map<string, number>();
   private readonly values: ScalarValue[] = [];
 
   constructor(readonly type: arrow.DataType) {}
 
-  bind(data: arrow.Data): BoundKeyColumn {
+  bind(data: arrow.Data, insert: boolean): BoundKeyColumn {
     const n = data.length;
-    const values: ScalarValue[] = new Array(n);
-    const texts: (string | null)[] = new Array(n);
+    const codes = new Uint32Array(n);
     const nulls = new Uint8Array(n);
     let anyNull = false;
     for (let i = 0; i < n; i++) {
       const v = scalarAt(data, i);
-      values[i] = v;
-      texts[i] = v === null ? null : canonicalText(v);
       if (v === null) {
         nulls[i] = 1;
         anyNull = true;
+        codes[i] = NULL_CODE;
+        continue;
       }
+      const text = canonicalText(v);
+      let id = this.ids.get(text);
+      if (id === undefined && insert) {
+        id = this.values.length;
+        this.ids.set(text, id);
+        this.values.push(v);
+      }
+      codes[i] = id ?? UNKNOWN_CODE;
     }
-    const self = this;
     return {
       nulls: anyNull ? nulls : null,
-      hashInto(hashes) {
-        for (let i = 0; i < n; i++) {
-          const text = texts[i];
-          let h = 0x811c9dc5;
-          if (text === null || text === undefined) h = NULL_HASH;
-          else for (let k = 0; k < text.length; k++) h = Math.imul(h ^ text.charCodeAt(k), 0x01000193);
-          hashes[i] = combine(hashes[i] as number, h >>> 0);
-        }
-      },
-      equals: (row, group) => texts[row] === self.texts[group],
-      append(row) {
-        self.texts.push(texts[row] ?? null);
-        self.values.push(values[row] ?? null);
+      writeWords(out, stride, at) {
+        for (let i = 0, o = at; i < n; i++, o += stride) out[o] = codes[i] as number;
       },
     };
   }
 
-  toData(): arrow.Data {
-    return dataFromValues(this.type, this.values);
+  toData(words: Uint32Array, stride: number, at: number, count: number): arrow.Data {
+    const values: ScalarValue[] = new Array(count);
+    for (let g = 0; g < count; g++) {
+      const id = words[g * stride + at] as number;
+      values[g] = id === NULL_CODE ? null : (this.values[id] ?? null);
+    }
+    return dataFromValues(this.type, values);
   }
 }
 
-/** A canonical text of a nested value: equal values, equal texts (bigint and bytes included). */
-function canonicalText(value: ScalarValue): string {
-  return JSON.stringify(value, (_, v: unknown) => {
-    if (typeof v === 'bigint') return `${v}n`;
-    if (v instanceof Uint8Array) return `0x${Buffer.from(v).toString('hex')}`;
-    if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
-    return v;
-  });
-}
-
-/** 1 for each NULL row of a batch column, or null when it has none. */
-function nullFlags(data: arrow.Data): Uint8Array | null {
-  const valid = validityBytes(data);
-  return valid === null ? null : valid.map((v) => (v === 0 ? 1 : 0));
-}
-
 /** The validity bitmap and null count of stored groups from their 1-means-NULL flags. */
-function validityOf(nulls: Uint8Array, n: number): { nullCount: number; nullBitmap: Uint8Array | undefined } {
+function validityOf(nulls: Uint8Array | null, n: number): { nullCount: number; nullBitmap: Uint8Array | undefined } {
+  if (nulls === null) return { nullCount: 0, nullBitmap: undefined };
   let nullCount = 0;
   const bits = new Uint8Array(Math.ceil(n / 8));
   for (let i = 0; i < n; i++) {

@@ -107,3 +107,86 @@ function valueComparator(x: arrow.Data, y: arrow.Data): RowComparator {
       throw SqlError.unsupportedFeature(`ORDER BY a ${String(x.type)} value`);
   }
 }
+
+/**
+ * The rows of `key.data` that sort before row `row` of `other` (same type) in the key's order,
+ * NULL placement included, and the rows that tie with it — top-N's test of a batch against its
+ * boundary row, as one branch-light loop over the typed array instead of a comparator call per
+ * row. Numbers, day dates and 64-bit integers / timestamps (as word pairs, no BigInt); undefined
+ * for other types (the caller uses `crossComparator`).
+ */
+export function rowsBeforeRow(key: SortKey, other: arrow.Data, row: number): { readonly before: Int32Array; readonly ties: Int32Array } | undefined {
+  const data = key.data;
+  const n = data.length;
+  const type = data.type;
+  const int64 = (arrow.DataType.isInt(type) && type.bitWidth === 64 && type.isSigned) || arrow.DataType.isTimestamp(type);
+  const number = (arrow.DataType.isInt(type) && type.bitWidth <= 32) || arrow.DataType.isFloat(type) || (arrow.DataType.isDate(type) && type.unit === arrow.DateUnit.DAY);
+  if (!int64 && !number) return undefined;
+  // Few rows beat a settled boundary: small lists that grow, not two row-sized arrays per batch.
+  let before = new Int32Array(Math.min(n, 256));
+  let ties = new Int32Array(Math.min(n, 256));
+  let nb = 0;
+  let nt = 0;
+  const addBefore = (i: number) => {
+    if (nb === before.length) before = grownTo(before, n);
+    before[nb++] = i;
+  };
+  const addTie = (i: number) => {
+    if (nt === ties.length) ties = grownTo(ties, n);
+    ties[nt++] = i;
+  };
+  const valid = validityBytes(data);
+  const boundValid = validityBytes(other);
+  if (boundValid !== null && boundValid[row] === 0) {
+    // Against a NULL: NULLs tie; with NULLS LAST every value sorts before it, with FIRST none.
+    for (let i = 0; i < n; i++) {
+      if (valid !== null && valid[i] === 0) addTie(i);
+      else if (!key.nullsFirst) addBefore(i);
+    }
+    return { before: before.subarray(0, nb), ties: ties.subarray(0, nt) };
+  }
+  // A NULL row sorts before any value only with NULLS FIRST.
+  const nullBefore = key.nullsFirst;
+  const dir = key.descending ? -1 : 1;
+  if (int64) {
+    const words = (d: arrow.Data) => {
+      const v = d.values as BigInt64Array;
+      return { high: new Int32Array(v.buffer, v.byteOffset, d.length * 2), low: new Uint32Array(v.buffer, v.byteOffset, d.length * 2) };
+    };
+    const { high, low } = words(data);
+    const bound = words(other);
+    const bh = bound.high[2 * row + 1] as number;
+    const bl = bound.low[2 * row] as number;
+    for (let i = 0; i < n; i++) {
+      if (valid !== null && valid[i] === 0) {
+        if (nullBefore) addBefore(i);
+        continue;
+      }
+      const h = high[2 * i + 1] as number;
+      const l = low[2 * i] as number;
+      const c = dir * (h < bh ? -1 : h > bh ? 1 : l < bl ? -1 : l > bl ? 1 : 0);
+      if (c < 0) addBefore(i);
+      else if (c === 0) addTie(i);
+    }
+  } else {
+    const v = data.values as Float64Array;
+    const b = (other.values as Float64Array)[row] as number;
+    for (let i = 0; i < n; i++) {
+      if (valid !== null && valid[i] === 0) {
+        if (nullBefore) addBefore(i);
+        continue;
+      }
+      const x = v[i] as number;
+      const c = dir * (x < b ? -1 : x > b ? 1 : x === b ? 0 : compareNaN(x, b));
+      if (c < 0) addBefore(i);
+      else if (c === 0) addTie(i);
+    }
+  }
+  return { before: before.subarray(0, nb), ties: ties.subarray(0, nt) };
+}
+
+function grownTo(a: Int32Array<ArrayBuffer>, max: number): Int32Array<ArrayBuffer> {
+  const out = new Int32Array(Math.min(max, a.length * 2));
+  out.set(a);
+  return out;
+}

@@ -1,12 +1,15 @@
 import type * as arrow from 'apache-arrow';
-import { filterBatch } from '../arrow/filter.js';
+import { takeBatch } from '../../common/arrow/take.js';
 import { throwIfCancelled } from '../cancel.js';
 import type { PhysicalExpr } from '../expr/physical-expr.js';
+import { selectRows } from '../expr/select-rows.js';
 import type { ExecContext, PhysicalOperator } from '../operator.js';
 
 /**
- * Keeps the rows where `predicate` is TRUE (NULL and FALSE drop the row). The predicate is
- * evaluated over the whole batch into a mask, and the batch is filtered with `take`.
+ * Keeps the rows where `predicate` is TRUE (NULL and FALSE drop the row). The predicate gives a
+ * selection vector (expr/select-rows.ts: conjunctions narrow term by term, numeric comparisons
+ * run straight over the typed arrays), and the batch is filtered with `take` — or passed on as
+ * it is when every row is kept.
  *
  * EXPLAIN: `Filter: close > 10`
  */
@@ -28,8 +31,9 @@ export class FilterExec implements PhysicalOperator {
     return (async function* filter() {
       for await (const batch of input.execute(ctx)) {
         throwIfCancelled(ctx.signal);
-        const kept = filterBatch(batch, predicate.evaluate(batch));
-        if (kept.numRows > 0) yield kept;
+        const rows = selectRows(predicate, batch);
+        if (rows.length === batch.numRows) yield batch;
+        else if (rows.length > 0) yield takeBatch(batch, rows);
       }
     })();
   }

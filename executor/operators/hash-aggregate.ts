@@ -117,7 +117,7 @@ export class HashAggregateExec implements PhysicalOperator {
             let callArgs = args;
             const dedup = state.distinct[j];
             if (dedup !== undefined) {
-              const firsts = firstOccurrences(dedup, groupIds, args.slice(0, aggregates[j].args.length));
+              const firsts = firstOccurrences(dedup, state.table === undefined ? null : groupIds, args.slice(0, aggregates[j].args.length));
               checkGroups(dedup.size, maxGroups);
               if (firsts !== null) {
                 groupIds = gather(groupIds, firsts);
@@ -164,8 +164,11 @@ class SetState {
     this.table = keys.length === 0 ? undefined : new GroupTable(keys.map((k) => groupBy[k].type));
     this.groups = keys.length === 0 ? 1 : 0;
     this.accumulators = aggregates.map(createAccumulator);
+    // Without keys every row is in group 0, so the pairs are keyed by the arguments alone (a
+    // single string argument then takes the GroupTable's dictionary path).
+    const groupColumn = keys.length === 0 ? [] : [new arrow.Int32()];
     this.distinct = aggregates.map((a) =>
-      isDistinct(a) && distinctMatters(a) ? new GroupTable([new arrow.Int32(), ...a.args.map((e) => e.type)]) : undefined,
+      isDistinct(a) && distinctMatters(a) ? new GroupTable([...groupColumn, ...a.args.map((e) => e.type)]) : undefined,
     );
   }
 }
@@ -206,18 +209,14 @@ function identity(n: number): Int32Array {
 
 /**
  * The rows whose (group, arguments) pair `table` has not seen before, first occurrence only (new
- * pairs get the next ids in row order); null when every row is new.
+ * pairs get the next ids in row order); null when every row is new. `groupIds` null: one group,
+ * and `table` is keyed by the arguments alone.
  */
-function firstOccurrences(table: GroupTable, groupIds: Int32Array, args: readonly arrow.Data[]): Int32Array | null {
-  const n = groupIds.length;
-  const before = table.size;
-  const groupColumn = arrow.makeData({ type: new arrow.Int32(), length: n, nullCount: 0, data: groupIds });
-  const pairs = table.findOrInsert([groupColumn, ...args], n);
-  if (table.size - before === n) return null;
-  const out = new Int32Array(table.size - before);
-  let expected = before;
-  for (let i = 0; i < n; i++) if (pairs[i] === expected) out[expected++ - before] = i;
-  return out;
+function firstOccurrences(table: GroupTable, groupIds: Int32Array | null, args: readonly arrow.Data[]): Int32Array | null {
+  const n = args[0]?.length ?? groupIds?.length ?? 0;
+  const groupColumn = groupIds === null ? [] : [arrow.makeData({ type: new arrow.Int32(), length: n, nullCount: 0, data: groupIds })];
+  const firsts = table.insertNew([...groupColumn, ...args], n);
+  return firsts.length === n ? null : firsts;
 }
 
 /** GROUPING(all group columns) for a set: bit (count − 1 − i) set when column i is not grouped. */

@@ -5,7 +5,7 @@ import { take } from '../../common/arrow/take.js';
 import { throwIfCancelled } from '../cancel.js';
 import { BufferBudget } from '../memory.js';
 import type { PhysicalExpr } from '../expr/physical-expr.js';
-import { crossComparator, sortIndices } from '../kernels/sort.js';
+import { crossComparator, rowsBeforeRow, sortIndices } from '../kernels/sort.js';
 import type { ExecContext, PhysicalOperator } from '../operator.js';
 
 export interface PhysicalSortKey {
@@ -15,6 +15,8 @@ export interface PhysicalSortKey {
 }
 
 const OUTPUT_BATCH_ROWS = 65_536;
+/** Rows of the first input sorted to find top-N's first boundary (at least 4 × fetch). */
+const FIRST_SLICE_ROWS = 1024;
 
 /**
  * ORDER BY. Without `fetch`: a full sort — every input batch is buffered, concatenated, the keys
@@ -59,14 +61,23 @@ export class SortExec implements PhysicalOperator {
           rows += batch.numRows;
           continue;
         }
-        const candidates = best === undefined ? batch : rowsBeating(batch, best, keys);
-        if (candidates === undefined || candidates.numRows === 0) continue;
-        buffered.push(candidates);
-        rows += candidates.numRows;
-        if (rows >= fetch) {
-          best = sortBuffered(schema, best === undefined ? buffered : [best, ...buffered], keys, fetch);
-          buffered = [];
-          rows = 0;
+        // Until the first `fetch` rows are kept, a batch is taken a slice at a time: sorting a
+        // small slice gives a boundary the rest of the batch is tested against, instead of a
+        // comparator sort of the whole first batch (65,536 rows for LIMIT 10).
+        for (let start = 0; start < batch.numRows; ) {
+          const step = best === undefined ? Math.max(FIRST_SLICE_ROWS, 4 * fetch) : batch.numRows;
+          const end = Math.min(batch.numRows, start + step);
+          const part = start === 0 && end === batch.numRows ? batch : batch.slice(start, end);
+          start = end;
+          const candidates = best === undefined ? part : rowsBeating(part, best, keys);
+          if (candidates === undefined || candidates.numRows === 0) continue;
+          buffered.push(candidates);
+          rows += candidates.numRows;
+          if (rows >= fetch) {
+            best = sortBuffered(schema, best === undefined ? buffered : [best, ...buffered], keys, fetch);
+            buffered = [];
+            rows = 0;
+          }
         }
       }
       if (best !== undefined) buffered.unshift(best);
@@ -90,20 +101,33 @@ function rowsBeating(batch: arrow.RecordBatch, best: arrow.RecordBatch, keys: re
     const key = { data: k.expr.evaluate(batch), descending: k.descending, nullsFirst: k.nullsFirst };
     return crossComparator(key, k.expr.evaluate(best));
   });
-  const kept = new Int32Array(batch.numRows);
+  // The first key decides almost every row: split in one typed-array pass where it can be, the
+  // comparators then only break the ties with the boundary on it.
+  const first = keys[0] as PhysicalSortKey;
+  const split = rowsBeforeRow({ data: first.expr.evaluate(batch), descending: first.descending, nullsFirst: first.nullsFirst }, first.expr.evaluate(best), boundary);
+  let kept: Int32Array;
   let n = 0;
-  for (let row = 0; row < batch.numRows; row++) {
-    for (let k = 0; k < comparators.length; k++) {
-      const c = (comparators[k] as (a: number, b: number) => number)(row, boundary);
-      if (c < 0) {
-        kept[n++] = row;
-        break;
-      }
-      if (c > 0) break;
-    }
+  if (split !== undefined) {
+    kept = new Int32Array(split.before.length + split.ties.length);
+    kept.set(split.before);
+    n = split.before.length;
+    for (const row of split.ties) if (beats(comparators, row, boundary, 1)) kept[n++] = row;
+    if (n > split.before.length) kept.subarray(0, n).sort(); // ties interleave with the rows before
+  } else {
+    kept = new Int32Array(batch.numRows);
+    for (let row = 0; row < batch.numRows; row++) if (beats(comparators, row, boundary, 0)) kept[n++] = row;
   }
   if (n === 0) return undefined;
   return makeBatch(batch.schema, batchColumns(batch).map((c) => take(c, kept.subarray(0, n))), n);
+}
+
+/** Whether `row` sorts strictly before `boundary` on keys `from…` (ties lose: they came later). */
+function beats(comparators: readonly ((a: number, b: number) => number)[], row: number, boundary: number, from: number): boolean {
+  for (let k = from; k < comparators.length; k++) {
+    const c = (comparators[k] as (a: number, b: number) => number)(row, boundary);
+    if (c !== 0) return c < 0;
+  }
+  return false;
 }
 
 /** Concatenates `batches`, sorts them by `keys`, keeps the first `fetch` rows (all without). */

@@ -345,3 +345,28 @@ function inFrame(frame: WindowFrame, rows: ScalarValue[][], groupOf: number[], p
   }
 }
 
+
+describe('WindowExec: one string partition key over several batches', () => {
+  it('numbers rows per partition with NULL a partition of its own, first seen in a later batch', async () => {
+    const schema = new arrow.Schema([new arrow.Field('k', new arrow.Utf8(), true), new arrow.Field('v', new arrow.Int32(), true)]);
+    const rows: ScalarValue[][] = [['b', 3], ['a', 1], ['b', 1], [null, 7], ['a', 2], [null, 5], ['c', 0]];
+    const k = new ColumnExpr(0, 'k', new arrow.Utf8());
+    const v = new ColumnExpr(1, 'v', new arrow.Int32());
+    const op = new WindowExec(new TableSource(schema, rows, 3), [k], [{ expr: v, descending: false, nullsFirst: false }], [call('row_number', [], { outputName: 'n' })]);
+    // PostgreSQL 15: SELECT k, v, row_number() OVER (PARTITION BY k ORDER BY v) … ORDER BY k NULLS LAST, v
+    expect((await collect(op)).rows).toEqual([['a', 1, 1n], ['a', 2, 2n], ['b', 1, 1n], ['b', 3, 2n], ['c', 0, 1n], [null, 5, 1n], [null, 7, 2n]]);
+  });
+});
+
+describe('WindowExec: partition key columns in the output', () => {
+  it('emits each row’s own float key (-0 and 0 share a partition but stay as written) and ints from the partition keys', async () => {
+    const schema = new arrow.Schema([new arrow.Field('f', new arrow.Float64(), true), new arrow.Field('i', new arrow.Int32(), true)]);
+    const rows: ScalarValue[][] = [[-0, 1], [0, 1], [1.5, null], [-0, null], [1.5, 2]];
+    const f = new ColumnExpr(0, 'f', new arrow.Float64());
+    const i = new ColumnExpr(1, 'i', new arrow.Int32());
+    const op = new WindowExec(new TableSource(schema, rows, 2), [f, i], [], [call('row_number', [], { outputName: 'n' })]);
+    // PostgreSQL 15 (float8 -0 = 0): partitions (0, 1) ×2, (0, NULL), (1.5, NULL), (1.5, 2).
+    const out = (await collect(op)).rows;
+    expect(out.map((r) => [Object.is(r[0], -0) ? '-0' : r[0], r[1], r[2]])).toEqual([['-0', 1, 1n], [0, 1, 2n], ['-0', null, 1n], [1.5, 2, 1n], [1.5, null, 1n]]);
+  });
+});

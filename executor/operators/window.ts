@@ -11,6 +11,8 @@ import type { SortKey } from '../kernels/sort.js';
 import type { ExecContext, PhysicalOperator } from '../operator.js';
 import { WINDOW_AGGREGATES, aggregateColumn } from '../window/aggregate.js';
 import { DEFAULT_FRAME, computeFrame, frameKey, validateFrame, type FrameExtent } from '../window/frame.js';
+import { GroupTable } from '../hash/group-table.js';
+import { ColumnExpr } from '../expr/column.js';
 import { buildLayout, type WindowLayout } from '../window/layout.js';
 import { rankingColumn } from '../window/ranking.js';
 import { frameValueColumn, offsetColumn } from '../window/value.js';
@@ -76,12 +78,18 @@ export class WindowExec implements PhysicalOperator {
       const buffered: arrow.RecordBatch[] = [];
       const budget = new BufferBudget('window');
       let rows = 0;
+      // Partition ids are assigned batch by batch as the input arrives: a string key's batch
+      // dictionary is then the column cache's (hash/chunk-dictionary.ts), not rebuilt over the
+      // concatenated column.
+      const table = partitionBy.length === 0 ? undefined : new GroupTable(partitionBy.map((e) => e.type));
+      const idParts: Int32Array[] = [];
       for await (const batch of input.execute(ctx)) {
         throwIfCancelled(ctx.signal);
         if (batch.numRows === 0) continue;
         budget.add(batch);
         buffered.push(batch);
         rows += batch.numRows;
+        if (table !== undefined) idParts.push(table.findOrInsert(partitionBy.map((e) => e.evaluate(batch)), batch.numRows));
       }
       if (rows === 0) return;
       const inputFields = input.schema.fields;
@@ -91,7 +99,9 @@ export class WindowExec implements PhysicalOperator {
 
       // ── sort and find partitions / peers ──
       const orderKeys: SortKey[] = orderBy.map((k) => ({ data: k.expr.evaluate(all), descending: k.descending, nullsFirst: k.nullsFirst }));
-      const layout = buildLayout(partitionBy.map((e) => e.evaluate(all)), orderKeys, rows);
+      const partitioned = table === undefined ? undefined : { table, ids: concatIds(idParts, rows) };
+      idParts.length = 0;
+      const layout = buildLayout(partitionBy.map((e) => e.evaluate(all)), orderKeys, rows, partitioned);
       throwIfCancelled(ctx.signal);
 
       // ── compute each call (frames shared between calls with the same frame) ──
@@ -113,15 +123,44 @@ export class WindowExec implements PhysicalOperator {
       frames.clear();
 
       // ── emit in sorted order ──
+      // A column that is itself a partition key holds one value per partition: it is taken from
+      // the partition table's distinct keys, in runs, instead of gathered row by row.
+      const fromKeys = columns.map((_, c) => partitionKeyColumn(partitionBy, c, layout, table));
+      let partition = 0;
       for (let start = 0; start < rows; start += OUTPUT_BATCH_ROWS) {
         const end = Math.min(rows, start + OUTPUT_BATCH_ROWS);
         const indices = layout.order.subarray(start, end);
-        const out = columns.map((c) => take(c, indices));
+        let keyIndices: Int32Array | undefined;
+        if (layout.partitionGroups !== undefined && fromKeys.some((k) => k !== undefined)) {
+          keyIndices = new Int32Array(end - start);
+          for (let p = start; p < end; p++) {
+            while ((layout.partitionBounds[partition + 1] as number) <= p) partition++;
+            keyIndices[p - start] = layout.partitionGroups[partition] as number;
+          }
+        }
+        const out = columns.map((c, i) => {
+          const keys = fromKeys[i];
+          return keys !== undefined && keyIndices !== undefined ? take(keys, keyIndices) : take(c, indices);
+        });
         for (const r of results) out.push(start === 0 && end === rows ? r : r.slice(start, end - start));
         yield makeBatch(schema, out, end - start);
       }
     })();
   }
+}
+
+/**
+ * The distinct values of the partition key that is input column `c` (a plain column reference
+ * of a type whose equal keys are identical values: not floats, where -0 and 0 share a
+ * partition), when the layout tells each partition's group; undefined otherwise.
+ */
+function partitionKeyColumn(partitionBy: readonly PhysicalExpr[], c: number, layout: WindowLayout, table: GroupTable | undefined): arrow.Data | undefined {
+  if (table === undefined || layout.partitionGroups === undefined) return undefined;
+  const k = partitionBy.findIndex((e) => e instanceof ColumnExpr && e.index === c);
+  if (k < 0) return undefined;
+  const type = (partitionBy[k] as PhysicalExpr).type;
+  const exact = arrow.DataType.isUtf8(type) || arrow.DataType.isBinary(type) || arrow.DataType.isInt(type) || arrow.DataType.isDate(type) || arrow.DataType.isBool(type);
+  return exact ? table.keyColumn(k) : undefined;
 }
 
 /** Refuses what cannot run before any row is read: unknown names, unsupported aggregates, invalid frames. */
@@ -187,4 +226,14 @@ function describeValue(v: unknown): string {
   if (typeof v === 'string') return `'${v}'`;
   if (typeof v === 'object') return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x));
   return String(v);
+}
+
+function concatIds(parts: readonly Int32Array[], length: number): Int32Array {
+  const out = new Int32Array(length);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }

@@ -20,12 +20,17 @@ export function numberColumn(type: arrow.DataType, values: Float64Array, valid: 
     case arrow.Type.Int: {
       const t = type as arrow.Int;
       if (t.bitWidth === 64) {
-        const out = new BigInt64Array(length);
+        // Written as (low, high) 32-bit words, no BigInt per row: for an integer-valued double
+        // both the division by 2^32 and the remainder are exact (ranks, counts: 10M rows in ms).
+        const words = new Int32Array(length * 2);
         for (let i = 0; i < length; i++) {
           const v = values[i];
-          out[i] = v === 0 || v !== v ? 0n : BigInt(v);
+          if (v !== v) continue;
+          const high = Math.floor(v / 4_294_967_296);
+          words[2 * i] = (v - high * 4_294_967_296) | 0;
+          words[2 * i + 1] = high;
         }
-        return arrow.makeData({ type, length, ...validity, data: out } as never);
+        return arrow.makeData({ type, length, ...validity, data: new BigInt64Array(words.buffer) } as never);
       }
       const Ctor = t.ArrayType as unknown as new (n: number) => Int32Array;
       const out = new Ctor(length);

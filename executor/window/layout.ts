@@ -25,6 +25,20 @@ export interface WindowLayout {
   readonly groupBounds: Int32Array;
   /** The peer group of each sorted position. */
   readonly groupOf: Int32Array;
+  /**
+   * With `PartitionIds` given: each partition's group in their table, in partition order (so a
+   * partition key column can be emitted from the table's distinct keys).
+   */
+  readonly partitionGroups?: Int32Array;
+}
+
+/**
+ * Partition ids already assigned while the input was buffered (batch by batch, where a string
+ * key's dictionary is reused from the column cache): `ids[row]` is the row's group in `table`.
+ */
+export interface PartitionIds {
+  readonly table: GroupTable;
+  readonly ids: Int32Array;
 }
 
 /**
@@ -37,7 +51,7 @@ export interface WindowLayout {
  * counting-sorted by partition rank, then each partition radix-sorted by its order keys' words
  * (radix.ts) — O(rows), no comparator calls; peers are equal words. Otherwise one comparator sort (`sortIndices`).
  */
-export function buildLayout(partitionKeys: readonly arrow.Data[], orderKeys: readonly SortKey[], length: number): WindowLayout {
+export function buildLayout(partitionKeys: readonly arrow.Data[], orderKeys: readonly SortKey[], length: number, partitioned?: PartitionIds): WindowLayout {
   const words: KeyWords[] = [];
   for (const key of orderKeys) {
     const w = keyWords(key, length);
@@ -45,16 +59,23 @@ export function buildLayout(partitionKeys: readonly arrow.Data[], orderKeys: rea
     words.push(w);
   }
   let partitionOf: Int32Array | null = null;
+  let partitionGroups: Int32Array | undefined;
   let partitions = 1;
   if (partitionKeys.length > 0) {
-    const table = new GroupTable(partitionKeys.map((k) => k.type));
-    const ids = table.findOrInsert(partitionKeys, length);
+    let table: GroupTable;
+    let ids: Int32Array;
+    if (partitioned !== undefined) ({ table, ids } = partitioned);
+    else {
+      table = new GroupTable(partitionKeys.map((k) => k.type));
+      ids = table.findOrInsert(partitionKeys, length);
+    }
     partitions = table.size;
     const byKey = sortIndices(table.keys().map((data) => ({ data, descending: false, nullsFirst: false })), partitions);
     const rank = new Int32Array(partitions);
     for (let r = 0; r < partitions; r++) rank[byKey[r]] = r;
     partitionOf = ids;
     for (let i = 0; i < length; i++) partitionOf[i] = rank[ids[i]];
+    if (partitioned !== undefined) partitionGroups = byKey;
   }
   // ── rows grouped by partition (stable), then each partition radix-sorted by the order keys ──
   let order: Int32Array;
@@ -89,7 +110,7 @@ export function buildLayout(partitionKeys: readonly arrow.Data[], orderKeys: rea
     }
   }
   groupStarts[groups] = length;
-  return { length, order, partitionBounds, groupBounds: groupStarts.slice(0, groups + 1), groupOf };
+  return { length, order, partitionBounds, groupBounds: groupStarts.slice(0, groups + 1), groupOf, ...(partitionGroups === undefined ? {} : { partitionGroups }) };
 }
 
 function grow(a: Int32Array, length: number): Int32Array {

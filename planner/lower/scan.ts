@@ -22,7 +22,7 @@ class FilteredScanExec extends ScanExec {
   override explain(): string {
     const pruning: ScanPruning | undefined = this.table.prune?.(this.filters);
     const files = pruning === undefined ? '' : ` files=${pruning.keptFiles}/${pruning.totalFiles} skipped_by_partition=${pruning.skippedByPartition} skipped_by_stats=${pruning.skippedByStats}`;
-    return `${super.explain()} filters=[${this.filters.map(scanPredicateToString).join(', ')}]${files}`;
+    return `${this.scanText()} filters=[${this.filters.map(scanPredicateToString).join(', ')}]${files}${this.rowGroupText()}`;
   }
 }
 
@@ -31,7 +31,8 @@ function withFilters(source: TableSource, filters: readonly ScanPredicate[]): Sc
     displayName: source.displayName,
     version: source.version,
     scan(request): AsyncIterable<RecordBatch> {
-      return source.scan({ ...request, filters });
+      // Runtime filters (a join's build-side key range) come on top of the planned ones.
+      return source.scan({ ...request, filters: [...filters, ...((request.filters ?? []) as readonly ScanPredicate[])] });
     },
   };
 }

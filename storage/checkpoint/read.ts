@@ -82,7 +82,7 @@ function topLevelColumns(schema: readonly { name: string; num_children?: number 
 }
 
 /** hyparquet's AsyncBuffer over an ObjectStore object: ranged reads, no whole-file load. */
-function objectStoreBuffer(store: ObjectStore, meta: ObjectMeta): AsyncBuffer {
+export function objectStoreBuffer(store: ObjectStore, meta: ObjectMeta): AsyncBuffer {
   return {
     byteLength: meta.size,
     async slice(start: number, end?: number): Promise<ArrayBuffer> {

@@ -25,8 +25,9 @@ export class ColumnCache {
 
   constructor(readonly budgetBytes: number = defaultBudget()) {}
 
-  static key(path: string, size: number, batchSize: number): string {
-    return `${path}\u0000${size}\u0000${batchSize}`;
+  /** `rowGroups`: the row groups read when a scan skipped some (their chunks are another entry). */
+  static key(path: string, size: number, batchSize: number, rowGroups?: readonly number[]): string {
+    return `${path}\u0000${size}\u0000${batchSize}${rowGroups === undefined ? '' : `\u0000rg=${rowGroups.join(',')}`}`;
   }
 
   get bytesUsed(): number {

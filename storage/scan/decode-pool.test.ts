@@ -35,4 +35,28 @@ describe('decoding in worker threads', () => {
       expect(pooled.rows).toBeGreaterThan(0);
     }
   });
+
+  it('streams many batches per file with read-ahead, and a scan stopped early leaves the workers usable', () => {
+    // Batches of 3 rows: every file is many batches, so the workers queue batches ahead; the
+    // first scan stops after one batch (as LIMIT does), closing files with reads still queued.
+    const script = `
+      import { Warehouse } from './dist/storage/warehouse.js';
+      const w = new Warehouse(${JSON.stringify(CORPUS_DIR)});
+      const source = await w.resolveTable({ kind: 'named', name: 'parsed-stats' });
+      for await (const b of source.scan({ columns: ['id'], batchSize: 3 })) break;
+      let rows = 0, sum = 0n, batches = 0;
+      for await (const b of source.scan({ columns: ['id'], batchSize: 3 })) {
+        batches++;
+        rows += b.numRows;
+        const ids = b.getChild('id');
+        for (let i = 0; i < b.numRows; i++) sum += BigInt(ids.get(i) ?? 0);
+      }
+      console.log(JSON.stringify({ rows, sum: String(sum), batches }));
+    `;
+    const run = (threads: string) => JSON.parse(execFileSync('node', ['--input-type=module', '-e', script], { cwd: repo, env: { ...process.env, DELTASQL_DECODE_THREADS: threads } }).toString()) as unknown;
+    // parsed-stats: 6 files of 100 rows (34 batches each, past the 16 queued ahead), ids 1–600.
+    const pooled = run('2');
+    expect(pooled).toEqual(run('0'));
+    expect(pooled).toEqual({ rows: 600, sum: '180300', batches: 204 });
+  });
 });

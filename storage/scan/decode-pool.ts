@@ -100,8 +100,8 @@ export class RemoteParquetFile {
   ) {}
 
   /** Streams the columns' batches, decoding batch k+1 in the worker while batch k is used. */
-  async *read(columns: readonly string[], batchSize: number): AsyncGenerator<arrow.RecordBatch> {
-    const started = await this.pool.request(this.worker, { kind: 'read', id: this.id, columns, batchSize });
+  async *read(columns: readonly string[], batchSize: number, rowGroups?: readonly number[]): AsyncGenerator<arrow.RecordBatch> {
+    const started = await this.pool.request(this.worker, { kind: 'read', id: this.id, columns, batchSize, ...(rowGroups === undefined ? {} : { rowGroups }) });
     if (started.kind === 'error') throw new DecodeError(started.message, false);
     let next = this.pool.request(this.worker, { kind: 'next', id: this.id });
     for (;;) {

@@ -97,7 +97,8 @@ function partitionMayMatch(add: AddFile, p: FilePredicate, field: StructField, m
 
 // ── statistics: bounds ──
 
-function statsMayMatch(stats: FileStats, p: FilePredicate, field: StructField, mode: ColumnMappingMode): boolean {
+/** Whether a file (or a row group, storage/scan/row-groups.ts) with these bounds may hold a row satisfying `p`. */
+export function statsMayMatch(stats: FileStats, p: FilePredicate, field: StructField, mode: ColumnMappingMode): boolean {
   const key = physicalName(field, mode);
   const nullCount = toNumber(stats.nullCount[key]);
   const allNull = nullCount !== undefined && stats.numRecords !== undefined && nullCount === stats.numRecords && stats.tightBounds;

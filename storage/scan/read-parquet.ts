@@ -13,7 +13,8 @@ export interface DataFile {
   readonly path: string;
   readonly fields: readonly arrow.Field[];
   readonly numRows: number;
-  read(columns: readonly string[], batchSize: number): AsyncGenerator<arrow.RecordBatch>;
+  /** Streams the columns; `rowGroups` (ascending indexes) limits the read to those row groups. */
+  read(columns: readonly string[], batchSize: number, rowGroups?: readonly number[]): AsyncGenerator<arrow.RecordBatch>;
   close(): Promise<void>;
 }
 
@@ -34,7 +35,7 @@ async function openInWorker(pool: DecodePool, path: string): Promise<DataFile> {
       path,
       fields: remote.fields,
       numRows: remote.numRows,
-      read: (columns, batchSize) => wrapDecodeErrors(path, remote.read(columns, batchSize)),
+      read: (columns, batchSize, rowGroups) => wrapDecodeErrors(path, remote.read(columns, batchSize, rowGroups)),
       close: () => remote.close(),
     };
   } catch (err) {
@@ -83,10 +84,10 @@ class InThreadDataFile implements DataFile {
     }
   }
 
-  async *read(columns: readonly string[], batchSize: number): AsyncGenerator<arrow.RecordBatch> {
+  async *read(columns: readonly string[], batchSize: number, rowGroups?: readonly number[]): AsyncGenerator<arrow.RecordBatch> {
     let stream: ReadableStream<parquet.RecordBatch>;
     try {
-      stream = await this.file.stream({ columns: [...columns], batchSize });
+      stream = await this.file.stream({ columns: [...columns], batchSize, ...(rowGroups === undefined ? {} : { rowGroups: [...rowGroups] }) });
     } catch (err) {
       throw SqlError.corruptData(this.path, `cannot read columns ${columns.join(', ')} (${errorText(err)})`, err);
     }

@@ -16,6 +16,7 @@ import { constantData, parsePartitionValue } from './partition-values.js';
 import { orderedPrefetch } from './prefetch.js';
 import { selectFiles, type FilePredicate } from './prune.js';
 import { openDataFile, type DataFile } from './read-parquet.js';
+import { readFooter, selectRowGroups } from './row-groups.js';
 
 export interface ScanOptions {
   /** Logical column names, in output order; empty when only row counts are needed. */
@@ -26,6 +27,15 @@ export interface ScanOptions {
   readonly signal?: AbortSignal;
   /** Decoded columns of hot files, reused across scans. */
   readonly cache?: ColumnCache;
+  /** Counters the scan adds to (EXPLAIN ANALYZE shows them). */
+  readonly metrics?: ScanMetrics;
+}
+
+/** What a scan read and skipped inside its files. */
+export interface ScanMetrics {
+  /** Row groups in the files whose footers were consulted, and those skipped by their statistics. */
+  rowGroups: number;
+  rowGroupsSkipped: number;
 }
 
 export const DEFAULT_BATCH_SIZE = 65_536;
@@ -53,6 +63,8 @@ export async function* scanSnapshot(store: ObjectStore, snapshot: Snapshot, opti
     partitionColumns: new Set(snapshot.partitionColumns),
     batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
     ...(options.cache ? { cache: options.cache } : {}),
+    filters: options.filters ?? [],
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   };
   const { files } = selectFiles(snapshot, options.filters ?? []);
   const perFile = files.map((add) => () => scanFile(plan, add));
@@ -70,6 +82,8 @@ interface FileScanPlan {
   readonly partitionColumns: ReadonlySet<string>;
   readonly batchSize: number;
   readonly cache?: ColumnCache;
+  readonly filters: readonly FilePredicate[];
+  readonly metrics?: ScanMetrics;
 }
 
 /** One decoded chunk of a file: Parquet column name → data, and its row count. */
@@ -115,8 +129,27 @@ async function* scanFile(plan: FileScanPlan, add: AddFile): AsyncGenerator<arrow
     return;
   }
 
+  // Row groups whose footer statistics rule the predicates out are not decoded. Not with a
+  // deletion vector: its row numbers count every row of the file.
+  let rowGroups: readonly number[] | undefined;
+  if (!deleted && plan.filters.some((p) => dataFields.some((f) => f.name === p.column))) {
+    const fieldsByName = new Map(dataFields.map((f) => [f.name, f] as const));
+    const selection = await readFooter(plan.store, add, path).then(
+      (footer) => selectRowGroups(footer, plan.filters, fieldsByName, mode),
+      () => undefined, // an unreadable footer is the decoder's error to report
+    );
+    if (selection !== undefined) {
+      if (plan.metrics) {
+        plan.metrics.rowGroups += selection.total;
+        plan.metrics.rowGroupsSkipped += selection.total - selection.kept.length;
+      }
+      if (selection.kept.length === 0) return;
+      if (selection.kept.length < selection.total) rowGroups = selection.kept;
+    }
+  }
+
   let firstRow = 0;
-  for await (const { fileFields, chunk } of decodeChunks(plan, path, add, dataFields)) {
+  for await (const { fileFields, chunk } of decodeChunks(plan, path, add, dataFields, rowGroups)) {
     const keep = deleted ? keepMask(deleted, firstRow, chunk.length) : undefined;
     firstRow += chunk.length;
     const indices = keep ? maskToIndices(keep) : undefined;
@@ -136,8 +169,8 @@ async function* scanFile(plan: FileScanPlan, add: AddFile): AsyncGenerator<arrow
  * The file's chunks for the wanted fields: from the column cache when every column is there,
  * else decoded (and offered to the cache once the whole file has been read).
  */
-async function* decodeChunks(plan: FileScanPlan, path: string, add: AddFile, dataFields: readonly StructField[]): AsyncGenerator<{ fileFields: readonly arrow.Field[]; chunk: Chunk }> {
-  const key = ColumnCache.key(path, add.size, plan.batchSize);
+async function* decodeChunks(plan: FileScanPlan, path: string, add: AddFile, dataFields: readonly StructField[], rowGroups: readonly number[] | undefined): AsyncGenerator<{ fileFields: readonly arrow.Field[]; chunk: Chunk }> {
+  const key = ColumnCache.key(path, add.size, plan.batchSize, rowGroups);
   const known = plan.cache?.fieldsOf(key);
   if (known) {
     const names = sourceNames(known, dataFields, plan.snapshot);
@@ -161,7 +194,7 @@ async function* decodeChunks(plan: FileScanPlan, path: string, add: AddFile, dat
       return;
     }
     const kept = plan.cache ? { rows: [] as number[], columns: new Map<string, arrow.Data[]>(names.map((n) => [n, []])) } : undefined;
-    for await (const batch of file.read(names, plan.batchSize)) {
+    for await (const batch of file.read(names, plan.batchSize, rowGroups)) {
       const columns = new Map(batch.schema.fields.map((f, i) => [f.name, batch.data.children[i] as arrow.Data] as const));
       if (kept) {
         kept.rows.push(batch.numRows);

@@ -6,6 +6,7 @@ import { BufferBudget } from '../../memory.js';
 import type { PhysicalExpr } from '../../expr/physical-expr.js';
 import { GroupTable } from '../../hash/group-table.js';
 import type { ExecContext, PhysicalOperator } from '../../operator.js';
+import { KeyBitmaps } from './key-bitmap.js';
 import { emptyColumn } from './output.js';
 
 /**
@@ -28,6 +29,8 @@ export interface JoinHashTable {
   readonly next: Int32Array;
   /** Whether some build row has a NULL key (NOT IN semantics need it). */
   readonly hasNullKey: boolean;
+  /** Row prefilter on the integer / date keys (key-bitmap.ts), when some key qualifies. */
+  readonly bitmaps: KeyBitmaps | undefined;
 }
 
 /** Drains `input`, keeping its batches and inserting each batch's keys as it arrives. */
@@ -79,7 +82,7 @@ export async function buildHashTable(
     next[r] = first[g];
     first[g] = r;
   }
-  return { rows, columns, table, first, next, hasNullKey };
+  return { rows, columns, table, first, next, hasNullKey, bitmaps: rows === 0 ? undefined : KeyBitmaps.build(table) };
 }
 
 function concatInt32(parts: readonly Int32Array[], length: number): Int32Array {

@@ -5,9 +5,11 @@ import { throwIfCancelled } from '../../cancel.js';
 import type { PhysicalExpr } from '../../expr/physical-expr.js';
 import { sameType } from '../../kernels/cast.js';
 import type { ExecContext, PhysicalOperator } from '../../operator.js';
+import type { GroupTable } from '../../hash/group-table.js';
 import { buildHashTable } from './build.js';
 import { chunks, emptyColumn, joinSchema, nullIndices, pairBatch, pairSchema, positionsOf, type JoinType } from './output.js';
 import { newProbeRun, probeBatch, type ProbeSpec } from './probe.js';
+import { dropsUnmatchedProbeRows, filtersForKeys, MAX_IN_VALUES, rangeFilterType, runtimeFilterTargets, type RuntimeFilterTarget } from './runtime-filter.js';
 
 export type { JoinType } from './output.js';
 
@@ -46,6 +48,8 @@ export class HashJoinExec implements PhysicalOperator {
   readonly children: readonly PhysicalOperator[];
   readonly schema: arrow.Schema;
   readonly nullAwareAnti: boolean;
+  /** Probe-side scan columns that get the build keys' range once the table is built. */
+  readonly runtimeFilters: readonly RuntimeFilterTarget[];
 
   constructor(
     readonly left: PhysicalOperator,
@@ -64,16 +68,18 @@ export class HashJoinExec implements PhysicalOperator {
     assert(!this.nullAwareAnti || type === 'anti', 'nullAwareAnti is for anti joins');
     this.children = [left, right];
     this.schema = joinSchema(left.schema, right.schema, type);
+    this.runtimeFilters = dropsUnmatchedProbeRows(type) ? runtimeFilterTargets(left, leftKeys) : [];
   }
 
   explain(): string {
     const on = this.leftKeys.map((k, i) => `${k} = ${this.rightKeys[i]}`).join(', ');
     const residual = this.residual === undefined ? '' : ` residual=${this.residual}`;
-    return `HashJoin: type=${this.type} on=[${on}]${residual}${this.nullAwareAnti ? ' null_aware=true' : ''}`;
+    const runtime = this.runtimeFilters.length === 0 ? '' : ` runtime_filter=[${this.runtimeFilters.map((t) => t.column).join(', ')}]`;
+    return `HashJoin: type=${this.type} on=[${on}]${residual}${this.nullAwareAnti ? ' null_aware=true' : ''}${runtime}`;
   }
 
   execute(ctx: ExecContext): AsyncIterable<arrow.RecordBatch> {
-    const { left, right, rightKeys, type, schema } = this;
+    const { left, right, rightKeys, type, schema, runtimeFilters } = this;
     const spec: ProbeSpec = {
       type,
       keys: this.leftKeys,
@@ -91,7 +97,8 @@ export class HashJoinExec implements PhysicalOperator {
 
       // ── probe ── (leaving this loop early returns the left iterator: its `finally` runs)
       const run = newProbeRun(ht, type);
-      for await (const batch of left.execute(ctx)) {
+      const probeCtx = runtimeFilters.length === 0 || ht.rows === 0 ? ctx : withRuntimeFilters(ctx, runtimeFilters, ht.table);
+      for await (const batch of left.execute(probeCtx)) {
         throwIfCancelled(ctx.signal);
         if (batch.numRows === 0) continue;
         yield* probeBatch(spec, run, batch, batchColumns(batch));
@@ -106,6 +113,18 @@ export class HashJoinExec implements PhysicalOperator {
       }
     })();
   }
+}
+
+/** `ctx` plus, for each target scan, the filters the built table's keys allow. */
+function withRuntimeFilters(ctx: ExecContext, targets: readonly RuntimeFilterTarget[], table: GroupTable): ExecContext {
+  const scanFilters = new Map(ctx.scanFilters ?? []);
+  for (const { key, scan, column } of targets) {
+    // Too many distinct values for an IN list: skip building the key column at all.
+    if (!rangeFilterType(table.keyTypes[key] as arrow.DataType) && table.size > MAX_IN_VALUES) continue;
+    const filters = filtersForKeys(column, table.keyColumn(key));
+    if (filters.length > 0) scanFilters.set(scan, [...(scanFilters.get(scan) ?? []), ...filters]);
+  }
+  return { ...ctx, scanFilters };
 }
 
 /**

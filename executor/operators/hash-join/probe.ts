@@ -134,6 +134,18 @@ function* probeSemiAnti(
 /** For each probe row, the first build row with an equal key, or -1. */
 function chainStarts(ht: JoinHashTable, keyData: readonly arrow.Data[], n: number): Int32Array {
   if (ht.rows === 0) return new Int32Array(n).fill(-1);
+  const candidates = ht.bitmaps?.select(keyData, n);
+  if (candidates !== undefined && candidates.length < n / 2) {
+    // Most rows miss the key bitmaps: look up only the others, on their keys alone.
+    const starts = new Int32Array(n).fill(-1);
+    if (candidates.length === 0) return starts;
+    const found = ht.table.find(keyData.map((k) => take(k, candidates)), candidates.length);
+    for (let j = 0; j < candidates.length; j++) {
+      const g = found[j] as number;
+      if (g >= 0) starts[candidates[j] as number] = ht.first[g] as number;
+    }
+    return starts;
+  }
   const groups = ht.table.find(keyData, n);
   const first = ht.first;
   for (let i = 0; i < n; i++) {
