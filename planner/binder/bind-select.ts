@@ -27,6 +27,7 @@ import { bindWindowCall, windowLabel, windowSpecKey, type PendingWindowCall } fr
 import type { BindContext } from './context.js';
 import { outputName } from './names.js';
 import { Scope, type ScopeColumn } from './scope.js';
+import { parseQualify, qualifyClauseOf } from '../parser/qualify.js';
 
 type AnyNode = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -168,6 +169,9 @@ class SelectBinder {
       targets.push({ node: target.val, location: startOf(target.val) });
     }
 
+    // ── QUALIFY (Databricks / DuckDB): like the select list; a bare name may be a select alias ──
+    const qualify = this.bindQualify(exprs, names);
+
     // ── GROUP BY, HAVING, ORDER BY (bound over the FROM scope, with placeholders) ──
     const groupClause = (s.groupClause ?? []) as Node[];
     const group = this.bindGroupBy(groupClause, exprs, names, targets);
@@ -223,6 +227,11 @@ class SelectBinder {
     const resolveWindows = (e: Expr): Expr => transformExpr(e, (x) => (x.kind === 'Placeholder' && x.slot === 'window' ? this.windowColumns.get(x.id) ?? x : x));
     finalExprs = finalExprs.map(resolveWindows);
     keys = keys.map((k) => ({ ...k, expr: resolveWindows(k.expr) }));
+    if (qualify !== undefined) {
+      const q = resolveWindows(resolveSrf(toOutput(qualify)));
+      plan = this.attachSubqueries(plan, [q], !isAggregate);
+      plan = Filter.create(plan, this.resolveSubqueries(q));
+    }
 
     // ── scalar subqueries of the select list and ORDER BY ──
     plan = this.attachSubqueries(plan, [...finalExprs, ...keys.map((k) => k.expr)], !isAggregate);
@@ -261,6 +270,28 @@ class SelectBinder {
     }
     const perRow = pulled !== undefined && this.correlation?.mode === 'scalar' && !isAggregate;
     return { plan, names, ...(pulled === undefined ? {} : { conditions: pulled.conditions }), ...(perRow ? { perRow } : {}) };
+  }
+
+  /**
+   * `QUALIFY cond`: filters rows after the window functions, before DISTINCT / ORDER BY / LIMIT
+   * (so `QUALIFY dense_rank() OVER (…) = 1` needs no subquery). Window calls, aggregates and
+   * subqueries are allowed as in the select list; a bare name that is no column is a select
+   * alias (`SELECT …, row_number() OVER w AS rn … QUALIFY rn = 1`), as in Databricks and DuckDB.
+   */
+  private bindQualify(exprs: readonly Expr[], names: readonly string[]): Expr | undefined {
+    const { ctx } = this;
+    const first = ((this.s.targetList ?? []) as AnyNode[])[0]?.ResTarget?.location as number | undefined;
+    const clause = first === undefined ? undefined : qualifyClauseOf(ctx.prepass, first);
+    if (clause === undefined) return undefined;
+    const alias = (name: string): Expr | undefined => {
+      const k = names.findIndex((x) => x.toLowerCase() === name.toLowerCase());
+      return k >= 0 ? exprs[k] : undefined;
+    };
+    const binder = new ExprBinder(ctx, this.scope, {
+      ...this.hooks('QUALIFY', { aggregate: true, window: true, subquery: true }),
+      namedGroup: (name) => this.groupCallNamed(name) ?? alias(name),
+    });
+    return binder.bindCondition(parseQualify(clause, ctx.source), 'QUALIFY');
   }
 
   // ── hooks ──

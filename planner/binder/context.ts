@@ -2,6 +2,7 @@ import { SqlError } from '../../common/sql-error.js';
 import type { ScanToken } from '../parser/libpg.js';
 import type { Prepassed } from '../parser/prepass.js';
 import type { SourceText } from '../parser/source-text.js';
+import { parseQualify } from '../parser/qualify.js';
 import { isIntrospectable, type Catalog, type CatalogIntrospection, type TableReference, type TableSource, type TimeTravel } from '../catalog.js';
 import { GLOBAL_TEMP_SCHEMA, newSessionViews, type SessionViews, type ViewDefinition } from '../session.js';
 import { parseStatement } from '../parser/parse.js';
@@ -97,6 +98,8 @@ export class BindContext {
       for (const key of Object.keys(obj)) visit(obj[key]);
     };
     visit(node);
+    // QUALIFY conditions live outside the main tree (the pre-pass blanked them); their subqueries name tables too.
+    for (const clause of this.prepass.qualify?.values() ?? []) visit(parseQualify(clause, this.source));
     if (isIntrospectable(this.catalog) && CATALOG_WORDS.test(this.source.text)) {
       pending.push(this.catalog.introspect().then((i) => { this.introspection = i; }));
     }

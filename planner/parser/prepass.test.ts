@@ -71,6 +71,22 @@ describe('prepass', () => {
     expect(rewritten[at("'ü'")]).toBe(bytes[at("'ü'")]);
   });
 
+  it('blanks QUALIFY clauses, keyed by their block\'s SELECT, keeping every byte offset', () => {
+    const sql = 'SELECT a FROM (SELECT b FROM t QUALIFY x = 1) s QUALIFY rank() OVER (ORDER BY a) = 1 ORDER BY a';
+    const out = run(sql);
+    const blank = (text: string, part: string) => text.replace(part, ' '.repeat(part.length));
+    expect(out.text).toBe(blank(blank(sql, 'QUALIFY x = 1'), 'QUALIFY rank() OVER (ORDER BY a) = 1 '));
+    const inner = out.qualify?.get(sql.indexOf('SELECT b'));
+    const outer = out.qualify?.get(0);
+    expect(inner?.text.trim()).toBe('SELECT x = 1');
+    expect(inner?.text.indexOf('x = 1')).toBe(sql.indexOf('x = 1'));
+    expect(outer?.text.trim()).toBe('SELECT rank() OVER (ORDER BY a) = 1');
+    expect(outer?.end).toBe(sql.indexOf('ORDER BY a'));
+    // A column or alias named qualify stays a name.
+    expect(run('SELECT qualify FROM t').qualify?.size ?? 0).toBe(0);
+    expect(run('SELECT x qualify FROM t').qualify?.size ?? 0).toBe(0);
+  });
+
   it('refuses backtick identifiers it cannot rewrite in place, pointing at them', () => {
     const refuse = (sql: string) => {
       try {

@@ -22,6 +22,7 @@ import { SourceText } from './source-text.js';
  * | `a RLIKE 'x'` / `REGEXP`            | `a ~     'x'`                        | —                    |
  * | `a NOT RLIKE 'x'`                   | `a !~        'x'`                    | —                    |
  * | `INTERVAL 3 HOURS`                  | `INTERVAL'3'HOUR `                   | —                    |
+ * | `… QUALIFY cond ORDER BY …`         | `…              ORDER BY …` (blanked)| `qualify` at SELECT  |
  *
  * Identifiers in backticks may not contain `"` or a doubled backtick (no same-length spelling).
  */
@@ -45,6 +46,22 @@ export interface Prepassed {
   readonly renamed?: ReadonlyMap<number, string>;
   /** Byte offsets of `CAST` keywords that were `TRY_CAST` (NULL instead of an error). */
   readonly tryCasts?: ReadonlySet<number>;
+  /**
+   * Databricks / DuckDB `QUALIFY cond` clauses, keyed by the byte offset of the `SELECT` keyword
+   * of the query block they belong to (planner/parser/qualify.ts).
+   */
+  readonly qualify?: ReadonlyMap<number, QualifyClause>;
+}
+
+/**
+ * A `QUALIFY` clause, blanked out of the text libpg-query parses. `text` is the rewritten text
+ * with everything blanked except `SELECT ` written over the keyword and the condition after
+ * it, so parsing it gives the condition with byte offsets into the user's original text.
+ */
+export interface QualifyClause {
+  readonly keyword: number;
+  readonly end: number;
+  readonly text: string;
 }
 
 /** Reserved words used as names, and their same-length placeholders. */
@@ -74,6 +91,7 @@ export function prepass(source: SourceText): Prepassed {
   const semiJoins = new Map<number, 'semi' | 'anti'>();
   const renamed = new Map<number, string>();
   const tryCasts = new Set<number>();
+  const qualifySpans: { select: number; keyword: number; end: number }[] = [];
   const encoder = new TextEncoder();
   const write = (at: number, text: string, length: number) => {
     bytes.fill(SPACE, at, at + length);
@@ -96,6 +114,14 @@ export function prepass(source: SourceText): Prepassed {
       if (!(lower === 'array' && tokens[i + 1]?.text === '(' && tokens[i + 2]?.text.toLowerCase() === 'select')) {
         write(t.start, placeholder, t.end - t.start);
         renamed.set(t.start, lower);
+        continue;
+      }
+    }
+    if (lower === 'qualify' && t.tokenName === 'IDENT') {
+      const span = qualifySpan(tokens, i);
+      if (span !== undefined) {
+        if (span.select === undefined) throw nearError(source, t);
+        qualifySpans.push({ select: span.select, keyword: t.start, end: span.end });
         continue;
       }
     }
@@ -151,7 +177,56 @@ export function prepass(source: SourceText): Prepassed {
       i += 3;
     }
   }
-  return { text: decoder.decode(bytes), tokens, timeTravel, pathTables, backticked, semiJoins, renamed, tryCasts };
+  const qualify = new Map<number, QualifyClause>();
+  for (const q of qualifySpans) {
+    // Another block's QUALIFY nested inside this one is parsed with its own block, not here.
+    const own = bytes.slice(0, q.end);
+    own.fill(SPACE, 0, q.keyword);
+    for (const other of qualifySpans) if (other !== q && other.keyword > q.keyword && other.keyword < q.end) own.fill(SPACE, other.keyword, other.end);
+    own.set(encoder.encode('SELECT '), q.keyword);
+    qualify.set(q.select, { keyword: q.keyword, end: q.end, text: decoder.decode(own) });
+  }
+  for (const q of qualifySpans) bytes.fill(SPACE, q.keyword, q.end);
+  return { text: decoder.decode(bytes), tokens, timeTravel, pathTables, backticked, semiJoins, renamed, tryCasts, qualify };
+}
+
+/** Words that end a QUALIFY condition at its own nesting depth. */
+const AFTER_QUALIFY = new Set(['order', 'limit', 'offset', 'fetch', 'window', 'union', 'intersect', 'except', ';']);
+/** Tokens after which `qualify` is a column name or alias, not the clause. */
+const NOT_BEFORE_QUALIFY = new Set([',', '(', '.', 'select', 'as', 'distinct', 'all', '+', '-', '*', '/', '=', '<', '>', '<=', '>=', '<>', '!=', 'and', 'or', 'not', 'by', 'on', 'when', 'then', 'else']);
+/** Tokens after which `qualify` is an alias (`SELECT x qualify FROM t`). */
+const NOT_AFTER_QUALIFY = new Set([',', ')', ';', 'from', 'where', 'group', 'having', 'order', 'limit', 'offset', 'union', 'intersect', 'except', 'window', 'as', '.']);
+
+/**
+ * Where the QUALIFY clause at token `i` ends (byte offset) and the byte offset of the `SELECT`
+ * keyword of its query block (undefined when there is none: a syntax error), or undefined when
+ * `qualify` here is a name rather than the clause.
+ */
+function qualifySpan(tokens: readonly ScanToken[], i: number): { select: number | undefined; end: number } | undefined {
+  const before = tokens[i - 1]?.text.toLowerCase();
+  const after = tokens[i + 1]?.text.toLowerCase();
+  if (before === undefined || after === undefined || NOT_BEFORE_QUALIFY.has(before) || NOT_AFTER_QUALIFY.has(after)) return undefined;
+  let end = tokens[tokens.length - 1].end;
+  let depth = 0;
+  for (let j = i + 1; j < tokens.length; j++) {
+    const text = tokens[j].text.toLowerCase();
+    if (text === '(') depth++;
+    else if (text === ')') {
+      if (depth === 0) { end = tokens[j].start; break; }
+      depth--;
+    } else if (depth === 0 && AFTER_QUALIFY.has(text)) { end = tokens[j].start; break; }
+  }
+  let select: number | undefined;
+  depth = 0;
+  for (let j = i - 1; j >= 0; j--) {
+    const text = tokens[j].text.toLowerCase();
+    if (text === ')') depth++;
+    else if (text === '(') {
+      if (depth === 0) break;
+      depth--;
+    } else if (depth === 0 && text === 'select') { select = tokens[j].start; break; }
+  }
+  return { select, end };
 }
 
 /** An identifier or a keyword usable as a name (anything but a reserved keyword or punctuation). */
