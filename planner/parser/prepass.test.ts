@@ -78,9 +78,9 @@ describe('prepass', () => {
     expect(out.text).toBe(blank(blank(sql, 'QUALIFY x = 1'), 'QUALIFY rank() OVER (ORDER BY a) = 1 '));
     const inner = out.qualify?.get(sql.indexOf('SELECT b'));
     const outer = out.qualify?.get(0);
-    expect(inner?.text.trim()).toBe('SELECT x = 1');
+    expect(inner?.text.trim()).toBe('SELECT  x = 1');
     expect(inner?.text.indexOf('x = 1')).toBe(sql.indexOf('x = 1'));
-    expect(outer?.text.trim()).toBe('SELECT rank() OVER (ORDER BY a) = 1');
+    expect(outer?.text.trim()).toBe('SELECT  rank() OVER (ORDER BY a) = 1');
     expect(outer?.end).toBe(sql.indexOf('ORDER BY a'));
     // A column or alias named qualify stays a name.
     expect(run('SELECT qualify FROM t').qualify?.size ?? 0).toBe(0);
