@@ -567,7 +567,7 @@ function typeLabel(e: Expr): string {
   return isUnknownLiteral(e) ? 'unknown' : pgTypeName(e.type);
 }
 
-function operatorError(op: string, left: Expr, right: Expr, position: number | undefined): SqlError {
+export function operatorError(op: string, left: Expr, right: Expr, position: number | undefined): SqlError {
   return new SqlError('42883', `operator does not exist: ${typeLabel(left)} ${op} ${typeLabel(right)}`, { position, hint: OPERATOR_HINT });
 }
 

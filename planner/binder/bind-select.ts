@@ -20,13 +20,15 @@ import { scalarAt, type ScalarValue } from '../../executor/arrow/scalar.js';
 import { isLateralError } from './table-functions.js';
 import { coerce, commonType } from '../types/coerce.js';
 import { aggregateKey, aggregateLabel, bindAggregateCall } from './bind-aggregate.js';
-import { columnOrigins, ExprBinder, startOf, unwrap, type BindHooks } from './bind-expr.js';
+import { columnOrigins, ExprBinder, operatorError, startOf, unwrap, type BindHooks } from './bind-expr.js';
 import { bindFrom } from './bind-from.js';
 import { bindQuery, type BoundQuery } from './bind-query.js';
 import { bindWindowCall, windowLabel, windowSpecKey, type PendingWindowCall } from './bind-window.js';
 import type { BindContext } from './context.js';
 import { outputName } from './names.js';
 import { Scope, type ScopeColumn } from './scope.js';
+import { joinCondition, markSubquery, NEGATED_OP, shiftCondition, type MarkTest } from './mark-subquery.js';
+import type { CompareOp } from '../../executor/kernels/compare.js';
 import { parseQualify, qualifyClauseOf } from '../parser/qualify.js';
 
 type AnyNode = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -60,7 +62,14 @@ interface PendingSubquery {
   readonly array?: boolean;
   /** A subquery run once per outer row (its FROM calls a function over the outer row). */
   readonly apply?: { readonly columns: readonly number[]; readonly evaluate: Apply['evaluate']; readonly type: arrow.DataType };
+  /** EXISTS / ANY / ALL used as a boolean value (mark-subquery.ts). */
+  readonly mark?: PendingMark;
 }
+
+/** What a boolean subquery tests; `left` is over the FROM scope until attachSubqueries maps it. */
+type PendingMark =
+  | { readonly kind: 'exists' }
+  | { readonly kind: 'any'; readonly op: CompareOp; readonly negated: boolean; readonly left: Expr; readonly position: number | undefined };
 
 /**
  * A SELECT → logical plan, in SQL's evaluation order:
@@ -127,7 +136,8 @@ class SelectBinder {
       else {
         parts.forEach((part, k) => {
           const semi = semis[k];
-          if (semi !== undefined) plan = this.semiJoin(plan, semi.link, semi.negated);
+          const joined = semi === undefined ? undefined : this.semiJoin(plan, semi.link, semi.negated);
+          if (joined !== undefined) plan = joined;
           else bound.push(binder.bindCondition(part, 'AND'));
         });
       }
@@ -215,7 +225,7 @@ class SelectBinder {
       toOutput = (e) => this.toAggregateSpace(e, groupExprs, group.sets);
       if (having !== undefined) {
         const h = toOutput(having);
-        plan = this.attachSubqueries(plan, [h], false);
+        plan = this.attachSubqueries(plan, [h], false, toOutput);
         plan = Filter.create(plan, this.resolveSubqueries(h));
       }
     }
@@ -229,12 +239,12 @@ class SelectBinder {
     keys = keys.map((k) => ({ ...k, expr: resolveWindows(k.expr) }));
     if (qualify !== undefined) {
       const q = resolveWindows(resolveSrf(toOutput(qualify)));
-      plan = this.attachSubqueries(plan, [q], !isAggregate);
+      plan = this.attachSubqueries(plan, [q], !isAggregate, (e) => resolveWindows(resolveSrf(toOutput(e))));
       plan = Filter.create(plan, this.resolveSubqueries(q));
     }
 
     // ── scalar subqueries of the select list and ORDER BY ──
-    plan = this.attachSubqueries(plan, [...finalExprs, ...keys.map((k) => k.expr)], !isAggregate);
+    plan = this.attachSubqueries(plan, [...finalExprs, ...keys.map((k) => k.expr)], !isAggregate, (e) => resolveWindows(resolveSrf(toOutput(e))));
     finalExprs = finalExprs.map((e) => this.resolveSubqueries(e));
     keys = keys.map((k) => ({ ...k, expr: this.resolveSubqueries(k.expr) }));
 
@@ -534,13 +544,15 @@ class SelectBinder {
 
   // ── subqueries ──
 
-  /** A subquery used as a value: `(SELECT max(x) FROM t)`. EXISTS / IN elsewhere than a WHERE conjunct are refused. */
+  /**
+   * A subquery used as a value: `(SELECT max(x) FROM t)`, `ARRAY(SELECT …)`, and the boolean
+   * ones, `EXISTS (…)`, `x [NOT] IN (…)`, `x op ANY|ALL (…)` (mark-subquery.ts).
+   */
   private scalarSubquery(link: AnyNode, binder: ExprBinder): Expr {
     const position = this.ctx.position(link.location ?? 0);
     const array = link.subLinkType === 'ARRAY_SUBLINK';
-    if (link.subLinkType !== 'EXPR_SUBLINK' && !array) {
-      throw SqlError.unsupportedFeature(`${link.subLinkType === 'EXISTS_SUBLINK' ? 'EXISTS' : 'IN / ANY / ALL'} (subquery) outside a top-level WHERE condition`).at(position);
-    }
+    if (link.subLinkType === 'EXISTS_SUBLINK' || link.subLinkType === 'ANY_SUBLINK' || link.subLinkType === 'ALL_SUBLINK') return this.markSubquery(link, binder, position);
+    if (link.subLinkType !== 'EXPR_SUBLINK' && !array) throw SqlError.unsupportedFeature(`${String(link.subLinkType)} subqueries`).at(position);
     let q: BoundQuery;
     try {
       q = bindQuery(this.ctx, unwrap(link.subselect)[1], { outer: binder.scope, mode: 'scalar' });
@@ -565,6 +577,32 @@ class SelectBinder {
       this.subqueries.push({ plan: q.plan, conditions: q.conditions ?? [], perRow: true, array: true });
     }
     return { kind: 'Placeholder', slot: 'subquery', id, type, label: 'array' };
+  }
+
+  /** `EXISTS (…)` / `x op ANY|ALL (…)` as a boolean value: bound now, planned by attachSubqueries. */
+  private markSubquery(link: AnyNode, binder: ExprBinder, position: number | undefined): Expr {
+    const { ctx } = this;
+    const exists = link.subLinkType === 'EXISTS_SUBLINK';
+    const q = bindQuery(ctx, unwrap(link.subselect)[1], { outer: binder.scope, mode: exists ? 'exists' : 'in' });
+    let mark: PendingMark = { kind: 'exists' };
+    if (!exists) {
+      if (unwrap(link.testexpr)[0] === 'RowExpr') throw SqlError.unsupportedFeature('row-valued IN / ANY / ALL (subquery)').at(position);
+      if (q.names.length !== 1) throw SqlError.syntax(q.names.length > 1 ? 'subquery has too many columns' : 'subquery has too few columns', position);
+      const left = binder.bind(link.testexpr);
+      if (someExpr(left, isOuter)) throw SqlError.unsupportedFeature('an outer column on the left of IN / ANY / ALL (subquery)').at(position);
+      const opName = ((link.operName ?? []) as AnyNode[]).map((x) => x.String?.sval as string).pop() ?? '=';
+      const op = (opName === '!=' ? '<>' : opName) as CompareOp;
+      if (!(op in NEGATED_OP)) throw SqlError.unsupportedFeature(`operator ${opName} with ANY / ALL (subquery)`).at(position);
+      // Type-check now, against the subquery's column, so a mismatch is reported here.
+      const field = q.plan.schema.fields[0];
+      const right: Expr = { kind: 'ColumnRef', index: 0, name: field.name, type: field.type };
+      if (compareExprs(op, left, right) === undefined) throw operatorError(op, left, right, position);
+      const all = link.subLinkType === 'ALL_SUBLINK';
+      mark = { kind: 'any', op: all ? NEGATED_OP[op] : op, negated: all, left, position };
+    }
+    const id = this.subqueries.length;
+    this.subqueries.push({ plan: q.plan, conditions: q.conditions ?? [], perRow: false, mark });
+    return { kind: 'Placeholder', slot: 'subquery', id, type: BOOL, label: exists ? 'EXISTS (subquery)' : 'ANY (subquery)' };
   }
 
   /**
@@ -625,7 +663,7 @@ class SelectBinder {
    * its correlation keys. `fromSpace`: the plan's first columns are still the FROM columns
    * (correlation keys refer to them).
    */
-  private attachSubqueries(input: LogicalPlan, exprs: readonly Expr[], fromSpace: boolean): LogicalPlan {
+  private attachSubqueries(input: LogicalPlan, exprs: readonly Expr[], fromSpace: boolean, toSpace: (e: Expr) => Expr = (e) => e): LogicalPlan {
     let plan = input;
     const ids = new Set<number>();
     for (const e of exprs) transformExpr(e, (x) => {
@@ -636,7 +674,21 @@ class SelectBinder {
       const sub = this.subqueries[id];
       const width = plan.schema.fields.length;
       const field = sub.plan.schema.fields[0];
-      if (sub.apply !== undefined) {
+      if (sub.mark !== undefined) {
+        if (!fromSpace && sub.conditions.length > 0) throw SqlError.unsupportedFeature('a correlated EXISTS / IN / ANY / ALL (subquery) in the select list of an aggregate query');
+        const m = sub.mark;
+        const test: MarkTest = m.kind === 'exists' ? m : {
+          kind: 'any', op: m.op, negated: m.negated,
+          compare: (right) => {
+            const e = compareExprs(m.op, toSpace(m.left), right);
+            if (e === undefined) throw SqlError.internal('an ANY / ALL comparison that type-checked no longer binds');
+            return e;
+          },
+        };
+        plan = markSubquery(plan, sub.plan, sub.conditions, test);
+        this.subqueryColumns.set(id, { kind: 'ColumnRef', index: width, name: '__value', type: BOOL });
+        continue;
+      } else if (sub.apply !== undefined) {
         if (!fromSpace) throw SqlError.unsupportedFeature('a subquery over the outer row in the select list of an aggregate query');
         plan = Apply.create(plan, sub.apply.columns, sub.apply.evaluate, sub.apply.type, '(subquery)');
       } else if (sub.conditions.length === 0) {
@@ -682,7 +734,7 @@ class SelectBinder {
    * `[NOT] EXISTS (subquery)` → semi (anti) join on the subquery's correlation conditions;
    * `x [NOT] IN (subquery)` → semi (null-aware anti) join on `x = column` and them.
    */
-  private semiJoin(plan: LogicalPlan, link: AnyNode, negated: boolean): LogicalPlan {
+  private semiJoin(plan: LogicalPlan, link: AnyNode, negated: boolean): LogicalPlan | undefined {
     const { ctx } = this;
     const position = ctx.position(link.location ?? 0);
     const mode = link.subLinkType === 'EXISTS_SUBLINK' ? 'exists' : 'in';
@@ -702,7 +754,8 @@ class SelectBinder {
         throw new SqlError('42883', `operator does not exist: ${String(left.type)} = ${String(right.type)}`, { position, hint: 'No operator matches the given name and argument types. You might need to add explicit type casts.' });
       }
       conditions.unshift({ kind: 'Binary', op: '=', left: coerce(left, t, ctx.position(startOf(link.testexpr))), right: coerce(right, t), type: BOOL });
-      if (negated && q.conditions !== undefined && q.conditions.length > 0) throw SqlError.unsupportedFeature('a correlated NOT IN (subquery)').at(position);
+      // A correlated NOT IN needs NULL-awareness per outer row: planned as a value (mark-subquery.ts).
+      if (negated && q.conditions !== undefined && q.conditions.length > 0) return undefined;
     }
     if (this.correlation !== undefined && conditions.some((c) => someExpr(c, isOuter))) {
       throw SqlError.unsupportedFeature('a subquery correlated with a query two levels out').at(position);
@@ -818,17 +871,10 @@ function splitAnd(e: Expr): Expr[] {
   return e.kind === 'Binary' && e.op === 'AND' ? [...splitAnd(e.left), ...splitAnd(e.right)] : [e];
 }
 
-/** A subquery's condition (its columns as ColumnRefs, outer columns as Placeholders) over (outer ++ subquery). */
-function shiftCondition(c: Expr, outerWidth: number): Expr {
-  return transformExpr(c, (x) => {
-    if (x.kind === 'ColumnRef') return { ...x, index: x.index + outerWidth };
-    if (x.kind === 'Placeholder' && x.slot === 'outer') return { kind: 'ColumnRef', index: x.id, name: x.label, type: x.type };
-    return x;
-  });
-}
-
-function joinCondition(conditions: readonly Expr[], outerWidth: number): Expr {
-  return conditions.map((c) => shiftCondition(c, outerWidth)).reduce((a, b) => ({ kind: 'Binary', op: 'AND', left: a, right: b, type: BOOL }));
+/** `left op right` at their common type, as the expression binder types comparisons; undefined when they have none. */
+function compareExprs(op: CompareOp, left: Expr, right: Expr): Expr | undefined {
+  const t = commonType(left, right);
+  return t === undefined ? undefined : { kind: 'Binary', op, left: coerce(left, t), right: coerce(right, t), type: BOOL };
 }
 
 /** The AND-ed parts of a WHERE clause, as written. */
