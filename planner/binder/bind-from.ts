@@ -10,6 +10,7 @@ import { commonType, coerce } from '../types/coerce.js';
 import { ExprBinder, unwrap, type BindHooks } from './bind-expr.js';
 import { bindFunction } from './functions.js';
 import { bindQuery } from './bind-query.js';
+import { bindRecursiveCte } from './bind-recursive.js';
 import { bindTableFunction } from './table-functions.js';
 import type { BindContext, CteDefinition } from './context.js';
 import { Scope, type ScopeColumn } from './scope.js';
@@ -66,10 +67,11 @@ function bindRelation(ctx: BindContext, n: AnyNode): BoundFrom {
     const cte = findCte(ctx, n.relname);
     if (cte !== undefined) {
       if (ctx.prepass.timeTravel.has(location)) throw SqlError.unsupportedFeature('VERSION AS OF on a common table expression').at(position);
+      if (cte.workTable !== undefined) return named(cte.workTable, cte.workTable.schema.fields.map((f) => f.name), n.alias ?? { aliasname: cte.name }, ctx);
       const saved = ctx.ctes;
       ctx.ctes = cte.scope;
       try {
-        const bound = bindQuery(ctx, cte.query);
+        const bound = cte.recursive === true ? bindRecursiveCte(ctx, cte, location) : bindQuery(ctx, cte.query);
         return named(bound.plan, bound.names, n.alias ?? { aliasname: cte.name, colnames: cte.columns?.map((c) => ({ String: { sval: c } })) }, ctx, cte.columns !== undefined && n.alias === undefined);
       } finally {
         ctx.ctes = saved;

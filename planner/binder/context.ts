@@ -9,6 +9,7 @@ import { parseStatement } from '../parser/parse.js';
 import { parseTimestamp } from '../../common/time/datetime.js';
 import type { TimeTravelClause } from '../parser/prepass.js';
 import type { StatementParams } from './params.js';
+import type { WorkTable } from '../logical/work-table.js';
 
 type AnyNode = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -22,8 +23,14 @@ export interface CteDefinition {
   readonly name: string;
   readonly query: AnyNode;
   readonly columns?: readonly string[];
-  /** The CTEs visible from its body: those defined before it (WITH is not RECURSIVE here). */
+  /** The CTEs visible from its body: those defined before it (and, in WITH RECURSIVE, itself). */
   readonly scope: CteFrame | undefined;
+  /** Byte offset of its name (errors about the whole CTE point there). */
+  readonly location?: number;
+  /** A WITH RECURSIVE item whose query names itself (bind-recursive.ts). */
+  readonly recursive?: boolean;
+  /** Inside its own recursive term: the name reads the previous round. */
+  readonly workTable?: WorkTable;
 }
 
 /** A view referenced by the statement, parsed and preloaded with its own context. */

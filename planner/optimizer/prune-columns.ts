@@ -145,6 +145,9 @@ function prune(plan: LogicalPlan, required: ReadonlySet<number> | undefined): Pr
     SingleRow: (n) => ({ plan: SingleRow.create(prune(n.input, undefined).plan), mapping: undefined }),
     // The subquery reads input columns by index: all of them stay.
     Apply: (n) => ({ plan: { ...n, input: prune(n.input, undefined).plan }, mapping: undefined }),
+    // Every round feeds the next through the work table: its columns all stay.
+    RecursiveUnion: (n) => ({ plan: { ...n, anchor: prune(n.anchor, undefined).plan, recursive: prune(n.recursive, undefined).plan }, mapping: undefined }),
+    WorkTable: (n) => ({ plan: n, mapping: undefined }),
     Explode: (n) => {
       const iw = n.input.schema.fields.length;
       const used = new Set<number>([...(required ?? n.schema.fields.map((_, i) => i))].filter((i) => i < iw));
