@@ -789,7 +789,9 @@ class SelectBinder {
         }
         const [inner, outer] = innerOnly(eq.left) ? [eq.left, eq.right] : [eq.right, eq.left];
         extraGroups.push(inner);
-        conditions.push({ kind: 'Binary', op: '=', left: outer, right: { kind: 'ColumnRef', index: extraGroups.length, name: `__corr${extraGroups.length - 1}`, type: inner.type }, type: BOOL });
+        // The key comes out after the select list (a LATERAL subquery may have several columns).
+        const index = this.starWidth(((this.s.targetList ?? []) as AnyNode[]).length) + extraGroups.length - 1;
+        conditions.push({ kind: 'Binary', op: '=', left: outer, right: { kind: 'ColumnRef', index, name: `__corr${extraGroups.length - 1}`, type: inner.type }, type: BOOL });
       }
       return { inner: [], conditions };
     }

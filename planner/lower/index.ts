@@ -43,7 +43,7 @@ export function lower(plan: LogicalPlan, wrap: (op: PhysicalOperator) => Physica
     Union: (n) => lowerUnion(n, n.inputs.map(rec)),
     SetOp: (n) => lowerSetOp(n, rec(n.left), rec(n.right)),
     SingleRow: (n) => lowerSingleRow(n, rec(n.input)),
-    Explode: (n) => new ExplodeExec(rec(n.input), lowerExpr(n.expr), false, [n.outputName]),
+    Explode: (n) => new ExplodeExec(rec(n.input), lowerExpr(n.expr), n.outer === true, [n.outputName]),
     RecursiveUnion: (n) => lowerRecursiveUnion(n, rec),
     WorkTable: (n) => lowerWorkTable(n),
     Apply: (n) => new ApplyExec(rec(n.input), n.columns, n.evaluate, n.schema.fields[n.schema.fields.length - 1].type, n.label),

@@ -153,7 +153,7 @@ function prune(plan: LogicalPlan, required: ReadonlySet<number> | undefined): Pr
       const used = new Set<number>([...(required ?? n.schema.fields.map((_, i) => i))].filter((i) => i < iw));
       columnsUsed(n.expr, used);
       const child = prune(n.input, used);
-      const explode = Explode.create(child.plan, remap(n.expr, child.mapping), n.outputName);
+      const explode = Explode.create(child.plan, remap(n.expr, child.mapping), n.outputName, n.outer === true);
       if (child.mapping === undefined) return { plan: explode, mapping: undefined };
       const mapping = new Map(child.mapping);
       mapping.set(iw, child.plan.schema.fields.length);

@@ -87,6 +87,15 @@ describe('prepass', () => {
     expect(run('SELECT x qualify FROM t').qualify?.size ?? 0).toBe(0);
   });
 
+  it('rewrites Spark\'s LATERAL VIEW [OUTER] into a LATERAL FROM item and records its names', () => {
+    const sql = 'SELECT x FROM t LATERAL VIEW OUTER explode(t.arr) e AS Xy WHERE x > 1';
+    const out = run(sql);
+    expect(out.text.length).toBe(sql.length);
+    expect(out.text.replace(/ +/g, ' ')).toBe('SELECT x FROM t , LATERAL explode(t.arr) WHERE x > 1');
+    expect(out.lateralViews?.get(sql.indexOf('explode'))).toEqual({ table: 'e', columns: ['Xy'], outer: true });
+    expect(run('SELECT 1 FROM t LATERAL VIEW explode(a) AS v').lateralViews?.get(29)).toEqual({ columns: ['v'], outer: false });
+  });
+
   it('refuses backtick identifiers it cannot rewrite in place, pointing at them', () => {
     const refuse = (sql: string) => {
       try {

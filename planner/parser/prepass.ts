@@ -23,6 +23,7 @@ import { SourceText } from './source-text.js';
  * | `a NOT RLIKE 'x'`                   | `a !~        'x'`                    | —                    |
  * | `INTERVAL 3 HOURS`                  | `INTERVAL'3'HOUR `                   | —                    |
  * | `… QUALIFY cond ORDER BY …`         | `…              ORDER BY …` (blanked)| `qualify` at SELECT  |
+ * | `LATERAL VIEW [OUTER] f(a) t AS x`  | `, LATERAL          f(a)       `     | `lateralViews` at f  |
  *
  * Identifiers in backticks may not contain `"` or a doubled backtick (no same-length spelling).
  */
@@ -51,6 +52,15 @@ export interface Prepassed {
    * of the query block they belong to (planner/parser/qualify.ts).
    */
   readonly qualify?: ReadonlyMap<number, QualifyClause>;
+  /** Spark's `LATERAL VIEW [OUTER] f(…) t AS x`, keyed by the byte offset of `f`. */
+  readonly lateralViews?: ReadonlyMap<number, LateralView>;
+}
+
+/** The names (and OUTER) of a `LATERAL VIEW`, which the rewritten text no longer spells. */
+export interface LateralView {
+  readonly table?: string;
+  readonly columns: readonly string[];
+  readonly outer: boolean;
 }
 
 /**
@@ -92,6 +102,7 @@ export function prepass(source: SourceText): Prepassed {
   const renamed = new Map<number, string>();
   const tryCasts = new Set<number>();
   const qualifySpans: { select: number; keyword: number; end: number }[] = [];
+  const lateralViews = new Map<number, LateralView>();
   const encoder = new TextEncoder();
   const write = (at: number, text: string, length: number) => {
     bytes.fill(SPACE, at, at + length);
@@ -116,6 +127,15 @@ export function prepass(source: SourceText): Prepassed {
         renamed.set(t.start, lower);
         continue;
       }
+    }
+    if (lower === 'lateral' && tokens[i + 1]?.text.toLowerCase() === 'view') {
+      const view = lateralView(tokens, i, source);
+      write(t.start, ', LATERAL', tokens[i + 1].end - t.start);
+      if (view.outerToken !== undefined) bytes.fill(SPACE, view.outerToken.start, view.outerToken.end);
+      bytes.fill(SPACE, view.namesStart, view.namesEnd);
+      lateralViews.set(view.functionStart, view.view);
+      i = view.next - 1;
+      continue;
     }
     if (lower === 'qualify' && t.tokenName === 'IDENT') {
       const span = qualifySpan(tokens, i);
@@ -187,7 +207,47 @@ export function prepass(source: SourceText): Prepassed {
     qualify.set(q.select, { keyword: q.keyword, end: q.end, text: decoder.decode(own) });
   }
   for (const q of qualifySpans) bytes.fill(SPACE, q.keyword, q.end);
-  return { text: decoder.decode(bytes), tokens, timeTravel, pathTables, backticked, semiJoins, renamed, tryCasts, qualify };
+  return { text: decoder.decode(bytes), tokens, timeTravel, pathTables, backticked, semiJoins, renamed, tryCasts, qualify, lateralViews };
+}
+
+/**
+ * `LATERAL VIEW [OUTER] f(args) [t] AS c1 [, c2…]` starting at token `i`: where the function
+ * starts, the byte span of the names after its call (blanked: PostgreSQL spells them
+ * differently), and the index of the token after them.
+ */
+function lateralView(tokens: readonly ScanToken[], i: number, source: SourceText): { view: LateralView; functionStart: number; outerToken?: ScanToken; namesStart: number; namesEnd: number; next: number } {
+  let j = i + 2;
+  const outerToken = tokens[j]?.text.toLowerCase() === 'outer' ? tokens[j++] : undefined;
+  const fn = tokens[j];
+  if (fn === undefined || tokens[j + 1]?.text !== '(') throw nearError(source, tokens[j + 1] ?? fn);
+  let depth = 0;
+  j++;
+  for (; j < tokens.length; j++) {
+    if (tokens[j].text === '(') depth++;
+    else if (tokens[j].text === ')' && --depth === 0) break;
+  }
+  j++;
+  const namesStart = tokens[j]?.start ?? source.byteLength;
+  let table: string | undefined;
+  if (tokens[j] !== undefined && tokens[j].text.toLowerCase() !== 'as' && isName(tokens[j])) table = unquote(tokens[j++].text);
+  if (tokens[j]?.text.toLowerCase() !== 'as') throw nearError(source, tokens[j]);
+  j++;
+  const columns: string[] = [];
+  for (;;) {
+    const c = tokens[j];
+    if (c === undefined || !isName(c)) throw nearError(source, c);
+    columns.push(unquote(c.text));
+    j++;
+    if (tokens[j]?.text !== ',' || !isName(tokens[j + 1]) || ['lateral', 'where', 'group', 'order', 'limit'].includes(tokens[j + 1].text.toLowerCase())) break;
+    j++;
+  }
+  const namesEnd = tokens[j - 1].end;
+  return { view: { ...(table === undefined ? {} : { table }), columns, outer: outerToken !== undefined }, functionStart: fn.start, ...(outerToken === undefined ? {} : { outerToken }), namesStart, namesEnd, next: j };
+}
+
+/** A name as the user spelled it (Spark keeps the case of generated column names), without its quotes. */
+function unquote(text: string): string {
+  return text.startsWith('"') ? text.slice(1, -1).replace(/""/g, '"') : text;
 }
 
 /** Words that end a QUALIFY condition at its own nesting depth. */
