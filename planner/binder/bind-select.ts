@@ -196,13 +196,13 @@ class SelectBinder {
 
     // ── correlation (this SELECT is a subquery of the query whose scope is `outer`) ──
     const extraGroups: Expr[] = [];
-    let pulled: { inner: Expr[]; conditions: Expr[] } | undefined;
+    let pulled: { inner: Expr[]; conditions: Expr[]; partition?: Expr[] } | undefined;
     if (this.correlation !== undefined) {
       const anyOuter = (e: Expr) => someExpr(e, isOuter);
       if ([...exprs, ...keys.map((k) => k.expr), ...(having === undefined ? [] : [having]), ...group.exprs].some(anyOuter) || this.aggregates.some((a) => a.args.some(anyOuter))) {
         throw SqlError.unsupportedFeature('a correlated reference outside the subquery\'s WHERE clause');
       }
-      if (correlated.length > 0) pulled = this.pullCorrelation(correlated, group.exprs.length > 0 || groupClause.length > 0, extraGroups, limit !== undefined || distinct);
+      if (correlated.length > 0) pulled = this.pullCorrelation(correlated, group.exprs.length > 0 || groupClause.length > 0, extraGroups, limit !== undefined || distinct, limit !== undefined && !distinct);
     } else if (correlated.length > 0) {
       throw SqlError.internal('outer reference without correlation');
     }
@@ -273,6 +273,14 @@ class SelectBinder {
       });
       if (sortKeys.length > 0) plan = Sort.create(plan, sortKeys);
       if (limit !== undefined || (offset !== undefined && offset > 0)) plan = Limit.create(plan, limit, offset ?? 0);
+    } else if (pulled?.partition !== undefined) {
+      // Per outer row: number each correlation partition's rows in ORDER BY order, keep (offset, offset + limit].
+      const width = plan.schema.fields.length;
+      plan = Window.create(plan, pulled.partition, keys, [{ name: 'row_number', args: [], type: new arrow.Int64(), outputName: '__rn' }]);
+      const rn: Expr = { kind: 'ColumnRef', index: width, name: '__rn', type: new arrow.Int64() };
+      const bound = (op: '>' | '<=', n: number): Expr => ({ kind: 'Binary', op, left: rn, right: { kind: 'Literal', value: BigInt(n), type: new arrow.Int64() }, type: BOOL });
+      plan = Filter.create(plan, { kind: 'Binary', op: 'AND', left: bound('>', offset ?? 0), right: bound('<=', (offset ?? 0) + (limit ?? 0)), type: BOOL });
+      plan = Project.create(plan, finalExprs, [...names, ...extraNames]);
     } else {
       if (keys.length > 0) plan = Sort.create(plan, keys);
       if (limit !== undefined || (offset !== undefined && offset > 0)) plan = Limit.create(plan, limit, offset ?? 0);
@@ -769,7 +777,7 @@ class SelectBinder {
    * EXISTS / IN, the FROM columns they read become extra outputs; for a scalar aggregate
    * subquery, each must be `inner = outer` and `inner` becomes an extra GROUP BY key.
    */
-  private pullCorrelation(correlated: readonly Expr[], grouped: boolean, extraGroups: Expr[], limited: boolean): { inner: Expr[]; conditions: Expr[] } {
+  private pullCorrelation(correlated: readonly Expr[], grouped: boolean, extraGroups: Expr[], limited: boolean, topN: boolean): { inner: Expr[]; conditions: Expr[]; partition?: Expr[] } {
     const mode = this.correlation?.mode;
     const isAggregate = this.aggregates.length > 0;
     if (mode === 'scalar' && !isAggregate && (grouped || limited || this.windows.length > 0)) {
@@ -795,8 +803,11 @@ class SelectBinder {
       }
       return { inner: [], conditions };
     }
-    if (isAggregate || limited || this.windows.length > 0) {
-      throw SqlError.unsupportedFeature('a correlated EXISTS / IN subquery with aggregates, DISTINCT, LIMIT or windows');
+    // `ORDER BY … LIMIT n` per outer row (LATERAL's top-N idiom): with `inner = outer` equalities
+    // only, the first n rows of each partition by the inner keys.
+    const partition = topN && !isAggregate && this.windows.length === 0 ? equalityInnerSides(correlated.flatMap(splitAnd)) : undefined;
+    if (isAggregate || (limited && partition === undefined) || this.windows.length > 0) {
+      throw SqlError.unsupportedFeature('a correlated EXISTS / IN / LATERAL subquery with aggregates, DISTINCT, LIMIT (unless correlated by equalities only) or windows');
     }
     const selectWidth = ((this.s.targetList ?? []) as AnyNode[]).length;
     const used = new Set<number>();
@@ -809,7 +820,7 @@ class SelectBinder {
     const position = new Map(columns.map((c, j) => [c, j]));
     const width = this.starWidth(selectWidth);
     const conditions = correlated.map((p) => transformExpr(p, (x) => (x.kind === 'ColumnRef' ? { ...x, index: width + (position.get(x.index) as number) } : x)));
-    return { inner, conditions };
+    return { inner, conditions, ...(partition === undefined ? {} : { partition }) };
   }
 
   /** The select list's width after `*` expansion (the correlation columns come after it). */
@@ -871,6 +882,20 @@ function isOuter(e: Expr): boolean {
 
 function splitAnd(e: Expr): Expr[] {
   return e.kind === 'Binary' && e.op === 'AND' ? [...splitAnd(e.left), ...splitAnd(e.right)] : [e];
+}
+
+/** The inner sides of `inner = outer` conjuncts, or undefined when some conjunct is not one. */
+function equalityInnerSides(conjuncts: readonly Expr[]): Expr[] | undefined {
+  const innerOnly = (e: Expr) => !someExpr(e, isOuter) && columnsUsed(e).size > 0;
+  const outerOnly = (e: Expr) => someExpr(e, isOuter) && columnsUsed(e).size === 0;
+  const out: Expr[] = [];
+  for (const p of conjuncts) {
+    if (p.kind !== 'Binary' || p.op !== '=') return undefined;
+    if (innerOnly(p.left) && outerOnly(p.right)) out.push(p.left);
+    else if (innerOnly(p.right) && outerOnly(p.left)) out.push(p.right);
+    else return undefined;
+  }
+  return out;
 }
 
 /** `left op right` at their common type, as the expression binder types comparisons; undefined when they have none. */
