@@ -11,7 +11,7 @@ import { ExprBinder, unwrap, type BindHooks } from './bind-expr.js';
 import type { BoundFrom } from './bind-from.js';
 import { bindQuery, type BoundQuery } from './bind-query.js';
 import type { BindContext } from './context.js';
-import { joinCondition } from './mark-subquery.js';
+import { joinCondition, shiftCondition } from './mark-subquery.js';
 import { Scope } from './scope.js';
 
 type AnyNode = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -77,7 +77,7 @@ export function lateralSubquery(ctx: BindContext, left: BoundFrom, n: AnyNode, j
   let q: BoundQuery;
   let aggregated = false;
   try {
-    q = bindQuery(ctx, select, { outer: left.scope, mode: 'exists' });
+    q = bindQuery(ctx, select, { outer: left.scope, mode: 'lateral' });
   } catch (err) {
     if (!(err instanceof SqlError) || err.sqlstate !== '0A000') throw err;
     try {
@@ -98,7 +98,23 @@ export function lateralSubquery(ctx: BindContext, left: BoundFrom, n: AnyNode, j
   const conditions: Expr[] = (q.conditions ?? []).length === 0 ? [] : [joinCondition(q.conditions ?? [], width)];
   if (quals !== undefined && !isTrue(quals)) conditions.push(new ExprBinder(ctx, scope, { clause: 'JOIN/ON' }).bindCondition(quals, 'JOIN/ON'));
   const condition = conditions.length === 0 ? undefined : conditions.reduce((a, b) => ({ kind: 'Binary', op: 'AND', left: a, right: b, type: BOOL }));
-  if (!aggregated) return { plan: Join.create(left.plan, q.plan, join, condition), scope };
+  if (!aggregated) {
+    const deferred = q.deferred;
+    if (deferred === undefined) return { plan: Join.create(left.plan, q.plan, join, condition), scope };
+    // A LEFT JOIN tells its unmatched rows by a marker column that is never NULL on a match.
+    const marked = join === 'left' ? Project.create(q.plan, [...q.plan.schema.fields.map<Expr>((f, i) => ({ kind: 'ColumnRef', index: i, name: f.name, type: f.type })), { kind: 'Literal', value: true, type: BOOL }], [...q.plan.schema.fields.map((f) => f.name), '__mark']) : q.plan;
+    const joined = Join.create(left.plan, marked, join, condition ?? (join === 'left' ? { kind: 'Literal', value: true, type: BOOL } : undefined));
+    // Select items over outer columns, computed now that both sides are in one row.
+    const ref = (i: number): Expr => ({ kind: 'ColumnRef', index: i, name: joined.schema.fields[i].name, type: joined.schema.fields[i].type });
+    const exprs: Expr[] = [...left.plan.schema.fields.map((_, i) => ref(i)), ...q.names.map((_, i) => {
+      const d = deferred[i];
+      if (d === undefined) return ref(width + i);
+      const value = shiftCondition(d, width);
+      // A LEFT JOIN's unmatched row has no subquery row: its items are NULL too.
+      return join === 'left' ? { kind: 'Case', whens: [{ condition: { kind: 'IsNull', input: ref(width + marked.schema.fields.length - 1), negated: true, type: BOOL }, result: value }], type: value.type } as Expr : value;
+    })];
+    return { plan: Project.create(joined, exprs, joined.schema.fields.slice(0, exprs.length).map((f) => f.name)), scope };
+  }
   // One row per outer row: a left join whatever the join type, and count-like columns 0 for no match.
   const joined = Join.create(left.plan, q.plan, 'left', condition);
   const counts = countColumns(q.plan);

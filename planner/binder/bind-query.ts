@@ -30,6 +30,11 @@ export interface BoundQuery {
   readonly conditions?: readonly Expr[];
   /** A correlated scalar subquery without aggregate: its value is joined in per outer row. */
   readonly perRow?: boolean;
+  /**
+   * A LATERAL subquery's select items that name outer columns, over the same space as
+   * `conditions` (undefined for the items computed inside; those positions hold NULL).
+   */
+  readonly deferred?: readonly (Expr | undefined)[];
 }
 
 /**

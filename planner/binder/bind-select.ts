@@ -40,11 +40,13 @@ const BOOL = new arrow.Bool();
  * says how the subquery is used, which decides what correlation it may have:
  * - `exists` / `in`: correlated conjuncts of its WHERE become the semi/anti join's condition;
  * - `scalar`: `inner = outer` conjuncts of an aggregate subquery become extra GROUP BY keys and
- *   the condition of a left join (decorrelation).
+ *   the condition of a left join (decorrelation);
+ * - `lateral`: as `exists`, and select items may name outer columns too: they come back as
+ *   `deferred` expressions the join computes (bind-lateral.ts).
  */
 export interface Correlation {
   readonly outer: Scope;
-  readonly mode: 'exists' | 'in' | 'scalar';
+  readonly mode: 'exists' | 'in' | 'scalar' | 'lateral';
   /**
    * Set when the subquery runs once per outer row (Apply): each outer column it names becomes
    * what this returns (the row's value as a constant), so the subquery is uncorrelated.
@@ -196,13 +198,18 @@ class SelectBinder {
 
     // ── correlation (this SELECT is a subquery of the query whose scope is `outer`) ──
     const extraGroups: Expr[] = [];
-    let pulled: { inner: Expr[]; conditions: Expr[]; partition?: Expr[] } | undefined;
+    let pulled: { inner: Expr[]; conditions: Expr[]; partition?: Expr[]; deferred?: (Expr | undefined)[] } | undefined;
+    let deferred: (Expr | undefined)[] = [];
     if (this.correlation !== undefined) {
       const anyOuter = (e: Expr) => someExpr(e, isOuter);
-      if ([...exprs, ...keys.map((k) => k.expr), ...(having === undefined ? [] : [having]), ...group.exprs].some(anyOuter) || this.aggregates.some((a) => a.args.some(anyOuter))) {
+      // LATERAL: outer columns in the select list of a plain subquery are computed after the join.
+      const lateralItems = this.correlation.mode === 'lateral' && this.aggregates.length === 0 && groupClause.length === 0 && this.windows.length === 0 && !distinct;
+      if (lateralItems) deferred = exprs.map((e) => (anyOuter(e) ? e : undefined));
+      if ([...(lateralItems ? [] : exprs), ...keys.map((k) => k.expr), ...(having === undefined ? [] : [having]), ...group.exprs].some(anyOuter) || this.aggregates.some((a) => a.args.some(anyOuter))) {
         throw SqlError.unsupportedFeature('a correlated reference outside the subquery\'s WHERE clause');
       }
-      if (correlated.length > 0) pulled = this.pullCorrelation(correlated, group.exprs.length > 0 || groupClause.length > 0, extraGroups, limit !== undefined || distinct, limit !== undefined && !distinct);
+      const needed = deferred.some((d) => d !== undefined);
+      if (correlated.length > 0 || needed) pulled = this.pullCorrelation(correlated, group.exprs.length > 0 || groupClause.length > 0, extraGroups, limit !== undefined || distinct, limit !== undefined && !distinct, needed ? deferred : []);
     } else if (correlated.length > 0) {
       throw SqlError.internal('outer reference without correlation');
     }
@@ -231,7 +238,8 @@ class SelectBinder {
     }
 
     // ── windows ──
-    let finalExprs = exprs.map(toOutput).map(resolveSrf);
+    // A deferred item is a NULL placeholder here; the lateral join computes it.
+    let finalExprs = exprs.map((e, i) => (deferred[i] === undefined ? e : ({ kind: 'Literal', value: null, type: e.type } as Expr))).map(toOutput).map(resolveSrf);
     keys = keys.map((k) => ({ ...k, expr: resolveSrf(toOutput(k.expr)) }));
     if (this.windows.length > 0) plan = this.placeWindows(plan, toOutput);
     const resolveWindows = (e: Expr): Expr => transformExpr(e, (x) => (x.kind === 'Placeholder' && x.slot === 'window' ? this.windowColumns.get(x.id) ?? x : x));
@@ -287,7 +295,7 @@ class SelectBinder {
       plan = Project.create(plan, finalExprs, [...names, ...extraNames]);
     }
     const perRow = pulled !== undefined && this.correlation?.mode === 'scalar' && !isAggregate;
-    return { plan, names, ...(pulled === undefined ? {} : { conditions: pulled.conditions }), ...(perRow ? { perRow } : {}) };
+    return { plan, names, ...(pulled === undefined ? {} : { conditions: pulled.conditions }), ...(perRow ? { perRow } : {}), ...(pulled?.deferred === undefined ? {} : { deferred: pulled.deferred }) };
   }
 
   /**
@@ -777,7 +785,7 @@ class SelectBinder {
    * EXISTS / IN, the FROM columns they read become extra outputs; for a scalar aggregate
    * subquery, each must be `inner = outer` and `inner` becomes an extra GROUP BY key.
    */
-  private pullCorrelation(correlated: readonly Expr[], grouped: boolean, extraGroups: Expr[], limited: boolean, topN: boolean): { inner: Expr[]; conditions: Expr[]; partition?: Expr[] } {
+  private pullCorrelation(correlated: readonly Expr[], grouped: boolean, extraGroups: Expr[], limited: boolean, topN: boolean, deferred: readonly (Expr | undefined)[] = []): { inner: Expr[]; conditions: Expr[]; partition?: Expr[]; deferred?: (Expr | undefined)[] } {
     const mode = this.correlation?.mode;
     const isAggregate = this.aggregates.length > 0;
     if (mode === 'scalar' && !isAggregate && (grouped || limited || this.windows.length > 0)) {
@@ -812,6 +820,7 @@ class SelectBinder {
     const selectWidth = ((this.s.targetList ?? []) as AnyNode[]).length;
     const used = new Set<number>();
     for (const p of correlated) columnsUsed(p, used);
+    for (const d of deferred) if (d !== undefined) columnsUsed(d, used);
     const columns = [...used].sort((a, b) => a - b);
     const inner = columns.map<Expr>((i) => {
       const c = this.scope.columns.find((x) => x.index === i);
@@ -819,8 +828,10 @@ class SelectBinder {
     });
     const position = new Map(columns.map((c, j) => [c, j]));
     const width = this.starWidth(selectWidth);
-    const conditions = correlated.map((p) => transformExpr(p, (x) => (x.kind === 'ColumnRef' ? { ...x, index: width + (position.get(x.index) as number) } : x)));
-    return { inner, conditions, ...(partition === undefined ? {} : { partition }) };
+    const toOutputs = (p: Expr) => transformExpr(p, (x) => (x.kind === 'ColumnRef' ? { ...x, index: width + (position.get(x.index) as number) } : x));
+    const conditions = correlated.map(toOutputs);
+    const moved = deferred.some((d) => d !== undefined) ? { deferred: deferred.map((d) => (d === undefined ? undefined : toOutputs(d))) } : {};
+    return { inner, conditions, ...(partition === undefined ? {} : { partition }), ...moved };
   }
 
   /** The select list's width after `*` expansion (the correlation columns come after it). */
