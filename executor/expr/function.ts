@@ -9,6 +9,7 @@ import { cast } from '../kernels/cast.js';
 import { distinctFrom, ifThenElse, nullIf, truthTest } from '../kernels/conditional.js';
 import * as dt from '../kernels/datetime.js';
 import { intervalData } from '../kernels/interval.js';
+import { atTimeZone } from '../kernels/time-zone.js';
 import * as json from '../kernels/json.js';
 import * as math from '../kernels/math.js';
 import * as nested from '../kernels/nested.js';
@@ -114,6 +115,7 @@ export const SCALAR_FUNCTIONS = {
   window: (args, type) => dt.tumblingWindow(args[0], BigInt((constant(args[1]) ?? 1n) as bigint), BigInt((constant(args[2]) ?? 0n) as bigint), type as arrow.Struct),
   add_interval: (args, type) => dt.addInterval(args[0], args[1], 1, type),
   sub_interval: (args, type) => dt.addInterval(args[0], args[1], -1, type),
+  at_time_zone: (args, type) => atTimeZone(args[0], args[1], type),
   date_add: (args) => dt.addDays(args, 1),
   date_sub: (args) => dt.addDays(args, -1),
   date_diff: (args) => dt.diffDays(args),

@@ -7,6 +7,7 @@ import { asDecimal, canCast, coerce, commonNumeric, commonType, isNumeric, isUnk
 import { isUnconstrainedNumeric, typeFromName } from '../types/type-name.js';
 import type { BindContext } from './context.js';
 import { bindFunction, currentTimeLiteral, intervalLiteral, tryCastCall } from './functions.js';
+import { bindAtTimeZone } from './at-time-zone.js';
 import { bindCatalogCast, bindCatalogFunction, sqlValueFunction } from './catalog-functions.js';
 import { bindOperator, bindTemporalArithmetic, booleanTest, distinct, subscript } from './operators.js';
 import type { Scope, ScopeColumn } from './scope.js';
@@ -434,7 +435,10 @@ export class ExprBinder {
     const name = names[names.length - 1];
     const position = this.ctx.position(n.location ?? 0);
     // `x AT TIME ZONE z` parses as pg_catalog.timezone(z, x): name the SQL the user wrote.
-    if (name === 'timezone' && n.funcformat === 'COERCE_SQL_SYNTAX') throw SqlError.unsupportedFeature('AT TIME ZONE').at(position);
+    if (name === 'timezone' && (n.args ?? []).length === 2 && (names.length === 1 || names[0] === 'pg_catalog') && n.over === undefined) {
+      const [zone, x] = ((n.args ?? []) as Node[]).map((a) => this.bind(a));
+      return bindAtTimeZone(zone, x, position, n.funcformat === 'COERCE_SQL_SYNTAX' || names.length > 1 ? 'pg_catalog.timezone' : 'timezone');
+    }
     const srf = SET_RETURNING.has(name) && (names.length === 1 || names[0] === 'pg_catalog' || (names[0] === 'information_schema' && name === '_pg_expandarray'));
     if (names.length > 1 && names[0] !== 'pg_catalog' && !srf) throw SqlError.undefinedFunction(names.join('.'), position);
     if (srf) {
@@ -567,7 +571,7 @@ function typeLabel(e: Expr): string {
   return isUnknownLiteral(e) ? 'unknown' : pgTypeName(e.type);
 }
 
-function operatorError(op: string, left: Expr, right: Expr, position: number | undefined): SqlError {
+export function operatorError(op: string, left: Expr, right: Expr, position: number | undefined): SqlError {
   return new SqlError('42883', `operator does not exist: ${typeLabel(left)} ${op} ${typeLabel(right)}`, { position, hint: OPERATOR_HINT });
 }
 

@@ -10,7 +10,9 @@ import { commonType, coerce } from '../types/coerce.js';
 import { ExprBinder, unwrap, type BindHooks } from './bind-expr.js';
 import { bindFunction } from './functions.js';
 import { bindQuery } from './bind-query.js';
-import { bindTableFunction } from './table-functions.js';
+import { bindRecursiveCte } from './bind-recursive.js';
+import { bindTableFunction, isLateralError } from './table-functions.js';
+import { lateralFunction, lateralSubquery, type LateralJoin } from './bind-lateral.js';
 import type { BindContext, CteDefinition } from './context.js';
 import { Scope, type ScopeColumn } from './scope.js';
 
@@ -30,6 +32,12 @@ export interface BoundFrom {
 export function bindFrom(ctx: BindContext, from: readonly Node[], outer?: Scope, outerHook?: BindHooks['outer']): BoundFrom {
   let result: BoundFrom | undefined;
   for (const item of from) {
+    // LATERAL: an item over the columns of the items before it joins them itself.
+    const lateral = result === undefined ? undefined : bindLateral(ctx, result, item, 'inner', undefined, outer, outerHook);
+    if (lateral !== undefined) {
+      result = lateral;
+      continue;
+    }
     const next = bindFromItem(ctx, item, outer, outerHook);
     result = result === undefined ? next : crossJoin(result, next, undefined);
   }
@@ -47,7 +55,8 @@ function bindFromItem(ctx: BindContext, node: Node, outer?: Scope, outerHook?: B
   switch (kind) {
     case 'RangeVar': return bindRelation(ctx, n);
     case 'RangeSubselect': {
-      if (n.lateral) throw SqlError.unsupportedFeature('LATERAL subqueries');
+      // LATERAL first in FROM: nothing before it to refer to.
+      if (n.lateral && n.alias === undefined) throw SqlError.syntax('subquery in FROM must have an alias', ctx.position(locationOf(node)));
       const bound = bindQuery(ctx, unwrap(n.subquery)[1]);
       return named(bound.plan, bound.names, n.alias, ctx);
     }
@@ -66,10 +75,11 @@ function bindRelation(ctx: BindContext, n: AnyNode): BoundFrom {
     const cte = findCte(ctx, n.relname);
     if (cte !== undefined) {
       if (ctx.prepass.timeTravel.has(location)) throw SqlError.unsupportedFeature('VERSION AS OF on a common table expression').at(position);
+      if (cte.workTable !== undefined) return named(cte.workTable, cte.workTable.schema.fields.map((f) => f.name), n.alias ?? { aliasname: cte.name }, ctx);
       const saved = ctx.ctes;
       ctx.ctes = cte.scope;
       try {
-        const bound = bindQuery(ctx, cte.query);
+        const bound = cte.recursive === true ? bindRecursiveCte(ctx, cte, location) : bindQuery(ctx, cte.query);
         return named(bound.plan, bound.names, n.alias ?? { aliasname: cte.name, colnames: cte.columns?.map((c) => ({ String: { sval: c } })) }, ctx, cte.columns !== undefined && n.alias === undefined);
       } finally {
         ctx.ctes = saved;
@@ -139,8 +149,12 @@ function bindJoin(ctx: BindContext, n: AnyNode): BoundFrom {
   const special = mark === undefined ? undefined : ctx.prepass.semiJoins?.get(mark);
   if (mark !== undefined) ctx.consumed.add(-1 - mark);
   const left = bindFromItem(ctx, n.larg);
-  const right = bindFromItem(ctx, n.rarg);
   let type: JoinType = special ?? JOIN_TYPES[n.jointype as string] ?? 'inner';
+  if (special === undefined && (type === 'inner' || type === 'left') && n.usingClause === undefined && n.isNatural !== true) {
+    const lateral = bindLateral(ctx, left, n.rarg, type, n.quals, undefined, undefined);
+    if (lateral !== undefined) return lateral;
+  }
+  const right = bindFromItem(ctx, n.rarg);
   if (special !== undefined && n.jointype !== 'JOIN_INNER') throw SqlError.syntax(`${special.toUpperCase()} JOIN cannot be combined with ${String(n.jointype).replace('JOIN_', '')}`);
   const width = left.plan.schema.fields.length;
   const scope = Scope.join(left.scope, right.scope, width);
@@ -196,6 +210,25 @@ function bindJoin(ctx: BindContext, n: AnyNode): BoundFrom {
   const k = pairs.length;
   const merged = pairs.map((p, i) => ({ qualifier: undefined, name: p.name, type: mergedExprs[i].type, index: i }));
   return finish(project, new Scope([...merged, ...rest.map((c) => ({ ...c, index: c.index + k }))], scope.qualifiers));
+}
+
+/**
+ * `item` when it is LATERAL over `left` (bind-lateral.ts): a LATERAL subquery, or a function
+ * whose arguments read `left`'s columns; undefined for an ordinary item.
+ */
+function bindLateral(ctx: BindContext, left: BoundFrom, item: Node, join: LateralJoin, quals: Node | undefined, outer: Scope | undefined, outerHook: BindHooks['outer'] | undefined): BoundFrom | undefined {
+  const [kind, n] = unwrap(item);
+  if (kind === 'RangeSubselect' && n.lateral === true) return lateralSubquery(ctx, left, n, join, quals);
+  if (kind !== 'RangeFunction') return undefined;
+  try {
+    bindTableFunction(ctx, n, outer, outerHook);
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof SqlError) || !isLateralError(err)) throw err;
+    const bound = lateralFunction(ctx, left, n, join, quals, outer, outerHook);
+    if (bound === undefined) throw err;
+    return bound;
+  }
 }
 
 function finish(plan: LogicalPlan, scope: Scope): BoundFrom {

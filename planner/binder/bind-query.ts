@@ -15,6 +15,7 @@ import { ExprBinder, startOf, unwrap } from './bind-expr.js';
 import { bindSelect, countValue, sortKey, type Correlation } from './bind-select.js';
 import type { BindContext, CteDefinition } from './context.js';
 import { Scope } from './scope.js';
+import { referencesItself } from './bind-recursive.js';
 
 type AnyNode = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -29,6 +30,11 @@ export interface BoundQuery {
   readonly conditions?: readonly Expr[];
   /** A correlated scalar subquery without aggregate: its value is joined in per outer row. */
   readonly perRow?: boolean;
+  /**
+   * A LATERAL subquery's select items that name outer columns, over the same space as
+   * `conditions` (undefined for the items computed inside; those positions hold NULL).
+   */
+  readonly deferred?: readonly (Expr | undefined)[];
 }
 
 /**
@@ -38,7 +44,6 @@ export interface BoundQuery {
 export function bindQuery(ctx: BindContext, stmt: AnyNode, correlation?: Correlation): BoundQuery {
   if (stmt.withClause !== undefined) {
     const w = stmt.withClause as AnyNode;
-    if (w.recursive) throw SqlError.unsupportedFeature('WITH RECURSIVE').at(ctx.position(w.location ?? 0));
     const saved = ctx.ctes;
     const ctes = new Map<string, CteDefinition>();
     const frame = { ctes, parent: saved };
@@ -48,7 +53,13 @@ export function bindQuery(ctx: BindContext, stmt: AnyNode, correlation?: Correla
       if (ctes.has(key)) throw new SqlError('42712', `WITH query name "${c.ctename}" specified more than once`, { position: ctx.position(c.location ?? 0) });
       const columns = ((c.aliascolnames ?? []) as AnyNode[]).map((x) => String(x.String?.sval));
       // Each CTE sees those before it: a snapshot of the frame so far.
-      ctes.set(key, { name: c.ctename, query: unwrap(c.ctequery)[1], ...(columns.length === 0 ? {} : { columns }), scope: { ctes: new Map(ctes), parent: saved } });
+      const query = unwrap(c.ctequery)[1];
+      const recursive = w.recursive === true && referencesItself(query, String(c.ctename));
+      const definition: CteDefinition = {
+        name: c.ctename, query, ...(columns.length === 0 ? {} : { columns }), location: c.location ?? 0, ...(recursive ? { recursive } : {}),
+        scope: { ctes: new Map(ctes), parent: saved },
+      };
+      ctes.set(key, definition);
     }
     ctx.ctes = frame;
     try {

@@ -20,13 +20,16 @@ import { scalarAt, type ScalarValue } from '../../executor/arrow/scalar.js';
 import { isLateralError } from './table-functions.js';
 import { coerce, commonType } from '../types/coerce.js';
 import { aggregateKey, aggregateLabel, bindAggregateCall } from './bind-aggregate.js';
-import { columnOrigins, ExprBinder, startOf, unwrap, type BindHooks } from './bind-expr.js';
+import { columnOrigins, ExprBinder, operatorError, startOf, unwrap, type BindHooks } from './bind-expr.js';
 import { bindFrom } from './bind-from.js';
 import { bindQuery, type BoundQuery } from './bind-query.js';
 import { bindWindowCall, windowLabel, windowSpecKey, type PendingWindowCall } from './bind-window.js';
 import type { BindContext } from './context.js';
 import { outputName } from './names.js';
 import { Scope, type ScopeColumn } from './scope.js';
+import { joinCondition, markSubquery, NEGATED_OP, shiftCondition, type MarkTest } from './mark-subquery.js';
+import type { CompareOp } from '../../executor/kernels/compare.js';
+import { parseQualify, qualifyClauseOf } from '../parser/qualify.js';
 
 type AnyNode = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -37,11 +40,13 @@ const BOOL = new arrow.Bool();
  * says how the subquery is used, which decides what correlation it may have:
  * - `exists` / `in`: correlated conjuncts of its WHERE become the semi/anti join's condition;
  * - `scalar`: `inner = outer` conjuncts of an aggregate subquery become extra GROUP BY keys and
- *   the condition of a left join (decorrelation).
+ *   the condition of a left join (decorrelation);
+ * - `lateral`: as `exists`, and select items may name outer columns too: they come back as
+ *   `deferred` expressions the join computes (bind-lateral.ts).
  */
 export interface Correlation {
   readonly outer: Scope;
-  readonly mode: 'exists' | 'in' | 'scalar';
+  readonly mode: 'exists' | 'in' | 'scalar' | 'lateral';
   /**
    * Set when the subquery runs once per outer row (Apply): each outer column it names becomes
    * what this returns (the row's value as a constant), so the subquery is uncorrelated.
@@ -59,7 +64,14 @@ interface PendingSubquery {
   readonly array?: boolean;
   /** A subquery run once per outer row (its FROM calls a function over the outer row). */
   readonly apply?: { readonly columns: readonly number[]; readonly evaluate: Apply['evaluate']; readonly type: arrow.DataType };
+  /** EXISTS / ANY / ALL used as a boolean value (mark-subquery.ts). */
+  readonly mark?: PendingMark;
 }
+
+/** What a boolean subquery tests; `left` is over the FROM scope until attachSubqueries maps it. */
+type PendingMark =
+  | { readonly kind: 'exists' }
+  | { readonly kind: 'any'; readonly op: CompareOp; readonly negated: boolean; readonly left: Expr; readonly position: number | undefined };
 
 /**
  * A SELECT → logical plan, in SQL's evaluation order:
@@ -126,7 +138,8 @@ class SelectBinder {
       else {
         parts.forEach((part, k) => {
           const semi = semis[k];
-          if (semi !== undefined) plan = this.semiJoin(plan, semi.link, semi.negated);
+          const joined = semi === undefined ? undefined : this.semiJoin(plan, semi.link, semi.negated);
+          if (joined !== undefined) plan = joined;
           else bound.push(binder.bindCondition(part, 'AND'));
         });
       }
@@ -168,6 +181,9 @@ class SelectBinder {
       targets.push({ node: target.val, location: startOf(target.val) });
     }
 
+    // ── QUALIFY (Databricks / DuckDB): like the select list; a bare name may be a select alias ──
+    const qualify = this.bindQualify(exprs, names);
+
     // ── GROUP BY, HAVING, ORDER BY (bound over the FROM scope, with placeholders) ──
     const groupClause = (s.groupClause ?? []) as Node[];
     const group = this.bindGroupBy(groupClause, exprs, names, targets);
@@ -182,13 +198,18 @@ class SelectBinder {
 
     // ── correlation (this SELECT is a subquery of the query whose scope is `outer`) ──
     const extraGroups: Expr[] = [];
-    let pulled: { inner: Expr[]; conditions: Expr[] } | undefined;
+    let pulled: { inner: Expr[]; conditions: Expr[]; partition?: Expr[]; deferred?: (Expr | undefined)[] } | undefined;
+    let deferred: (Expr | undefined)[] = [];
     if (this.correlation !== undefined) {
       const anyOuter = (e: Expr) => someExpr(e, isOuter);
-      if ([...exprs, ...keys.map((k) => k.expr), ...(having === undefined ? [] : [having]), ...group.exprs].some(anyOuter) || this.aggregates.some((a) => a.args.some(anyOuter))) {
+      // LATERAL: outer columns in the select list of a plain subquery are computed after the join.
+      const lateralItems = this.correlation.mode === 'lateral' && this.aggregates.length === 0 && groupClause.length === 0 && this.windows.length === 0 && !distinct;
+      if (lateralItems) deferred = exprs.map((e) => (anyOuter(e) ? e : undefined));
+      if ([...(lateralItems ? [] : exprs), ...keys.map((k) => k.expr), ...(having === undefined ? [] : [having]), ...group.exprs].some(anyOuter) || this.aggregates.some((a) => a.args.some(anyOuter))) {
         throw SqlError.unsupportedFeature('a correlated reference outside the subquery\'s WHERE clause');
       }
-      if (correlated.length > 0) pulled = this.pullCorrelation(correlated, group.exprs.length > 0 || groupClause.length > 0, extraGroups, limit !== undefined || distinct);
+      const needed = deferred.some((d) => d !== undefined);
+      if (correlated.length > 0 || needed) pulled = this.pullCorrelation(correlated, group.exprs.length > 0 || groupClause.length > 0, extraGroups, limit !== undefined || distinct, limit !== undefined && !distinct, needed ? deferred : []);
     } else if (correlated.length > 0) {
       throw SqlError.internal('outer reference without correlation');
     }
@@ -211,21 +232,27 @@ class SelectBinder {
       toOutput = (e) => this.toAggregateSpace(e, groupExprs, group.sets);
       if (having !== undefined) {
         const h = toOutput(having);
-        plan = this.attachSubqueries(plan, [h], false);
+        plan = this.attachSubqueries(plan, [h], false, toOutput);
         plan = Filter.create(plan, this.resolveSubqueries(h));
       }
     }
 
     // ── windows ──
-    let finalExprs = exprs.map(toOutput).map(resolveSrf);
+    // A deferred item is a NULL placeholder here; the lateral join computes it.
+    let finalExprs = exprs.map((e, i) => (deferred[i] === undefined ? e : ({ kind: 'Literal', value: null, type: e.type } as Expr))).map(toOutput).map(resolveSrf);
     keys = keys.map((k) => ({ ...k, expr: resolveSrf(toOutput(k.expr)) }));
     if (this.windows.length > 0) plan = this.placeWindows(plan, toOutput);
     const resolveWindows = (e: Expr): Expr => transformExpr(e, (x) => (x.kind === 'Placeholder' && x.slot === 'window' ? this.windowColumns.get(x.id) ?? x : x));
     finalExprs = finalExprs.map(resolveWindows);
     keys = keys.map((k) => ({ ...k, expr: resolveWindows(k.expr) }));
+    if (qualify !== undefined) {
+      const q = resolveWindows(resolveSrf(toOutput(qualify)));
+      plan = this.attachSubqueries(plan, [q], !isAggregate, (e) => resolveWindows(resolveSrf(toOutput(e))));
+      plan = Filter.create(plan, this.resolveSubqueries(q));
+    }
 
     // ── scalar subqueries of the select list and ORDER BY ──
-    plan = this.attachSubqueries(plan, [...finalExprs, ...keys.map((k) => k.expr)], !isAggregate);
+    plan = this.attachSubqueries(plan, [...finalExprs, ...keys.map((k) => k.expr)], !isAggregate, (e) => resolveWindows(resolveSrf(toOutput(e))));
     finalExprs = finalExprs.map((e) => this.resolveSubqueries(e));
     keys = keys.map((k) => ({ ...k, expr: this.resolveSubqueries(k.expr) }));
 
@@ -254,13 +281,43 @@ class SelectBinder {
       });
       if (sortKeys.length > 0) plan = Sort.create(plan, sortKeys);
       if (limit !== undefined || (offset !== undefined && offset > 0)) plan = Limit.create(plan, limit, offset ?? 0);
+    } else if (pulled?.partition !== undefined) {
+      // Per outer row: number each correlation partition's rows in ORDER BY order, keep (offset, offset + limit].
+      const width = plan.schema.fields.length;
+      plan = Window.create(plan, pulled.partition, keys, [{ name: 'row_number', args: [], type: new arrow.Int64(), outputName: '__rn' }]);
+      const rn: Expr = { kind: 'ColumnRef', index: width, name: '__rn', type: new arrow.Int64() };
+      const bound = (op: '>' | '<=', n: number): Expr => ({ kind: 'Binary', op, left: rn, right: { kind: 'Literal', value: BigInt(n), type: new arrow.Int64() }, type: BOOL });
+      plan = Filter.create(plan, { kind: 'Binary', op: 'AND', left: bound('>', offset ?? 0), right: bound('<=', (offset ?? 0) + (limit ?? 0)), type: BOOL });
+      plan = Project.create(plan, finalExprs, [...names, ...extraNames]);
     } else {
       if (keys.length > 0) plan = Sort.create(plan, keys);
       if (limit !== undefined || (offset !== undefined && offset > 0)) plan = Limit.create(plan, limit, offset ?? 0);
       plan = Project.create(plan, finalExprs, [...names, ...extraNames]);
     }
     const perRow = pulled !== undefined && this.correlation?.mode === 'scalar' && !isAggregate;
-    return { plan, names, ...(pulled === undefined ? {} : { conditions: pulled.conditions }), ...(perRow ? { perRow } : {}) };
+    return { plan, names, ...(pulled === undefined ? {} : { conditions: pulled.conditions }), ...(perRow ? { perRow } : {}), ...(pulled?.deferred === undefined ? {} : { deferred: pulled.deferred }) };
+  }
+
+  /**
+   * `QUALIFY cond`: filters rows after the window functions, before DISTINCT / ORDER BY / LIMIT
+   * (so `QUALIFY dense_rank() OVER (…) = 1` needs no subquery). Window calls, aggregates and
+   * subqueries are allowed as in the select list; a bare name that is no column is a select
+   * alias (`SELECT …, row_number() OVER w AS rn … QUALIFY rn = 1`), as in Databricks and DuckDB.
+   */
+  private bindQualify(exprs: readonly Expr[], names: readonly string[]): Expr | undefined {
+    const { ctx } = this;
+    const first = ((this.s.targetList ?? []) as AnyNode[])[0]?.ResTarget?.location as number | undefined;
+    const clause = first === undefined ? undefined : qualifyClauseOf(ctx.prepass, first);
+    if (clause === undefined) return undefined;
+    const alias = (name: string): Expr | undefined => {
+      const k = names.findIndex((x) => x.toLowerCase() === name.toLowerCase());
+      return k >= 0 ? exprs[k] : undefined;
+    };
+    const binder = new ExprBinder(ctx, this.scope, {
+      ...this.hooks('QUALIFY', { aggregate: true, window: true, subquery: true }),
+      namedGroup: (name) => this.groupCallNamed(name) ?? alias(name),
+    });
+    return binder.bindCondition(parseQualify(clause, ctx.source), 'QUALIFY');
   }
 
   // ── hooks ──
@@ -503,13 +560,15 @@ class SelectBinder {
 
   // ── subqueries ──
 
-  /** A subquery used as a value: `(SELECT max(x) FROM t)`. EXISTS / IN elsewhere than a WHERE conjunct are refused. */
+  /**
+   * A subquery used as a value: `(SELECT max(x) FROM t)`, `ARRAY(SELECT …)`, and the boolean
+   * ones, `EXISTS (…)`, `x [NOT] IN (…)`, `x op ANY|ALL (…)` (mark-subquery.ts).
+   */
   private scalarSubquery(link: AnyNode, binder: ExprBinder): Expr {
     const position = this.ctx.position(link.location ?? 0);
     const array = link.subLinkType === 'ARRAY_SUBLINK';
-    if (link.subLinkType !== 'EXPR_SUBLINK' && !array) {
-      throw SqlError.unsupportedFeature(`${link.subLinkType === 'EXISTS_SUBLINK' ? 'EXISTS' : 'IN / ANY / ALL'} (subquery) outside a top-level WHERE condition`).at(position);
-    }
+    if (link.subLinkType === 'EXISTS_SUBLINK' || link.subLinkType === 'ANY_SUBLINK' || link.subLinkType === 'ALL_SUBLINK') return this.markSubquery(link, binder, position);
+    if (link.subLinkType !== 'EXPR_SUBLINK' && !array) throw SqlError.unsupportedFeature(`${String(link.subLinkType)} subqueries`).at(position);
     let q: BoundQuery;
     try {
       q = bindQuery(this.ctx, unwrap(link.subselect)[1], { outer: binder.scope, mode: 'scalar' });
@@ -534,6 +593,32 @@ class SelectBinder {
       this.subqueries.push({ plan: q.plan, conditions: q.conditions ?? [], perRow: true, array: true });
     }
     return { kind: 'Placeholder', slot: 'subquery', id, type, label: 'array' };
+  }
+
+  /** `EXISTS (…)` / `x op ANY|ALL (…)` as a boolean value: bound now, planned by attachSubqueries. */
+  private markSubquery(link: AnyNode, binder: ExprBinder, position: number | undefined): Expr {
+    const { ctx } = this;
+    const exists = link.subLinkType === 'EXISTS_SUBLINK';
+    const q = bindQuery(ctx, unwrap(link.subselect)[1], { outer: binder.scope, mode: exists ? 'exists' : 'in' });
+    let mark: PendingMark = { kind: 'exists' };
+    if (!exists) {
+      if (unwrap(link.testexpr)[0] === 'RowExpr') throw SqlError.unsupportedFeature('row-valued IN / ANY / ALL (subquery)').at(position);
+      if (q.names.length !== 1) throw SqlError.syntax(q.names.length > 1 ? 'subquery has too many columns' : 'subquery has too few columns', position);
+      const left = binder.bind(link.testexpr);
+      if (someExpr(left, isOuter)) throw SqlError.unsupportedFeature('an outer column on the left of IN / ANY / ALL (subquery)').at(position);
+      const opName = ((link.operName ?? []) as AnyNode[]).map((x) => x.String?.sval as string).pop() ?? '=';
+      const op = (opName === '!=' ? '<>' : opName) as CompareOp;
+      if (!(op in NEGATED_OP)) throw SqlError.unsupportedFeature(`operator ${opName} with ANY / ALL (subquery)`).at(position);
+      // Type-check now, against the subquery's column, so a mismatch is reported here.
+      const field = q.plan.schema.fields[0];
+      const right: Expr = { kind: 'ColumnRef', index: 0, name: field.name, type: field.type };
+      if (compareExprs(op, left, right) === undefined) throw operatorError(op, left, right, position);
+      const all = link.subLinkType === 'ALL_SUBLINK';
+      mark = { kind: 'any', op: all ? NEGATED_OP[op] : op, negated: all, left, position };
+    }
+    const id = this.subqueries.length;
+    this.subqueries.push({ plan: q.plan, conditions: q.conditions ?? [], perRow: false, mark });
+    return { kind: 'Placeholder', slot: 'subquery', id, type: BOOL, label: exists ? 'EXISTS (subquery)' : 'ANY (subquery)' };
   }
 
   /**
@@ -594,7 +679,7 @@ class SelectBinder {
    * its correlation keys. `fromSpace`: the plan's first columns are still the FROM columns
    * (correlation keys refer to them).
    */
-  private attachSubqueries(input: LogicalPlan, exprs: readonly Expr[], fromSpace: boolean): LogicalPlan {
+  private attachSubqueries(input: LogicalPlan, exprs: readonly Expr[], fromSpace: boolean, toSpace: (e: Expr) => Expr = (e) => e): LogicalPlan {
     let plan = input;
     const ids = new Set<number>();
     for (const e of exprs) transformExpr(e, (x) => {
@@ -605,7 +690,21 @@ class SelectBinder {
       const sub = this.subqueries[id];
       const width = plan.schema.fields.length;
       const field = sub.plan.schema.fields[0];
-      if (sub.apply !== undefined) {
+      if (sub.mark !== undefined) {
+        if (!fromSpace && sub.conditions.length > 0) throw SqlError.unsupportedFeature('a correlated EXISTS / IN / ANY / ALL (subquery) in the select list of an aggregate query');
+        const m = sub.mark;
+        const test: MarkTest = m.kind === 'exists' ? m : {
+          kind: 'any', op: m.op, negated: m.negated,
+          compare: (right) => {
+            const e = compareExprs(m.op, toSpace(m.left), right);
+            if (e === undefined) throw SqlError.internal('an ANY / ALL comparison that type-checked no longer binds');
+            return e;
+          },
+        };
+        plan = markSubquery(plan, sub.plan, sub.conditions, test);
+        this.subqueryColumns.set(id, { kind: 'ColumnRef', index: width, name: '__value', type: BOOL });
+        continue;
+      } else if (sub.apply !== undefined) {
         if (!fromSpace) throw SqlError.unsupportedFeature('a subquery over the outer row in the select list of an aggregate query');
         plan = Apply.create(plan, sub.apply.columns, sub.apply.evaluate, sub.apply.type, '(subquery)');
       } else if (sub.conditions.length === 0) {
@@ -651,7 +750,7 @@ class SelectBinder {
    * `[NOT] EXISTS (subquery)` → semi (anti) join on the subquery's correlation conditions;
    * `x [NOT] IN (subquery)` → semi (null-aware anti) join on `x = column` and them.
    */
-  private semiJoin(plan: LogicalPlan, link: AnyNode, negated: boolean): LogicalPlan {
+  private semiJoin(plan: LogicalPlan, link: AnyNode, negated: boolean): LogicalPlan | undefined {
     const { ctx } = this;
     const position = ctx.position(link.location ?? 0);
     const mode = link.subLinkType === 'EXISTS_SUBLINK' ? 'exists' : 'in';
@@ -671,7 +770,8 @@ class SelectBinder {
         throw new SqlError('42883', `operator does not exist: ${String(left.type)} = ${String(right.type)}`, { position, hint: 'No operator matches the given name and argument types. You might need to add explicit type casts.' });
       }
       conditions.unshift({ kind: 'Binary', op: '=', left: coerce(left, t, ctx.position(startOf(link.testexpr))), right: coerce(right, t), type: BOOL });
-      if (negated && q.conditions !== undefined && q.conditions.length > 0) throw SqlError.unsupportedFeature('a correlated NOT IN (subquery)').at(position);
+      // A correlated NOT IN needs NULL-awareness per outer row: planned as a value (mark-subquery.ts).
+      if (negated && q.conditions !== undefined && q.conditions.length > 0) return undefined;
     }
     if (this.correlation !== undefined && conditions.some((c) => someExpr(c, isOuter))) {
       throw SqlError.unsupportedFeature('a subquery correlated with a query two levels out').at(position);
@@ -685,7 +785,7 @@ class SelectBinder {
    * EXISTS / IN, the FROM columns they read become extra outputs; for a scalar aggregate
    * subquery, each must be `inner = outer` and `inner` becomes an extra GROUP BY key.
    */
-  private pullCorrelation(correlated: readonly Expr[], grouped: boolean, extraGroups: Expr[], limited: boolean): { inner: Expr[]; conditions: Expr[] } {
+  private pullCorrelation(correlated: readonly Expr[], grouped: boolean, extraGroups: Expr[], limited: boolean, topN: boolean, deferred: readonly (Expr | undefined)[] = []): { inner: Expr[]; conditions: Expr[]; partition?: Expr[]; deferred?: (Expr | undefined)[] } {
     const mode = this.correlation?.mode;
     const isAggregate = this.aggregates.length > 0;
     if (mode === 'scalar' && !isAggregate && (grouped || limited || this.windows.length > 0)) {
@@ -705,16 +805,22 @@ class SelectBinder {
         }
         const [inner, outer] = innerOnly(eq.left) ? [eq.left, eq.right] : [eq.right, eq.left];
         extraGroups.push(inner);
-        conditions.push({ kind: 'Binary', op: '=', left: outer, right: { kind: 'ColumnRef', index: extraGroups.length, name: `__corr${extraGroups.length - 1}`, type: inner.type }, type: BOOL });
+        // The key comes out after the select list (a LATERAL subquery may have several columns).
+        const index = this.starWidth(((this.s.targetList ?? []) as AnyNode[]).length) + extraGroups.length - 1;
+        conditions.push({ kind: 'Binary', op: '=', left: outer, right: { kind: 'ColumnRef', index, name: `__corr${extraGroups.length - 1}`, type: inner.type }, type: BOOL });
       }
       return { inner: [], conditions };
     }
-    if (isAggregate || limited || this.windows.length > 0) {
-      throw SqlError.unsupportedFeature('a correlated EXISTS / IN subquery with aggregates, DISTINCT, LIMIT or windows');
+    // `ORDER BY … LIMIT n` per outer row (LATERAL's top-N idiom): with `inner = outer` equalities
+    // only, the first n rows of each partition by the inner keys.
+    const partition = topN && !isAggregate && this.windows.length === 0 ? equalityInnerSides(correlated.flatMap(splitAnd)) : undefined;
+    if (isAggregate || (limited && partition === undefined) || this.windows.length > 0) {
+      throw SqlError.unsupportedFeature('a correlated EXISTS / IN / LATERAL subquery with aggregates, DISTINCT, LIMIT (unless correlated by equalities only) or windows');
     }
     const selectWidth = ((this.s.targetList ?? []) as AnyNode[]).length;
     const used = new Set<number>();
     for (const p of correlated) columnsUsed(p, used);
+    for (const d of deferred) if (d !== undefined) columnsUsed(d, used);
     const columns = [...used].sort((a, b) => a - b);
     const inner = columns.map<Expr>((i) => {
       const c = this.scope.columns.find((x) => x.index === i);
@@ -722,8 +828,10 @@ class SelectBinder {
     });
     const position = new Map(columns.map((c, j) => [c, j]));
     const width = this.starWidth(selectWidth);
-    const conditions = correlated.map((p) => transformExpr(p, (x) => (x.kind === 'ColumnRef' ? { ...x, index: width + (position.get(x.index) as number) } : x)));
-    return { inner, conditions };
+    const toOutputs = (p: Expr) => transformExpr(p, (x) => (x.kind === 'ColumnRef' ? { ...x, index: width + (position.get(x.index) as number) } : x));
+    const conditions = correlated.map(toOutputs);
+    const moved = deferred.some((d) => d !== undefined) ? { deferred: deferred.map((d) => (d === undefined ? undefined : toOutputs(d))) } : {};
+    return { inner, conditions, ...(partition === undefined ? {} : { partition }), ...moved };
   }
 
   /** The select list's width after `*` expansion (the correlation columns come after it). */
@@ -787,17 +895,24 @@ function splitAnd(e: Expr): Expr[] {
   return e.kind === 'Binary' && e.op === 'AND' ? [...splitAnd(e.left), ...splitAnd(e.right)] : [e];
 }
 
-/** A subquery's condition (its columns as ColumnRefs, outer columns as Placeholders) over (outer ++ subquery). */
-function shiftCondition(c: Expr, outerWidth: number): Expr {
-  return transformExpr(c, (x) => {
-    if (x.kind === 'ColumnRef') return { ...x, index: x.index + outerWidth };
-    if (x.kind === 'Placeholder' && x.slot === 'outer') return { kind: 'ColumnRef', index: x.id, name: x.label, type: x.type };
-    return x;
-  });
+/** The inner sides of `inner = outer` conjuncts, or undefined when some conjunct is not one. */
+function equalityInnerSides(conjuncts: readonly Expr[]): Expr[] | undefined {
+  const innerOnly = (e: Expr) => !someExpr(e, isOuter) && columnsUsed(e).size > 0;
+  const outerOnly = (e: Expr) => someExpr(e, isOuter) && columnsUsed(e).size === 0;
+  const out: Expr[] = [];
+  for (const p of conjuncts) {
+    if (p.kind !== 'Binary' || p.op !== '=') return undefined;
+    if (innerOnly(p.left) && outerOnly(p.right)) out.push(p.left);
+    else if (innerOnly(p.right) && outerOnly(p.left)) out.push(p.right);
+    else return undefined;
+  }
+  return out;
 }
 
-function joinCondition(conditions: readonly Expr[], outerWidth: number): Expr {
-  return conditions.map((c) => shiftCondition(c, outerWidth)).reduce((a, b) => ({ kind: 'Binary', op: 'AND', left: a, right: b, type: BOOL }));
+/** `left op right` at their common type, as the expression binder types comparisons; undefined when they have none. */
+function compareExprs(op: CompareOp, left: Expr, right: Expr): Expr | undefined {
+  const t = commonType(left, right);
+  return t === undefined ? undefined : { kind: 'Binary', op, left: coerce(left, t), right: coerce(right, t), type: BOOL };
 }
 
 /** The AND-ed parts of a WHERE clause, as written. */

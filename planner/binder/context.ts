@@ -2,12 +2,14 @@ import { SqlError } from '../../common/sql-error.js';
 import type { ScanToken } from '../parser/libpg.js';
 import type { Prepassed } from '../parser/prepass.js';
 import type { SourceText } from '../parser/source-text.js';
+import { parseQualify } from '../parser/qualify.js';
 import { isIntrospectable, type Catalog, type CatalogIntrospection, type TableReference, type TableSource, type TimeTravel } from '../catalog.js';
 import { GLOBAL_TEMP_SCHEMA, newSessionViews, type SessionViews, type ViewDefinition } from '../session.js';
 import { parseStatement } from '../parser/parse.js';
 import { parseTimestamp } from '../../common/time/datetime.js';
 import type { TimeTravelClause } from '../parser/prepass.js';
 import type { StatementParams } from './params.js';
+import type { WorkTable } from '../logical/work-table.js';
 
 type AnyNode = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -21,8 +23,14 @@ export interface CteDefinition {
   readonly name: string;
   readonly query: AnyNode;
   readonly columns?: readonly string[];
-  /** The CTEs visible from its body: those defined before it (WITH is not RECURSIVE here). */
+  /** The CTEs visible from its body: those defined before it (and, in WITH RECURSIVE, itself). */
   readonly scope: CteFrame | undefined;
+  /** Byte offset of its name (errors about the whole CTE point there). */
+  readonly location?: number;
+  /** A WITH RECURSIVE item whose query names itself (bind-recursive.ts). */
+  readonly recursive?: boolean;
+  /** Inside its own recursive term: the name reads the previous round. */
+  readonly workTable?: WorkTable;
 }
 
 /** A view referenced by the statement, parsed and preloaded with its own context. */
@@ -97,6 +105,8 @@ export class BindContext {
       for (const key of Object.keys(obj)) visit(obj[key]);
     };
     visit(node);
+    // QUALIFY conditions live outside the main tree (the pre-pass blanked them); their subqueries name tables too.
+    for (const clause of this.prepass.qualify?.values() ?? []) visit(parseQualify(clause, this.source));
     if (isIntrospectable(this.catalog) && CATALOG_WORDS.test(this.source.text)) {
       pending.push(this.catalog.introspect().then((i) => { this.introspection = i; }));
     }

@@ -24,7 +24,7 @@ export function bindTableFunction(ctx: BindContext, n: AnyNode, outer: Scope | u
   const functions = (n.functions ?? []) as AnyNode[];
   const items = (functions[0]?.List?.items ?? []) as Node[];
   if (functions.length !== 1 || items.length === 0) throw SqlError.unsupportedFeature('ROWS FROM with several functions').at(position);
-  if (n.lateral === true || n.ordinality === true) throw SqlError.unsupportedFeature(n.ordinality === true ? 'WITH ORDINALITY' : 'LATERAL functions').at(position);
+  if (n.ordinality === true) throw SqlError.unsupportedFeature('WITH ORDINALITY').at(position);
   const [kind, call] = unwrap(items[0]);
   if (kind !== 'FuncCall') throw SqlError.unsupportedFeature(`${kind} in FROM`).at(position);
   const names = ((call.funcname ?? []) as AnyNode[]).map((x) => String(x.String?.sval ?? ''));

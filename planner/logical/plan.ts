@@ -12,6 +12,8 @@ import type { Sort } from './sort.js';
 import type { Union } from './union.js';
 import type { Values } from './values.js';
 import type { Window } from './window.js';
+import type { RecursiveUnion } from './recursive-union.js';
+import type { WorkTable } from './work-table.js';
 import { exprToString } from '../expr/display.js';
 import type { ScanPredicate } from '../catalog.js';
 import type { SortKey } from './sort.js';
@@ -21,7 +23,7 @@ import type { SortKey } from './sort.js';
  * `PlanVisitor` (a record over every kind), so a new node is a compile error in each pass
  * until it handles it.
  */
-export type LogicalPlan = Scan | Filter | Project | Sort | Limit | Values | Aggregate | Join | Window | Union | SetOp | SingleRow | Apply | Explode;
+export type LogicalPlan = Scan | Filter | Project | Sort | Limit | Values | Aggregate | Join | Window | Union | SetOp | SingleRow | Apply | Explode | RecursiveUnion | WorkTable;
 
 export type PlanKind = LogicalPlan['kind'];
 
@@ -48,6 +50,8 @@ export function planChildren(plan: LogicalPlan): readonly LogicalPlan[] {
     SingleRow: (n) => [n.input],
     Apply: (n) => [n.input],
     Explode: (n) => [n.input],
+    RecursiveUnion: (n) => [n.anchor, n.recursive],
+    WorkTable: () => [],
   });
 }
 
@@ -86,6 +90,8 @@ export function logicalPlanToString(plan: LogicalPlan, depth = 0): string {
     SingleRow: () => 'SingleRow',
     Explode: (n) => `Explode: ${exprToString(n.expr)} AS ${n.outputName}`,
     Apply: (n) => `Apply: ${n.label} over [${n.columns.map((c) => `#${c}`).join(', ')}]`,
+    RecursiveUnion: (n) => `RecursiveUnion: ${n.name} ${n.distinct ? 'distinct' : 'all'}`,
+    WorkTable: (n) => `WorkTable: ${n.name}`,
   });
   return ['  '.repeat(depth) + line, ...planChildren(plan).map((c) => logicalPlanToString(c, depth + 1))].join('\n');
 }

@@ -15,6 +15,7 @@ import { lowerSort } from './sort.js';
 import { lowerUnion } from './union.js';
 import { lowerValues } from './values.js';
 import { lowerWindow } from './window.js';
+import { lowerRecursiveUnion, lowerWorkTable } from './recursive-union.js';
 
 /**
  * Logical plan → physical operators, one lowering file per node (STYLE.md §4). The one
@@ -42,7 +43,9 @@ export function lower(plan: LogicalPlan, wrap: (op: PhysicalOperator) => Physica
     Union: (n) => lowerUnion(n, n.inputs.map(rec)),
     SetOp: (n) => lowerSetOp(n, rec(n.left), rec(n.right)),
     SingleRow: (n) => lowerSingleRow(n, rec(n.input)),
-    Explode: (n) => new ExplodeExec(rec(n.input), lowerExpr(n.expr), false, [n.outputName]),
+    Explode: (n) => new ExplodeExec(rec(n.input), lowerExpr(n.expr), n.outer === true, [n.outputName]),
+    RecursiveUnion: (n) => lowerRecursiveUnion(n, rec),
+    WorkTable: (n) => lowerWorkTable(n),
     Apply: (n) => new ApplyExec(rec(n.input), n.columns, n.evaluate, n.schema.fields[n.schema.fields.length - 1].type, n.label),
   });
   return wrap(op);

@@ -65,6 +65,8 @@ function foldPlan(plan: LogicalPlan): LogicalPlan {
       SingleRow: (n) => SingleRow.create(foldPlan(n.input)),
       Apply: (n) => ({ ...n, input: foldPlan(n.input) }),
       Explode: (n) => ({ ...n, input: foldPlan(n.input), expr: foldExpr(n.expr) }),
+      RecursiveUnion: (n) => ({ ...n, anchor: foldPlan(n.anchor), recursive: foldPlan(n.recursive) }),
+      WorkTable: (n) => n,
     });
 }
 

@@ -64,6 +64,8 @@ export function estimateRows(plan: LogicalPlan): number | undefined {
     SingleRow: () => 1,
     Apply: (n) => estimateRows(n.input),
     Explode: () => undefined,
+    RecursiveUnion: () => undefined,
+    WorkTable: () => undefined,
   });
 }
 

@@ -28,6 +28,8 @@ export function mapPlan(plan: LogicalPlan, f: (node: LogicalPlan) => LogicalPlan
     SingleRow: (n) => SingleRow.create(rec(n.input)),
     Apply: (n) => ({ ...n, input: rec(n.input) }),
     Explode: (n) => ({ ...n, input: rec(n.input) }),
+    RecursiveUnion: (n) => ({ ...n, anchor: rec(n.anchor), recursive: rec(n.recursive) }),
+    WorkTable: (n) => n,
   });
   return f(rebuilt);
 }

@@ -145,12 +145,15 @@ function prune(plan: LogicalPlan, required: ReadonlySet<number> | undefined): Pr
     SingleRow: (n) => ({ plan: SingleRow.create(prune(n.input, undefined).plan), mapping: undefined }),
     // The subquery reads input columns by index: all of them stay.
     Apply: (n) => ({ plan: { ...n, input: prune(n.input, undefined).plan }, mapping: undefined }),
+    // Every round feeds the next through the work table: its columns all stay.
+    RecursiveUnion: (n) => ({ plan: { ...n, anchor: prune(n.anchor, undefined).plan, recursive: prune(n.recursive, undefined).plan }, mapping: undefined }),
+    WorkTable: (n) => ({ plan: n, mapping: undefined }),
     Explode: (n) => {
       const iw = n.input.schema.fields.length;
       const used = new Set<number>([...(required ?? n.schema.fields.map((_, i) => i))].filter((i) => i < iw));
       columnsUsed(n.expr, used);
       const child = prune(n.input, used);
-      const explode = Explode.create(child.plan, remap(n.expr, child.mapping), n.outputName);
+      const explode = Explode.create(child.plan, remap(n.expr, child.mapping), n.outputName, n.outer === true);
       if (child.mapping === undefined) return { plan: explode, mapping: undefined };
       const mapping = new Map(child.mapping);
       mapping.set(iw, child.plan.schema.fields.length);

@@ -58,6 +58,9 @@ function push(plan: LogicalPlan, predicates: readonly Expr[]): LogicalPlan {
     SingleRow: (n) => filter(SingleRow.create(push(n.input, [])), predicates),
     Apply: (n) => filter({ ...n, input: push(n.input, []) }, predicates),
     Explode: (n) => filter({ ...n, input: push(n.input, []) }, predicates),
+    // A filter over the result is not a filter over each round's input (rows feed later rounds).
+    RecursiveUnion: (n) => filter({ ...n, anchor: push(n.anchor, []), recursive: push(n.recursive, []) }, predicates),
+    WorkTable: (n) => filter(n, predicates),
     Window: (n) => filter(Window.create(push(n.input, []), n.partitionBy, n.orderBy, n.calls), predicates),
     Union: (n) => Union.create(n.inputs.map((i) => push(i, predicates)), n.distinct),
     SetOp: (n) => SetOp.create(push(n.left, predicates), push(n.right, predicates), n.op, n.all),

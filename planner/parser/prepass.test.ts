@@ -71,6 +71,31 @@ describe('prepass', () => {
     expect(rewritten[at("'ü'")]).toBe(bytes[at("'ü'")]);
   });
 
+  it('blanks QUALIFY clauses, keyed by their block\'s SELECT, keeping every byte offset', () => {
+    const sql = 'SELECT a FROM (SELECT b FROM t QUALIFY x = 1) s QUALIFY rank() OVER (ORDER BY a) = 1 ORDER BY a';
+    const out = run(sql);
+    const blank = (text: string, part: string) => text.replace(part, ' '.repeat(part.length));
+    expect(out.text).toBe(blank(blank(sql, 'QUALIFY x = 1'), 'QUALIFY rank() OVER (ORDER BY a) = 1 '));
+    const inner = out.qualify?.get(sql.indexOf('SELECT b'));
+    const outer = out.qualify?.get(0);
+    expect(inner?.text.trim()).toBe('SELECT  x = 1');
+    expect(inner?.text.indexOf('x = 1')).toBe(sql.indexOf('x = 1'));
+    expect(outer?.text.trim()).toBe('SELECT  rank() OVER (ORDER BY a) = 1');
+    expect(outer?.end).toBe(sql.lastIndexOf('ORDER BY a'));
+    // A column or alias named qualify stays a name.
+    expect(run('SELECT qualify FROM t').qualify?.size ?? 0).toBe(0);
+    expect(run('SELECT x qualify FROM t').qualify?.size ?? 0).toBe(0);
+  });
+
+  it('rewrites Spark\'s LATERAL VIEW [OUTER] into a LATERAL FROM item and records its names', () => {
+    const sql = 'SELECT x FROM t LATERAL VIEW OUTER explode(t.arr) e AS Xy WHERE x > 1';
+    const out = run(sql);
+    expect(out.text.length).toBe(sql.length);
+    expect(out.text.replace(/ +/g, ' ')).toBe('SELECT x FROM t , LATERAL explode(t.arr) WHERE x > 1');
+    expect(out.lateralViews?.get(sql.indexOf('explode'))).toEqual({ table: 'e', columns: ['Xy'], outer: true });
+    expect(run('SELECT 1 FROM t LATERAL VIEW explode(a) AS v').lateralViews?.get(29)).toEqual({ columns: ['v'], outer: false });
+  });
+
   it('refuses backtick identifiers it cannot rewrite in place, pointing at them', () => {
     const refuse = (sql: string) => {
       try {

@@ -22,6 +22,8 @@ import { SourceText } from './source-text.js';
  * | `a RLIKE 'x'` / `REGEXP`            | `a ~     'x'`                        | —                    |
  * | `a NOT RLIKE 'x'`                   | `a !~        'x'`                    | —                    |
  * | `INTERVAL 3 HOURS`                  | `INTERVAL'3'HOUR `                   | —                    |
+ * | `… QUALIFY cond ORDER BY …`         | `…              ORDER BY …` (blanked)| `qualify` at SELECT  |
+ * | `LATERAL VIEW [OUTER] f(a) t AS x`  | `, LATERAL          f(a)       `     | `lateralViews` at f  |
  *
  * Identifiers in backticks may not contain `"` or a doubled backtick (no same-length spelling).
  */
@@ -45,6 +47,31 @@ export interface Prepassed {
   readonly renamed?: ReadonlyMap<number, string>;
   /** Byte offsets of `CAST` keywords that were `TRY_CAST` (NULL instead of an error). */
   readonly tryCasts?: ReadonlySet<number>;
+  /**
+   * Databricks / DuckDB `QUALIFY cond` clauses, keyed by the byte offset of the `SELECT` keyword
+   * of the query block they belong to (planner/parser/qualify.ts).
+   */
+  readonly qualify?: ReadonlyMap<number, QualifyClause>;
+  /** Spark's `LATERAL VIEW [OUTER] f(…) t AS x`, keyed by the byte offset of `f`. */
+  readonly lateralViews?: ReadonlyMap<number, LateralView>;
+}
+
+/** The names (and OUTER) of a `LATERAL VIEW`, which the rewritten text no longer spells. */
+export interface LateralView {
+  readonly table?: string;
+  readonly columns: readonly string[];
+  readonly outer: boolean;
+}
+
+/**
+ * A `QUALIFY` clause, blanked out of the text libpg-query parses. `text` is the rewritten text
+ * with everything blanked except `SELECT ` written over the keyword and the condition after
+ * it, so parsing it gives the condition with byte offsets into the user's original text.
+ */
+export interface QualifyClause {
+  readonly keyword: number;
+  readonly end: number;
+  readonly text: string;
 }
 
 /** Reserved words used as names, and their same-length placeholders. */
@@ -74,6 +101,8 @@ export function prepass(source: SourceText): Prepassed {
   const semiJoins = new Map<number, 'semi' | 'anti'>();
   const renamed = new Map<number, string>();
   const tryCasts = new Set<number>();
+  const qualifySpans: { select: number; keyword: number; end: number }[] = [];
+  const lateralViews = new Map<number, LateralView>();
   const encoder = new TextEncoder();
   const write = (at: number, text: string, length: number) => {
     bytes.fill(SPACE, at, at + length);
@@ -96,6 +125,23 @@ export function prepass(source: SourceText): Prepassed {
       if (!(lower === 'array' && tokens[i + 1]?.text === '(' && tokens[i + 2]?.text.toLowerCase() === 'select')) {
         write(t.start, placeholder, t.end - t.start);
         renamed.set(t.start, lower);
+        continue;
+      }
+    }
+    if (lower === 'lateral' && tokens[i + 1]?.text.toLowerCase() === 'view') {
+      const view = lateralView(tokens, i, source);
+      write(t.start, ', LATERAL', tokens[i + 1].end - t.start);
+      if (view.outerToken !== undefined) bytes.fill(SPACE, view.outerToken.start, view.outerToken.end);
+      bytes.fill(SPACE, view.namesStart, view.namesEnd);
+      lateralViews.set(view.functionStart, view.view);
+      i = view.next - 1;
+      continue;
+    }
+    if (lower === 'qualify' && t.tokenName === 'IDENT') {
+      const span = qualifySpan(tokens, i);
+      if (span !== undefined) {
+        if (span.select === undefined) throw nearError(source, t);
+        qualifySpans.push({ select: span.select, keyword: t.start, end: span.end });
         continue;
       }
     }
@@ -151,7 +197,96 @@ export function prepass(source: SourceText): Prepassed {
       i += 3;
     }
   }
-  return { text: decoder.decode(bytes), tokens, timeTravel, pathTables, backticked, semiJoins, renamed, tryCasts };
+  const qualify = new Map<number, QualifyClause>();
+  for (const q of qualifySpans) {
+    // Another block's QUALIFY nested inside this one is parsed with its own block, not here.
+    const own = bytes.slice(0, q.end);
+    own.fill(SPACE, 0, q.keyword);
+    for (const other of qualifySpans) if (other !== q && other.keyword > q.keyword && other.keyword < q.end) own.fill(SPACE, other.keyword, other.end);
+    own.set(encoder.encode('SELECT '), q.keyword);
+    qualify.set(q.select, { keyword: q.keyword, end: q.end, text: decoder.decode(own) });
+  }
+  for (const q of qualifySpans) bytes.fill(SPACE, q.keyword, q.end);
+  return { text: decoder.decode(bytes), tokens, timeTravel, pathTables, backticked, semiJoins, renamed, tryCasts, qualify, lateralViews };
+}
+
+/**
+ * `LATERAL VIEW [OUTER] f(args) [t] AS c1 [, c2…]` starting at token `i`: where the function
+ * starts, the byte span of the names after its call (blanked: PostgreSQL spells them
+ * differently), and the index of the token after them.
+ */
+function lateralView(tokens: readonly ScanToken[], i: number, source: SourceText): { view: LateralView; functionStart: number; outerToken?: ScanToken; namesStart: number; namesEnd: number; next: number } {
+  let j = i + 2;
+  const outerToken = tokens[j]?.text.toLowerCase() === 'outer' ? tokens[j++] : undefined;
+  const fn = tokens[j];
+  if (fn === undefined || tokens[j + 1]?.text !== '(') throw nearError(source, tokens[j + 1] ?? fn);
+  let depth = 0;
+  j++;
+  for (; j < tokens.length; j++) {
+    if (tokens[j].text === '(') depth++;
+    else if (tokens[j].text === ')' && --depth === 0) break;
+  }
+  j++;
+  const namesStart = tokens[j]?.start ?? source.byteLength;
+  let table: string | undefined;
+  if (tokens[j] !== undefined && tokens[j].text.toLowerCase() !== 'as' && isName(tokens[j])) table = unquote(tokens[j++].text);
+  if (tokens[j]?.text.toLowerCase() !== 'as') throw nearError(source, tokens[j]);
+  j++;
+  const columns: string[] = [];
+  for (;;) {
+    const c = tokens[j];
+    if (c === undefined || !isName(c)) throw nearError(source, c);
+    columns.push(unquote(c.text));
+    j++;
+    if (tokens[j]?.text !== ',' || !isName(tokens[j + 1]) || ['lateral', 'where', 'group', 'order', 'limit'].includes(tokens[j + 1].text.toLowerCase())) break;
+    j++;
+  }
+  const namesEnd = tokens[j - 1].end;
+  return { view: { ...(table === undefined ? {} : { table }), columns, outer: outerToken !== undefined }, functionStart: fn.start, ...(outerToken === undefined ? {} : { outerToken }), namesStart, namesEnd, next: j };
+}
+
+/** A name as the user spelled it (Spark keeps the case of generated column names), without its quotes. */
+function unquote(text: string): string {
+  return text.startsWith('"') ? text.slice(1, -1).replace(/""/g, '"') : text;
+}
+
+/** Words that end a QUALIFY condition at its own nesting depth. */
+const AFTER_QUALIFY = new Set(['order', 'limit', 'offset', 'fetch', 'window', 'union', 'intersect', 'except', ';']);
+/** Tokens after which `qualify` is a column name or alias, not the clause. */
+const NOT_BEFORE_QUALIFY = new Set([',', '(', '.', 'select', 'as', 'distinct', 'all', '+', '-', '*', '/', '=', '<', '>', '<=', '>=', '<>', '!=', 'and', 'or', 'not', 'by', 'on', 'when', 'then', 'else']);
+/** Tokens after which `qualify` is an alias (`SELECT x qualify FROM t`). */
+const NOT_AFTER_QUALIFY = new Set([',', ')', ';', 'from', 'where', 'group', 'having', 'order', 'limit', 'offset', 'union', 'intersect', 'except', 'window', 'as', '.']);
+
+/**
+ * Where the QUALIFY clause at token `i` ends (byte offset) and the byte offset of the `SELECT`
+ * keyword of its query block (undefined when there is none: a syntax error), or undefined when
+ * `qualify` here is a name rather than the clause.
+ */
+function qualifySpan(tokens: readonly ScanToken[], i: number): { select: number | undefined; end: number } | undefined {
+  const before = tokens[i - 1]?.text.toLowerCase();
+  const after = tokens[i + 1]?.text.toLowerCase();
+  if (before === undefined || after === undefined || NOT_BEFORE_QUALIFY.has(before) || NOT_AFTER_QUALIFY.has(after)) return undefined;
+  let end = tokens[tokens.length - 1].end;
+  let depth = 0;
+  for (let j = i + 1; j < tokens.length; j++) {
+    const text = tokens[j].text.toLowerCase();
+    if (text === '(') depth++;
+    else if (text === ')') {
+      if (depth === 0) { end = tokens[j].start; break; }
+      depth--;
+    } else if (depth === 0 && AFTER_QUALIFY.has(text)) { end = tokens[j].start; break; }
+  }
+  let select: number | undefined;
+  depth = 0;
+  for (let j = i - 1; j >= 0; j--) {
+    const text = tokens[j].text.toLowerCase();
+    if (text === ')') depth++;
+    else if (text === '(') {
+      if (depth === 0) break;
+      depth--;
+    } else if (depth === 0 && text === 'select') { select = tokens[j].start; break; }
+  }
+  return { select, end };
 }
 
 /** An identifier or a keyword usable as a name (anything but a reserved keyword or punctuation). */

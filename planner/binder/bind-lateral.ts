@@ -1,0 +1,158 @@
+import * as arrow from 'apache-arrow';
+import type { Node } from 'libpg-query';
+import { SqlError } from '../../common/sql-error.js';
+import { someExpr, type Expr } from '../expr/expr.js';
+import { Explode } from '../logical/explode.js';
+import { Filter } from '../logical/filter.js';
+import { Join } from '../logical/join.js';
+import type { LogicalPlan } from '../logical/plan.js';
+import { Project } from '../logical/project.js';
+import { ExprBinder, unwrap, type BindHooks } from './bind-expr.js';
+import type { BoundFrom } from './bind-from.js';
+import { bindQuery, type BoundQuery } from './bind-query.js';
+import type { BindContext } from './context.js';
+import { joinCondition, shiftCondition } from './mark-subquery.js';
+import { Scope } from './scope.js';
+
+type AnyNode = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const BOOL = new arrow.Bool();
+
+/** Set-returning functions FROM may call over earlier FROM items' columns; `explode_outer` keeps empty arrays as a NULL row. */
+const LATERAL_FUNCTIONS = new Set(['unnest', 'explode', 'explode_outer']);
+
+/** How a lateral item joins what is left of it: a comma / CROSS / INNER JOIN, or LEFT JOIN. */
+export type LateralJoin = 'inner' | 'left';
+
+/**
+ * `FROM t, unnest(t.arr) AS u(x)`, `t CROSS JOIN LATERAL explode(t.arr)`, Spark's
+ * `LATERAL VIEW [OUTER] explode(arr) u AS x` (the pre-pass rewrites it to `, LATERAL …` and
+ * records the names): every row of `left` repeated once per element (Explode), the element
+ * appended as a column. A LEFT JOIN (`ON true`) or `explode_outer` keeps rows whose array is
+ * NULL or empty, once, with a NULL element. Returns undefined when the call is not one of
+ * these (the caller then reports the usual error).
+ */
+export function lateralFunction(ctx: BindContext, left: BoundFrom, n: AnyNode, join: LateralJoin, quals: Node | undefined, outer: Scope | undefined, outerHook: BindHooks['outer'] | undefined): BoundFrom | undefined {
+  const functions = (n.functions ?? []) as AnyNode[];
+  const items = (functions[0]?.List?.items ?? []) as Node[];
+  if (functions.length !== 1 || items.length === 0 || n.ordinality === true) return undefined;
+  const [kind, call] = unwrap(items[0]);
+  if (kind !== 'FuncCall') return undefined;
+  const names = ((call.funcname ?? []) as AnyNode[]).map((x) => String(x.String?.sval ?? ''));
+  const name = names[names.length - 1].toLowerCase();
+  if (!LATERAL_FUNCTIONS.has(name) || names.length > 1) return undefined;
+  const position = ctx.position(call.location ?? 0);
+  const binder = new ExprBinder(ctx, left.scope.withParent(outer), { clause: 'functions in FROM', ...(outerHook === undefined ? {} : { outer: outerHook }) });
+  const args = ((call.args ?? []) as Node[]).map((a) => binder.bind(a));
+  // Over the enclosing query's row: not an Explode here (a subquery then runs per row, Apply).
+  if (args.some((a) => someExpr(a, (e) => e.kind === 'Placeholder'))) return undefined;
+  if (args.length !== 1) throw SqlError.unsupportedFeature(`${name} of ${args.length} arrays in FROM`).at(position);
+  const [list] = args;
+  if (list.type.typeId !== arrow.Type.List) throw new SqlError('42883', `function ${name}(${String(list.type)}) does not exist`, { position, hint: 'It takes an array.' });
+  const view = ctx.prepass.lateralViews?.get(n.location ?? -1) ?? ctx.prepass.lateralViews?.get(call.location ?? -1);
+  const alias = n.alias as AnyNode | undefined;
+  const qualifier = view?.table ?? (alias?.aliasname as string | undefined) ?? name;
+  const column = view?.columns[0] ?? String(alias?.colnames?.[0]?.String?.sval ?? alias?.aliasname ?? (name === 'unnest' ? 'unnest' : 'col'));
+  if (view !== undefined && view.columns.length > 1) throw SqlError.syntax(`${name} of an array produces 1 column, but ${view.columns.length} names were given`, position);
+  const always = quals === undefined || isTrue(quals);
+  if (join === 'left' && !always) throw SqlError.unsupportedFeature('LEFT JOIN LATERAL over a function with a condition other than ON true').at(position);
+  const width = left.plan.schema.fields.length;
+  let plan: LogicalPlan = Explode.create(left.plan, list, column, join === 'left' || name === 'explode_outer' || view?.outer === true);
+  const scope = Scope.join(left.scope, new Scope([{ qualifier, name: column, type: plan.schema.fields[width].type, index: 0 }], [qualifier]), width, position);
+  if (!always && quals !== undefined) plan = Filter.create(plan, new ExprBinder(ctx, scope.withParent(outer), { clause: 'JOIN/ON' }).bindCondition(quals, 'JOIN/ON'));
+  return { plan, scope };
+}
+
+/**
+ * `FROM t, LATERAL (SELECT … FROM s WHERE s.k = t.k …) x`, `t [LEFT] JOIN LATERAL (…) x ON …`:
+ * the subquery's WHERE conjuncts over `t` become the join's condition (a hash join on its
+ * equalities), as for EXISTS. A subquery that aggregates without GROUP BY (`LATERAL (SELECT
+ * count(*), max(v) FROM s WHERE s.k = t.k)`) gives one row per row of `t`: it is grouped by
+ * its correlation keys and left-joined, with counts of 0 where nothing matched. Other shapes
+ * (LIMIT / DISTINCT / windows with correlation, correlation outside WHERE) are `0A000`.
+ */
+export function lateralSubquery(ctx: BindContext, left: BoundFrom, n: AnyNode, join: LateralJoin, quals: Node | undefined): BoundFrom {
+  const select = unwrap(n.subquery)[1];
+  const position = ctx.position(lateralKeyword(ctx, select));
+  let q: BoundQuery;
+  let aggregated = false;
+  try {
+    q = bindQuery(ctx, select, { outer: left.scope, mode: 'lateral' });
+  } catch (err) {
+    if (!(err instanceof SqlError) || err.sqlstate !== '0A000') throw err;
+    try {
+      q = bindQuery(ctx, select, { outer: left.scope, mode: 'scalar' });
+    } catch {
+      throw err.position === undefined ? err.at(position) : err;
+    }
+    if (q.perRow === true) throw err;
+    aggregated = true;
+  }
+  const width = left.plan.schema.fields.length;
+  const alias = n.alias as AnyNode | undefined;
+  const qualifier: string | undefined = alias?.aliasname;
+  const aliases = ((alias?.colnames ?? []) as AnyNode[]).map((c) => String(c.String?.sval));
+  if (aliases.length > q.names.length) throw new SqlError('42P10', `table "${qualifier}" has ${q.names.length} columns available but ${aliases.length} columns specified`, { position });
+  const right = new Scope(q.names.map((name, index) => ({ qualifier, name: aliases[index] ?? name, type: q.plan.schema.fields[index].type, index })), qualifier === undefined ? [] : [qualifier]);
+  const scope = Scope.join(left.scope, right, width, position);
+  const conditions: Expr[] = (q.conditions ?? []).length === 0 ? [] : [joinCondition(q.conditions ?? [], width)];
+  if (quals !== undefined && !isTrue(quals)) conditions.push(new ExprBinder(ctx, scope, { clause: 'JOIN/ON' }).bindCondition(quals, 'JOIN/ON'));
+  const condition = conditions.length === 0 ? undefined : conditions.reduce((a, b) => ({ kind: 'Binary', op: 'AND', left: a, right: b, type: BOOL }));
+  if (!aggregated) {
+    const deferred = q.deferred;
+    if (deferred === undefined) return { plan: Join.create(left.plan, q.plan, join, condition), scope };
+    // A LEFT JOIN tells its unmatched rows by a marker column that is never NULL on a match.
+    const marked = join === 'left' ? Project.create(q.plan, [...q.plan.schema.fields.map<Expr>((f, i) => ({ kind: 'ColumnRef', index: i, name: f.name, type: f.type })), { kind: 'Literal', value: true, type: BOOL }], [...q.plan.schema.fields.map((f) => f.name), '__mark']) : q.plan;
+    const joined = Join.create(left.plan, marked, join, condition ?? (join === 'left' ? { kind: 'Literal', value: true, type: BOOL } : undefined));
+    // Select items over outer columns, computed now that both sides are in one row.
+    const ref = (i: number): Expr => ({ kind: 'ColumnRef', index: i, name: joined.schema.fields[i].name, type: joined.schema.fields[i].type });
+    const exprs: Expr[] = [...left.plan.schema.fields.map((_, i) => ref(i)), ...q.names.map((_, i) => {
+      const d = deferred[i];
+      if (d === undefined) return ref(width + i);
+      const value = shiftCondition(d, width);
+      // A LEFT JOIN's unmatched row has no subquery row: its items are NULL too.
+      return join === 'left' ? { kind: 'Case', whens: [{ condition: { kind: 'IsNull', input: ref(width + marked.schema.fields.length - 1), negated: true, type: BOOL }, result: value }], type: value.type } as Expr : value;
+    })];
+    return { plan: Project.create(joined, exprs, joined.schema.fields.slice(0, exprs.length).map((f) => f.name)), scope };
+  }
+  // One row per outer row: a left join whatever the join type, and count-like columns 0 for no match.
+  const joined = Join.create(left.plan, q.plan, 'left', condition);
+  const counts = countColumns(q.plan);
+  const exprs: Expr[] = joined.schema.fields.slice(0, width + q.names.length).map((f, i) => {
+    const ref: Expr = { kind: 'ColumnRef', index: i, name: f.name, type: f.type };
+    return i >= width && counts.has(i - width) ? { kind: 'Call', name: 'coalesce', args: [ref, { kind: 'Literal', value: 0n, type: f.type }], type: f.type } : ref;
+  });
+  return { plan: Project.create(joined, exprs, joined.schema.fields.slice(0, exprs.length).map((f) => f.name)), scope };
+}
+
+/** Byte offset of the LATERAL keyword before a subquery (errors about the whole item point there). */
+function lateralKeyword(ctx: BindContext, select: AnyNode): number {
+  const first: number = select.targetList?.[0]?.ResTarget?.location ?? 0;
+  let at = first;
+  for (const t of ctx.prepass.tokens) {
+    if (t.start >= first) break;
+    if (t.text.toLowerCase() === 'lateral') at = t.start;
+  }
+  return at;
+}
+
+/** Output columns of an aggregate subquery that are counts (0, not NULL, over no rows). */
+function countColumns(plan: LogicalPlan): Set<number> {
+  const out = new Set<number>();
+  if (plan.kind !== 'Project' || plan.input.kind !== 'Aggregate') return out;
+  const aggregate = plan.input;
+  plan.exprs.forEach((e, i) => {
+    if (e.kind !== 'ColumnRef') return;
+    const call = aggregate.aggregates[e.index - aggregate.groupBy.length];
+    if (call !== undefined && ['count', 'count_star', 'count_if', 'approx_count_distinct'].includes(call.name)) out.add(i);
+  });
+  return out;
+}
+
+/** `ON true` (what PostgreSQL requires after LEFT JOIN LATERAL when nothing else applies). */
+function isTrue(node: Node): boolean {
+  const [kind, n] = unwrap(node);
+  if (kind === 'A_Const') return n.boolval?.boolval === true;
+  if (kind === 'TypeCast') return isTrue(n.arg);
+  return false;
+}
