@@ -2,7 +2,7 @@ import type * as arrow from 'apache-arrow';
 import { batchColumns, makeBatch } from '../arrow/batch.js';
 import { concat } from '../arrow/concat.js';
 import { take } from '../../common/arrow/take.js';
-import { throwIfCancelled } from '../cancel.js';
+import { yieldThenCheckCancelled } from '../cancel.js';
 import { BufferBudget } from '../memory.js';
 import type { PhysicalExpr } from '../expr/physical-expr.js';
 import { crossComparator, rowsBeforeRow, sortIndices } from '../kernels/sort.js';
@@ -54,7 +54,7 @@ export class SortExec implements PhysicalOperator {
       let best: arrow.RecordBatch | undefined;
       const budget = new BufferBudget('sort');
       for await (const batch of input.execute(ctx)) {
-        throwIfCancelled(ctx.signal);
+        await yieldThenCheckCancelled(ctx.signal);
         if (fetch === undefined) {
           budget.add(batch);
           buffered.push(batch);
