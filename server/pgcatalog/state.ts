@@ -62,6 +62,8 @@ export interface SessionInfo {
   /** The session's views now (DISCARD ALL replaces them). */
   readonly views: () => SessionViews;
   readonly settings?: () => ReadonlyMap<string, string>;
+  /** The database the client connected to (StartupMessage `database`): `current_database()`, `pg_database`. */
+  readonly database?: () => string;
 }
 
 const PG_CATALOG: NamespaceInfo = { oid: FIXED_OIDS.pgCatalog, name: 'pg_catalog', onSearchPath: true };
@@ -145,7 +147,7 @@ export async function buildCatalogState(inner: Catalog, session: SessionInfo): P
     namespaces: [...namespaces.values()],
     relations,
     user: settings.get('session_authorization') ?? settings.get('user') ?? 'deltasql',
-    database: settings.get('database') ?? 'deltasql',
+    database: session.database?.() ?? 'deltasql',
     settings,
   };
 }
