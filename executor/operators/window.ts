@@ -101,7 +101,7 @@ export class WindowExec implements PhysicalOperator {
       const orderKeys: SortKey[] = orderBy.map((k) => ({ data: k.expr.evaluate(all), descending: k.descending, nullsFirst: k.nullsFirst }));
       const partitioned = table === undefined ? undefined : { table, ids: concatIds(idParts, rows) };
       idParts.length = 0;
-      const layout = buildLayout(partitionBy.map((e) => e.evaluate(all)), orderKeys, rows, partitioned);
+      const layout = await buildLayout(partitionBy.map((e) => e.evaluate(all)), orderKeys, rows, partitioned, ctx.signal);
       await yieldThenCheckCancelled(ctx.signal);
 
       // ── compute each call (frames shared between calls with the same frame) ──
