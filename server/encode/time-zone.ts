@@ -14,7 +14,7 @@
  *   zone?.offsetSeconds(Date.UTC(2021, 0, 1) * 1000); // -18000
  */
 export class TimeZone {
-  static readonly UTC = new TimeZone('UTC', undefined);
+  static readonly UTC = new TimeZone('UTC', undefined, 0);
 
   private readonly hours = new Map<number, number>();
 
@@ -22,15 +22,24 @@ export class TimeZone {
     /** The name as `Intl` canonicalises it (`America/New_York`). */
     readonly name: string,
     private readonly format: Intl.DateTimeFormat | undefined,
+    /** A POSIX-style zone's fixed offset (seconds east); used when `format` is undefined. */
+    private readonly fixed: number,
   ) {}
 
   /**
-   * The zone of an IANA name (`Europe/Paris`, `EST5EDT`, `Etc/GMT+5`, `UTC`), case-insensitive;
-   * undefined when the tz database does not know it.
+   * The zone of an IANA name (`Europe/Paris`, `EST5EDT`, `Etc/GMT+5`, `UTC`), case-insensitive,
+   * or of a POSIX-style fixed offset as JDBC sends for a JVM in `GMT+05:00` (`GMT-05:00`: POSIX
+   * counts west, so that is UTC+5, as PostgreSQL reads it); undefined when neither.
    */
   static named(name: string): TimeZone | undefined {
     const trimmed = name.trim();
-    if (/^(utc|gmt|z|zulu|etc\/utc|etc\/gmt|universal|uct|etc\/universal)$/i.test(trimmed)) return TimeZone.UTC;
+    if (/^(utc|gmt|zulu|etc\/utc|etc\/gmt|universal|uct|etc\/universal)$/i.test(trimmed)) return TimeZone.UTC;
+    const posix = /^[A-Za-z]{3,}([+-])(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?$/.exec(trimmed);
+    if (posix !== null) {
+      const seconds = Number(posix[2]) * 3600 + Number(posix[3] ?? 0) * 60 + Number(posix[4] ?? 0);
+      if (seconds > 15 * 3600) return undefined;
+      return new TimeZone(trimmed, undefined, posix[1] === '-' ? seconds : -seconds);
+    }
     let format: Intl.DateTimeFormat;
     try {
       format = new Intl.DateTimeFormat('en-US', {
@@ -42,18 +51,18 @@ export class TimeZone {
     }
     const cached = CACHE.get(format.resolvedOptions().timeZone);
     if (cached !== undefined) return cached;
-    const zone = new TimeZone(format.resolvedOptions().timeZone, format);
+    const zone = new TimeZone(format.resolvedOptions().timeZone, format, 0);
     CACHE.set(zone.name, zone);
     return zone;
   }
 
   get isUtc(): boolean {
-    return this.format === undefined;
+    return this.format === undefined && this.fixed === 0;
   }
 
   /** The zone's offset from UTC in seconds (east positive) at the instant `micros` since the epoch. */
   offsetSeconds(micros: number | bigint): number {
-    if (this.format === undefined) return 0;
+    if (this.format === undefined) return this.fixed;
     const seconds = Math.floor(Number(micros) / 1_000_000);
     const hour = Math.floor(seconds / 3600);
     const known = this.hours.get(hour);

@@ -14,7 +14,7 @@ const INSTANTS = [
   '2021-03-28 00:59:59+00', '2021-03-28 01:00:00+00', '2021-10-02 15:30:00+00', '2021-04-03 14:59:59+00',
   '1850-01-01 00:00:00+00', '1900-06-15 12:34:56.123456+00', '1970-01-01 00:00:00+00', '2100-07-01 00:00:00+00',
 ];
-const ZONES = ['UTC', 'America/New_York', 'Europe/London', 'Asia/Kolkata', 'America/St_Johns', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Asia/Kathmandu'];
+const ZONES = ['UTC', 'America/New_York', 'Europe/London', 'Asia/Kolkata', 'America/St_Johns', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Asia/Kathmandu', 'GMT-05:00', 'UTC+3', 'GMT+5:30'];
 const VALUES = `(VALUES ${INSTANTS.map((t, i) => `(${i + 1}, timestamptz '${t}')`).join(', ')}) v(i, t)`;
 
 let server: PgServer;
