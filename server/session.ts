@@ -9,6 +9,7 @@ import { runSessionStatement } from './session/commands.js';
 import { copyFrom } from './session/copy-from.js';
 import { Cursors } from './session/cursors.js';
 import { Settings } from './session/settings.js';
+import { TimeZone } from './encode/time-zone.js';
 import { PgCatalog } from './pgcatalog/pg-catalog.js';
 import { TransactionState, type TransactionStatus } from './session/transaction.js';
 
@@ -34,6 +35,8 @@ export interface QueryResult {
   readonly copy?: CopyDirective;
   /** FETCH from a `DECLARE … BINARY CURSOR`: rows go out in binary format even over the simple protocol. */
   readonly binary?: boolean;
+  /** The session's TimeZone when the statement started: text output shows timestamptz in it. */
+  readonly timeZone?: TimeZone;
 }
 
 export type CopyDirective =
@@ -88,15 +91,24 @@ export class Session {
   /** The catalog as clients see it: the tables plus pg_catalog and information_schema (server/pgcatalog). */
   private readonly clientCatalog: PgCatalog;
 
-  /** `startup`: settings from the client's StartupMessage (`application_name`, `-c x=y` options…). */
-  constructor(readonly catalog: Catalog, startup: ReadonlyMap<string, string> = new Map()) {
+  /**
+   * `startup`: settings from the client's StartupMessage (`application_name`, `-c x=y` options…);
+   * `database`: the database it asked for, which `current_database()` and `pg_database` answer
+   * (every name serves the same warehouse).
+   */
+  constructor(readonly catalog: Catalog, startup: ReadonlyMap<string, string> = new Map(), readonly database = 'deltasql') {
     this.settings = new Settings(startup);
-    this.clientCatalog = new PgCatalog(catalog, { views: () => this.views, settings: () => this.settings.values });
+    this.clientCatalog = new PgCatalog(catalog, { views: () => this.views, settings: () => this.settings.values, database: () => this.database });
   }
 
   /** What the planner reads and writes of this session. */
   get plannerSession(): PlannerSession {
     return { views: this.views, settings: this.settings.values };
+  }
+
+  /** The session's `TimeZone`: timestamptz text output is shown in it. */
+  get timeZone(): TimeZone {
+    return TimeZone.named(this.settings.values.get('timezone') ?? 'UTC') ?? TimeZone.UTC;
   }
 
   /** ReadyForQuery's status: `I` idle, `T` in a block, `E` in a failed block. */
@@ -138,13 +150,13 @@ export class Session {
         const notices = outcome.notice === undefined ? {} : { notices: [outcome.notice] };
         if (outcome.result !== undefined) {
           const { schema, batches } = outcome.result;
-          return { schema, batches: guarded(() => fromArray(batches), signal), commandTag: 'SELECT', ...notices };
+          return { schema, batches: guarded(() => fromArray(batches), signal), commandTag: 'SELECT', timeZone: this.timeZone, ...notices };
         }
         return { schema: new arrow.Schema([]), batches: none(), commandTag: outcome.tag ?? formatTag(planned.tag, outcome.count), ...notices };
       }
       const plan = planned.plan;
       const isExplain = plan.schema.fields.length === 1 && plan.schema.fields[0]?.name === 'QUERY PLAN' && /^\s*explain\b/i.test(stripComments(sql));
-      return { schema: plan.schema, batches: guarded(() => plan.execute({ signal }), signal), commandTag: isExplain ? 'EXPLAIN' : 'SELECT' };
+      return { schema: plan.schema, batches: guarded(() => plan.execute({ signal }), signal), commandTag: isExplain ? 'EXPLAIN' : 'SELECT', timeZone: this.timeZone };
     } catch (err) {
       throw toSqlError(err, signal);
     }

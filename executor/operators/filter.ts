@@ -1,6 +1,6 @@
 import type * as arrow from 'apache-arrow';
 import { takeBatch } from '../../common/arrow/take.js';
-import { throwIfCancelled } from '../cancel.js';
+import { yieldThenCheckCancelled } from '../cancel.js';
 import type { PhysicalExpr } from '../expr/physical-expr.js';
 import { selectRows } from '../expr/select-rows.js';
 import type { ExecContext, PhysicalOperator } from '../operator.js';
@@ -30,7 +30,7 @@ export class FilterExec implements PhysicalOperator {
     const { input, predicate } = this;
     return (async function* filter() {
       for await (const batch of input.execute(ctx)) {
-        throwIfCancelled(ctx.signal);
+        await yieldThenCheckCancelled(ctx.signal);
         const rows = selectRows(predicate, batch);
         if (rows.length === batch.numRows) yield batch;
         else if (rows.length > 0) yield takeBatch(batch, rows);

@@ -9,7 +9,7 @@ import { createAccumulator, distinctMatters, isDistinct } from '../aggregates/cr
 import { gather } from '../aggregates/growable.js';
 import { makeBatch } from '../arrow/batch.js';
 import { maskIndices } from '../arrow/filter.js';
-import { throwIfCancelled, yieldThenCheckCancelled } from '../cancel.js';
+import { yieldThenCheckCancelled } from '../cancel.js';
 import type { PhysicalExpr } from '../expr/physical-expr.js';
 import { GroupTable } from '../hash/group-table.js';
 import type { ExecContext, PhysicalOperator } from '../operator.js';
@@ -130,7 +130,7 @@ export class HashAggregateExec implements PhysicalOperator {
       }
       // ── emit ──
       for (const state of states) {
-        throwIfCancelled(ctx.signal);
+        await yieldThenCheckCancelled(ctx.signal);
         const groups = state.groups;
         if (groups === 0) continue;
         const keys = state.table?.keys() ?? [];

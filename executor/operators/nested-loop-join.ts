@@ -3,7 +3,7 @@ import { takeBatch, take } from '../../common/arrow/take.js';
 import { batchColumns, makeBatch } from '../arrow/batch.js';
 import { concat } from '../arrow/concat.js';
 import { maskIndices } from '../arrow/filter.js';
-import { throwIfCancelled, yieldThenCheckCancelled } from '../cancel.js';
+import { yieldThenCheckCancelled } from '../cancel.js';
 import { BufferBudget } from '../memory.js';
 import type { PhysicalExpr } from '../expr/physical-expr.js';
 import type { ExecContext, PhysicalOperator } from '../operator.js';
@@ -56,7 +56,7 @@ export class NestedLoopJoinExec implements PhysicalOperator {
       let rightRows = 0;
       const budget = new BufferBudget('nested loop join\'s right side');
       for await (const batch of right.execute(ctx)) {
-        throwIfCancelled(ctx.signal);
+        await yieldThenCheckCancelled(ctx.signal);
         if (batch.numRows === 0) continue;
         budget.add(batch);
         batchColumns(batch).forEach((c, i) => parts[i].push(c));
@@ -99,7 +99,8 @@ export class NestedLoopJoinExec implements PhysicalOperator {
             }
           }
           if (count === 0) break;
-          throwIfCancelled(ctx.signal);
+          // A block where nothing matches yields nothing downstream: let the event loop in here.
+          await yieldThenCheckCancelled(ctx.signal);
           const l = leftProbe.subarray(0, count);
           const r = rightProbe.subarray(0, count);
           const candidates = pairBatch(semiAnti ? pairs : schema, leftColumns, rightColumns, l, r);

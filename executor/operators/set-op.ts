@@ -2,7 +2,7 @@ import type * as arrow from 'apache-arrow';
 import { take } from '../../common/arrow/take.js';
 import { assert } from '../../common/sql-error.js';
 import { batchColumns, makeBatch } from '../arrow/batch.js';
-import { throwIfCancelled } from '../cancel.js';
+import { yieldThenCheckCancelled } from '../cancel.js';
 import { GroupTable } from '../hash/group-table.js';
 import type { ExecContext, PhysicalOperator } from '../operator.js';
 import { chunks } from './hash-join/output.js';
@@ -50,7 +50,7 @@ export class SetOpExec implements PhysicalOperator {
       const table = new GroupTable(schema.fields.map((f) => f.type));
       let rightCounts: Int32Array = new Int32Array(1024);
       for await (const batch of right.execute(ctx)) {
-        throwIfCancelled(ctx.signal);
+        await yieldThenCheckCancelled(ctx.signal);
         const n = batch.numRows;
         if (n === 0) continue;
         const ids = table.findOrInsert(batchColumns(batch), n);
@@ -64,7 +64,7 @@ export class SetOpExec implements PhysicalOperator {
 
       // ── probe: stream the left side, keeping rows by the table above ──
       for await (const batch of left.execute(ctx)) {
-        throwIfCancelled(ctx.signal);
+        await yieldThenCheckCancelled(ctx.signal);
         const n = batch.numRows;
         if (n === 0) continue;
         const columns = batchColumns(batch);

@@ -2,10 +2,11 @@ import type * as arrow from 'apache-arrow';
 import { batchColumns, makeBatch } from '../arrow/batch.js';
 import { concat } from '../arrow/concat.js';
 import { take } from '../../common/arrow/take.js';
-import { throwIfCancelled } from '../cancel.js';
+import { yieldThenCheckCancelled } from '../cancel.js';
 import { BufferBudget } from '../memory.js';
 import type { PhysicalExpr } from '../expr/physical-expr.js';
-import { crossComparator, rowsBeforeRow, sortIndices } from '../kernels/sort.js';
+import { crossComparator, rowsBeforeRow } from '../kernels/sort.js';
+import { sortIndicesCancellable } from '../kernels/sort-cancellable.js';
 import type { ExecContext, PhysicalOperator } from '../operator.js';
 
 export interface PhysicalSortKey {
@@ -54,7 +55,7 @@ export class SortExec implements PhysicalOperator {
       let best: arrow.RecordBatch | undefined;
       const budget = new BufferBudget('sort');
       for await (const batch of input.execute(ctx)) {
-        throwIfCancelled(ctx.signal);
+        await yieldThenCheckCancelled(ctx.signal);
         if (fetch === undefined) {
           budget.add(batch);
           buffered.push(batch);
@@ -74,7 +75,7 @@ export class SortExec implements PhysicalOperator {
           buffered.push(candidates);
           rows += candidates.numRows;
           if (rows >= fetch) {
-            best = sortBuffered(schema, best === undefined ? buffered : [best, ...buffered], keys, fetch);
+            best = await sortBuffered(schema, best === undefined ? buffered : [best, ...buffered], keys, fetch, ctx.signal);
             buffered = [];
             rows = 0;
           }
@@ -83,9 +84,13 @@ export class SortExec implements PhysicalOperator {
       if (best !== undefined) buffered.unshift(best);
       if (buffered.length === 0 || buffered.every((b) => b.numRows === 0)) return;
       // ── emit ──
-      const sorted = sortBuffered(schema, buffered, keys, fetch);
-      for (let start = 0; start < sorted.numRows; start += OUTPUT_BATCH_ROWS) {
-        yield start === 0 && sorted.numRows <= OUTPUT_BATCH_ROWS ? sorted : sorted.slice(start, start + OUTPUT_BATCH_ROWS);
+      // Rows are gathered an output batch at a time: one `take` of millions of rows (strings
+      // above all) would hold the event loop for seconds, and the first batch leaves sooner.
+      const { columns, kept } = await sortedOrder(schema, buffered, keys, fetch, ctx.signal);
+      buffered = [];
+      for (let start = 0; start < kept.length; start += OUTPUT_BATCH_ROWS) {
+        const rows = kept.subarray(start, Math.min(kept.length, start + OUTPUT_BATCH_ROWS));
+        yield makeBatch(schema, columns.map((c) => take(c, rows)), rows.length);
       }
     })();
   }
@@ -130,12 +135,20 @@ function beats(comparators: readonly ((a: number, b: number) => number)[], row: 
   return false;
 }
 
-/** Concatenates `batches`, sorts them by `keys`, keeps the first `fetch` rows (all without). */
-function sortBuffered(schema: arrow.Schema, batches: readonly arrow.RecordBatch[], keys: readonly PhysicalSortKey[], fetch: number | undefined): arrow.RecordBatch {
+/**
+ * Concatenates `batches`, sorts them by `keys`, keeps the first `fetch` rows (all without). The
+ * sort lets the event loop in as it goes (sort-cancellable.ts): millions of rows take seconds.
+ */
+async function sortBuffered(schema: arrow.Schema, batches: readonly arrow.RecordBatch[], keys: readonly PhysicalSortKey[], fetch: number | undefined, signal: AbortSignal | undefined): Promise<arrow.RecordBatch> {
+  const { columns, kept } = await sortedOrder(schema, batches, keys, fetch, signal);
+  return makeBatch(schema, columns.map((c) => take(c, kept)), kept.length);
+}
+
+/** The concatenated columns of `batches` and the row numbers of their first `fetch` rows (all without) in `keys` order. */
+async function sortedOrder(schema: arrow.Schema, batches: readonly arrow.RecordBatch[], keys: readonly PhysicalSortKey[], fetch: number | undefined, signal: AbortSignal | undefined): Promise<{ columns: arrow.Data[]; kept: Int32Array }> {
   const length = batches.reduce((n, b) => n + b.numRows, 0);
   const columns = schema.fields.map((_, c) => concat(batches.map((b) => batchColumns(b)[c])));
   const all = makeBatch(schema, columns, length);
-  const order = sortIndices(keys.map((k) => ({ data: k.expr.evaluate(all), descending: k.descending, nullsFirst: k.nullsFirst })), length);
-  const kept = fetch === undefined || fetch >= length ? order : order.subarray(0, fetch);
-  return makeBatch(schema, columns.map((c) => take(c, kept)), kept.length);
+  const order = await sortIndicesCancellable(keys.map((k) => ({ data: k.expr.evaluate(all), descending: k.descending, nullsFirst: k.nullsFirst })), length, signal);
+  return { columns, kept: fetch === undefined || fetch >= length ? order : order.subarray(0, fetch) };
 }

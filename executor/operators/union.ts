@@ -2,7 +2,7 @@ import * as arrow from 'apache-arrow';
 import { take } from '../../common/arrow/take.js';
 import { assert } from '../../common/sql-error.js';
 import { batchColumns, makeBatch } from '../arrow/batch.js';
-import { throwIfCancelled } from '../cancel.js';
+import { yieldThenCheckCancelled } from '../cancel.js';
 import { GroupTable } from '../hash/group-table.js';
 import type { ExecContext, PhysicalOperator } from '../operator.js';
 import { chunks } from './hash-join/output.js';
@@ -42,7 +42,7 @@ export class UnionExec implements PhysicalOperator {
       const seen = distinct ? new GroupTable(schema.fields.map((f) => f.type)) : null;
       for (const input of inputs) {
         for await (const batch of input.execute(ctx)) {
-          throwIfCancelled(ctx.signal);
+          await yieldThenCheckCancelled(ctx.signal);
           const n = batch.numRows;
           if (n === 0) continue;
           const columns = batchColumns(batch);

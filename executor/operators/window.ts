@@ -4,7 +4,7 @@ import { take } from '../../common/arrow/take.js';
 import { isAggregateName } from '../aggregates/result-type.js';
 import { batchColumns, makeBatch } from '../arrow/batch.js';
 import { concat } from '../arrow/concat.js';
-import { throwIfCancelled } from '../cancel.js';
+import { yieldThenCheckCancelled } from '../cancel.js';
 import { BufferBudget } from '../memory.js';
 import type { PhysicalExpr } from '../expr/physical-expr.js';
 import type { SortKey } from '../kernels/sort.js';
@@ -84,7 +84,7 @@ export class WindowExec implements PhysicalOperator {
       const table = partitionBy.length === 0 ? undefined : new GroupTable(partitionBy.map((e) => e.type));
       const idParts: Int32Array[] = [];
       for await (const batch of input.execute(ctx)) {
-        throwIfCancelled(ctx.signal);
+        await yieldThenCheckCancelled(ctx.signal);
         if (batch.numRows === 0) continue;
         budget.add(batch);
         buffered.push(batch);
@@ -101,8 +101,8 @@ export class WindowExec implements PhysicalOperator {
       const orderKeys: SortKey[] = orderBy.map((k) => ({ data: k.expr.evaluate(all), descending: k.descending, nullsFirst: k.nullsFirst }));
       const partitioned = table === undefined ? undefined : { table, ids: concatIds(idParts, rows) };
       idParts.length = 0;
-      const layout = buildLayout(partitionBy.map((e) => e.evaluate(all)), orderKeys, rows, partitioned);
-      throwIfCancelled(ctx.signal);
+      const layout = await buildLayout(partitionBy.map((e) => e.evaluate(all)), orderKeys, rows, partitioned, ctx.signal);
+      await yieldThenCheckCancelled(ctx.signal);
 
       // ── compute each call (frames shared between calls with the same frame) ──
       const frames = new Map<string, FrameExtent>();
@@ -118,7 +118,7 @@ export class WindowExec implements PhysicalOperator {
       const results: arrow.Data[] = [];
       for (const call of calls) {
         results.push(computeCall(call, all, layout, frameFor));
-        throwIfCancelled(ctx.signal);
+        await yieldThenCheckCancelled(ctx.signal);
       }
       frames.clear();
 

@@ -1,5 +1,7 @@
 import type * as arrow from 'apache-arrow';
 import { GroupTable } from '../hash/group-table.js';
+import { yieldThenCheckCancelled } from '../cancel.js';
+import { sortIndicesCancellable } from '../kernels/sort-cancellable.js';
 import { rowComparator, sortIndices, type SortKey } from '../kernels/sort.js';
 import { RadixScratch, countingSort, keyWords, markPeerBreaks, radixSortRange, type KeyWords } from './radix.js';
 
@@ -51,11 +53,11 @@ export interface PartitionIds {
  * counting-sorted by partition rank, then each partition radix-sorted by its order keys' words
  * (radix.ts) — O(rows), no comparator calls; peers are equal words. Otherwise one comparator sort (`sortIndices`).
  */
-export function buildLayout(partitionKeys: readonly arrow.Data[], orderKeys: readonly SortKey[], length: number, partitioned?: PartitionIds): WindowLayout {
+export async function buildLayout(partitionKeys: readonly arrow.Data[], orderKeys: readonly SortKey[], length: number, partitioned: PartitionIds | undefined, signal: AbortSignal | undefined): Promise<WindowLayout> {
   const words: KeyWords[] = [];
   for (const key of orderKeys) {
     const w = keyWords(key, length);
-    if (w === undefined) return comparatorLayout(partitionKeys, orderKeys, length);
+    if (w === undefined) return comparatorLayout(partitionKeys, orderKeys, length, signal);
     words.push(w);
   }
   let partitionOf: Int32Array | null = null;
@@ -89,7 +91,11 @@ export function buildLayout(partitionKeys: readonly arrow.Data[], orderKeys: rea
   }
   const parts = partitionBounds.length - 1;
   const scratch = new RadixScratch();
-  for (let q = 0; q < parts; q++) radixSortRange(order, partitionBounds[q], partitionBounds[q + 1], words, scratch);
+  // Partition by partition, letting the event loop in between (millions of rows take seconds).
+  for (let q = 0; q < parts; q++) {
+    radixSortRange(order, partitionBounds[q], partitionBounds[q + 1], words, scratch);
+    await yieldThenCheckCancelled(signal);
+  }
 
   // ── peer groups: equal words within a partition ──
   const groupOf = new Int32Array(length);
@@ -119,10 +125,10 @@ function grow(a: Int32Array, length: number): Int32Array {
   return grown;
 }
 
-/** The general path: one comparator sort over (partition keys, order keys). */
-function comparatorLayout(partitionKeys: readonly arrow.Data[], orderKeys: readonly SortKey[], length: number): WindowLayout {
+/** The general path: one comparator sort over (partition keys, order keys), cancellable as it goes. */
+async function comparatorLayout(partitionKeys: readonly arrow.Data[], orderKeys: readonly SortKey[], length: number, signal: AbortSignal | undefined): Promise<WindowLayout> {
   const partitionSort: SortKey[] = partitionKeys.map((data) => ({ data, descending: false, nullsFirst: false }));
-  const order = sortIndices([...partitionSort, ...orderKeys], length);
+  const order = await sortIndicesCancellable([...partitionSort, ...orderKeys], length, signal);
   const samePartition = partitionSort.map(rowComparator);
   const samePeers = orderKeys.map(rowComparator);
 

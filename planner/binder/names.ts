@@ -52,6 +52,8 @@ function figure(ctx: BindContext, node: Node | undefined): string {
       return target === undefined ? '?column?' : outputName(ctx, target);
     }
     case 'CoalesceExpr': return 'coalesce';
+    // current_date, current_user, current_catalog…: PostgreSQL names the column after the keyword.
+    case 'SQLValueFunction': return typeof n.op === 'string' ? n.op.replace(/^SVFOP_/, '').replace(/_N$/, '').toLowerCase() : '?column?';
     case 'MinMaxExpr': return n.op === 'IS_GREATEST' ? 'greatest' : 'least';
     default: return '?column?';
   }

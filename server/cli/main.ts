@@ -78,7 +78,7 @@ function buildProgram(): Command {
     .option('--no-http', 'serve no HTTP')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--password <password>', 'require this password (SCRAM-SHA-256) from every user')
-    .option('--users <file>', 'require passwords from a file of user:password lines')
+    .option('--users <file>', 'require passwords from a file of user:password lines (PostgreSQL, and HTTP Basic auth)')
     .option('--tls-cert <file>', 'PEM certificate: accept TLS (sslmode=require)')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
     .option('--http-token <token>', 'require this bearer token on HTTP (then non-loopback clients may connect)')

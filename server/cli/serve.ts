@@ -43,14 +43,15 @@ export async function startServers(options: ServeOptions): Promise<Servers> {
   let http: RunningHttpServer | undefined;
   try {
     if (options.httpPort !== undefined) {
-      http = await startHttpServer({ catalog: warehouse, host: options.host, port: options.httpPort, ...(options.httpToken === undefined ? {} : { token: options.httpToken }) });
+      http = await startHttpServer({ catalog: warehouse, host: options.host, port: options.httpPort, ...(options.httpToken === undefined ? {} : { token: options.httpToken }), ...(auth === undefined ? {} : { auth }) });
     }
   } catch (err) {
     await pg.close();
     throw err;
   }
   const pgPart = `PostgreSQL on ${pg.host}:${pg.port}${tls === undefined ? '' : ' (TLS)'}${auth === undefined ? ' (trust, loopback only)' : ' (password)'}`;
-  const httpPart = http === undefined ? '' : `, HTTP on http://${urlHost(options.host)}:${http.port}/${options.httpToken === undefined ? ' (loopback only)' : ' (bearer token)'}`;
+  const httpAccess = [...(options.httpToken === undefined ? [] : ['bearer token']), ...(options.users !== undefined ? ["users' passwords"] : options.password !== undefined ? ['password'] : [])];
+  const httpPart = http === undefined ? '' : `, HTTP on http://${urlHost(options.host)}:${http.port}/ (${httpAccess.length === 0 ? 'loopback only' : httpAccess.join(' or ')})`;
   return {
     pg,
     ...(http === undefined ? {} : { http }),

@@ -15,7 +15,7 @@ export async function* encodeCsv(result: EncodableResult): AsyncGenerator<string
   yield result.schema.fields.map((f) => csvField(f.name)).join(',') + '\r\n';
   for await (const batch of result.batches) {
     if (batch.numRows === 0) continue;
-    const writers = columnsOf(batch).map((child) => textWriter(child));
+    const writers = columnsOf(batch).map((child) => textWriter(child, result.timeZone));
     let chunk = '';
     for (let row = 0; row < batch.numRows; row++) {
       for (let c = 0; c < writers.length; c++) {

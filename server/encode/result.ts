@@ -1,7 +1,10 @@
 import type { RecordBatch, Schema } from 'apache-arrow';
+import type { TimeZone } from './time-zone.js';
 
 /** What every encoder consumes: a result schema and its batches, pulled one at a time. */
 export interface EncodableResult {
   readonly schema: Schema;
   readonly batches: AsyncIterable<RecordBatch>;
+  /** The zone the text encoders (csv, table) show timestamptz in; UTC when absent. JSON stays UTC. */
+  readonly timeZone?: TimeZone;
 }

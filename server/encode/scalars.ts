@@ -6,6 +6,7 @@
  */
 
 import { civilFromDays } from '../../common/time/datetime.js';
+import { formatOffset, TimeZone } from './time-zone.js';
 
 const TWO_32 = 4294967296;
 
@@ -189,16 +190,18 @@ export function isoTimestamp(micros: number | bigint): string {
 
 /**
  * PostgreSQL's timestamp text (`DateStyle=ISO`): `YYYY-MM-DD HH:MM:SS[.ffffff]`, the fraction
- * only when non-zero and without trailing zeros, `+00` appended for timestamptz (rendered in
- * UTC), ` BC` for years before 1 AD.
+ * only when non-zero and without trailing zeros, ` BC` for years before 1 AD. A timestamptz is
+ * shown in `zone`'s local time followed by its offset at that instant (`+00` in UTC, `-05`).
  */
-export function pgTimestamp(micros: number | bigint, withZone: boolean): string {
-  const { days, microOfDay } = splitMicros(micros);
+export function pgTimestamp(micros: number | bigint, withZone: boolean, zone: TimeZone = TimeZone.UTC): string {
+  const offset = withZone ? zone.offsetSeconds(micros) : 0;
+  const local = offset === 0 ? micros : typeof micros === 'number' ? micros + offset * 1_000_000 : micros + BigInt(offset) * 1_000_000n;
+  const { days, microOfDay } = splitMicros(local);
   const { year, month, day } = civilFromDays(days);
   const bc = year <= 0;
   let text = `${String(bc ? 1 - year : year).padStart(4, '0')}-${pad2(month)}-${pad2(day)} ${hms(microOfDay)}`;
   if (microOfDay % 1_000_000 !== 0) text += '.' + fraction6(microOfDay).replace(/0+$/, '');
-  if (withZone) text += '+00';
+  if (withZone) text += formatOffset(offset);
   return bc ? text + ' BC' : text;
 }
 

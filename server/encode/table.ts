@@ -36,7 +36,7 @@ export async function* encodeTable(result: EncodableResult, options: { bufferRow
 
   for await (const batch of result.batches) {
     if (batch.numRows === 0) continue;
-    const writers = columnsOf(batch).map((child) => textWriter(child));
+    const writers = columnsOf(batch).map((child) => textWriter(child, result.timeZone));
     let chunk = '';
     for (let row = 0; row < batch.numRows; row++) {
       const cells = writers.map((write) => write(row));

@@ -13,6 +13,7 @@ import {
 } from './data-access.js';
 import { dictionaryWriter, jsonWriter } from './json-values.js';
 import { decimalWordsToString, hex, pgDate, pgFloatText, pgTimestamp } from './scalars.js';
+import { TimeZone } from './time-zone.js';
 
 /**
  * PostgreSQL's text output form of each value (what `psql` shows and `COPY … CSV` writes),
@@ -23,24 +24,25 @@ import { decimalWordsToString, hex, pgDate, pgFloatText, pgTimestamp } from './s
  *   outside [1e-4, 1e15) (float4: [1e-4, 1e6)), `NaN`, `Infinity`, `-Infinity`;
  * - bytea `\x` + lowercase hex;
  * - date `2021-01-01`; timestamp `2021-01-01 10:00:00.5` (fraction only when non-zero,
- *   trailing zeros dropped); timestamptz the same rendered in UTC with `+00`
- *   (`2021-01-01 10:00:00+00`, i.e. `TimeZone=UTC`); years before 1 AD with ` BC`;
+ *   trailing zeros dropped); timestamptz the same in the session's `TimeZone` with its offset
+ *   (`2021-01-01 10:00:00+00` in UTC, `2021-01-01 05:00:00-05` in America/New_York); years
+ *   before 1 AD with ` BC`;
  * - struct and map columns are `json` (DESIGN.md §3), so their text is the JSON encoding of
  *   json-values.ts; lists are array literals `{1,2,NULL}`, elements double-quoted when they
  *   contain `{}",\` or whitespace, are empty or spell NULL (multi-dimensional for nested lists).
  *
- * `textWriter(data)(i)` returns the text, or `null` for SQL NULL.
+ * `textWriter(data, zone)(i)` returns the text, or `null` for SQL NULL.
  */
 export type TextWriter = (i: number) => string | null;
 
-export function textWriter(data: arrow.Data): TextWriter {
-  const value = textValueWriter(data);
+export function textWriter(data: arrow.Data, zone: TimeZone = TimeZone.UTC): TextWriter {
+  const value = textValueWriter(data, zone);
   const isNull = nullTest(data);
   if (isNull === undefined) return value;
   return (i) => (isNull(i) ? null : value(i));
 }
 
-function textValueWriter(data: arrow.Data): (i: number) => string {
+function textValueWriter(data: arrow.Data, zone: TimeZone): (i: number) => string {
   const type = data.type as arrow.DataType;
   switch (type.typeId) {
     case arrow.Type.Bool: {
@@ -89,7 +91,7 @@ function textValueWriter(data: arrow.Data): (i: number) => string {
     case arrow.Type.Timestamp: {
       const get = timestampMicrosReader(data as arrow.Data<arrow.Timestamp>);
       const withZone = Boolean((type as arrow.Timestamp).timezone);
-      return (i) => pgTimestamp(get(i), withZone);
+      return (i) => pgTimestamp(get(i), withZone, zone);
     }
     case arrow.Type.Interval:
       return intervalTextWriter(data);
@@ -98,14 +100,14 @@ function textValueWriter(data: arrow.Data): (i: number) => string {
       return jsonWriter(data);
     case arrow.Type.List: {
       const offsets = data.valueOffsets as Int32Array;
-      return arrayLiteralWriter(data.children[0]!, (i) => offsets[i]!, (i) => offsets[i + 1]!);
+      return arrayLiteralWriter(data.children[0]!, (i) => offsets[i]!, (i) => offsets[i + 1]!, zone);
     }
     case arrow.Type.FixedSizeList: {
       const size = (type as arrow.FixedSizeList).listSize;
-      return arrayLiteralWriter(data.children[0]!, (i) => i * size, (i) => (i + 1) * size);
+      return arrayLiteralWriter(data.children[0]!, (i) => i * size, (i) => (i + 1) * size, zone);
     }
     case arrow.Type.Dictionary: {
-      const write = dictionaryWriter(data, textWriter);
+      const write = dictionaryWriter(data, (d) => textWriter(d, zone));
       return (i) => write(i) ?? '';
     }
   }
@@ -117,8 +119,8 @@ function textValueWriter(data: arrow.Data): (i: number) => string {
 }
 
 /** PostgreSQL array literal `{a,"b c",NULL}`; nested lists stay unquoted (`{{1,2},{3}}`). */
-function arrayLiteralWriter(element: arrow.Data, start: (i: number) => number, end: (i: number) => number): (i: number) => string {
-  const write = textWriter(element);
+function arrayLiteralWriter(element: arrow.Data, start: (i: number) => number, end: (i: number) => number, zone: TimeZone): (i: number) => string {
+  const write = textWriter(element, zone);
   const nested = element.typeId === arrow.Type.List || element.typeId === arrow.Type.FixedSizeList;
   return (i) => {
     let text = '{';

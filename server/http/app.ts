@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { SqlError } from '../../common/sql-error.js';
 import type { Catalog } from '../../planner/catalog.js';
 import { Warehouse } from '../../storage/warehouse.js';
+import type { AuthConfig } from '../pgwire/auth.js';
 import { checkAccess } from './auth.js';
 import type { HttpContext } from './context.js';
 import { HttpError } from './errors.js';
@@ -16,8 +17,10 @@ export interface HttpAppOptions {
   readonly catalog: Catalog;
   /** The warehouse behind `/v1/tables` (default: `catalog` when it is one). */
   readonly warehouse?: Warehouse;
-  /** `--http-token`: required as a bearer token; without it only loopback clients are served. */
+  /** `--http-token`: accepted as a bearer token; without it (and without `auth`) only loopback clients are served. */
   readonly token?: string;
+  /** The PostgreSQL server's passwords (`--users`, `--password`): accepted as HTTP Basic auth. */
+  readonly auth?: AuthConfig;
   /** Largest request body accepted (default 1 MiB); larger ones get 413. */
   readonly bodyLimit?: number;
   /** fastify's logger option (default off). */
@@ -37,7 +40,7 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
   const metrics = new HttpMetrics(warehouse ? () => warehouse.cache.stats : undefined);
   const ctx: HttpContext = { catalog: options.catalog, warehouse, metrics };
 
-  app.addHook('onRequest', async (request) => checkAccess(request, options.token));
+  app.addHook('onRequest', async (request) => checkAccess(request, { ...(options.token === undefined ? {} : { token: options.token }), ...(options.auth === undefined ? {} : { auth: options.auth }) }));
   app.setErrorHandler((err, request, reply) => {
     if (err instanceof HttpError || err instanceof SqlError) {
       const status = sendError(reply, err).statusCode;

@@ -53,6 +53,8 @@ export class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Response headers the error needs (`WWW-Authenticate` on a 401). */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
   }

@@ -203,4 +203,38 @@ describe('access', () => {
       await locked.close();
     }
   });
+
+  it('accepts HTTP Basic auth with the users file\'s users and passwords, and the bearer token too, from anywhere', async () => {
+    const users = new Map([['alice', 'wonder:land'], ['bob', 'builder']]);
+    const locked = await startHttpServer({ catalog: new Warehouse(CORPUS_DIR), host: '0.0.0.0', port: 0, token: 't0ken', auth: { users } });
+    try {
+      const host = external() ?? '127.0.0.1';
+      const basic = (user: string, password: string) => ({ authorization: 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64') });
+      const query = (headers: Record<string, string>) => fetch(`http://${host}:${locked.port}/v1/query`, {
+        method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ sql: 'SELECT current_user AS u, count(*) AS n FROM simple_table' }),
+      });
+      const alice = await query(basic('alice', 'wonder:land')); // a password may hold a colon
+      expect(alice.status).toBe(200);
+      expect((await alice.json()).rows).toEqual([['alice', 3]]);
+      expect((await (await query(basic('bob', 'builder'))).json()).rows).toEqual([['bob', 3]]);
+      const token = await query({ authorization: 'Bearer t0ken' });
+      expect(token.status).toBe(200);
+      const missing = { code: '28000', message: 'a valid "Authorization: Basic" (a user of --users) or "Bearer <token>" header is required' };
+      const cases: [Record<string, string>, object][] = [
+        [basic('alice', 'wrong'), { code: '28P01', message: 'password authentication failed for user "alice"' }],
+        [basic('mallory', 'builder'), { code: '28P01', message: 'password authentication failed for user "mallory"' }],
+        [{ authorization: 'Basic !!!' }, missing],
+        [{ authorization: 'Bearer wrong' }, missing],
+        [{}, missing],
+      ];
+      for (const [headers, error] of cases) {
+        const refused = await query(headers);
+        expect(refused.status).toBe(401);
+        expect(refused.headers.get('www-authenticate')).toBe('Basic realm="deltasql", charset="UTF-8"');
+        expect(await refused.json()).toEqual({ error });
+      }
+    } finally {
+      await locked.close();
+    }
+  });
 });

@@ -53,6 +53,11 @@ export interface RelationInfo {
   /** A view's query text. */
   readonly viewSql?: string;
   readonly partitionColumns?: readonly string[];
+  /**
+   * `pg_class.reloptions`, which psql's `\d+` prints as `Options:`: a Delta table's partition
+   * columns (`partitionColumns=date,ticker`) and table properties (`delta.appendOnly=true`).
+   */
+  readonly options?: readonly string[];
   /** Whether this is one of pg_catalog's / information_schema's own relations. */
   readonly system: boolean;
 }
@@ -62,6 +67,8 @@ export interface SessionInfo {
   /** The session's views now (DISCARD ALL replaces them). */
   readonly views: () => SessionViews;
   readonly settings?: () => ReadonlyMap<string, string>;
+  /** The database the client connected to (StartupMessage `database`): `current_database()`, `pg_database`. */
+  readonly database?: () => string;
 }
 
 const PG_CATALOG: NamespaceInfo = { oid: FIXED_OIDS.pgCatalog, name: 'pg_catalog', onSearchPath: true };
@@ -109,6 +116,7 @@ export async function buildCatalogState(inner: Catalog, session: SessionInfo): P
           ...(rows === undefined ? {} : { rows }),
           bytes,
           partitionColumns: snapshot.partitionColumns,
+          ...deltaOptions(snapshot.partitionColumns, snapshot.configuration),
           system: false,
         };
         return info;
@@ -145,9 +153,23 @@ export async function buildCatalogState(inner: Catalog, session: SessionInfo): P
     namespaces: [...namespaces.values()],
     relations,
     user: settings.get('session_authorization') ?? settings.get('user') ?? 'deltasql',
-    database: settings.get('database') ?? 'deltasql',
+    database: session.database?.() ?? 'deltasql',
     settings,
   };
+}
+
+/**
+ * A Delta table's partitioning and properties as reloptions. Delta partitions are values of the
+ * partition columns, not relations of their own, so the table stays a plain `r` table to every
+ * client (PostgreSQL's `p` would print "Number of partitions: 0" and send tools looking for leaf
+ * tables); psql's `\d+` shows these under `Options:`.
+ */
+function deltaOptions(partitionColumns: readonly string[], configuration: Readonly<Record<string, string>>): { options?: readonly string[] } {
+  const options = [
+    ...(partitionColumns.length === 0 ? [] : [`partitionColumns=${partitionColumns.join(',')}`]),
+    ...Object.entries(configuration).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k}=${v}`),
+  ];
+  return options.length === 0 ? {} : { options };
 }
 
 /** The warehouse behind a catalog, when it is one (tests may use other catalogs, with no tables to list). */

@@ -249,7 +249,8 @@ export class Connection {
     } else if (!isLoopback(this.socket.remoteAddress)) {
       throw new SqlError('28000', `no password is configured, so only loopback clients may connect (host "${this.socket.remoteAddress ?? '?'}", user "${user}")`, { hint: 'Start the server with --password or --users to accept remote clients.' });
     }
-    this.session = new Session(this.context.catalog, startupSettings(parameters));
+    // As PostgreSQL: the database defaults to the user name (libpq sends both anyway).
+    this.session = new Session(this.context.catalog, startupSettings(parameters), parameters.get('database') || user);
     this.send(encodeAuthenticationOk());
     for (const [name, value] of this.session.settings.reportedSnapshot()) this.send(encodeParameterStatus(name, value));
     const key = this.context.register(this);
@@ -345,6 +346,7 @@ export class Connection {
     // limit is reached is suspended without peeking whether rows remain.
     let rows = 0;
     let budget = maxRows > 0 ? maxRows : Infinity;
+    const zone = result.timeZone ?? this.sessionOrFail.timeZone;
     try {
       for (;;) {
         if (budget === 0 && portal !== undefined) {
@@ -364,7 +366,7 @@ export class Connection {
         }
         const take = Math.min(batch.numRows - from, budget);
         for (let r = from; r < from + take; r += ROWS_PER_WRITE) {
-          this.send(encodeRows(batch, formats, r, Math.min(from + take, r + ROWS_PER_WRITE)));
+          this.send(encodeRows(batch, formats, r, Math.min(from + take, r + ROWS_PER_WRITE), zone));
           await this.drained();
           if (this.closed) throw new SqlError('57014', 'canceling statement: the client closed the connection');
         }
@@ -388,10 +390,11 @@ export class Connection {
   private async copyOut(result: QueryResult, options: CopyOptions): Promise<void> {
     this.send(encodeCopyResponse('out', 0, result.schema.fields.length));
     if (options.header) this.send(encodeCopyData(Buffer.from(copyHeader(result.schema, options))));
+    const zone = result.timeZone ?? this.sessionOrFail.timeZone;
     let rows = 0;
     for await (const batch of result.batches) {
       for (let r = 0; r < batch.numRows; r += ROWS_PER_WRITE) {
-        this.send(encodeCopyData(Buffer.from(copyRows(batch.slice(r, Math.min(batch.numRows, r + ROWS_PER_WRITE)), options))));
+        this.send(encodeCopyData(Buffer.from(copyRows(batch.slice(r, Math.min(batch.numRows, r + ROWS_PER_WRITE)), options, zone))));
         await this.drained();
         if (this.closed) throw new SqlError('57014', 'canceling statement: the client closed the connection');
       }

@@ -2,6 +2,7 @@ import type * as arrow from 'apache-arrow';
 import type { CopyOptions } from '../../planner/index.js';
 import { columnsOf } from '../encode/data-access.js';
 import { textWriter } from '../encode/text-values.js';
+import type { TimeZone } from '../encode/time-zone.js';
 
 /**
  * COPY … TO STDOUT's text and CSV formats, as PostgreSQL writes them: text escapes backslash,
@@ -13,9 +14,9 @@ export function copyHeader(schema: arrow.Schema, options: CopyOptions): string {
   return schema.fields.map((f) => (options.format === 'csv' ? csvValue(f.name, options) : textValue(f.name, options))).join(options.delimiter) + '\n';
 }
 
-/** The rows of one batch as COPY lines. */
-export function copyRows(batch: arrow.RecordBatch, options: CopyOptions): string {
-  const writers = columnsOf(batch).map(textWriter);
+/** The rows of one batch as COPY lines, timestamptz shown in `zone` (the session's TimeZone). */
+export function copyRows(batch: arrow.RecordBatch, options: CopyOptions, zone?: TimeZone): string {
+  const writers = columnsOf(batch).map((data) => textWriter(data, zone));
   const encode = options.format === 'csv' ? csvValue : textValue;
   let out = '';
   for (let r = 0; r < batch.numRows; r++) {

@@ -295,6 +295,44 @@ describe('robustness', () => {
     c.end();
   });
 
+  // 216 million pair evaluations that never match: ~10 s of in-memory work, no row and no I/O.
+  const CPU_BOUND = 'SELECT count(*) FROM "parsed-stats" a CROSS JOIN "parsed-stats" b CROSS JOIN "parsed-stats" c WHERE a.id + b.id < c.id - 100000';
+
+  it('a CancelRequest stops a CPU-bound statement within a second', async () => {
+    const c = await RawClient.started(server.port);
+    const key = c.messages.find((m) => m.name === 'backendKeyData') as unknown as { processID: number; secretKey: number };
+    let from = c.messages.length;
+    c.send(serialize.query('SELECT count(*) FROM "parsed-stats"')); // loads the snapshot: no I/O left to wait on
+    await c.until('readyForQuery', from);
+    from = c.messages.length;
+    c.send(serialize.query(CPU_BOUND));
+    await new Promise((r) => setTimeout(r, 500));
+    const cancel = await RawClient.connect(server.port);
+    const body = Buffer.alloc(16);
+    body.writeInt32BE(16, 0);
+    body.writeInt32BE(80877102, 4);
+    body.writeInt32BE(key.processID, 8);
+    body.writeInt32BE(key.secretKey, 12);
+    const sent = performance.now();
+    cancel.send(body);
+    const out = (await c.until('readyForQuery', from, 30_000)) as unknown as Msg[];
+    expect(performance.now() - sent).toBeLessThan(1000);
+    expect(out.map((m) => m.name)).toEqual(['rowDescription', 'error', 'readyForQuery']);
+    expect(out[1]).toMatchObject({ code: '57014', message: 'canceling statement due to user request' });
+    c.end();
+  });
+
+  it('statement_timeout stops a CPU-bound statement on time', async () => {
+    const c = await RawClient.started(server.port);
+    const from = c.messages.length;
+    const sent = performance.now();
+    c.send(serialize.query(`SET statement_timeout = '300ms'; ${CPU_BOUND}`));
+    const out = (await c.until('readyForQuery', from, 30_000)) as unknown as Msg[];
+    expect(out.find((m) => m.name === 'error')).toMatchObject({ code: '57014', message: 'canceling statement due to statement timeout' });
+    expect(performance.now() - sent).toBeLessThan(1300);
+    c.end();
+  });
+
   it('SET statement_timeout cancels a long statement with PostgreSQL\'s message', async () => {
     const c = await RawClient.started(server.port);
     const from = c.messages.length;

@@ -2,6 +2,7 @@ import * as arrow from 'apache-arrow';
 import { columnsOf } from '../encode/data-access.js';
 import { pgTypeInfo, pgTypeName } from '../encode/pg-types.js';
 import { textWriter } from '../encode/text-values.js';
+import type { TimeZone } from '../encode/time-zone.js';
 import { encodeRowDescription, type FieldDescription } from './backend/rows.js';
 import { BackendCode } from './codes.js';
 import { binaryWriter } from './binary-values.js';
@@ -25,12 +26,13 @@ export function encodeSchema(schema: arrow.Schema, formats: readonly number[]): 
  * DataRow messages for rows `[from, to)` of a batch, written straight into one buffer (no
  * per-value Buffer, no per-row message object) so a batch costs one socket write. Column writers
  * are built once per batch (typed-array readers, never `vector.get(i)`); text values are
- * UTF-8-encoded in place.
+ * UTF-8-encoded in place. Text timestamptz values are shown in `zone` (the session's TimeZone,
+ * as PostgreSQL does); binary ones are microseconds since 2000-01-01 UTC, zone-free.
  */
-export function encodeRows(batch: arrow.RecordBatch, formats: readonly number[], from = 0, to = batch.numRows): Buffer {
+export function encodeRows(batch: arrow.RecordBatch, formats: readonly number[], from = 0, to = batch.numRows, zone?: TimeZone): Buffer {
   const columns = columnsOf(batch);
   const n = columns.length;
-  const text = columns.map((data, c) => (formatOf(formats, c) === 1 ? undefined : textWriter(data)));
+  const text = columns.map((data, c) => (formatOf(formats, c) === 1 ? undefined : textWriter(data, zone)));
   const binary = columns.map((data, c) => (formatOf(formats, c) === 1 ? binaryWriter(data) : undefined));
   let buffer = Buffer.allocUnsafe(Math.max(1024, (to - from) * (7 + n * 12)));
   let at = 0;

@@ -1,9 +1,11 @@
 import { SqlError } from '../../common/sql-error.js';
+import { TimeZone } from '../encode/time-zone.js';
 
 /**
  * Run-time settings (PostgreSQL's GUCs) a session can SET, RESET and SHOW. Defaults are what a
  * PostgreSQL 15 server started by `initdb` reports (checked against the real one), except
- * `TimeZone`, which is `UTC` because deltasql renders timestamptz in UTC.
+ * `TimeZone`, which is `UTC` rather than the host's zone (a server's answers should not depend
+ * on where it runs).
  *
  * Names are case-insensitive: `Settings.values` is keyed by lower-cased name (the planner reads
  * it as `PlannerSession.settings` for `current_setting()` / `set_config()`), and `SHOW` prints
@@ -173,7 +175,14 @@ function normalise(name: string, value: string): string {
     if (parts.includes('ISO') || parts.every((p) => ['MDY', 'DMY', 'YMD', 'US', 'EURO', 'EUROPEAN', 'NONEURO'].includes(p))) return 'ISO, ' + (parts.find((p) => ['DMY', 'YMD'].includes(p)) ?? 'MDY');
     throw new SqlError('0A000', `DateStyle ${value} is not supported: deltasql writes dates in ISO form`);
   }
-  // Any zone is accepted (JDBC sends the JVM's): timestamptz values still go out in UTC with
-  // their `+00` offset, which every client reads back as the same instant.
+  if (key === 'timezone') {
+    // A tz database name, as PostgreSQL takes it (case-insensitive, shown in its canonical
+    // spelling when that differs only by case: `america/new_york` → `America/New_York`).
+    // Timestamptz text output follows it (server/encode/time-zone.ts).
+    const zone = TimeZone.named(value);
+    if (zone === undefined) throw new SqlError('22023', `invalid value for parameter "TimeZone": "${value}"`);
+    const given = value.trim();
+    return zone.name.toLowerCase() === given.toLowerCase() ? zone.name : given;
+  }
   return value;
 }

@@ -1,7 +1,7 @@
 import type * as arrow from 'apache-arrow';
 import { batchColumns } from '../../arrow/batch.js';
 import { concat } from '../../arrow/concat.js';
-import { throwIfCancelled } from '../../cancel.js';
+import { yieldThenCheckCancelled } from '../../cancel.js';
 import { BufferBudget } from '../../memory.js';
 import type { PhysicalExpr } from '../../expr/physical-expr.js';
 import { GroupTable } from '../../hash/group-table.js';
@@ -47,7 +47,7 @@ export async function buildHashTable(
 
   const budget = new BufferBudget('hash join build side');
   for await (const batch of input.execute(ctx)) {
-    throwIfCancelled(ctx.signal);
+    await yieldThenCheckCancelled(ctx.signal);
     const n = batch.numRows;
     if (n === 0) continue;
     budget.add(batch);

@@ -1,7 +1,7 @@
 import * as arrow from 'apache-arrow';
 import { assert } from '../../../common/sql-error.js';
 import { batchColumns } from '../../arrow/batch.js';
-import { throwIfCancelled } from '../../cancel.js';
+import { yieldThenCheckCancelled } from '../../cancel.js';
 import type { PhysicalExpr } from '../../expr/physical-expr.js';
 import { sameType } from '../../kernels/cast.js';
 import type { ExecContext, PhysicalOperator } from '../../operator.js';
@@ -99,7 +99,7 @@ export class HashJoinExec implements PhysicalOperator {
       const run = newProbeRun(ht, type);
       const probeCtx = runtimeFilters.length === 0 || ht.rows === 0 ? ctx : withRuntimeFilters(ctx, runtimeFilters, ht.table);
       for await (const batch of left.execute(probeCtx)) {
-        throwIfCancelled(ctx.signal);
+        await yieldThenCheckCancelled(ctx.signal);
         if (batch.numRows === 0) continue;
         yield* probeBatch(spec, run, batch, batchColumns(batch));
       }
@@ -108,7 +108,7 @@ export class HashJoinExec implements PhysicalOperator {
       if (run.buildMatched === null) return;
       const leftEmpty = left.schema.fields.map((f) => emptyColumn(f.type));
       for (const rows of chunks(positionsOf(run.buildMatched, 0))) {
-        throwIfCancelled(ctx.signal);
+        await yieldThenCheckCancelled(ctx.signal);
         yield pairBatch(schema, leftEmpty, ht.columns, nullIndices(rows.length), rows);
       }
     })();

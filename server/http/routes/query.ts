@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { SqlError } from '../../../common/sql-error.js';
 import { Session } from '../../session.js';
+import { authenticatedUser } from '../auth.js';
 import type { HttpContext } from '../context.js';
 import { errorBody, httpStatusFor, HttpError } from '../errors.js';
 import { etagMatches, queryEtag } from '../etag.js';
@@ -66,7 +67,9 @@ async function runQuery(ctx: HttpContext, request: FastifyRequest, reply: Fastif
   let rowsSent = 0;
   try {
     const tracked = trackReads(ctx.catalog, (bytes) => (metrics.scanBytes += bytes));
-    const result = await new Session(tracked.catalog).execute(sql, { signal: controller.signal, params });
+    const user = authenticatedUser(request);
+    const session = new Session(tracked.catalog, new Map(user === undefined ? [] : [['session_authorization', user]]));
+    const result = await session.execute(sql, { signal: controller.signal, params });
     reply.header('vary', 'accept');
     reply.header('x-deltasql-command', result.commandTag);
     // POST answers carry the tag too, so a client can go on to poll with a conditional GET.
@@ -103,7 +106,7 @@ async function runQuery(ctx: HttpContext, request: FastifyRequest, reply: Fastif
 
 /** Renders any error a route throws as `{"error":…}` with the status its SQLSTATE maps to. */
 export function sendError(reply: FastifyReply, err: unknown): FastifyReply {
-  if (err instanceof HttpError) return reply.code(err.status).send({ error: { code: err.code, message: err.message } });
+  if (err instanceof HttpError) return reply.code(err.status).headers(err.headers).send({ error: { code: err.code, message: err.message } });
   const body = errorBody(err);
   return reply.code(httpStatusFor(body.error.code)).send(body);
 }

@@ -45,7 +45,7 @@ export const pgClass: Generator = (state) =>
     relfrozenxid: 0,
     relminmxid: 0,
     relacl: null,
-    reloptions: null,
+    reloptions: r.options ?? null,
     relpartbound: null,
   }));
 

@@ -38,9 +38,15 @@ export class PostgresOracle {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  /** psql 15 against the oracle (`-X`, UTC), as user postgres. */
-  psql(database: string, args: readonly string[]): { stdout: string; stderr: string; status: number | null } {
-    const r = spawnSync(`${PostgresOracle.BIN}/psql`, ['-X', '-h', this.dir, '-p', String(this.port), '-U', 'postgres', '-d', database, ...args], { encoding: 'utf8', env: { ...process.env, PGTZ: 'UTC' }, timeout: 30_000 });
+  /** psql 15 against the oracle (`-X`, UTC), as user postgres; `input` is fed on stdin. */
+  psql(database: string, args: readonly string[], input = ''): { stdout: string; stderr: string; status: number | null } {
+    const r = spawnSync(`${PostgresOracle.BIN}/psql`, ['-X', '-h', this.dir, '-p', String(this.port), '-U', 'postgres', '-d', database, ...args], { encoding: 'utf8', env: { ...process.env, PGTZ: 'UTC' }, timeout: 30_000, input });
+    return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+  }
+
+  /** psql 15 against the oracle reading `input` on stdin, with extra environment (`PGTZ`…). */
+  psqlWithEnv(database: string, input: string, env: Record<string, string>): { stdout: string; stderr: string; status: number | null } {
+    const r = spawnSync(`${PostgresOracle.BIN}/psql`, ['-X', '-h', this.dir, '-p', String(this.port), '-U', 'postgres', '-d', database], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000, input });
     return { stdout: r.stdout, stderr: r.stderr, status: r.status };
   }
 
