@@ -9,7 +9,7 @@ import { runSessionStatement } from './session/commands.js';
 import { copyFrom } from './session/copy-from.js';
 import { Cursors } from './session/cursors.js';
 import { Settings } from './session/settings.js';
-import { TimeZone } from './encode/time-zone.js';
+import { TimeZone } from '../common/time/time-zone.js';
 import { PgCatalog } from './pgcatalog/pg-catalog.js';
 import { TransactionState, type TransactionStatus } from './session/transaction.js';
 

@@ -1,5 +1,6 @@
 import * as arrow from 'apache-arrow';
 import { SqlError } from '../../common/sql-error.js';
+import { TimeZone } from '../../common/time/time-zone.js';
 import { intervalParts } from './interval.js';
 import { allValid, fixedData, StrReader } from './rows.js';
 
@@ -92,39 +93,9 @@ export function zoneNamed(name: string): Zone {
   return z;
 }
 
-/**
- * A tz database zone through `Intl.DateTimeFormat`: the offset at an instant is the wall clock
- * it formats to minus the instant. Offsets are cached per 15-minute span (every DST change of
- * the tz database falls on a quarter hour), so a column of timestamps formats once per span.
- */
+/** A tz database zone (common/time/time-zone.ts, shared with the session's TimeZone output) in this kernel's milliseconds. */
 function intlZone(name: string): Zone {
-  let format: Intl.DateTimeFormat;
-  try {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone: name, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', era: 'short',
-    });
-  } catch {
-    throw new SqlError('22023', `time zone "${name}" not recognized`);
-  }
-  const cache = new Map<number, number>();
-  const SPAN = 15 * 60_000;
-  return {
-    offsetAt(utcMs: number): number {
-      const span = Math.floor(utcMs / SPAN);
-      let offset = cache.get(span);
-      if (offset === undefined) {
-        const at = span * SPAN;
-        const parts: Record<string, string> = {};
-        for (const p of format.formatToParts(new Date(at))) parts[p.type] = p.value;
-        const year = parts.era === 'BC' || parts.era === 'B' ? 1 - Number(parts.year) : Number(parts.year);
-        const wall = Date.UTC(year, Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
-        // Date.UTC maps years 0–99 to 1900–1999: correct those.
-        const fixed = year >= 0 && year < 100 ? new Date(wall).setUTCFullYear(year) : wall;
-        offset = fixed - at;
-        if (cache.size > 100_000) cache.clear();
-        cache.set(span, offset);
-      }
-      return offset;
-    },
-  };
+  const zone = TimeZone.named(name);
+  if (zone === undefined) throw new SqlError('22023', `time zone "${name}" not recognized`);
+  return { offsetAt: (utcMs) => zone.offsetSeconds(utcMs * 1000) * 1000 };
 }

@@ -1,5 +1,5 @@
 import type { RecordBatch, Schema } from 'apache-arrow';
-import type { TimeZone } from './time-zone.js';
+import type { TimeZone } from '../../common/time/time-zone.js';
 
 /** What every encoder consumes: a result schema and its batches, pulled one at a time. */
 export interface EncodableResult {

@@ -6,7 +6,7 @@
  */
 
 import { civilFromDays } from '../../common/time/datetime.js';
-import { formatOffset, TimeZone } from './time-zone.js';
+import { formatOffset, TimeZone } from '../../common/time/time-zone.js';
 
 const TWO_32 = 4294967296;
 

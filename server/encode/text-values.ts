@@ -13,7 +13,7 @@ import {
 } from './data-access.js';
 import { dictionaryWriter, jsonWriter } from './json-values.js';
 import { decimalWordsToString, hex, pgDate, pgFloatText, pgTimestamp } from './scalars.js';
-import { TimeZone } from './time-zone.js';
+import { TimeZone } from '../../common/time/time-zone.js';
 
 /**
  * PostgreSQL's text output form of each value (what `psql` shows and `COPY … CSV` writes),

@@ -3,7 +3,7 @@ import { Warehouse } from '../../storage/warehouse.js';
 import { CORPUS_DIR } from '../../storage/testing/corpus.js';
 import { Session } from '../session.js';
 import { ENCODERS } from './index.js';
-import { formatOffset, TimeZone } from './time-zone.js';
+import { formatOffset, TimeZone } from '../../common/time/time-zone.js';
 
 async function text(generator: AsyncGenerator<string>): Promise<string> {
   let out = '';

@@ -2,7 +2,7 @@ import type * as arrow from 'apache-arrow';
 import type { CopyOptions } from '../../planner/index.js';
 import { columnsOf } from '../encode/data-access.js';
 import { textWriter } from '../encode/text-values.js';
-import type { TimeZone } from '../encode/time-zone.js';
+import type { TimeZone } from '../../common/time/time-zone.js';
 
 /**
  * COPY … TO STDOUT's text and CSV formats, as PostgreSQL writes them: text escapes backslash,

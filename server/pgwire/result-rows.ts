@@ -2,7 +2,7 @@ import * as arrow from 'apache-arrow';
 import { columnsOf } from '../encode/data-access.js';
 import { pgTypeInfo, pgTypeName } from '../encode/pg-types.js';
 import { textWriter } from '../encode/text-values.js';
-import type { TimeZone } from '../encode/time-zone.js';
+import type { TimeZone } from '../../common/time/time-zone.js';
 import { encodeRowDescription, type FieldDescription } from './backend/rows.js';
 import { BackendCode } from './codes.js';
 import { binaryWriter } from './binary-values.js';

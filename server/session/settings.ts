@@ -1,5 +1,5 @@
 import { SqlError } from '../../common/sql-error.js';
-import { TimeZone } from '../encode/time-zone.js';
+import { TimeZone } from '../../common/time/time-zone.js';
 
 /**
  * Run-time settings (PostgreSQL's GUCs) a session can SET, RESET and SHOW. Defaults are what a
