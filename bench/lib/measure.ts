@@ -39,7 +39,9 @@ export async function measure<T>(options: MeasureOptions, fn: () => Promise<T>, 
   for (let i = 0; i < (options.warmup ?? 0); i++) {
     await before?.();
     collectGarbage();
-    check?.(await fn());
+    // (not `check?.(await fn())`: without a check, optional chaining would skip the call to fn)
+    const value = await fn();
+    check?.(value);
   }
   const runsMs: number[] = [];
   for (let i = 0; i < options.runs; i++) {
