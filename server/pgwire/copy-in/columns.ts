@@ -98,11 +98,21 @@ export function decodeColumn(t: FieldTable, c: number, field: arrow.Field, synta
         }
         return arrow.makeData({ ...props, data: out } as never);
       }
+    case arrow.Type.Bool: {
+      const bits = new Uint8Array(((n + 63) >> 6) << 3);
+      for (let r = 0; r < n; r++) {
+        const slot = r * t.columns + c;
+        if ((t.flags[slot]! & FIELD_NULL) !== 0) continue;
+        const v = fastBool(t.buf, t.starts[slot]!, t.ends[slot]!, t.flags[slot]!) ?? (slow(r) as boolean);
+        if (v) bits[r >> 3]! |= 1 << (r & 7);
+      }
+      return arrow.makeData({ ...props, data: bits } as never);
+    }
     case arrow.Type.Timestamp:
       if ((type as arrow.Timestamp).unit !== arrow.TimeUnit.MICROSECOND) break;
       return arrow.makeData({ ...props, data: int64Column(t, c, slow, (r) => fastTimestamp(t.buf, t.starts[r * t.columns + c]!, t.ends[r * t.columns + c]!)) } as never);
   }
-  // Other types (bool, binary, …): through the cast rules, one value at a time.
+  // Other types (binary, nested, …): through the cast rules, one value at a time.
   const values = new Array<ScalarValue>(n);
   for (let r = 0; r < n; r++) values[r] = (t.flags[r * t.columns + c]! & FIELD_NULL) !== 0 ? null : slow(r);
   return dataFromValues(type, values);
@@ -274,6 +284,17 @@ function int64Column(t: FieldTable, c: number, slow: (r: number) => ScalarValue,
     words[2 * r + 1] = hi >>> 0;
   }
   return out;
+}
+
+/** `t` / `f` (what PostgreSQL writes) and `true` / `false`; other spellings → undefined (the slow path reads them). */
+function fastBool(buf: Uint8Array, start: number, end: number, flags: number): boolean | undefined {
+  if ((flags & FIELD_ENCODED) !== 0) return undefined;
+  const length = end - start;
+  const first = buf[start];
+  if (length === 1) return first === 0x74 ? true : first === 0x66 ? false : undefined;
+  if (length === 4 && first === 0x74 && buf[start + 1] === 0x72 && buf[start + 2] === 0x75 && buf[start + 3] === 0x65) return true;
+  if (length === 5 && first === 0x66 && buf[start + 1] === 0x61 && buf[start + 2] === 0x6c && buf[start + 3] === 0x73 && buf[start + 4] === 0x65) return false;
+  return undefined;
 }
 
 // ── dates and times ──
