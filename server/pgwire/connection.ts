@@ -440,7 +440,8 @@ export class Connection {
       else if (m.kind === 'copyFail') throw new SqlError('57014', `COPY from stdin failed: ${m.message}`);
       else if (m.kind === 'flush' || m.kind === 'sync') continue; // PostgreSQL ignores these during COPY
       else throw new SqlError('08P01', `unexpected message type "${m.kind}" during COPY from stdin`);
-      if (this.running?.signal.aborted === true) throw new SqlError('57014', 'canceling statement due to user request');
+      const signal = this.running?.signal;
+      if (signal?.aborted === true) throw signal.reason instanceof SqlError ? signal.reason : new SqlError('57014', 'canceling statement due to user request');
     }
   }
 
