@@ -11,6 +11,8 @@ export interface DuckDBQuery {
    * `value`: the result is one small row, returned as JSON (an aggregate).
    */
   readonly mode: 'stream' | 'value';
+  /** Run once, untimed, before this query's runs (e.g. load the table a MERGE writes into). */
+  readonly setup?: string;
 }
 
 export interface DuckDBJob {

@@ -17,6 +17,7 @@ await childMain(async (job: DuckDBJob): Promise<DuckDBJobResult> => {
     for (const query of job.queries) {
       let rows = 0;
       let value: Record<string, unknown> | undefined;
+      if (query.setup !== undefined) await db.run(query.setup);
       const timing = await measure({ warmup: job.warmup, runs: job.runs }, async () => {
         if (query.mode === 'value') {
           const reader = await db.runAndReadAll(query.sql);

@@ -35,13 +35,17 @@ export async function timeOnce<T>(fn: () => Promise<T>): Promise<{ ms: number; v
  * Runs `fn` `warmup` times untimed, then `runs` times timed; `check` sees every result (timed or
  * not) so a benchmark that silently does less work fails instead of looking fast.
  */
-export async function measure<T>(options: MeasureOptions, fn: () => Promise<T>, check?: (value: T) => void): Promise<Timing> {
+export async function measure<T>(options: MeasureOptions, fn: () => Promise<T>, check?: (value: T) => void, before?: () => Promise<unknown>): Promise<Timing> {
   for (let i = 0; i < (options.warmup ?? 0); i++) {
+    await before?.();
     collectGarbage();
-    check?.(await fn());
+    // (not `check?.(await fn())`: without a check, optional chaining would skip the call to fn)
+    const value = await fn();
+    check?.(value);
   }
   const runsMs: number[] = [];
   for (let i = 0; i < options.runs; i++) {
+    await before?.(); // untimed set-up of each run (a fresh table to load into)
     const { ms, value } = await timeOnce(fn);
     check?.(value);
     runsMs.push(ms);

@@ -1,3 +1,4 @@
+import { bulkLoadSection } from './bulk-load.js';
 import { httpStreamSection } from './http-stream.js';
 import { logOpenSection } from './log-open.js';
 import { pgwireLoadSection } from './pgwire-load.js';
@@ -7,4 +8,4 @@ import type { BenchSection } from './section.js';
 import { writeSection } from './write.js';
 
 /** Every section, in the order a full run prints them. Add new sections here. */
-export const SECTIONS: readonly BenchSection[] = [logOpenSection, scanSection, queriesSection, writeSection, pgwireLoadSection, httpStreamSection];
+export const SECTIONS: readonly BenchSection[] = [logOpenSection, scanSection, queriesSection, writeSection, bulkLoadSection, pgwireLoadSection, httpStreamSection];

@@ -96,7 +96,8 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 }
 
-async function serverPort(stdout: NodeJS.ReadableStream): Promise<number> {
+/** The PostgreSQL port `deltasql serve` prints once it listens. */
+export async function serverPort(stdout: NodeJS.ReadableStream): Promise<number> {
   let text = '';
   for await (const chunk of stdout) {
     text += String(chunk);

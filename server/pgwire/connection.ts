@@ -14,7 +14,7 @@ import {
 } from './backend/session-messages.js';
 import { binaryParamToText } from './binary-values.js';
 import { FrontendCode } from './codes.js';
-import { parseCopyData } from './copy-in.js';
+import { copyBatches } from './copy-in.js';
 import { copyHeader, copyRows } from './copy-out.js';
 import { encodeErrorResponse, encodeNoticeResponse } from './error-response.js';
 import { FrameReader, type Frame } from './frame-reader.js';
@@ -49,6 +49,10 @@ interface Portal {
   done: boolean;
 }
 
+/** Frames and frame bytes queued before the socket is paused (memory per client stays bounded). */
+const MAX_QUEUED_FRAMES = 1000;
+const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+
 /** Rows per socket write when a batch is large (keeps memory per client bounded). */
 const ROWS_PER_WRITE = 4096;
 
@@ -64,6 +68,8 @@ export class Connection {
   private socket: Socket;
   private readonly reader: FrameReader;
   private readonly queue: Frame[] = [];
+  /** Body bytes of the queued frames (a COPY FROM STDIN client may send faster than the load writes). */
+  private queuedBytes = 0;
   private waiting: ((frame: Frame | undefined) => void) | undefined;
   private closed = false;
   private session: Session | undefined;
@@ -104,9 +110,12 @@ export class Connection {
   }
 
   private enqueue(frames: Frame[]): void {
-    for (const f of frames) this.queue.push(f);
-    // Stop reading from a client that sends faster than we answer (pipelined floods).
-    if (this.queue.length > 1000) this.socket.pause();
+    for (const f of frames) {
+      this.queue.push(f);
+      this.queuedBytes += f.body.length;
+    }
+    // Stop reading from a client that sends faster than we answer (pipelined floods, bulk COPY data).
+    if (this.queue.length > MAX_QUEUED_FRAMES || this.queuedBytes > MAX_QUEUED_BYTES) this.socket.pause();
     this.wake();
   }
 
@@ -115,16 +124,19 @@ export class Connection {
     if (this.queue.length === 0 && !this.closed) return;
     const resolve = this.waiting;
     this.waiting = undefined;
-    resolve(this.queue.shift());
+    resolve(this.dequeue());
+  }
+
+  private dequeue(): Frame | undefined {
+    const f = this.queue.shift();
+    if (f !== undefined) this.queuedBytes -= f.body.length;
+    if (this.socket.isPaused() && this.queue.length < MAX_QUEUED_FRAMES / 10 && this.queuedBytes < MAX_QUEUED_BYTES / 2) this.socket.resume();
+    return f;
   }
 
   /** The next message, or undefined once the client has gone. */
   private next(): Promise<Frame | undefined> {
-    if (this.queue.length > 0) {
-      const f = this.queue.shift();
-      if (this.queue.length < 100 && this.socket.isPaused()) this.socket.resume();
-      return Promise.resolve(f);
-    }
+    if (this.queue.length > 0) return Promise.resolve(this.dequeue());
     if (this.closed) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       this.waiting = resolve;
@@ -404,25 +416,36 @@ export class Connection {
     this.send(encodeCommandComplete(`COPY ${rows}`));
   }
 
-  /** COPY … FROM STDIN: CopyInResponse, then the client's CopyData until CopyDone / CopyFail. */
+  /**
+   * COPY … FROM STDIN: CopyInResponse, then the client's CopyData parsed as it arrives into
+   * batches that stream into the write path (memory stays one batch, whatever the load's
+   * size), committed once at CopyDone. CopyFail, a bad row or a disconnect fails the statement
+   * before its commit: the files written so far stay unreferenced. After an error, the
+   * client's remaining CopyData / CopyDone / CopyFail are dropped by `handle`, as PostgreSQL does.
+   */
   private async copyIn(result: QueryResult): Promise<void> {
     const copy = result.copy;
     if (copy?.direction !== 'in') return;
     this.send(encodeCopyResponse('in', 0, result.schema.fields.length));
-    const chunks: Buffer[] = [];
+    const batches = copyBatches(this.copyData(), result.schema, copy.options);
+    const rows = await this.sessionOrFail.copyIn(copy.table, copy.columns, batches);
+    this.send(encodeCommandComplete(`COPY ${rows}`));
+  }
+
+  /** The CopyData chunks of a COPY FROM STDIN, until CopyDone; CopyFail and a disconnect throw. */
+  private async *copyData(): AsyncGenerator<Uint8Array> {
     for (;;) {
       const frame = await this.next();
       if (frame === undefined) throw new SqlError('08006', 'the client closed the connection during COPY');
       const m = parseFrontend(frame);
-      if (m.kind === 'copyData') chunks.push(m.data);
-      else if (m.kind === 'copyDone') break;
+      if (m.kind === 'copyData') yield m.data;
+      else if (m.kind === 'copyDone') return;
       else if (m.kind === 'copyFail') throw new SqlError('57014', `COPY from stdin failed: ${m.message}`);
       else if (m.kind === 'flush' || m.kind === 'sync') continue; // PostgreSQL ignores these during COPY
       else throw new SqlError('08P01', `unexpected message type "${m.kind}" during COPY from stdin`);
+      const signal = this.running?.signal;
+      if (signal?.aborted === true) throw signal.reason instanceof SqlError ? signal.reason : new SqlError('57014', 'canceling statement due to user request');
     }
-    const batches = parseCopyData(Buffer.concat(chunks), result.schema, copy.options);
-    const rows = await this.sessionOrFail.copyIn(copy.table, copy.columns, batches);
-    this.send(encodeCommandComplete(`COPY ${rows}`));
   }
 
   /** `SET statement_timeout`: the statement is cancelled with PostgreSQL's message once it runs that long. */

@@ -1,125 +1,95 @@
 import * as arrow from 'apache-arrow';
+import { isUtf8 } from 'node:buffer';
 import { SqlError } from '../../common/sql-error.js';
-import { dataFromValues, type ScalarValue } from '../../executor/arrow/scalar.js';
-import { parseText } from '../../executor/kernels/cast.js';
 import type { CopyOptions } from '../../planner/index.js';
+import { decodeColumn, type FieldSyntax } from './copy-in/columns.js';
+import { CopyTokenizer, type FieldTable } from './copy-in/tokenizer.js';
 
 /** Rows per record batch built from COPY data. */
-const BATCH_ROWS = 65536;
+export const COPY_BATCH_ROWS = 65536;
 
 /**
  * COPY … FROM STDIN's data (text or CSV, as PostgreSQL reads it) → record batches typed to the
- * target's schema. Each value is read with the same text input rules as a cast (`22P02` for a
- * bad one, naming the line and column as PostgreSQL's CONTEXT does); a row with the wrong
- * number of columns is `22P04`. The end-of-data marker `\.` is honoured.
+ * target's schema, incrementally: `push` each CopyData chunk as it arrives and take the batches
+ * it completed; `end` at CopyDone. Memory is one batch of rows plus the incomplete row, whatever
+ * the size of the load. Each value is read with a cast's text input rules (`22P02` for a bad
+ * one, naming the line and column as PostgreSQL does); a row with the wrong number of columns
+ * is `22P04`; bytes that are not UTF-8 are `22021`; the end-of-data marker `\.` is honoured.
  */
-export function parseCopyData(data: Buffer, schema: arrow.Schema, options: CopyOptions): arrow.RecordBatch[] {
-  const text = data.toString('utf8');
-  const rows = options.format === 'csv' ? csvRows(text, options) : textRows(text, options);
-  let start = 0;
-  if (options.header && rows.length > 0) start = 1;
-  const batches: arrow.RecordBatch[] = [];
-  const fields = schema.fields;
-  for (let from = start; from < rows.length; from += BATCH_ROWS) {
-    const slice = rows.slice(from, Math.min(rows.length, from + BATCH_ROWS));
-    const columns: ScalarValue[][] = fields.map(() => new Array<ScalarValue>(slice.length));
-    slice.forEach((row, k) => {
-      const line = from + k + 1;
-      if (row.length !== fields.length) {
-        throw new SqlError('22P04', row.length < fields.length ? `missing data for column "${fields[row.length]!.name}"` : 'extra data after last expected column', { detail: `COPY line ${line}` });
-      }
-      for (let c = 0; c < fields.length; c++) {
-        const v = row[c]!;
-        try {
-          columns[c]![k] = v === null ? null : parseText(v, fields[c]!.type);
-        } catch (err) {
-          if (!(err instanceof SqlError)) throw err;
-          throw new SqlError(err.sqlstate, err.message, { detail: `COPY line ${line}, column ${fields[c]!.name}: "${v}"` });
-        }
-      }
-    });
-    const children = fields.map((f, c) => dataFromValues(f.type, columns[c]!));
-    const struct = arrow.makeData({ type: new arrow.Struct(fields), length: slice.length, nullCount: 0, children });
-    batches.push(new arrow.RecordBatch(schema, struct));
+export class CopyInParser {
+  private readonly tokenizer: CopyTokenizer;
+  private readonly syntax: FieldSyntax;
+  private ready: arrow.RecordBatch[] = [];
+
+  constructor(private readonly schema: arrow.Schema, options: CopyOptions, batchRows = COPY_BATCH_ROWS) {
+    this.tokenizer = new CopyTokenizer(schema.fields.map((f) => f.name), options, (t) => this.ready.push(this.decode(t)), batchRows);
+    this.syntax = { csv: options.format === 'csv', quote: options.quote.charCodeAt(0), escape: options.escape.charCodeAt(0) };
   }
-  return batches;
+
+  /** Adds one chunk of COPY data; returns the batches it completed (often none). */
+  push(chunk: Uint8Array): arrow.RecordBatch[] {
+    this.tokenizer.push(chunk);
+    return this.take();
+  }
+
+  /** The end of the data: returns the last batches. */
+  end(): arrow.RecordBatch[] {
+    this.tokenizer.end();
+    return this.take();
+  }
+
+  private take(): arrow.RecordBatch[] {
+    const out = this.ready;
+    this.ready = [];
+    return out;
+  }
+
+  private decode(t: FieldTable): arrow.RecordBatch {
+    checkUtf8(t);
+    const fields = this.schema.fields;
+    const children = fields.map((f, c) => decodeColumn(t, c, f, this.syntax));
+    const struct = arrow.makeData({ type: new arrow.Struct(fields), length: t.rows, nullCount: 0, children });
+    return new arrow.RecordBatch(this.schema, struct);
+  }
 }
 
-/** Text format: one row per line, fields split on the delimiter, backslash escapes, `\N` = NULL. */
-function textRows(text: string, options: CopyOptions): (string | null)[][] {
-  const rows: (string | null)[][] = [];
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop(); // the final newline ends the last row
-  for (const rawLine of lines) {
-    const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
-    if (line === '\\.') break;
-    const fields: (string | null)[] = [];
-    let current = '';
-    let raw = '';
-    for (let i = 0; i < line.length; i++) {
-      const ch = line[i]!;
-      if (ch === '\\' && i + 1 < line.length) {
-        const next = line[++i]!;
-        raw += '\\' + next;
-        current += next === 'n' ? '\n' : next === 'r' ? '\r' : next === 't' ? '\t' : next === 'b' ? '\b' : next === 'f' ? '\f' : next === 'v' ? '\v' : next;
-      } else if (ch === options.delimiter) {
-        fields.push(raw === options.null ? null : current);
-        current = '';
-        raw = '';
-      } else {
-        current += ch;
-        raw += ch;
-      }
-    }
-    fields.push(raw === options.null ? null : current);
-    rows.push(fields);
-  }
-  return rows;
+/** COPY data arriving as chunks → record batches, parsed as the chunks arrive (see `CopyInParser`). */
+export async function* copyBatches(chunks: AsyncIterable<Uint8Array>, schema: arrow.Schema, options: CopyOptions): AsyncGenerator<arrow.RecordBatch> {
+  const parser = new CopyInParser(schema, options);
+  for await (const chunk of chunks) yield* parser.push(chunk);
+  yield* parser.end();
 }
 
-/** CSV: quoted fields may hold delimiters, quotes (doubled) and line breaks; an unquoted NULL string is NULL. */
-function csvRows(text: string, options: CopyOptions): (string | null)[][] {
-  const rows: (string | null)[][] = [];
-  const q = options.quote;
-  const esc = options.escape;
-  let fields: (string | null)[] = [];
-  let current = '';
-  let quoted = false;
-  let inQuotes = false;
-  let atStart = true;
-  const endField = (): void => {
-    fields.push(!quoted && current === options.null ? null : current);
-    current = '';
-    quoted = false;
-  };
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (inQuotes) {
-      if (ch === esc && text[i + 1] === q) {
-        current += q; // `""` (or `\"` with ESCAPE '\') inside quotes is one quote
-        i++;
-      } else if (ch === q) inQuotes = false;
-      else current += ch;
-      continue;
+/** All of a COPY's data at once (tests, small inputs). */
+export function parseCopyData(data: Uint8Array, schema: arrow.Schema, options: CopyOptions): arrow.RecordBatch[] {
+  const parser = new CopyInParser(schema, options);
+  return [...parser.push(data), ...parser.end()];
+}
+
+/** PostgreSQL refuses input that is not valid in the client encoding (UTF8): `22021`, naming the line. */
+function checkUtf8(t: FieldTable): void {
+  if (t.rows === 0) return;
+  const last = t.ends[t.rows * t.columns - 1] ?? 0;
+  if (isUtf8(t.buf.subarray(0, last))) return;
+  for (let r = 0; r < t.rows; r++) {
+    const from = t.starts[r * t.columns] ?? 0;
+    const to = t.ends[r * t.columns + t.columns - 1] ?? 0;
+    if (isUtf8(t.buf.subarray(from, to))) continue;
+    const bad = firstInvalid(t.buf.subarray(from, to));
+    throw new SqlError('22021', `invalid byte sequence for encoding "UTF8": 0x${bad}`, { detail: `COPY line ${t.firstLine + r}` });
+  }
+}
+
+/** The hex of the first byte where UTF-8 decoding fails (PostgreSQL names it in its message). */
+function firstInvalid(bytes: Uint8Array): string {
+  for (let k = 0; k < bytes.length; k++) {
+    for (let len = 1; len <= 4 && k + len <= bytes.length; len++) {
+      if (isUtf8(bytes.subarray(k, k + len))) {
+        k += len - 1;
+        break;
+      }
+      if (len === 4 || k + len === bytes.length) return bytes[k]!.toString(16).padStart(2, '0');
     }
-    if (atStart && text.startsWith('\\.', i) && (text[i + 2] === '\n' || text[i + 2] === '\r' || i + 2 === text.length)) break;
-    atStart = false;
-    if (ch === q) {
-      inQuotes = true;
-      quoted = true;
-    } else if (ch === options.delimiter) endField();
-    else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      endField();
-      rows.push(fields);
-      fields = [];
-      atStart = true;
-    } else current += ch;
   }
-  if (inQuotes) throw new SqlError('22P04', 'unterminated CSV quoted field');
-  if (!atStart || current !== '' || fields.length > 0) {
-    endField();
-    rows.push(fields);
-  }
-  return rows;
+  return '00';
 }
