@@ -54,6 +54,20 @@ export class DeltaTable {
     return snapshot;
   }
 
+  /**
+   * The newest version when the cached latest snapshot's commit file is still on disk, unchanged:
+   * that proves the table is still there and is the same table, so a statement can skip the
+   * existence checks and name resolution of a first open. Costs the same two stats as the
+   * refresh in `latest()` (plus reading any newer commits). Undefined when nothing is cached, the
+   * cached version came from a checkpoint without its commit file, or that file changed or
+   * vanished: the caller then takes the full path (is it a table? `latest()`).
+   */
+  async latestIfUnreplaced(): Promise<Snapshot | undefined> {
+    const cached = this.cachedLatest;
+    if (cached?.commit === undefined) return undefined;
+    return this.refresh(cached.snapshot, cached.commit);
+  }
+
   /** The table at `version` (`VERSION AS OF`). */
   async atVersion(version: number): Promise<Snapshot> {
     if (!Number.isSafeInteger(version) || version < 0) throw SqlError.versionNotAvailable(this.name, `version ${version} is not a valid version`);
