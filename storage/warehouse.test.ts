@@ -95,6 +95,20 @@ describe('Warehouse.resolveTable of a table read before', () => {
     expect((await warehouse.resolveTable(named('ext'))).version).toBe(1);
   });
 
+  it('shares the checks among concurrent statements, each seeing commits made before it began', async () => {
+    await warehouse.resolveTable(named('basic_partitioned'));
+    store.reset();
+    const versions = await Promise.all(Array.from({ length: 50 }, () => warehouse.resolveTable(named('basic_partitioned')).then((s) => s.version)));
+    expect(versions).toEqual(new Array(50).fill(1));
+    expect(store.calls.head).toBeLessThanOrEqual(4); // one check in flight, one shared by the rest
+    // a commit lands while statements keep arriving: every statement that starts afterwards sees it
+    const inFlight = Array.from({ length: 10 }, () => warehouse.resolveTable(named('basic_partitioned')));
+    writeFileSync(join(root, 'basic_partitioned', '_delta_log', `${versionPrefix(2)}.json`), JSON.stringify({ commitInfo: { operation: 'WRITE' } }) + '\n');
+    const after = await Promise.all(Array.from({ length: 10 }, () => warehouse.resolveTable(named('basic_partitioned')).then((s) => s.version)));
+    expect(after).toEqual(new Array(10).fill(2));
+    for (const s of await Promise.all(inFlight)) expect([1, 2]).toContain(s.version); // asked before the commit: either
+  });
+
   it('still travels in time through the full path', async () => {
     await warehouse.resolveTable(named('simple_table'));
     const old = await warehouse.resolveTable(named('simple_table'), { kind: 'version', version: 2 });
