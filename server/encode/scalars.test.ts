@@ -78,8 +78,41 @@ describe('PostgreSQL float text', () => {
     [Math.fround(0.234), true, '0.234'],
     [Math.fround(1234567), true, '1.234567e+06'],
     [Math.fround(123456), true, '123456'],
+    [0.00009999999999999999, false, '9.999999999999999e-05'],
+    [999999999999999.9, false, '999999999999999.9'],
+    [-0.0001, false, '-0.0001'],
+    [Math.fround(0.0001), true, '0.0001'],
+    [Math.fround(999999.94), true, '999999.94'],
   ])('%s (float4 %s) → %s', (value, float4, text) => {
     expect(pgFloatText(value, float4)).toBe(text);
+  });
+
+  it('writes fixed-notation values exactly as the digits-and-exponent construction does, on random doubles and floats', () => {
+    // The reference: shortest digits from toExponential, placed by the exponent (float8out's rule).
+    const reference = (value: number, float4: boolean): string => {
+      const shortest = float4 ? float32Shortest(value) : value;
+      const exp = shortest.toExponential();
+      const e = exp.indexOf('e');
+      const exponent = Number(exp.slice(e + 1));
+      const mantissa = exp.slice(0, e);
+      if (!(exponent >= -4 && exponent < (float4 ? 6 : 15))) return 'exponential';
+      const negative = mantissa.startsWith('-');
+      const digits = mantissa.replace('-', '').replace('.', '');
+      const pointAt = exponent + 1;
+      const text = pointAt <= 0 ? `0.${'0'.repeat(-pointAt)}${digits}` : pointAt >= digits.length ? digits + '0'.repeat(pointAt - digits.length) : `${digits.slice(0, pointAt)}.${digits.slice(pointAt)}`;
+      return negative ? '-' + text : text;
+    };
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let i = 0; i < 20_000; i++) {
+      const magnitude = 10 ** Math.floor(random() * 24 - 6);
+      const double = (random() - 0.5) * 2 * magnitude;
+      for (const [value, float4] of [[double, false], [Math.fround(double), true]] as const) {
+        const expected = reference(value, float4);
+        if (expected !== 'exponential') expect(pgFloatText(value, float4), `${value} float4=${float4}`).toBe(expected);
+        else expect(pgFloatText(value, float4)).toMatch(/e[+-]\d\d/);
+      }
+    }
   });
 });
 

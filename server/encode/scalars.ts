@@ -82,6 +82,10 @@ export function pgFloatText(value: number, float4: boolean): string {
   if (value === -Infinity) return '-Infinity';
   if (value === 0) return Object.is(value, -0) ? '-0' : '0';
   const shortest = float4 ? float32Shortest(value) : value;
+  // Fixed notation range: JS's own number-to-string already writes the shortest round-trip
+  // digits in fixed notation there (it switches to exponents only below 1e-7 or from 1e21).
+  const magnitude = Math.abs(shortest);
+  if (magnitude >= 1e-4 && magnitude < (float4 ? 1e6 : 1e15)) return String(shortest);
   const exp = shortest.toExponential(); // shortest round-trip digits: "1.2345e+21"
   const e = exp.indexOf('e');
   const exponent = Number(exp.slice(e + 1));
