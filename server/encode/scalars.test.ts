@@ -166,5 +166,10 @@ describe('timestamps', () => {
     expect(pgTimestamp(1_609_495_200_500_000, true)).toBe('2021-01-01 10:00:00.5+00');
     expect(pgTimestamp(-1, false)).toBe('1969-12-31 23:59:59.999999');
     expect(pgTimestamp(-62_135_596_800_000_001n, false)).toBe('0001-12-31 23:59:59.999999 BC');
+    // the same day again (its date text is remembered), then AD again after a BC day
+    expect(pgTimestamp(-62_135_596_800_000_010n, false)).toBe('0001-12-31 23:59:59.99999 BC');
+    expect(pgTimestamp(1_609_495_200_000_100, false)).toBe('2021-01-01 10:00:00.0001');
+    expect(pgTimestamp(1_609_495_200_120_000, false)).toBe('2021-01-01 10:00:00.12');
+    expect(pgTimestamp(1_609_495_200_000_001, true)).toBe('2021-01-01 10:00:00.000001+00');
   });
 });

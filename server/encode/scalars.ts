@@ -198,12 +198,32 @@ export function isoTimestamp(micros: number | bigint): string {
  */
 export function pgTimestamp(micros: number | bigint, withZone: boolean): string {
   const { days, microOfDay } = splitMicros(micros);
-  const { year, month, day } = civilFromDays(days);
-  const bc = year <= 0;
-  let text = `${String(bc ? 1 - year : year).padStart(4, '0')}-${pad2(month)}-${pad2(day)} ${hms(microOfDay)}`;
-  if (microOfDay % 1_000_000 !== 0) text += '.' + fraction6(microOfDay).replace(/0+$/, '');
+  if (days !== cachedPgDay) {
+    const { year, month, day } = civilFromDays(days);
+    cachedPgBc = year <= 0;
+    cachedPgDate = `${String(cachedPgBc ? 1 - year : year).padStart(4, '0')}-${pad2(month)}-${pad2(day)} `;
+    cachedPgDay = days;
+  }
+  let text = cachedPgDate + hms(microOfDay);
+  const micro = microOfDay % 1_000_000;
+  if (micro !== 0) text += '.' + trimFraction(micro);
   if (withZone) text += '+00';
-  return bc ? text + ' BC' : text;
+  return cachedPgBc ? text + ' BC' : text;
+}
+
+// Rows of one batch mostly share a few days: remember the last day's date text (as isoTimestamp).
+let cachedPgDay = NaN;
+let cachedPgDate = '';
+let cachedPgBc = false;
+
+/** The microseconds within a second (1…999999) as PostgreSQL writes them: six digits, trailing zeros dropped. */
+function trimFraction(micro: number): string {
+  let digits = 6;
+  while (micro % 10 === 0) {
+    micro /= 10;
+    digits--;
+  }
+  return String(micro).padStart(digits, '0');
 }
 
 // ── binary ──
