@@ -77,6 +77,9 @@ export class Connection {
   private skipToSync = false;
   /** The running statement's cancel switch (a CancelRequest or the client going away aborts it). */
   private running: AbortController | undefined;
+  /** Output is queued in the corked socket (see `send`), and a delayed flush is pending. */
+  private corked = false;
+  private flushScheduled = false;
   processId = 0;
   secretKey = 0;
 
@@ -158,9 +161,6 @@ export class Connection {
     }
     this.socket.write(message);
   }
-
-  private corked = false;
-  private flushScheduled = false;
 
   private flushSoon(): void {
     if (!this.corked || this.flushScheduled) return;
