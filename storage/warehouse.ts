@@ -77,9 +77,22 @@ export class Warehouse {
 
   /** The table at its latest version, or as of a version or instant (implements planner's Catalog). */
   async resolveTable(ref: TableReference, timeTravel?: TimeTravel) {
-    const table = await this.openTable(ref);
-    const snapshot = await snapshotOf(table, timeTravel);
+    const known = timeTravel === undefined ? await this.knownLatest(ref) : undefined;
+    const snapshot = known ?? (await snapshotOf(await this.openTable(ref), timeTravel));
     return new DeltaTableSource(this.store, snapshot, this.cache);
+  }
+
+  /**
+   * The hot path of a statement naming a table it has read before: the table already cached at
+   * the folder its exact name points to (`<root>/<name>`, `<root>/<schema>/<name>`), still there
+   * and unreplaced (`DeltaTable.latestIfUnreplaced`: two stats, no listing of the warehouse).
+   * The exact folder is what `locate` picks first and a managed table wins over the external
+   * registry, so this resolves the name as `openTable` would. Undefined sends the caller down
+   * the full path (a new name, a case-insensitive match, a table that changed on disk).
+   */
+  private async knownLatest(ref: TableReference): Promise<Snapshot | undefined> {
+    const path = ref.kind === 'path' ? ref.path : exactPath(this.root, ref.schema, ref.name);
+    return this.tables.get(path)?.latestIfUnreplaced();
   }
 
   /** The DeltaTable behind a reference, cached per location so its snapshots are reused. */
@@ -183,6 +196,12 @@ export class Warehouse {
 
 /** The warehouse file naming external tables (see `Warehouse.registerExternal`). */
 export const REGISTRY_FILE = '_deltasql_tables.json';
+
+/** The folder a named table has when its folders are spelled exactly as the name (no I/O). */
+function exactPath(root: string, schema: string | undefined, name: string): string {
+  const inDefault = schema === undefined || DEFAULT_SCHEMA_SYNONYMS.has(schema.toLowerCase());
+  return inDefault ? joinPath(root, name) : joinPath(joinPath(root, schema), name);
+}
 
 function registryKey(schema: string | undefined, name: string): string {
   const s = schema === undefined || DEFAULT_SCHEMA_SYNONYMS.has(schema.toLowerCase()) ? DEFAULT_SCHEMA : schema.toLowerCase();

@@ -78,8 +78,41 @@ describe('PostgreSQL float text', () => {
     [Math.fround(0.234), true, '0.234'],
     [Math.fround(1234567), true, '1.234567e+06'],
     [Math.fround(123456), true, '123456'],
+    [0.00009999999999999999, false, '9.999999999999999e-05'],
+    [999999999999999.9, false, '999999999999999.9'],
+    [-0.0001, false, '-0.0001'],
+    [Math.fround(0.0001), true, '0.0001'],
+    [Math.fround(999999.94), true, '999999.94'],
   ])('%s (float4 %s) → %s', (value, float4, text) => {
     expect(pgFloatText(value, float4)).toBe(text);
+  });
+
+  it('writes fixed-notation values exactly as the digits-and-exponent construction does, on random doubles and floats', () => {
+    // The reference: shortest digits from toExponential, placed by the exponent (float8out's rule).
+    const reference = (value: number, float4: boolean): string => {
+      const shortest = float4 ? float32Shortest(value) : value;
+      const exp = shortest.toExponential();
+      const e = exp.indexOf('e');
+      const exponent = Number(exp.slice(e + 1));
+      const mantissa = exp.slice(0, e);
+      if (!(exponent >= -4 && exponent < (float4 ? 6 : 15))) return 'exponential';
+      const negative = mantissa.startsWith('-');
+      const digits = mantissa.replace('-', '').replace('.', '');
+      const pointAt = exponent + 1;
+      const text = pointAt <= 0 ? `0.${'0'.repeat(-pointAt)}${digits}` : pointAt >= digits.length ? digits + '0'.repeat(pointAt - digits.length) : `${digits.slice(0, pointAt)}.${digits.slice(pointAt)}`;
+      return negative ? '-' + text : text;
+    };
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let i = 0; i < 20_000; i++) {
+      const magnitude = 10 ** Math.floor(random() * 24 - 6);
+      const double = (random() - 0.5) * 2 * magnitude;
+      for (const [value, float4] of [[double, false], [Math.fround(double), true]] as const) {
+        const expected = reference(value, float4);
+        if (expected !== 'exponential') expect(pgFloatText(value, float4), `${value} float4=${float4}`).toBe(expected);
+        else expect(pgFloatText(value, float4)).toMatch(/e[+-]\d\d/);
+      }
+    }
   });
 });
 
@@ -133,5 +166,10 @@ describe('timestamps', () => {
     expect(pgTimestamp(1_609_495_200_500_000, true)).toBe('2021-01-01 10:00:00.5+00');
     expect(pgTimestamp(-1, false)).toBe('1969-12-31 23:59:59.999999');
     expect(pgTimestamp(-62_135_596_800_000_001n, false)).toBe('0001-12-31 23:59:59.999999 BC');
+    // the same day again (its date text is remembered), then AD again after a BC day
+    expect(pgTimestamp(-62_135_596_800_000_010n, false)).toBe('0001-12-31 23:59:59.99999 BC');
+    expect(pgTimestamp(1_609_495_200_000_100, false)).toBe('2021-01-01 10:00:00.0001');
+    expect(pgTimestamp(1_609_495_200_120_000, false)).toBe('2021-01-01 10:00:00.12');
+    expect(pgTimestamp(1_609_495_200_000_001, true)).toBe('2021-01-01 10:00:00.000001+00');
   });
 });

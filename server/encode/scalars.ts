@@ -83,6 +83,10 @@ export function pgFloatText(value: number, float4: boolean): string {
   if (value === -Infinity) return '-Infinity';
   if (value === 0) return Object.is(value, -0) ? '-0' : '0';
   const shortest = float4 ? float32Shortest(value) : value;
+  // Fixed notation range: JS's own number-to-string already writes the shortest round-trip
+  // digits in fixed notation there (it switches to exponents only below 1e-7 or from 1e21).
+  const magnitude = Math.abs(shortest);
+  if (magnitude >= 1e-4 && magnitude < (float4 ? 1e6 : 1e15)) return String(shortest);
   const exp = shortest.toExponential(); // shortest round-trip digits: "1.2345e+21"
   const e = exp.indexOf('e');
   const exponent = Number(exp.slice(e + 1));
@@ -197,12 +201,32 @@ export function pgTimestamp(micros: number | bigint, withZone: boolean, zone: Ti
   const offset = withZone ? zone.offsetSeconds(micros) : 0;
   const local = offset === 0 ? micros : typeof micros === 'number' ? micros + offset * 1_000_000 : micros + BigInt(offset) * 1_000_000n;
   const { days, microOfDay } = splitMicros(local);
-  const { year, month, day } = civilFromDays(days);
-  const bc = year <= 0;
-  let text = `${String(bc ? 1 - year : year).padStart(4, '0')}-${pad2(month)}-${pad2(day)} ${hms(microOfDay)}`;
-  if (microOfDay % 1_000_000 !== 0) text += '.' + fraction6(microOfDay).replace(/0+$/, '');
+  if (days !== cachedPgDay) {
+    const { year, month, day } = civilFromDays(days);
+    cachedPgBc = year <= 0;
+    cachedPgDate = `${String(cachedPgBc ? 1 - year : year).padStart(4, '0')}-${pad2(month)}-${pad2(day)} `;
+    cachedPgDay = days;
+  }
+  let text = cachedPgDate + hms(microOfDay);
+  const micro = microOfDay % 1_000_000;
+  if (micro !== 0) text += '.' + trimFraction(micro);
   if (withZone) text += formatOffset(offset);
-  return bc ? text + ' BC' : text;
+  return cachedPgBc ? text + ' BC' : text;
+}
+
+// Rows of one batch mostly share a few days: remember the last day's date text (as isoTimestamp).
+let cachedPgDay = NaN;
+let cachedPgDate = '';
+let cachedPgBc = false;
+
+/** The microseconds within a second (1…999999) as PostgreSQL writes them: six digits, trailing zeros dropped. */
+function trimFraction(micro: number): string {
+  let digits = 6;
+  while (micro % 10 === 0) {
+    micro /= 10;
+    digits--;
+  }
+  return String(micro).padStart(digits, '0');
 }
 
 // ── binary ──

@@ -1,3 +1,4 @@
+import * as arrow from 'apache-arrow';
 import { serialize } from 'pg-protocol';
 import { describe, expect, it } from 'vitest';
 import { SqlError } from '../../common/sql-error.js';
@@ -7,6 +8,7 @@ import { encodeErrorResponse } from './error-response.js';
 import { FrameReader } from './frame-reader.js';
 import { parseFrontend, parseStartup, type FrontendMessage } from './frontend/index.js';
 import { binaryParamToText, numericBytes } from './binary-values.js';
+import { encodeRows } from './result-rows.js';
 
 /** Feeds `bytes` whole, and split at the front, middle and end; every split must give the same messages. */
 function splits(bytes: Buffer): Buffer[][] {
@@ -125,5 +127,15 @@ describe('binary values', () => {
     expect(binaryParamToText(1007, ints)).toBe('{1,NULL,3}');
     const texts = Buffer.from('00000001' + '00000000' + '00000019' + '00000002' + '00000001' + '00000003' + '612062' + '00000001' + '63', 'hex');
     expect(binaryParamToText(1009, texts)).toBe('{"a b",c}');
+  });
+});
+
+describe('encodeRows', () => {
+  it('writes text values as UTF-8 byte-exact, ASCII and not, short and long, like encodeDataRow', () => {
+    const texts = ['', 'abc', 'é', 'naïve café', 'x'.repeat(48), 'y'.repeat(49), 'ascii then 😀', '日本語'.repeat(20), null];
+    const batch = new arrow.RecordBatch({ s: arrow.vectorFromArray(texts, new arrow.Utf8()) });
+    const expected = Buffer.concat(texts.map((t) => encodeDataRow([t === null ? null : Buffer.from(t, 'utf8')])));
+    expect(encodeRows(batch, []).equals(expected)).toBe(true);
+    expect(encodeRows(batch, [], 5, 7).equals(Buffer.concat([encodeDataRow([Buffer.from('y'.repeat(49))]), encodeDataRow([Buffer.from('ascii then 😀')])]))).toBe(true);
   });
 });

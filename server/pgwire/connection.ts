@@ -5,6 +5,7 @@ import { SqlError } from '../../common/sql-error.js';
 import type { Catalog } from '../../planner/catalog.js';
 import { splitStatements, type CopyOptions, type ParamValue } from '../../planner/index.js';
 import { Session, completionTag, type PreparedStatement, type QueryResult } from '../session.js';
+import type { TransactionStatus } from '../session/transaction.js';
 import { authenticate, authRequired, isLoopback, type AuthConfig } from './auth.js';
 import { encodeCopyData, encodeCopyDone, encodeCopyResponse } from './backend/rows.js';
 import {
@@ -53,6 +54,9 @@ interface Portal {
 const MAX_QUEUED_FRAMES = 1000;
 const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 
+/** The longest rows below a high-water mark's worth stay queued waiting for the rest of the answer. */
+const FLUSH_DELAY_MS = 1;
+
 /** Rows per socket write when a batch is large (keeps memory per client bounded). */
 const ROWS_PER_WRITE = 4096;
 
@@ -79,6 +83,9 @@ export class Connection {
   private skipToSync = false;
   /** The running statement's cancel switch (a CancelRequest or the client going away aborts it). */
   private running: AbortController | undefined;
+  /** Output is queued in the corked socket (see `send`), and a delayed flush is pending. */
+  private corked = false;
+  private flushScheduled = false;
   processId = 0;
   secretKey = 0;
 
@@ -138,6 +145,7 @@ export class Connection {
   private next(): Promise<Frame | undefined> {
     if (this.queue.length > 0) return Promise.resolve(this.dequeue());
     if (this.closed) return Promise.resolve(undefined);
+    this.flush(); // everything answered so far goes out before we wait for the client
     return new Promise((resolve) => {
       this.waiting = resolve;
     });
@@ -151,12 +159,56 @@ export class Connection {
     this.wake();
   }
 
+  /**
+   * Queues a message for the client. The socket stays corked while a message is being answered,
+   * so a whole answer (ParseComplete … DataRows … ReadyForQuery) leaves in one write system call
+   * and one TCP segment, not one per message (with Nagle off, each write is a packet of its
+   * own). `flush` sends what is queued; it runs before waiting for the client or for drain.
+   */
   private send(message: Buffer): void {
-    if (!this.closed) this.socket.write(message);
+    if (this.closed) return;
+    if (!this.corked) {
+      this.socket.cork();
+      this.corked = true;
+    }
+    this.socket.write(message);
   }
 
-  /** Waits while the socket's buffer is over its high-water mark (backpressure per client). */
+  private flushSoon(): void {
+    if (!this.corked || this.flushScheduled) return;
+    this.flushScheduled = true;
+    setTimeout(() => {
+      this.flushScheduled = false;
+      this.flush();
+    }, FLUSH_DELAY_MS);
+  }
+
+  /** Sends the queued messages now (see `send`). */
+  private flush(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    this.socket.uncork();
+  }
+
+  /** ReadyForQuery ends an answer: like PostgreSQL, output is flushed there (a pipelining client sees each answer as it completes). */
+  private readyForQuery(status: TransactionStatus): void {
+    this.send(encodeReadyForQuery(status));
+    this.flush();
+  }
+
+  /**
+   * Called after each chunk of rows: once a high-water mark's worth is queued, flushes and waits
+   * while the socket's buffer stays over it (backpressure per client). Less than that stays
+   * queued so a small result leaves with its CommandComplete and ReadyForQuery; a flush is
+   * still scheduled `FLUSH_DELAY_MS` later, so rows of a result that arrive slowly (a scan
+   * waiting on the disk) never wait for the next ones.
+   */
   private async drained(): Promise<void> {
+    if (this.socket.writableLength < this.socket.writableHighWaterMark) {
+      this.flushSoon();
+      return;
+    }
+    this.flush();
     if (this.closed || !this.socket.writableNeedDrain) return;
     await new Promise<void>((resolve) => {
       const done = (): void => {
@@ -176,6 +228,7 @@ export class Connection {
   }
 
   private close(): void {
+    this.flush();
     if (!this.closed) this.socket.end();
     this.onClose();
   }
@@ -216,6 +269,7 @@ export class Connection {
             this.enqueue(this.reader.drain());
             continue;
           }
+          this.flush();
           this.socket.write(Buffer.from('S'));
           this.upgradeToTls(this.context.tls);
           continue;
@@ -269,7 +323,7 @@ export class Connection {
     this.processId = key.processId;
     this.secretKey = key.secretKey;
     this.send(encodeBackendKeyData(key.processId, key.secretKey));
-    this.send(encodeReadyForQuery('I'));
+    this.readyForQuery('I');
     return true;
   }
 
@@ -326,7 +380,7 @@ export class Connection {
         this.running = undefined;
       }
     }
-    this.send(encodeReadyForQuery(session.transactionStatus));
+    this.readyForQuery(session.transactionStatus);
   }
 
   /** Starts one statement with a fresh cancel switch. */
@@ -486,7 +540,7 @@ export class Connection {
     // The implicit transaction ends: its portals go (named ones too, outside a block).
     if (session.transactionStatus === 'I') this.dropPortals();
     else this.dropPortal('');
-    this.send(encodeReadyForQuery(session.transactionStatus));
+    this.readyForQuery(session.transactionStatus);
   }
 
   private dropPortal(name: string): void {

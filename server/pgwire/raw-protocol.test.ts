@@ -127,6 +127,33 @@ describe('cursors', () => {
 });
 
 describe('extended query', () => {
+  it('answers a pipelined Parse/Bind/Describe/Execute/Sync in one write, and two pipelined queries in order', async () => {
+    const c = await RawClient.started(server.port);
+    const query = (n: number) => [
+      serialize.parse({ text: 'SELECT id FROM simple_table WHERE id = $1' }), serialize.bind({ values: [String(n)] }),
+      serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync(),
+    ];
+    c.send(Buffer.concat(query(4))); // warm: the file's columns are cached, no disk wait mid-answer
+    await c.until('readyForQuery', c.messages.length);
+    const chunks: Buffer[] = [];
+    c.socket.on('data', (d: Buffer) => chunks.push(d));
+    const from = c.messages.length;
+    c.send(Buffer.concat(query(5)));
+    const out = (await c.until('readyForQuery', from)) as unknown as Msg[];
+    expect(out.map((m) => m.name)).toEqual(['parseComplete', 'bindComplete', 'rowDescription', 'dataRow', 'commandComplete', 'readyForQuery']);
+    expect(out[3]).toMatchObject({ fields: ['5'] });
+    // one TCP write for the whole answer (not one per message): it arrives as one chunk on loopback
+    expect(chunks.length).toBe(1);
+    // two queries pipelined: two complete answers, in order
+    const at = c.messages.length;
+    c.send(Buffer.concat([...query(7), ...query(9)]));
+    const first = await c.until('readyForQuery', at);
+    const both = [...first, ...(await c.until('readyForQuery', at + first.length))] as unknown as Msg[];
+    expect(both.map((m) => m.name)).toEqual([...out.map((m) => m.name), ...out.map((m) => m.name)]);
+    expect(both.filter((m) => m.name === 'dataRow').map((m) => m.fields)).toEqual([['7'], ['9']]);
+    c.end();
+  });
+
   it('Execute with a row limit suspends the portal and resumes it where it stopped', async () => {
     const c = await RawClient.started(server.port);
     const from = c.messages.length;

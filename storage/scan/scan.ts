@@ -123,7 +123,7 @@ async function* scanFile(plan: FileScanPlan, add: AddFile): AsyncGenerator<arrow
 
   if (dataFields.length === 0) {
     // Only partition columns or a bare count: the row count comes from stats, else the footer.
-    const physicalRows = fileStats(add)?.numRecords ?? (await footerRows(plan.store, path));
+    const physicalRows = fileStats(add)?.numRecords ?? (await footerRows(plan.store, add, path));
     const live = physicalRows - (deleted?.length ?? 0);
     for (let start = 0; start < live; start += plan.batchSize) yield assemble(Math.min(plan.batchSize, live - start), () => undefined);
     return;
@@ -219,13 +219,28 @@ function sourceNames(fileFields: readonly arrow.Field[], dataFields: readonly St
   return [...names];
 }
 
-async function footerRows(store: ObjectStore, path: string): Promise<number> {
-  const file = await openDataFile(store, path);
-  try {
-    return file.numRows;
-  } finally {
-    await file.close();
+/**
+ * Row counts of data files without `numRecords` stats, read from their footers once per add
+ * action: data files are immutable and a snapshot's adds outlive its scans (a refresh keeps
+ * them), so `count(*)` over such a table opens no file after its first run.
+ */
+const footerRowCounts = new WeakMap<AddFile, Promise<number>>();
+
+function footerRows(store: ObjectStore, add: AddFile, path: string): Promise<number> {
+  let rows = footerRowCounts.get(add);
+  if (rows === undefined) {
+    rows = (async () => {
+      const file = await openDataFile(store, path);
+      try {
+        return file.numRows;
+      } finally {
+        await file.close();
+      }
+    })();
+    footerRowCounts.set(add, rows);
+    rows.catch(() => footerRowCounts.delete(add)); // a failure is reported to each statement that asks
   }
+  return rows;
 }
 
 function maskToIndices(mask: Uint8Array): Int32Array {

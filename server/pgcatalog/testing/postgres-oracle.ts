@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -25,10 +25,15 @@ export class PostgresOracle {
     this.port = 40000 + Math.floor(Math.random() * 20000);
   }
 
-  start(): void {
+  /**
+   * initdb and start. `listen` also opens a TCP address (e.g. `127.0.0.1`, for a load test that
+   * must compare like with like); `settings` are extra `-c name=value` (e.g. `max_connections`).
+   */
+  start(options: { listen?: string; settings?: Readonly<Record<string, string>> } = {}): void {
     const data = join(this.dir, 'data');
+    const settings = Object.entries(options.settings ?? {}).map(([k, v]) => ` -c ${k}=${v}`).join('');
     this.asOwner(`${PostgresOracle.BIN}/initdb -D ${data} -A trust -U postgres --locale=C.UTF-8 -E UTF8 >/dev/null`);
-    this.asOwner(`${PostgresOracle.BIN}/pg_ctl -D ${data} -o "-p ${this.port} -k ${this.dir} -c listen_addresses=''" -l ${join(this.dir, 'log')} -w start >/dev/null`);
+    this.asOwner(`${PostgresOracle.BIN}/pg_ctl -D ${data} -o "-p ${this.port} -k ${this.dir} -c listen_addresses='${options.listen ?? ''}'${settings}" -l ${join(this.dir, 'log')} -w start >/dev/null`);
     this.started = true;
   }
 
@@ -48,6 +53,15 @@ export class PostgresOracle {
   psqlWithEnv(database: string, input: string, env: Record<string, string>): { stdout: string; stderr: string; status: number | null } {
     const r = spawnSync(`${PostgresOracle.BIN}/psql`, ['-X', '-h', this.dir, '-p', String(this.port), '-U', 'postgres', '-d', database], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000, input });
     return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+  }
+
+  /** The postmaster's process id (its backends are its children), once started. */
+  get pid(): number | undefined {
+    try {
+      return Number(readFileSync(join(this.dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    } catch {
+      return undefined;
+    }
   }
 
   private asOwner(command: string): void {
