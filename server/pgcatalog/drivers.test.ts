@@ -42,8 +42,14 @@ function run(file: string, args: readonly string[], options: { env?: Record<stri
 
 const TABLES = [['public', 'prices'], ['public', 'scores']];
 
+/** The drivers are Debian packages `.ci/run` installs: a missing one fails the test, naming the package, rather than skipping it. */
+function requireInstalled(path: string, debianPackage: string): void {
+  expect(existsSync(path), `${path} is missing: install the Debian package ${debianPackage} (.ci/run does)`).toBe(true);
+}
+
 describe.each(['psycopg2', 'psycopg'])('%s', (module) => {
-  it.skipIf(!existsSync(PYTHON))('connects, lists the tables and decodes typed values', async () => {
+  it('connects, lists the tables and decodes typed values', async () => {
+    requireInstalled(PYTHON, `python3-${module}`);
     const r = await run(PYTHON, [join(DRIVERS, 'psycopg_probe.py'), module, String(server.port)]);
     expect(r.stderr).toBe('');
     const [tables, serverInfo, row, prices] = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
@@ -59,8 +65,9 @@ describe.each(['psycopg2', 'psycopg'])('%s', (module) => {
   }, 60_000);
 });
 
-describe.skipIf(!existsSync(JDBC_JAR))('PostgreSQL JDBC driver', () => {
+describe('PostgreSQL JDBC driver', () => {
   it('DatabaseMetaData lists schemas, tables, columns, keys and indexes; a prepared query returns typed values', async () => {
+    requireInstalled(JDBC_JAR, 'libpostgresql-jdbc-java');
     const r = await run('java', ['-cp', JDBC_JAR, join(DRIVERS, 'JdbcProbe.java'), String(server.port)]);
     expect(r.stderr).toBe('');
     const lines = r.stdout.trim().split('\n');
@@ -82,8 +89,9 @@ describe.skipIf(!existsSync(JDBC_JAR))('PostgreSQL JDBC driver', () => {
   }, 90_000);
 });
 
-describe.skipIf(!existsSync(ODBC_DRIVER))('psqlODBC through unixODBC isql', () => {
+describe('psqlODBC through unixODBC isql', () => {
   it('connects, lists tables (SQLTables) and columns (SQLColumns), and queries', async () => {
+    requireInstalled(ODBC_DRIVER, 'odbc-postgresql');
     writeFileSync(join(dir, 'odbcinst.ini'), `[PostgreSQL Unicode]\nDriver=${ODBC_DRIVER}\n`);
     writeFileSync(join(dir, 'odbc.ini'), `[deltasql]\nDriver=PostgreSQL Unicode\nServername=127.0.0.1\nPort=${server.port}\nDatabase=deltasql\nUsername=probe\nSSLmode=disable\n`);
     const input = "SELECT ticker, close, volume, date FROM prices WHERE ticker = 'AAPL' ORDER BY date LIMIT 2\nhelp\nhelp scores\n";
