@@ -99,7 +99,8 @@ function optionFor(data: ChartData): echarts.EChartsCoreOption {
       tooltip: { trigger: 'axis' },
       legend,
       grid,
-      xAxis: data.xIsTime ? { type: 'time', ...AXIS, splitLine: { show: false } } : { type: 'category', data: data.categories, ...AXIS },
+      // time labels (`06:00`, `12:00`…) collide when the chart is narrow: let ECharts drop the overlapping ones
+      xAxis: data.xIsTime ? { type: 'time', ...AXIS, splitLine: { show: false }, axisLabel: { color: '#475569', hideOverlap: true } } : { type: 'category', data: data.categories, ...AXIS, axisLabel: { color: '#475569', hideOverlap: true } },
       yAxis: { type: 'value', scale: true, ...AXIS, axisLabel: { color: '#475569', formatter: short } },
       series: data.series.map((s) => ({ type: 'line', name: s.name, data: s.data, showSymbol: s.data.length <= 60, smooth: false, lineStyle: { width: 2 } })),
     };
