@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqlError } from '../../common/sql-error.js';
 import { Session } from '../../server/session.js';
 import { Warehouse } from '../../storage/warehouse.js';
-import { valuesOf } from '../arrow/scalar.js';
+import { runSql } from './testing/run-sql.js';
 
 /**
  * Two sessions (each with its own Warehouse, as two processes would have) writing one table at
@@ -25,21 +25,8 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function run(session: Session, sql: string): Promise<string> {
-  const r = await session.execute(sql);
-  for await (const _ of r.batches) { /* drain */ }
-  return r.commandTag;
-}
-
-async function rows(sql: string): Promise<unknown[][]> {
-  const r = await a.execute(sql);
-  const out: unknown[][] = [];
-  for await (const batch of r.batches) {
-    const columns = batch.data.children.map((c) => valuesOf(c));
-    for (let i = 0; i < batch.numRows; i++) out.push(columns.map((c) => c[i]));
-  }
-  return out;
-}
+const run = async (session: Session, sql: string): Promise<string> => (await runSql(session, sql)).tag;
+const rows = async (sql: string): Promise<unknown[][]> => (await runSql(a, sql)).rows;
 
 describe('concurrent writers through SQL', () => {
   it('blind INSERTs from two sessions both land, in one gapless history', async () => {

@@ -6,7 +6,7 @@ import { Session } from '../../server/session.js';
 import { Warehouse } from '../../storage/warehouse.js';
 import { canon, ourRows } from '../../storage/write/testing/our-rows.js';
 import { readRows, replay } from '../../storage/write/testing/protocol-reader.js';
-import { valuesOf } from '../arrow/scalar.js';
+import { runSql, type StatementResult } from './testing/run-sql.js';
 
 /**
  * Writes through SQL into copies of corpus tables written by Spark (partitioned with a NULL
@@ -32,15 +32,7 @@ async function copy(table: string, as: string): Promise<void> {
   await cp(join(CORPUS, table), join(dir, as), { recursive: true });
 }
 
-async function run(sql: string): Promise<{ tag: string; rows: unknown[][] }> {
-  const r = await session.execute(sql);
-  const rows: unknown[][] = [];
-  for await (const batch of r.batches) {
-    const columns = batch.data.children.map((c) => valuesOf(c));
-    for (let i = 0; i < batch.numRows; i++) rows.push(columns.map((c) => c[i]));
-  }
-  return { tag: r.commandTag, rows };
-}
+const run = (sql: string): Promise<StatementResult> => runSql(session, sql);
 
 /** Rows by both readers, on `columns` (default all); the count of rows. */
 async function agreeWithDuckDb(name: string, columns?: readonly string[]): Promise<number> {

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqlError } from '../../common/sql-error.js';
 import { Session } from '../../server/session.js';
 import { Warehouse } from '../../storage/warehouse.js';
-import { valuesOf } from '../arrow/scalar.js';
+import { runSql, sqlError, type StatementResult } from './testing/run-sql.js';
 
 let dir: string;
 let warehouse: Warehouse;
@@ -20,27 +20,9 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function result(sql: string): Promise<{ tag: string; names: string[]; rows: unknown[][] }> {
-  const r = await session.execute(sql);
-  const rows: unknown[][] = [];
-  for await (const batch of r.batches) {
-    const columns = batch.data.children.map((c) => valuesOf(c));
-    for (let i = 0; i < batch.numRows; i++) rows.push(columns.map((c) => c[i]));
-  }
-  return { tag: r.commandTag, names: r.schema.fields.map((f) => f.name), rows };
-}
-
+const result = (sql: string): Promise<StatementResult> => runSql(session, sql);
 const rows = async (sql: string) => (await result(sql)).rows;
-
-async function error(sql: string): Promise<SqlError> {
-  try {
-    await result(sql);
-  } catch (err) {
-    expect(err).toBeInstanceOf(SqlError);
-    return err as SqlError;
-  }
-  throw new Error(`expected ${sql} to fail`);
-}
+const error = (sql: string): Promise<SqlError> => sqlError(session, sql);
 
 describe('Delta commands through SQL', () => {
   it('DESCRIBE DETAIL answers Delta\'s columns', async () => {

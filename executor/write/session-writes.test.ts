@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqlError } from '../../common/sql-error.js';
 import { Session } from '../../server/session.js';
 import { Warehouse } from '../../storage/warehouse.js';
-import { valuesOf } from '../arrow/scalar.js';
+import { runSql, sqlError } from './testing/run-sql.js';
 
 let dir: string;
 let session: Session;
@@ -18,31 +18,9 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function tag(sql: string): Promise<string> {
-  const r = await session.execute(sql);
-  for await (const _ of r.batches) { /* drain */ }
-  return r.commandTag;
-}
-
-async function rows(sql: string): Promise<unknown[][]> {
-  const r = await session.execute(sql);
-  const out: unknown[][] = [];
-  for await (const batch of r.batches) {
-    const columns = batch.data.children.map((c) => valuesOf(c));
-    for (let i = 0; i < batch.numRows; i++) out.push(columns.map((c) => c[i]));
-  }
-  return out;
-}
-
-async function error(sql: string): Promise<SqlError> {
-  try {
-    await tag(sql);
-  } catch (err) {
-    expect(err).toBeInstanceOf(SqlError);
-    return err as SqlError;
-  }
-  throw new Error(`expected ${sql} to fail`);
-}
+const tag = async (sql: string): Promise<string> => (await runSql(session, sql)).tag;
+const rows = async (sql: string): Promise<unknown[][]> => (await runSql(session, sql)).rows;
+const error = (sql: string): Promise<SqlError> => sqlError(session, sql);
 
 describe('writes through Session', () => {
   it('creates, inserts, updates, deletes and merges with PostgreSQL command tags', async () => {
