@@ -16,7 +16,8 @@ import type { EncodableResult } from './result.js';
  * ```
  *
  * Streamed batch by batch: the header, chunks of at most `TEXT_CHUNK_ROWS` rows (one row per
- * line), then `rowCount`. Values follow json-values.ts. If a batch fails mid-stream the error
+ * line), then `rowCount`, and for a statement that is not a query its tag:
+ * `{"columns":[],"rows":[],"rowCount":0,"command":"INSERT 0 3"}`. Values follow json-values.ts. If a batch fails mid-stream the error
  * propagates to the consumer, which has already sent a partial document; front ends that can
  * (HTTP before the first chunk) should pull the first batch before answering.
  */
@@ -40,7 +41,8 @@ export async function* encodeJson(result: EncodableResult): AsyncGenerator<strin
     }
     if (chunk !== '') yield chunk;
   }
-  yield `${rowCount === 0 ? '' : '\n'}],"rowCount":${rowCount}}\n`;
+  const command = result.commandTag === undefined || result.commandTag === 'SELECT' || result.commandTag === 'EXPLAIN' ? '' : `,"command":${JSON.stringify(result.commandTag)}`;
+  yield `${rowCount === 0 ? '' : '\n'}],"rowCount":${rowCount}${command}}\n`;
 }
 
 /** `[{"name":…,"type":<PostgreSQL type name>}, …]` for a result schema. */

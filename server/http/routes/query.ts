@@ -90,7 +90,7 @@ async function runQuery(ctx: HttpContext, request: FastifyRequest, reply: Fastif
       metrics.resultRows += rows;
     });
     const batches = await pullFirst(counted);
-    const body = resultBody(format, { schema: result.schema, batches }, () => rowsSent, end);
+    const body = resultBody(format, { schema: result.schema, batches, commandTag: result.commandTag }, () => rowsSent, end);
     reply.code(200).header('content-type', MEDIA_TYPES[format]);
     // The status line is decided; from here on the body streams by hand (send-stream.ts).
     reply.hijack();
