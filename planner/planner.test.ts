@@ -256,6 +256,20 @@ describe('plans', () => {
       { rule: 'join_order', plan: 'Project: ticker\n  Scan: public.prices columns=[ticker, close, vol, d, ts, flag]' },
       { rule: 'prune_columns', plan: 'Project: ticker\n  Scan: public.prices columns=[ticker]' },
       { rule: 'push_scan_filters', plan: 'Project: ticker\n  Scan: public.prices columns=[ticker]' },
+      { rule: 'window_group_limit', plan: 'Project: ticker\n  Scan: public.prices columns=[ticker]' },
     ]);
+  });
+
+  it('cuts a window filtered on its rank to each partition\'s top ranks, and no other window', async () => {
+    const plan = async (sql: string) => (await planLogical(sql, pricesCatalog())).steps.at(-1)?.plan ?? '';
+    const top = (rank: string, where: string) => `SELECT * FROM (SELECT ticker, ${rank} OVER (PARTITION BY ticker ORDER BY close DESC) AS rk FROM prices) t WHERE ${where}`;
+    expect(await plan(top('dense_rank()', 'rk = 1'))).toContain('group_limit=dense_rank<=1');
+    expect(await plan(top('rank()', 'rk < 3'))).toContain('group_limit=rank<=2');
+    expect(await plan(top('row_number()', '5 >= rk AND rk <= 7'))).toContain('group_limit=row_number<=5');
+    // Not a bound on the rank, a window whose other call needs every row, a limit past 1000.
+    expect(await plan(top('rank()', 'rk > 3'))).not.toContain('group_limit');
+    expect(await plan('SELECT * FROM (SELECT ticker, rank() OVER (PARTITION BY ticker ORDER BY close) AS rk, lag(close) OVER (PARTITION BY ticker ORDER BY close) AS prev FROM prices) t WHERE rk = 1')).not.toContain('group_limit');
+    expect(await plan(top('rank()', 'rk <= 1001'))).not.toContain('group_limit');
+    expect(await plan(top('ntile(4)', 'rk = 1'))).not.toContain('group_limit');
   });
 });

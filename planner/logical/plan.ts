@@ -84,7 +84,8 @@ export function logicalPlanToString(plan: LogicalPlan, depth = 0): string {
       (n.groupingSets === undefined ? '' : ` sets=[${n.groupingSets.map((s) => `(${s.join(',')})`).join(', ')}]`),
     Join: (n) => `Join: type=${n.type}${n.condition === undefined ? '' : ` on=${exprToString(n.condition)}`}${n.nullAwareAnti ? ' null_aware' : ''}`,
     Window: (n) =>
-      `Window: partition=[${n.partitionBy.map(exprToString).join(', ')}] order=[${n.orderBy.map(sortKeyToString).join(', ')}] calls=[${n.calls.map((c) => `${c.name}(${c.args.map(exprToString).join(', ')})`).join(', ')}]`,
+      `Window: partition=[${n.partitionBy.map(exprToString).join(', ')}] order=[${n.orderBy.map(sortKeyToString).join(', ')}] calls=[${n.calls.map((c) => `${c.name}(${c.args.map(exprToString).join(', ')})`).join(', ')}]` +
+      (n.groupLimit === undefined ? '' : ` group_limit=${n.groupLimit.rank}<=${n.groupLimit.limit}`),
     Union: (n) => `Union: ${n.distinct ? 'distinct' : 'all'}`,
     SetOp: (n) => `SetOp: ${n.op.toUpperCase()}${n.all ? ' ALL' : ''}`,
     SingleRow: () => 'SingleRow',

@@ -26,6 +26,15 @@ export interface WindowCallExpr {
 }
 
 /**
+ * A cut under a window whose ranking result is filtered (`WHERE rk <= limit`): only rows whose
+ * `rank` can be at most `limit` reach the window (optimizer/window-group-limit.ts).
+ */
+export interface WindowGroupLimit {
+  readonly rank: 'row_number' | 'rank' | 'dense_rank';
+  readonly limit: number;
+}
+
+/**
  * Computes `calls` over the partitions `partitionBy` ordered by `orderBy`. Output: the input
  * columns, then one column per call. Several OVER clauses with different specifications are
  * several stacked Window nodes.
@@ -37,12 +46,13 @@ export interface Window {
   readonly orderBy: readonly SortKey[];
   readonly calls: readonly WindowCallExpr[];
   readonly schema: arrow.Schema;
+  readonly groupLimit?: WindowGroupLimit;
 }
 
 export const Window = Object.freeze({
-  create(input: LogicalPlan, partitionBy: readonly Expr[], orderBy: readonly SortKey[], calls: readonly WindowCallExpr[]): Window {
+  create(input: LogicalPlan, partitionBy: readonly Expr[], orderBy: readonly SortKey[], calls: readonly WindowCallExpr[], groupLimit?: WindowGroupLimit): Window {
     const schema = new arrow.Schema([...input.schema.fields, ...calls.map((c) => new arrow.Field(c.outputName, c.type, true))]);
-    return { kind: 'Window', input, partitionBy, orderBy, calls, schema };
+    return { kind: 'Window', input, partitionBy, orderBy, calls, schema, ...(groupLimit === undefined ? {} : { groupLimit }) };
   },
   is(node: { kind: string }): node is Window {
     return node.kind === 'Window';

@@ -1,4 +1,5 @@
 import { WindowExec } from '../../executor/operators/window.js';
+import { WindowGroupLimitExec } from '../../executor/operators/window-group-limit.js';
 import type { PhysicalOperator } from '../../executor/operator.js';
 import type { WindowCall, WindowFunctionName } from '../../executor/window/window-call.js';
 import type { Window } from '../logical/window.js';
@@ -14,10 +15,8 @@ export function lowerWindow(node: Window, input: PhysicalOperator): WindowExec {
     type: c.type,
     outputName: c.outputName,
   }));
-  return new WindowExec(
-    input,
-    node.partitionBy.map(lowerExpr),
-    node.orderBy.map((k) => ({ expr: lowerExpr(k.expr), descending: k.descending, nullsFirst: k.nullsFirst })),
-    calls,
-  );
+  const partitionBy = node.partitionBy.map(lowerExpr);
+  const orderBy = node.orderBy.map((k) => ({ expr: lowerExpr(k.expr), descending: k.descending, nullsFirst: k.nullsFirst }));
+  const limited = node.groupLimit === undefined ? input : new WindowGroupLimitExec(input, partitionBy, orderBy, node.groupLimit.rank, node.groupLimit.limit);
+  return new WindowExec(limited, partitionBy, orderBy, calls);
 }

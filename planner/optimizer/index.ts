@@ -5,13 +5,15 @@ import { pruneColumns } from './prune-columns.js';
 import { pushDownFilter } from './push-down-filter.js';
 import { pushScanFilters } from './push-scan-filters.js';
 import type { OptimizerRule } from './rule.js';
+import { windowGroupLimit } from './window-group-limit.js';
 
 /**
  * The rules, in the order they run: fold first (so `WHERE 1 = 1` disappears before anything
  * moves), push predicates down (making equi joins of cross joins), order joins, prune columns,
- * and last hand the conjuncts now sitting on scans to storage.
+ * hand the conjuncts now sitting on scans to storage, and last tell windows filtered on their rank
+ * to cut their input (after every rule that rebuilds windows).
  */
-export const RULES: readonly OptimizerRule[] = [foldConstants, pushDownFilter, joinOrder, pruneColumns, pushScanFilters];
+export const RULES: readonly OptimizerRule[] = [foldConstants, pushDownFilter, joinOrder, pruneColumns, pushScanFilters, windowGroupLimit];
 
 /** Runs every rule once; `trace` receives the plan after each (EXPLAIN VERBOSE). */
 export function optimize(plan: LogicalPlan, trace?: (rule: string, plan: LogicalPlan) => void): LogicalPlan {
