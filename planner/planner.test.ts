@@ -272,4 +272,13 @@ describe('plans', () => {
     expect(await plan(top('rank()', 'rk <= 1001'))).not.toContain('group_limit');
     expect(await plan(top('ntile(4)', 'rk = 1'))).not.toContain('group_limit');
   });
+
+  it('moves a filter on PARTITION BY columns below the window, and no other', async () => {
+    const { steps } = await planLogical(
+      'SELECT * FROM (SELECT ticker, close, lag(close) OVER (PARTITION BY ticker ORDER BY d) AS prev FROM prices) t WHERE ticker = \'AAPL\' AND close > 1',
+      pricesCatalog(),
+    );
+    const plan = steps.find((s) => s.rule === 'push_down_filter')?.plan ?? '';
+    expect(plan).toMatch(/Filter: CAST\(close AS numeric\) > 1.00\n\s+Window: partition=\[ticker\][^\n]*\n\s+Filter: ticker = 'AAPL'\n\s+Scan/);
+  });
 });

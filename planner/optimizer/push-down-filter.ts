@@ -32,7 +32,8 @@ import type { OptimizerRule } from './rule.js';
  * over only the non-preserved side of an outer join filters that input. Through an Aggregate,
  * only conjuncts over group columns go down (never with grouping sets: a group column is NULL
  * in the rows of sets without it). σ(A ∪ B) = σA ∪ σB, and likewise for INTERSECT / EXCEPT,
- * which compare whole rows. Nothing moves below a Limit, a Window or a SingleRow.
+ * which compare whole rows. Through a Window, only conjuncts over its PARTITION BY columns go down.
+ * Nothing moves below a Limit or a SingleRow.
  */
 export const pushDownFilter: OptimizerRule = {
   name: 'push_down_filter',
@@ -61,7 +62,15 @@ function push(plan: LogicalPlan, predicates: readonly Expr[]): LogicalPlan {
     // A filter over the result is not a filter over each round's input (rows feed later rounds).
     RecursiveUnion: (n) => filter({ ...n, anchor: push(n.anchor, []), recursive: push(n.recursive, []) }, predicates),
     WorkTable: (n) => filter(n, predicates),
-    Window: (n) => filter(Window.create(push(n.input, []), n.partitionBy, n.orderBy, n.calls), predicates),
+    Window: (n) => {
+      // A conjunct over PARTITION BY columns only keeps or drops whole partitions, and a
+      // window's values depend on its own partition alone: it may filter the window's input.
+      const keys = new Set(n.partitionBy.flatMap((e) => (e.kind === 'ColumnRef' ? [e.index] : [])));
+      const down: Expr[] = [];
+      const stay: Expr[] = [];
+      for (const p of predicates) ([...columnsUsed(p)].every((i) => keys.has(i)) ? down : stay).push(p);
+      return filter(Window.create(push(n.input, down), n.partitionBy, n.orderBy, n.calls, n.groupLimit), stay);
+    },
     Union: (n) => Union.create(n.inputs.map((i) => push(i, predicates)), n.distinct),
     SetOp: (n) => SetOp.create(push(n.left, predicates), push(n.right, predicates), n.op, n.all),
     Aggregate: (n) => {
