@@ -59,6 +59,30 @@ describe('float32 shortest form', () => {
     expect(float32Shortest(f)).toBe(expected);
     expect(Math.fround(float32Shortest(f))).toBe(f);
   });
+
+  it('equals the first toPrecision(1…9) that round-trips, over 200,000 float32 bit patterns', () => {
+    const byStrings = (value: number): number => {
+      if (Number.isInteger(value) && Math.abs(value) <= 16777216) return value;
+      for (let p = 1; p < 9; p++) {
+        const candidate = Number(value.toPrecision(p));
+        if (Math.fround(candidate) === value) return candidate;
+      }
+      return Number(value.toPrecision(9));
+    };
+    const single = new Float32Array(1);
+    const bits = new Uint32Array(single.buffer);
+    let seed = 12345;
+    const mismatches: number[] = [];
+    for (let i = 0; i < 200_000; i++) {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      // Every other value a short decimal (prices, rates), the rest any finite bit pattern.
+      bits[0] = seed;
+      const f = i % 2 === 0 ? Math.fround(Number(((seed % 2_000_000) / 1000 - 1000).toPrecision(1 + (i % 7)))) : (single[0] as number);
+      if (!Number.isFinite(f)) continue;
+      if (float32Shortest(f) !== byStrings(f)) mismatches.push(f);
+    }
+    expect(mismatches).toEqual([]);
+  });
 });
 
 describe('PostgreSQL float text', () => {
