@@ -1,0 +1,93 @@
+/**
+ * The RLE / bit-packed hybrid encoding (Parquet Encodings.md "Run Length Encoding / Bit-Packing
+ * Hybrid"), used for definition levels, boolean RLE pages and dictionary indexes:
+ *
+ *   run := (varint header) ( header & 1 ? bit-packed groups of 8 values : one repeated value )
+ *   bit-packed: (header >> 1) groups × 8 values × `width` bits, LSB first
+ *   RLE:        (header >> 1) repeats of one value in ceil(width / 8) little-endian bytes
+ */
+import { Declined } from './decline.js';
+
+/**
+ * Decodes `count` values of `width` bits from `bytes[pos, end)` into `out[outAt, outAt + count)`.
+ * A final bit-packed group may be padded past `count`; the padding is ignored.
+ */
+export function decodeHybrid(bytes: Uint8Array, pos: number, end: number, width: number, out: Int32Array, outAt: number, count: number): void {
+  if (width === 0) {
+    out.fill(0, outAt, outAt + count);
+    return;
+  }
+  if (width > 32) throw new Declined(`bit width ${width}`);
+  const valueBytes = (width + 7) >> 3;
+  const mask = width === 32 ? -1 : (1 << width) - 1;
+  let o = outAt;
+  const stop = outAt + count;
+  while (o < stop) {
+    if (pos >= end) throw new Declined('hybrid run past the end of its buffer');
+    // varint header
+    let header = 0;
+    let shift = 0;
+    for (;;) {
+      const b = bytes[pos++] as number;
+      header += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) break;
+      shift += 7;
+      if (shift > 35 || pos >= end) throw new Declined('bad hybrid run header');
+    }
+    if ((header & 1) === 0) {
+      const run = Math.floor(header / 2);
+      let value = 0;
+      for (let k = 0; k < valueBytes; k++) value |= (bytes[pos + k] as number) << (8 * k);
+      pos += valueBytes;
+      const n = Math.min(run, stop - o);
+      out.fill(value, o, o + n);
+      o += n;
+    } else {
+      const groups = Math.floor(header / 2);
+      const runBytes = groups * width; // 8 values × width bits = width bytes per group
+      if (pos + runBytes > end) throw new Declined('bit-packed run past the end of its buffer');
+      const n = Math.min(groups * 8, stop - o);
+      unpack(bytes, pos, width, mask, out, o, n);
+      pos += runBytes;
+      o += n;
+    }
+  }
+}
+
+/** Unpacks `n` values of `width` bits, LSB first, from byte `pos`. */
+function unpack(bytes: Uint8Array, pos: number, width: number, mask: number, out: Int32Array, at: number, n: number): void {
+  if (width === 1) {
+    for (let i = 0; i < n; i++) out[at + i] = ((bytes[pos + (i >> 3)] as number) >> (i & 7)) & 1;
+    return;
+  }
+  if (width <= 24) {
+    // An accumulator of at most 31 bits: refill a byte at a time, take `width` bits.
+    let acc = 0;
+    let bits = 0;
+    let p = pos;
+    for (let i = 0; i < n; i++) {
+      while (bits < width) {
+        acc |= (bytes[p++] as number) << bits;
+        bits += 8;
+      }
+      out[at + i] = acc & mask;
+      acc >>>= width;
+      bits -= width;
+    }
+    return;
+  }
+  // Wide values: bit by byte.
+  let bit = pos * 8;
+  for (let i = 0; i < n; i++) {
+    let value = 0;
+    let got = 0;
+    while (got < width) {
+      const off = bit & 7;
+      const take = Math.min(8 - off, width - got);
+      value |= (((bytes[bit >> 3] as number) >> off) & ((1 << take) - 1)) << got;
+      got += take;
+      bit += take;
+    }
+    out[at + i] = value;
+  }
+}

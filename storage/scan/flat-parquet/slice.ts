@@ -1,0 +1,169 @@
+/**
+ * Cuts a decoded column chunk into batch columns of rows [start, end): expands dense values to one
+ * slot per row (NULL rows hold 0 / an empty string), narrows INT_8 / INT_16, packs booleans and
+ * validity into Arrow bitmaps, gathers dictionary codes into values, and — for dictionary-coded
+ * byte arrays — renumbers the codes in order of first appearance in the batch, so the batch's
+ * dictionary holds only the values it uses. Rows without NULLs and without a dictionary are views
+ * of the chunk's arrays (no copy).
+ */
+import { packBits } from '../../../common/arrow/bitmap.js';
+import type { DecodedChunk } from './column-chunk.js';
+import type { FlatColumn } from './column-plan.js';
+import type { RawColumn, ValueArray } from './raw-batch.js';
+import type { DenseValues, FixedArray } from './values.js';
+
+/** Walks a chunk's batches in order (the dense position of a batch depends on the ones before). */
+export class ChunkSlicer {
+  private dense = 0;
+  /** Batch code per dictionary code (-1 = not seen in this batch). */
+  private remap: Int32Array | undefined;
+
+  constructor(
+    private readonly chunk: DecodedChunk,
+    private readonly column: FlatColumn,
+  ) {}
+
+  next(start: number, end: number): RawColumn {
+    const { chunk, column } = this;
+    const n = end - start;
+    const valid = chunk.valid === null ? null : chunk.valid.subarray(start, end);
+    let nonNull = n;
+    if (valid !== null) {
+      nonNull = 0;
+      for (let i = 0; i < n; i++) nonNull += valid[i] as number;
+    }
+    const rowsValid = valid !== null && nonNull < n ? valid : null;
+    const d0 = this.dense;
+    this.dense += nonNull;
+    const base = { length: n, nullCount: n - nonNull, validity: rowsValid === null ? null : packBits(rowsValid, n) };
+    const values = chunk.values;
+    if (values.kind === 'dictionary') {
+      const codes = values.codes.subarray(d0, d0 + nonNull);
+      if (values.dictionary.kind === 'bytes') return { ...base, ...this.gatherBytes(values.dictionary, codes, rowsValid, n) };
+      return { ...base, values: gatherFixed(column, values.dictionary.array, codes, rowsValid, n), offsets: null, bytes: null, dictionary: null };
+    }
+    if (values.kind === 'bytes') return { ...base, values: null, ...spreadBytes(values, d0, rowsValid, n), dictionary: null };
+    return { ...base, values: spreadFixed(column, values.array, d0, rowsValid, n), offsets: null, bytes: null, dictionary: null };
+  }
+
+  private gatherBytes(dictionary: Extract<DenseValues, { kind: 'bytes' }>, codes: Int32Array, valid: Uint8Array | null, n: number): Pick<RawColumn, 'values' | 'offsets' | 'bytes' | 'dictionary'> {
+    const { offsets: dictOffsets, bytes: dictBytes } = dictionary;
+    const size = dictOffsets.length - 1;
+    let remap = this.remap;
+    if (remap === undefined || remap.length < size) this.remap = remap = new Int32Array(size).fill(-1);
+    const batchCodes = new Int32Array(n);
+    const used: number[] = []; // dictionary codes in batch order
+    const firstRows: number[] = [];
+    let total = 0;
+    let j = 0;
+    for (let i = 0; i < n; i++) {
+      if (valid !== null && valid[i] === 0) {
+        batchCodes[i] = -1;
+        continue;
+      }
+      const code = codes[j++] as number;
+      let mapped = remap[code] as number;
+      if (mapped < 0) {
+        mapped = used.length;
+        remap[code] = mapped;
+        used.push(code);
+        firstRows.push(i);
+      }
+      batchCodes[i] = mapped;
+      total += (dictOffsets[code + 1] as number) - (dictOffsets[code] as number);
+    }
+    // The batch's distinct values, then each row's bytes gathered from them.
+    const valueOffsets = new Int32Array(used.length + 1);
+    let valueLength = 0;
+    for (let k = 0; k < used.length; k++) {
+      const code = used[k] as number;
+      valueLength += (dictOffsets[code + 1] as number) - (dictOffsets[code] as number);
+      valueOffsets[k + 1] = valueLength;
+    }
+    const valueBytes = new Uint8Array(valueLength);
+    for (let k = 0; k < used.length; k++) {
+      const code = used[k] as number;
+      valueBytes.set(dictBytes.subarray(dictOffsets[code] as number, dictOffsets[code + 1] as number), valueOffsets[k] as number);
+      remap[code] = -1; // reset for the next batch
+    }
+    const offsets = new Int32Array(n + 1);
+    const bytes = new Uint8Array(total);
+    let at = 0;
+    for (let i = 0; i < n; i++) {
+      const c = batchCodes[i] as number;
+      if (c >= 0) {
+        const from = valueOffsets[c] as number;
+        const to = valueOffsets[c + 1] as number;
+        for (let k = from; k < to; k++) bytes[at++] = valueBytes[k] as number;
+      }
+      offsets[i + 1] = at;
+    }
+    return { values: null, offsets, bytes, dictionary: { codes: batchCodes, valueOffsets, valueBytes, firstRows: Int32Array.from(firstRows) } };
+  }
+}
+
+/** An output array of the column's Arrow layout, `n` slots. */
+function outputArray(column: FlatColumn, n: number): ValueArray {
+  switch (column.output) {
+    case 'bool':
+      return new Uint8Array(n);
+    case 'int8':
+      return new Int8Array(n);
+    case 'int16':
+      return new Int16Array(n);
+    case 'int32':
+      return new Int32Array(n);
+    case 'int64':
+      return new BigInt64Array(n);
+    case 'float32':
+      return new Float32Array(n);
+    case 'float64':
+      return new Float64Array(n);
+    case 'bytes':
+      throw new RangeError('byte arrays have no fixed-width output'); // unreachable: planned as bytes
+  }
+}
+
+/** Whether the chunk's dense array already has the output's element type. */
+function sameLayout(column: FlatColumn): boolean {
+  return column.output === 'int32' || column.output === 'int64' || column.output === 'float32' || column.output === 'float64';
+}
+
+function spreadFixed(column: FlatColumn, dense: FixedArray, d0: number, valid: Uint8Array | null, n: number): ValueArray {
+  if (valid === null && sameLayout(column)) return dense.subarray(d0, d0 + n);
+  const out = outputArray(column, n);
+  if (out instanceof BigInt64Array) {
+    const src = dense as BigInt64Array;
+    for (let i = 0, j = d0; i < n; i++) if (valid === null || valid[i] !== 0) out[i] = src[j++] as bigint;
+  } else {
+    const o = out as Int32Array;
+    const src = dense as Int32Array;
+    for (let i = 0, j = d0; i < n; i++) if (valid === null || valid[i] !== 0) o[i] = src[j++] as number;
+  }
+  return column.output === 'bool' ? packBits(out as Uint8Array, n) : out;
+}
+
+function gatherFixed(column: FlatColumn, dictionary: FixedArray, codes: Int32Array, valid: Uint8Array | null, n: number): ValueArray {
+  const out = outputArray(column, n);
+  if (out instanceof BigInt64Array) {
+    const src = dictionary as BigInt64Array;
+    for (let i = 0, j = 0; i < n; i++) if (valid === null || valid[i] !== 0) out[i] = src[codes[j++] as number] as bigint;
+  } else {
+    const o = out as Int32Array;
+    const src = dictionary as Int32Array;
+    for (let i = 0, j = 0; i < n; i++) if (valid === null || valid[i] !== 0) o[i] = src[codes[j++] as number] as number;
+  }
+  return column.output === 'bool' ? packBits(out as Uint8Array, n) : out;
+}
+
+function spreadBytes(values: Extract<DenseValues, { kind: 'bytes' }>, d0: number, valid: Uint8Array | null, n: number): Pick<RawColumn, 'offsets' | 'bytes'> {
+  const dense = values.offsets;
+  const first = dense[d0] as number;
+  const offsets = new Int32Array(n + 1);
+  let j = d0;
+  for (let i = 0; i < n; i++) {
+    if (valid === null || valid[i] !== 0) j++;
+    offsets[i + 1] = (dense[j] as number) - first;
+  }
+  return { offsets, bytes: values.bytes.subarray(first, dense[j] as number) };
+}
