@@ -10,7 +10,7 @@ import { parquetHeader } from 'hyparquet/src/column.js';
 import type { FlatColumn } from './column-plan.js';
 import { Declined } from './decline.js';
 import { decompress } from './decompress.js';
-import { decodeHybrid } from './rle.js';
+import { decodeDefinitionLevels, decodeHybrid } from './rle.js';
 import { DenseBuilder, type DenseValues } from './values.js';
 
 /** A decoded chunk: `rows` rows, their validity, and the non-null values in row order. */
@@ -32,7 +32,6 @@ export function decodeChunk(chunk: Uint8Array, column: FlatColumn, rows: number,
   const reader = { view: new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength), offset: 0 };
   const valid = column.optional ? new Uint8Array(rows) : null;
   let nonNull = 0;
-  let levels = new Int32Array(0);
   let dictionary: DenseValues | undefined;
   /** Codes of the dictionary-encoded pages so far, while no PLAIN page has come. */
   let codes: Int32Array | undefined;
@@ -113,20 +112,8 @@ export function decodeChunk(chunk: Uint8Array, column: FlatColumn, rows: number,
     if (n < 0 || row + n > rows) throw new Declined('page holds more rows than its row group');
     if (defsEnd > page.length) throw new Declined('levels past the end of the page');
 
-    let count = n; // non-null values in the page
-    if (valid !== null) {
-      if (levels.length < n) levels = new Int32Array(n);
-      decodeHybrid(page, defsAt, defsEnd, 1, levels, 0, n);
-      count = 0;
-      let above = 0;
-      for (let i = 0; i < n; i++) {
-        const level = levels[i] as number;
-        valid[row + i] = level;
-        count += level;
-        above |= level >>> 1;
-      }
-      if (above !== 0) throw new Declined('definition level above 1');
-    }
+    // Non-null values in the page.
+    const count = valid === null ? n : decodeDefinitionLevels(page, defsAt, defsEnd, valid, row, n);
 
     if (encoding === 'PLAIN_DICTIONARY' || encoding === 'RLE_DICTIONARY') {
       if (dictionary === undefined) throw new Declined('dictionary-encoded page without a dictionary');
@@ -135,12 +122,12 @@ export function decodeChunk(chunk: Uint8Array, column: FlatColumn, rows: number,
       if (dense === undefined) {
         codes ??= new Int32Array(rows);
         decodeHybrid(page, pos + 1, page.length, width, codes, codeCount, count);
-        for (let i = codeCount; i < codeCount + count; i++) if ((codes[i] as number) >>> 0 >= size) throw new Declined('dictionary index out of range');
+        checkCodes(codes, codeCount, codeCount + count, size);
         codeCount += count;
       } else {
         const scratch = new Int32Array(count);
         decodeHybrid(page, pos + 1, page.length, width, scratch, 0, count);
-        for (let i = 0; i < count; i++) if ((scratch[i] as number) >>> 0 >= size) throw new Declined('dictionary index out of range');
+        checkCodes(scratch, 0, count, size);
         dense.appendGathered(dictionary, scratch, count);
       }
     } else if (encoding === 'PLAIN') {
@@ -162,4 +149,11 @@ export function decodeChunk(chunk: Uint8Array, column: FlatColumn, rows: number,
     return { rows, valid: validity, values: { kind: 'dictionary', codes: codes.subarray(0, codeCount), dictionary } };
   }
   return { rows, valid: validity, values: denseBuilder().finish() };
+}
+
+/** Dictionary indexes must fall inside the dictionary (else the data is corrupt). */
+function checkCodes(codes: Int32Array, from: number, to: number, size: number): void {
+  let bad = 0;
+  for (let i = from; i < to; i++) bad |= (codes[i] as number) >>> 0 >= size ? 1 : 0;
+  if (bad !== 0) throw new Declined('dictionary index out of range');
 }

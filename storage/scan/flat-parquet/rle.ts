@@ -54,29 +54,35 @@ export function decodeHybrid(bytes: Uint8Array, pos: number, end: number, width:
   }
 }
 
-/** Unpacks `n` values of `width` bits, LSB first, from byte `pos`. */
+/** Unpacks `n` values of `width` bits, LSB first, from byte `pos` (one loop per function: see slice.ts). */
 function unpack(bytes: Uint8Array, pos: number, width: number, mask: number, out: Int32Array, at: number, n: number): void {
-  if (width === 1) {
-    for (let i = 0; i < n; i++) out[at + i] = ((bytes[pos + (i >> 3)] as number) >> (i & 7)) & 1;
-    return;
-  }
-  if (width <= 24) {
-    // An accumulator of at most 31 bits: refill a byte at a time, take `width` bits.
-    let acc = 0;
-    let bits = 0;
-    let p = pos;
-    for (let i = 0; i < n; i++) {
-      while (bits < width) {
-        acc |= (bytes[p++] as number) << bits;
-        bits += 8;
-      }
-      out[at + i] = acc & mask;
-      acc >>>= width;
-      bits -= width;
+  if (width === 1) unpackBits(bytes, pos, out, at, n);
+  else if (width <= 24) unpackNarrow(bytes, pos, width, mask, out, at, n);
+  else unpackWide(bytes, pos, width, out, at, n);
+}
+
+function unpackBits(bytes: Uint8Array, pos: number, out: Int32Array, at: number, n: number): void {
+  for (let i = 0; i < n; i++) out[at + i] = ((bytes[pos + (i >> 3)] as number) >> (i & 7)) & 1;
+}
+
+/** An accumulator of at most 31 bits: refill a byte at a time, take `width` bits. */
+function unpackNarrow(bytes: Uint8Array, pos: number, width: number, mask: number, out: Int32Array, at: number, n: number): void {
+  let acc = 0;
+  let bits = 0;
+  let p = pos;
+  for (let i = 0; i < n; i++) {
+    while (bits < width) {
+      acc |= (bytes[p++] as number) << bits;
+      bits += 8;
     }
-    return;
+    out[at + i] = acc & mask;
+    acc >>>= width;
+    bits -= width;
   }
-  // Wide values: bit by byte.
+}
+
+/** Wide values (25–32 bits): bit ranges byte by byte. */
+function unpackWide(bytes: Uint8Array, pos: number, width: number, out: Int32Array, at: number, n: number): void {
   let bit = pos * 8;
   for (let i = 0; i < n; i++) {
     let value = 0;
@@ -90,4 +96,47 @@ function unpack(bytes: Uint8Array, pos: number, width: number, mask: number, out
     }
     out[at + i] = value;
   }
+}
+
+/**
+ * Definition levels of a flat optional column (bit width 1) straight into one validity byte per
+ * row, `valid[at, at + n)`; answers how many are 1. Runs are filled, not looped over. A level
+ * above 1 (only possible in an RLE run) is declined.
+ */
+export function decodeDefinitionLevels(bytes: Uint8Array, pos: number, end: number, valid: Uint8Array, at: number, n: number): number {
+  let o = at;
+  const stop = at + n;
+  let ones = 0;
+  while (o < stop) {
+    if (pos >= end) throw new Declined('definition levels past the end of their buffer');
+    let header = 0;
+    let shift = 0;
+    for (;;) {
+      const b = bytes[pos++] as number;
+      header += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) break;
+      shift += 7;
+      if (shift > 35 || pos >= end) throw new Declined('bad hybrid run header');
+    }
+    if ((header & 1) === 0) {
+      const value = bytes[pos++] as number;
+      if (value > 1) throw new Declined('definition level above 1');
+      const k = Math.min(Math.floor(header / 2), stop - o);
+      valid.fill(value, o, o + k);
+      if (value === 1) ones += k;
+      o += k;
+    } else {
+      const groups = Math.floor(header / 2);
+      if (pos + groups > end) throw new Declined('bit-packed run past the end of its buffer');
+      const k = Math.min(groups * 8, stop - o);
+      for (let i = 0; i < k; i++) {
+        const bit = ((bytes[pos + (i >> 3)] as number) >> (i & 7)) & 1;
+        valid[o + i] = bit;
+        ones += bit;
+      }
+      pos += groups;
+      o += k;
+    }
+  }
+  return ones;
 }

@@ -52,54 +52,76 @@ export class ChunkSlicer {
     let remap = this.remap;
     if (remap === undefined || remap.length < size) this.remap = remap = new Int32Array(size).fill(-1);
     const batchCodes = new Int32Array(n);
-    const used: number[] = []; // dictionary codes in batch order
-    const firstRows: number[] = [];
-    let total = 0;
-    let j = 0;
-    for (let i = 0; i < n; i++) {
-      if (valid !== null && valid[i] === 0) {
-        batchCodes[i] = -1;
-        continue;
-      }
-      const code = codes[j++] as number;
-      let mapped = remap[code] as number;
-      if (mapped < 0) {
-        mapped = used.length;
-        remap[code] = mapped;
-        used.push(code);
-        firstRows.push(i);
-      }
-      batchCodes[i] = mapped;
-      total += (dictOffsets[code + 1] as number) - (dictOffsets[code] as number);
-    }
-    // The batch's distinct values, then each row's bytes gathered from them.
-    const valueOffsets = new Int32Array(used.length + 1);
-    let valueLength = 0;
-    for (let k = 0; k < used.length; k++) {
-      const code = used[k] as number;
-      valueLength += (dictOffsets[code + 1] as number) - (dictOffsets[code] as number);
-      valueOffsets[k + 1] = valueLength;
-    }
-    const valueBytes = new Uint8Array(valueLength);
-    for (let k = 0; k < used.length; k++) {
-      const code = used[k] as number;
-      valueBytes.set(dictBytes.subarray(dictOffsets[code] as number, dictOffsets[code + 1] as number), valueOffsets[k] as number);
-      remap[code] = -1; // reset for the next batch
-    }
     const offsets = new Int32Array(n + 1);
-    const bytes = new Uint8Array(total);
-    let at = 0;
-    for (let i = 0; i < n; i++) {
-      const c = batchCodes[i] as number;
-      if (c >= 0) {
-        const from = valueOffsets[c] as number;
-        const to = valueOffsets[c + 1] as number;
-        for (let k = from; k < to; k++) bytes[at++] = valueBytes[k] as number;
-      }
-      offsets[i + 1] = at;
-    }
-    return { values: null, offsets, bytes, dictionary: { codes: batchCodes, valueOffsets, valueBytes, firstRows: Int32Array.from(firstRows) } };
+    const used = new Int32Array(Math.min(size, n) + 1);
+    const firstRows = new Int32Array(used.length);
+    const distinct = renumber(codes, valid, n, remap, dictOffsets, batchCodes, offsets, used, firstRows);
+    const bytes = new Uint8Array(offsets[n] as number);
+    copyRowBytes(codes, batchCodes, offsets, n, dictOffsets, dictBytes, bytes);
+    const valueOffsets = new Int32Array(distinct + 1);
+    const valueBytes = copyDistinct(used, distinct, dictOffsets, dictBytes, valueOffsets, remap);
+    return { values: null, offsets, bytes, dictionary: { codes: batchCodes, valueOffsets, valueBytes, firstRows: firstRows.slice(0, distinct) } };
   }
+}
+
+// Each loop below is its own function: V8 optimises a long loop on the fly (OSR), and a function
+// holding several would deoptimise on reaching the next loop, whose code has not run yet.
+
+/**
+ * Numbers each row's dictionary code in order of first appearance (`remap`: code → batch code,
+ * -1 unseen), recording the codes in that order (`used`), where each first appears (`firstRows`)
+ * and the rows' Utf8 offsets. Answers the number of distinct values.
+ */
+function renumber(codes: Int32Array, valid: Uint8Array | null, n: number, remap: Int32Array, dictOffsets: Int32Array, batchCodes: Int32Array, offsets: Int32Array, used: Int32Array, firstRows: Int32Array): number {
+  let distinct = 0;
+  let at = 0;
+  for (let i = 0, j = 0; i < n; i++) {
+    if (valid !== null && valid[i] === 0) {
+      batchCodes[i] = -1;
+      offsets[i + 1] = at;
+      continue;
+    }
+    const code = codes[j++] as number;
+    let mapped = remap[code] as number;
+    if (mapped < 0) {
+      mapped = distinct++;
+      remap[code] = mapped;
+      used[mapped] = code;
+      firstRows[mapped] = i;
+    }
+    batchCodes[i] = mapped;
+    at += (dictOffsets[code + 1] as number) - (dictOffsets[code] as number);
+    offsets[i + 1] = at;
+  }
+  return distinct;
+}
+
+/** Each row's bytes, copied from the file's dictionary. */
+function copyRowBytes(codes: Int32Array, batchCodes: Int32Array, offsets: Int32Array, n: number, dictOffsets: Int32Array, dictBytes: Uint8Array, bytes: Uint8Array): void {
+  for (let i = 0, j = 0; i < n; i++) {
+    if (batchCodes[i] === -1) continue;
+    const from = dictOffsets[codes[j++] as number] as number;
+    const to = offsets[i] as number;
+    const len = (offsets[i + 1] as number) - to;
+    for (let k = 0; k < len; k++) bytes[to + k] = dictBytes[from + k] as number;
+  }
+}
+
+/** The batch's distinct values in order of first appearance (and `remap` reset for the next batch). */
+function copyDistinct(used: Int32Array, distinct: number, dictOffsets: Int32Array, dictBytes: Uint8Array, valueOffsets: Int32Array, remap: Int32Array): Uint8Array {
+  let length = 0;
+  for (let k = 0; k < distinct; k++) {
+    const code = used[k] as number;
+    length += (dictOffsets[code + 1] as number) - (dictOffsets[code] as number);
+    valueOffsets[k + 1] = length;
+  }
+  const valueBytes = new Uint8Array(length);
+  for (let k = 0; k < distinct; k++) {
+    const code = used[k] as number;
+    valueBytes.set(dictBytes.subarray(dictOffsets[code] as number, dictOffsets[code + 1] as number), valueOffsets[k] as number);
+    remap[code] = -1;
+  }
+  return valueBytes;
 }
 
 /** An output array of the column's Arrow layout, `n` slots. */
@@ -132,28 +154,32 @@ function sameLayout(column: FlatColumn): boolean {
 function spreadFixed(column: FlatColumn, dense: FixedArray, d0: number, valid: Uint8Array | null, n: number): ValueArray {
   if (valid === null && sameLayout(column)) return dense.subarray(d0, d0 + n);
   const out = outputArray(column, n);
-  if (out instanceof BigInt64Array) {
-    const src = dense as BigInt64Array;
-    for (let i = 0, j = d0; i < n; i++) if (valid === null || valid[i] !== 0) out[i] = src[j++] as bigint;
-  } else {
-    const o = out as Int32Array;
-    const src = dense as Int32Array;
-    for (let i = 0, j = d0; i < n; i++) if (valid === null || valid[i] !== 0) o[i] = src[j++] as number;
-  }
+  if (out instanceof BigInt64Array) spreadBigInts(dense as BigInt64Array, d0, valid, out, n);
+  else spreadNumbers(dense as Int32Array, d0, valid, out as Int32Array, n);
   return column.output === 'bool' ? packBits(out as Uint8Array, n) : out;
+}
+
+function spreadNumbers(src: Int32Array, d0: number, valid: Uint8Array | null, out: Int32Array, n: number): void {
+  for (let i = 0, j = d0; i < n; i++) if (valid === null || valid[i] !== 0) out[i] = src[j++] as number;
+}
+
+function spreadBigInts(src: BigInt64Array, d0: number, valid: Uint8Array | null, out: BigInt64Array, n: number): void {
+  for (let i = 0, j = d0; i < n; i++) if (valid === null || valid[i] !== 0) out[i] = src[j++] as bigint;
 }
 
 function gatherFixed(column: FlatColumn, dictionary: FixedArray, codes: Int32Array, valid: Uint8Array | null, n: number): ValueArray {
   const out = outputArray(column, n);
-  if (out instanceof BigInt64Array) {
-    const src = dictionary as BigInt64Array;
-    for (let i = 0, j = 0; i < n; i++) if (valid === null || valid[i] !== 0) out[i] = src[codes[j++] as number] as bigint;
-  } else {
-    const o = out as Int32Array;
-    const src = dictionary as Int32Array;
-    for (let i = 0, j = 0; i < n; i++) if (valid === null || valid[i] !== 0) o[i] = src[codes[j++] as number] as number;
-  }
+  if (out instanceof BigInt64Array) gatherBigInts(dictionary as BigInt64Array, codes, valid, out, n);
+  else gatherNumbers(dictionary as Int32Array, codes, valid, out as Int32Array, n);
   return column.output === 'bool' ? packBits(out as Uint8Array, n) : out;
+}
+
+function gatherNumbers(src: Int32Array, codes: Int32Array, valid: Uint8Array | null, out: Int32Array, n: number): void {
+  for (let i = 0, j = 0; i < n; i++) if (valid === null || valid[i] !== 0) out[i] = src[codes[j++] as number] as number;
+}
+
+function gatherBigInts(src: BigInt64Array, codes: Int32Array, valid: Uint8Array | null, out: BigInt64Array, n: number): void {
+  for (let i = 0, j = 0; i < n; i++) if (valid === null || valid[i] !== 0) out[i] = src[codes[j++] as number] as bigint;
 }
 
 function spreadBytes(values: Extract<DenseValues, { kind: 'bytes' }>, d0: number, valid: Uint8Array | null, n: number): Pick<RawColumn, 'offsets' | 'bytes'> {

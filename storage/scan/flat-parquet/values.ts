@@ -99,25 +99,17 @@ export class DenseBuilder {
   appendGathered(dictionary: DenseValues, codes: Int32Array, n: number): void {
     if (dictionary.kind === 'fixed') {
       const out = this.fixed as FixedArray;
-      const from = dictionary.array;
       if (this.count + n > out.length) throw new Declined('more values than rows');
       // Same element type on both sides (the dictionary has the column's physical type).
-      if (out instanceof BigInt64Array) {
-        const src = from as BigInt64Array;
-        for (let i = 0; i < n; i++) out[this.count + i] = src[codes[i] as number] as bigint;
-      } else {
-        const dst = out as Int32Array;
-        const src = from as Int32Array;
-        for (let i = 0; i < n; i++) dst[this.count + i] = src[codes[i] as number] as number;
-      }
+      if (out instanceof BigInt64Array) gatherBigInts(dictionary.array as BigInt64Array, codes, n, out, this.count);
+      else gatherNumbers(dictionary.array as Int32Array, codes, n, out as Int32Array, this.count);
       this.count += n;
       return;
     }
     const { offsets: dictOffsets, bytes: dictBytes } = dictionary;
     for (let i = 0; i < n; i++) {
       const code = codes[i] as number;
-      const start = dictOffsets[code] as number;
-      this.pushBytes(dictBytes, start, dictOffsets[code + 1] as number);
+      this.pushBytes(dictBytes, dictOffsets[code] as number, dictOffsets[code + 1] as number);
     }
   }
 
@@ -156,4 +148,12 @@ export class DenseBuilder {
     }
     return { kind: 'fixed', array: (this.fixed as FixedArray).subarray(0, this.count) };
   }
+}
+
+function gatherNumbers(src: Int32Array, codes: Int32Array, n: number, out: Int32Array, at: number): void {
+  for (let i = 0; i < n; i++) out[at + i] = src[codes[i] as number] as number;
+}
+
+function gatherBigInts(src: BigInt64Array, codes: Int32Array, n: number, out: BigInt64Array, at: number): void {
+  for (let i = 0; i < n; i++) out[at + i] = src[codes[i] as number] as bigint;
 }
