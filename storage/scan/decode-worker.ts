@@ -15,12 +15,13 @@
  * ahead without bound.
  */
 import { openAsBlob } from 'node:fs';
+import { open as openFile, type FileHandle } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
 import * as arrow from 'apache-arrow';
 import { parquetMetadataAsync, type FileMetaData } from 'hyparquet';
 import * as parquet from 'parquet-wasm';
 import { rawBuffers, type RawBatch } from './flat-parquet/raw-batch.js';
-import { blobSource, readFlatOrFallback } from './flat-parquet/read.js';
+import { fileSource, readFlatOrFallback } from './flat-parquet/read.js';
 import { ReadAhead } from './read-ahead.js';
 
 export type DecodeRequest = { readonly seq: number } & (
@@ -45,6 +46,8 @@ type Piece = { readonly kind: 'ipc'; readonly ipc: Uint8Array } | { readonly kin
 interface OpenFile {
   file: parquet.ParquetFile;
   blob: Blob;
+  /** The file opened once for the flat decoder's ranged reads. */
+  handle: FileHandle;
   fields: readonly arrow.Field[];
   /** The footer as hyparquet reads it (for the flat decoder), parsed on the first read. */
   footer?: Promise<FileMetaData>;
@@ -58,6 +61,8 @@ interface OpenFile {
  */
 const READ_AHEAD_ROWS = 1 << 20;
 const READ_AHEAD_PIECES = 16;
+/** Small files' footers fit in one read; bigger footers cost a second. */
+const FOOTER_FETCH_BYTES = 64 * 1024;
 
 /** parquet-wasm's stream of the columns, batch by batch as IPC (the fallback of the flat decoder). */
 async function* wasmPieces(file: parquet.ParquetFile, columns: readonly string[], batchSize: number, rowGroups: readonly number[] | undefined): AsyncGenerator<Piece> {
@@ -88,18 +93,23 @@ async function handle(request: DecodeRequest): Promise<{ reply: DecodeReply; tra
       }
       const file = await parquet.ParquetFile.fromFile(blob);
       const schemaIpc = file.schema().intoIPCStream();
-      files.set(id, { file, blob, fields: arrow.tableFromIPC(schemaIpc).schema.fields });
+      const handle = await openFile(request.path, 'r');
+      files.set(id, { file, blob, handle, fields: arrow.tableFromIPC(schemaIpc).schema.fields });
       return { reply: { kind: 'opened', id, schemaIpc, numRows: file.metadata().fileMetadata().numRows() }, transfer: [schemaIpc.buffer as ArrayBuffer] };
     }
     case 'read': {
       const open = files.get(id);
       if (!open) return { reply: { kind: 'error', id, message: 'read before open' } };
       const { file, blob } = open;
-      const footer = (open.footer ??= parquetMetadataAsync({ byteLength: blob.size, slice: (start, end) => blob.slice(start, end).arrayBuffer() }));
+      const source = fileSource(open.handle, blob.size);
+      const footer = (open.footer ??= parquetMetadataAsync(
+        { byteLength: blob.size, slice: (start, end) => source.read(start, end ?? blob.size).then((bytes) => bytes.buffer as ArrayBuffer) },
+        { initialFetchSize: Math.min(blob.size, FOOTER_FETCH_BYTES) },
+      ));
       footer.catch(() => undefined); // a bad footer is the flat decoder's decline, reported there
       const { columns, batchSize } = request;
       const pieces = readFlatOrFallback<Piece>(
-        blobSource(blob),
+        source,
         () => footer,
         open.fields,
         request,
@@ -125,6 +135,7 @@ async function handle(request: DecodeRequest): Promise<{ reply: DecodeReply; tra
       files.delete(id);
       if (open) {
         await open.ahead?.close();
+        await open.handle.close().catch(() => undefined);
         open.file.free();
       }
       return { reply: { kind: 'closed', id } };

@@ -5,9 +5,11 @@
  * and the ones after it to parquet-wasm; since neither reader lets a batch span row groups, the
  * batches are the same as parquet-wasm's alone, and corrupt data raises parquet-wasm's error.
  */
+import type { FileHandle } from 'node:fs/promises';
 import type * as arrow from 'apache-arrow';
 import type { FileMetaData } from 'hyparquet';
 import { planColumns } from './column-plan.js';
+import { Declined } from './decline.js';
 import { decodeRowGroup, type ByteSource } from './read-row-groups.js';
 import type { RawBatch } from './raw-batch.js';
 
@@ -65,7 +67,24 @@ export async function* readFlatOrFallback<T>(
   }
 }
 
-/** A Blob's bytes as a ByteSource (files opened with `openAsBlob`, or a store's blob). */
+/** An open file's bytes as a ByteSource: one handle for every read (a Blob from `openAsBlob` opens the file per slice). */
+export function fileSource(handle: FileHandle, size: number): ByteSource {
+  return {
+    size,
+    read: async (start, end) => {
+      const out = new Uint8Array(end - start);
+      let done = 0;
+      while (done < out.length) {
+        const { bytesRead } = await handle.read(out, done, out.length - done, start + done);
+        if (bytesRead === 0) throw new Declined(`file ends at ${start + done}, before ${end}`);
+        done += bytesRead;
+      }
+      return out;
+    },
+  };
+}
+
+/** A Blob's bytes as a ByteSource (a store's blob). */
 export function blobSource(blob: Blob): ByteSource {
   return { size: blob.size, read: async (start, end) => new Uint8Array(await blob.slice(start, end).arrayBuffer()) };
 }

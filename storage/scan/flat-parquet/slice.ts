@@ -8,6 +8,7 @@
  */
 import { packBits } from '../../../common/arrow/bitmap.js';
 import type { DecodedChunk } from './column-chunk.js';
+import { Declined } from './decline.js';
 import type { FlatColumn } from './column-plan.js';
 import type { RawColumn, ValueArray } from './raw-batch.js';
 import type { DenseValues, FixedArray } from './values.js';
@@ -50,16 +51,17 @@ export class ChunkSlicer {
     const { offsets: dictOffsets, bytes: dictBytes } = dictionary;
     const size = dictOffsets.length - 1;
     let remap = this.remap;
-    if (remap === undefined || remap.length < size) this.remap = remap = new Int32Array(size).fill(-1);
+    if (remap === undefined || remap.length !== size) this.remap = remap = new Int32Array(size).fill(-1);
     const batchCodes = new Int32Array(n);
     const offsets = new Int32Array(n + 1);
     const used = new Int32Array(Math.min(size, n) + 1);
     const firstRows = new Int32Array(used.length);
-    const distinct = renumber(codes, valid, n, remap, dictOffsets, batchCodes, offsets, used, firstRows);
-    const bytes = new Uint8Array(offsets[n] as number);
-    copyRowBytes(codes, batchCodes, offsets, n, dictOffsets, dictBytes, bytes);
+    const distinct = valid === null ? renumberAll(codes, n, remap, dictOffsets, batchCodes, offsets, used, firstRows) : renumber(codes, valid, n, remap, dictOffsets, batchCodes, offsets, used, firstRows);
+    if (distinct < 0) throw new Declined('dictionary index out of range');
     const valueOffsets = new Int32Array(distinct + 1);
     const valueBytes = copyDistinct(used, distinct, dictOffsets, dictBytes, valueOffsets, remap);
+    const bytes = new Uint8Array(offsets[n] as number);
+    copyRowBytes(batchCodes, offsets, n, valueOffsets, valueBytes, bytes);
     return { values: null, offsets, bytes, dictionary: { codes: batchCodes, valueOffsets, valueBytes, firstRows: firstRows.slice(0, distinct) } };
   }
 }
@@ -70,18 +72,21 @@ export class ChunkSlicer {
 /**
  * Numbers each row's dictionary code in order of first appearance (`remap`: code → batch code,
  * -1 unseen), recording the codes in that order (`used`), where each first appears (`firstRows`)
- * and the rows' Utf8 offsets. Answers the number of distinct values.
+ * and the rows' Utf8 offsets. Answers the number of distinct values, or -1 when a code falls
+ * outside the dictionary (corrupt data).
  */
-function renumber(codes: Int32Array, valid: Uint8Array | null, n: number, remap: Int32Array, dictOffsets: Int32Array, batchCodes: Int32Array, offsets: Int32Array, used: Int32Array, firstRows: Int32Array): number {
+function renumber(codes: Int32Array, valid: Uint8Array, n: number, remap: Int32Array, dictOffsets: Int32Array, batchCodes: Int32Array, offsets: Int32Array, used: Int32Array, firstRows: Int32Array): number {
+  const size = remap.length;
   let distinct = 0;
   let at = 0;
   for (let i = 0, j = 0; i < n; i++) {
-    if (valid !== null && valid[i] === 0) {
+    if (valid[i] === 0) {
       batchCodes[i] = -1;
       offsets[i + 1] = at;
       continue;
     }
     const code = codes[j++] as number;
+    if (code >>> 0 >= size) return -1;
     let mapped = remap[code] as number;
     if (mapped < 0) {
       mapped = distinct++;
@@ -96,14 +101,37 @@ function renumber(codes: Int32Array, valid: Uint8Array | null, n: number, remap:
   return distinct;
 }
 
-/** Each row's bytes, copied from the file's dictionary. */
-function copyRowBytes(codes: Int32Array, batchCodes: Int32Array, offsets: Int32Array, n: number, dictOffsets: Int32Array, dictBytes: Uint8Array, bytes: Uint8Array): void {
-  for (let i = 0, j = 0; i < n; i++) {
-    if (batchCodes[i] === -1) continue;
-    const from = dictOffsets[codes[j++] as number] as number;
-    const to = offsets[i] as number;
-    const len = (offsets[i + 1] as number) - to;
-    for (let k = 0; k < len; k++) bytes[to + k] = dictBytes[from + k] as number;
+/** `renumber` for a batch without NULLs. */
+function renumberAll(codes: Int32Array, n: number, remap: Int32Array, dictOffsets: Int32Array, batchCodes: Int32Array, offsets: Int32Array, used: Int32Array, firstRows: Int32Array): number {
+  const size = remap.length;
+  let distinct = 0;
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    const code = codes[i] as number;
+    if (code >>> 0 >= size) return -1;
+    let mapped = remap[code] as number;
+    if (mapped < 0) {
+      mapped = distinct++;
+      remap[code] = mapped;
+      used[mapped] = code;
+      firstRows[mapped] = i;
+    }
+    batchCodes[i] = mapped;
+    at += (dictOffsets[code + 1] as number) - (dictOffsets[code] as number);
+    offsets[i + 1] = at;
+  }
+  return distinct;
+}
+
+/** Each row's bytes, copied from the batch's distinct values (NULL rows are empty). */
+function copyRowBytes(batchCodes: Int32Array, offsets: Int32Array, n: number, valueOffsets: Int32Array, valueBytes: Uint8Array, bytes: Uint8Array): void {
+  for (let i = 0; i < n; i++) {
+    const c = batchCodes[i] as number;
+    if (c < 0) continue;
+    const from = valueOffsets[c] as number;
+    const to = valueOffsets[c + 1] as number;
+    let at = offsets[i] as number;
+    for (let k = from; k < to; k++) bytes[at++] = valueBytes[k] as number;
   }
 }
 
