@@ -65,6 +65,7 @@ export function decodeChunk(chunk: Uint8Array, column: FlatColumn, rows: number,
       const page = decompress(codec, raw, header.uncompressed_page_size);
       const builder = new DenseBuilder(column.physical, dph.num_values, page.length);
       builder.appendPlain(page, 0, page.length, dph.num_values);
+      if (column.utf8 && !builder.validUtf8(0)) throw new Declined('invalid UTF-8 in a Utf8 dictionary');
       dictionary = builder.finish();
       continue;
     }
@@ -132,7 +133,10 @@ export function decodeChunk(chunk: Uint8Array, column: FlatColumn, rows: number,
         dense.appendGathered(dictionary, scratch, count);
       }
     } else if (encoding === 'PLAIN') {
-      denseBuilder().appendPlain(page, pos, page.length, count);
+      const builder = denseBuilder();
+      const from = builder.count;
+      builder.appendPlain(page, pos, page.length, count);
+      if (column.utf8 && !builder.validUtf8(from)) throw new Declined('invalid UTF-8 in a Utf8 column');
     } else if (encoding === 'RLE' && column.physical === 'BOOLEAN') {
       if (pos + 4 > page.length) throw new Declined('page too short');
       const scratch = new Int32Array(count);

@@ -39,7 +39,7 @@ describe('falling back to parquet-wasm', () => {
     }
   });
 
-  it('raises the same XX001 error as parquet-wasm alone for a corrupt page (worker threads)', () => {
+  it('raises the same XX001 error as parquet-wasm alone for a corrupt page or invalid UTF-8 (worker threads)', () => {
     // parquet-wasm panics on a corrupt page ("unreachable"): on this thread the panic escapes its
     // promise, in a decode worker it fails the worker and the read is XX001. The flat decoder,
     // declining the page, must end the same way.
@@ -61,14 +61,15 @@ describe('falling back to parquet-wasm', () => {
       const rows = [];
       const file = await openDataFile(new LocalObjectStore(), process.argv[1]);
       try {
-        for await (const batch of file.read(['k', 's'], 1000)) rows.push(batch.numRows);
+        for await (const batch of file.read(process.argv[2].split(','), 1000)) rows.push(batch.numRows);
         console.log(JSON.stringify({ rows }));
       } catch (err) {
         console.log(JSON.stringify({ workers: DecodePool.shared() !== undefined, rows, sqlstate: err.sqlstate, message: err.message }));
       }
       process.exit(0);
     `;
-    const run = (fast: string) => JSON.parse(execFileSync('node', ['--input-type=module', '-e', script, path], { cwd: repo, env: { ...process.env, DELTASQL_FAST_PARQUET: fast } }).toString()) as Record<string, unknown>;
+    const run = (fast: string, file = path, columns = 'k,s') =>
+      JSON.parse(execFileSync('node', ['--input-type=module', '-e', script, file, columns], { cwd: repo, env: { ...process.env, DELTASQL_FAST_PARQUET: fast } }).toString()) as Record<string, unknown>;
     const expected = { workers: true, sqlstate: 'XX001', message: `corrupt Delta table data in ${path}: undecodable Parquet data (decoder worker failed: unreachable)` };
     for (const fast of ['0', '1']) {
       const { rows, ...error } = run(fast);
@@ -76,6 +77,29 @@ describe('falling back to parquet-wasm', () => {
       // How much of the first row group arrives first depends on how far the worker read ahead
       // before it failed: some of its 1,000-row batches, never a row of the corrupt one.
       expect([1_000, 1_000, 1_000, 1_000].slice(0, (rows as number[]).length)).toEqual(rows);
+    }
+
+    // Invalid UTF-8 in a Utf8 column (a dictionary page, then PLAIN pages): the flat decoder
+    // checks and declines; parquet-wasm rejects it. Written valid ("é" = C3 A9), uncompressed,
+    // then made invalid in place: "é" → 80 80.
+    const table = new arrow.Table({ t: arrow.vectorFromArray(['a', 'é', 'b'], new arrow.Utf8()) });
+    for (const dictionary of [true, false]) {
+      const invalid = join(dir, `invalid-utf8-${dictionary}.parquet`);
+      writeSample(invalid, table, { dictionary, compression: 'UNCOMPRESSED' });
+      const file = readFileSync(invalid);
+      let patched = 0;
+      for (let i = 0; i + 1 < file.length; i++) {
+        if (file[i] === 0xc3 && file[i + 1] === 0xa9) {
+          file[i] = 0x80;
+          file[i + 1] = 0x80;
+          patched++;
+        }
+      }
+      expect(patched).toBeGreaterThan(0);
+      writeFileSync(invalid, file);
+      const wasm = run('0', invalid, 't');
+      expect(wasm).toEqual({ ...expected, rows: [], message: expected.message.replace(path, invalid) });
+      expect(run('1', invalid, 't')).toEqual(wasm);
     }
   });
 });

@@ -4,6 +4,7 @@
  * into a dictionary page's values. All arrays are allocated here (never views of Node's pooled
  * Buffers), so batches made from them can be transferred to another thread.
  */
+import { isUtf8 } from 'node:buffer';
 import type { ParquetType } from 'hyparquet';
 import { Declined } from './decline.js';
 
@@ -142,6 +143,12 @@ export class DenseBuilder {
     offsets[++this.count] = this.byteLength;
   }
 
+  /** Whether values [from, count) are each valid UTF-8 (parquet-wasm rejects a Utf8 column that is not). */
+  validUtf8(from: number): boolean {
+    const offsets = this.offsets as Int32Array;
+    return utf8Values(offsets, this.bytes as Uint8Array, from, this.count);
+  }
+
   finish(): DenseValues {
     if (this.physical === 'BYTE_ARRAY') {
       return { kind: 'bytes', offsets: (this.offsets as Int32Array).subarray(0, this.count + 1), bytes: (this.bytes as Uint8Array).subarray(0, this.byteLength) };
@@ -156,4 +163,20 @@ function gatherNumbers(src: Int32Array, codes: Int32Array, n: number, out: Int32
 
 function gatherBigInts(src: BigInt64Array, codes: Int32Array, n: number, out: BigInt64Array, at: number): void {
   for (let i = 0; i < n; i++) out[at + i] = src[codes[i] as number] as bigint;
+}
+
+/**
+ * Whether values [from, to) are each valid UTF-8: their bytes together are, and none starts with
+ * a continuation byte (10xxxxxx) — so no value boundary splits a character.
+ */
+export function utf8Values(offsets: Int32Array, bytes: Uint8Array, from: number, to: number): boolean {
+  const start = offsets[from] as number;
+  const end = offsets[to] as number;
+  if (!isUtf8(bytes.subarray(start, end))) return false;
+  let bad = 0;
+  for (let i = from; i < to; i++) {
+    const at = offsets[i] as number;
+    if (at < (offsets[i + 1] as number)) bad |= ((bytes[at] as number) & 0xc0) === 0x80 ? 1 : 0;
+  }
+  return bad === 0;
 }
