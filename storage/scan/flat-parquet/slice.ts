@@ -18,6 +18,8 @@ export class ChunkSlicer {
   private dense = 0;
   /** Batch code per dictionary code (-1 = not seen in this batch). */
   private remap: Int32Array | undefined;
+  /** Short dictionary values as two little-endian words each (undefined: not computed, null: some value is longer than 8 bytes). */
+  private words: ShortValues | null | undefined;
 
   constructor(
     private readonly chunk: DecodedChunk,
@@ -56,12 +58,24 @@ export class ChunkSlicer {
     const offsets = new Int32Array(n + 1);
     const used = new Int32Array(Math.min(size, n) + 1);
     const firstRows = new Int32Array(used.length);
-    const distinct = valid === null ? renumberAll(codes, n, remap, dictOffsets, batchCodes, offsets, used, firstRows) : renumber(codes, valid, n, remap, dictOffsets, batchCodes, offsets, used, firstRows);
+    if (this.words === undefined) this.words = shortValues(dictOffsets, dictBytes);
+    const words = this.words;
+    let bytes: Uint8Array;
+    let distinct: number;
+    if (words !== null) {
+      // Values of at most 8 bytes: each row writes two words, branch-free, into room for the longest.
+      const room = new Uint8Array(codes.length * words.longest + 8);
+      const view = new DataView(room.buffer);
+      distinct = valid === null ? renumberShortAll(codes, n, remap, words, batchCodes, offsets, used, firstRows, view) : renumberShort(codes, valid, n, remap, words, batchCodes, offsets, used, firstRows, view);
+      bytes = room.subarray(0, offsets[n] as number);
+    } else {
+      distinct = valid === null ? renumberAll(codes, n, remap, dictOffsets, batchCodes, offsets, used, firstRows) : renumber(codes, valid, n, remap, dictOffsets, batchCodes, offsets, used, firstRows);
+      bytes = new Uint8Array(distinct < 0 ? 0 : (offsets[n] as number));
+    }
     if (distinct < 0) throw new Declined('dictionary index out of range');
     const valueOffsets = new Int32Array(distinct + 1);
     const valueBytes = copyDistinct(used, distinct, dictOffsets, dictBytes, valueOffsets, remap);
-    const bytes = new Uint8Array(offsets[n] as number);
-    copyRowBytes(batchCodes, offsets, n, valueOffsets, valueBytes, bytes);
+    if (words === null) copyRowBytes(batchCodes, offsets, n, valueOffsets, valueBytes, bytes);
     return { values: null, offsets, bytes, dictionary: { codes: batchCodes, valueOffsets, valueBytes, firstRows: firstRows.slice(0, distinct) } };
   }
 }
@@ -118,6 +132,94 @@ function renumberAll(codes: Int32Array, n: number, remap: Int32Array, dictOffset
     }
     batchCodes[i] = mapped;
     at += (dictOffsets[code + 1] as number) - (dictOffsets[code] as number);
+    offsets[i + 1] = at;
+  }
+  return distinct;
+}
+
+/** Dictionary values of at most 8 bytes: their lengths and bytes as two little-endian int32 words. */
+interface ShortValues {
+  readonly length: Int32Array;
+  readonly low: Int32Array;
+  readonly high: Int32Array;
+  readonly longest: number;
+}
+
+function shortValues(offsets: Int32Array, bytes: Uint8Array): ShortValues | null {
+  const size = offsets.length - 1;
+  const length = new Int32Array(size);
+  const low = new Int32Array(size);
+  const high = new Int32Array(size);
+  let longest = 0;
+  for (let k = 0; k < size; k++) {
+    const start = offsets[k] as number;
+    const len = (offsets[k + 1] as number) - start;
+    if (len > 8) return null;
+    length[k] = len;
+    if (len > longest) longest = len;
+    let lo = 0;
+    let hi = 0;
+    for (let b = 0; b < len; b++) {
+      const byte = bytes[start + b] as number;
+      if (b < 4) lo |= byte << (8 * b);
+      else hi |= byte << (8 * (b - 4));
+    }
+    low[k] = lo;
+    high[k] = hi;
+  }
+  return { length, low, high, longest };
+}
+
+/** `renumber` of short values that also writes each row's bytes (8 at a time; the next row overwrites the excess). */
+function renumberShort(codes: Int32Array, valid: Uint8Array, n: number, remap: Int32Array, words: ShortValues, batchCodes: Int32Array, offsets: Int32Array, used: Int32Array, firstRows: Int32Array, view: DataView): number {
+  const size = remap.length;
+  const { length, low, high } = words;
+  let distinct = 0;
+  let at = 0;
+  for (let i = 0, j = 0; i < n; i++) {
+    if (valid[i] === 0) {
+      batchCodes[i] = -1;
+      offsets[i + 1] = at;
+      continue;
+    }
+    const code = codes[j++] as number;
+    if (code >>> 0 >= size) return -1;
+    let mapped = remap[code] as number;
+    if (mapped < 0) {
+      mapped = distinct++;
+      remap[code] = mapped;
+      used[mapped] = code;
+      firstRows[mapped] = i;
+    }
+    batchCodes[i] = mapped;
+    view.setInt32(at, low[code] as number, true);
+    view.setInt32(at + 4, high[code] as number, true);
+    at += length[code] as number;
+    offsets[i + 1] = at;
+  }
+  return distinct;
+}
+
+/** `renumberShort` for a batch without NULLs. */
+function renumberShortAll(codes: Int32Array, n: number, remap: Int32Array, words: ShortValues, batchCodes: Int32Array, offsets: Int32Array, used: Int32Array, firstRows: Int32Array, view: DataView): number {
+  const size = remap.length;
+  const { length, low, high } = words;
+  let distinct = 0;
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    const code = codes[i] as number;
+    if (code >>> 0 >= size) return -1;
+    let mapped = remap[code] as number;
+    if (mapped < 0) {
+      mapped = distinct++;
+      remap[code] = mapped;
+      used[mapped] = code;
+      firstRows[mapped] = i;
+    }
+    batchCodes[i] = mapped;
+    view.setInt32(at, low[code] as number, true);
+    view.setInt32(at + 4, high[code] as number, true);
+    at += length[code] as number;
     offsets[i + 1] = at;
   }
   return distinct;
