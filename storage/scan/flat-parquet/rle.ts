@@ -20,6 +20,7 @@ export function decodeHybrid(bytes: Uint8Array, pos: number, end: number, width:
   if (width > 32) throw new Declined(`bit width ${width}`);
   const valueBytes = (width + 7) >> 3;
   const mask = width === 32 ? -1 : (1 << width) - 1;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let o = outAt;
   const stop = outAt + count;
   while (o < stop) {
@@ -47,7 +48,7 @@ export function decodeHybrid(bytes: Uint8Array, pos: number, end: number, width:
       const runBytes = groups * width; // 8 values × width bits = width bytes per group
       if (pos + runBytes > end) throw new Declined('bit-packed run past the end of its buffer');
       const n = Math.min(groups * 8, stop - o);
-      unpack(bytes, pos, width, mask, out, o, n);
+      unpack(bytes, view, pos, width, mask, out, o, n);
       pos += runBytes;
       o += n;
     }
@@ -55,10 +56,22 @@ export function decodeHybrid(bytes: Uint8Array, pos: number, end: number, width:
 }
 
 /** Unpacks `n` values of `width` bits, LSB first, from byte `pos` (one loop per function: see slice.ts). */
-function unpack(bytes: Uint8Array, pos: number, width: number, mask: number, out: Int32Array, at: number, n: number): void {
-  if (width === 1) unpackBits(bytes, pos, out, at, n);
-  else if (width <= 24) unpackNarrow(bytes, pos, width, mask, out, at, n);
-  else unpackWide(bytes, pos, width, out, at, n);
+function unpack(bytes: Uint8Array, view: DataView, pos: number, width: number, mask: number, out: Int32Array, at: number, n: number): void {
+  if (width === 1) return unpackBits(bytes, pos, out, at, n);
+  if (width > 24) return unpackWide(bytes, pos, width, out, at, n);
+  // Whole groups of 8 whose last value's 4-byte read stays inside the buffer: one unaligned load a value.
+  const groups = Math.min(n >> 3, Math.max(0, Math.floor((bytes.length - 3 - pos) / width) - 1));
+  unpackLoads(view, pos, width, mask, out, at, groups * 8);
+  unpackNarrow(bytes, pos + groups * width, width, mask, out, at + groups * 8, n - groups * 8);
+}
+
+/** Each value from one little-endian 4-byte load at its byte, shifted by its bit (width ≤ 24). */
+function unpackLoads(view: DataView, pos: number, width: number, mask: number, out: Int32Array, at: number, n: number): void {
+  let bit = pos * 8;
+  for (let i = 0; i < n; i++) {
+    out[at + i] = (view.getUint32(bit >> 3, true) >>> (bit & 7)) & mask;
+    bit += width;
+  }
 }
 
 function unpackBits(bytes: Uint8Array, pos: number, out: Int32Array, at: number, n: number): void {
