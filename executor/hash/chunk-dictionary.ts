@@ -1,5 +1,6 @@
 import type * as arrow from 'apache-arrow';
 import { validityBytes } from '../../common/arrow/bitmap.js';
+import { BufferKeyedRegistry, stringDictionaryOf, type StringDictionary } from '../../common/arrow/string-dictionary.js';
 import { BytesInterner } from './bytes-interner.js';
 import { hashBytes, mix32 } from './value-hash.js';
 
@@ -24,43 +25,44 @@ const MIN_ROWS_TO_KEEP = 1024;
 
 /**
  * Dictionaries of string columns whose buffers outlive a query — the decoded columns the
- * warehouse's ColumnCache hands to every scan of a hot file. Arrow buffers are never written
- * after a Data is made, so the same offsets into the same bytes give the same dictionary. Keyed
- * by the offsets' ArrayBuffer (a scan's Data objects are re-made each time, their buffers are
- * not) then by where the column starts in it, checked against the bytes' buffer (a cast may share
- * offsets), and dropped with the buffer.
+ * warehouse's ColumnCache hands to every scan of a hot file — kept by the buffers they were
+ * computed from (common/arrow/string-dictionary.ts says why that is sound), and dropped with them.
  */
-const kept = new WeakMap<ArrayBufferLike, Map<number, KeptDictionary>>();
-
-/** A kept dictionary and what it was computed from: the same offsets must point into the same bytes. */
-interface KeptDictionary {
-  readonly length: number;
-  readonly bytes: ArrayBufferLike;
-  readonly bytesAt: number;
-  readonly dictionary: ChunkDictionary;
-}
+const kept = new BufferKeyedRegistry<ChunkDictionary>();
 
 /**
- * The dictionary encoding of a UTF-8 / binary column: computed by one pass that hashes each
+ * The dictionary encoding of a UTF-8 / binary column: the one its decoder registered (the Parquet
+ * file's own dictionary, storage/scan/flat-parquet), else computed by one pass that hashes each
  * row's bytes, or reused from an earlier call on the same buffers (see `kept`).
  */
 export function chunkDictionary(data: arrow.Data): ChunkDictionary {
+  const known = kept.get(data);
+  if (known !== undefined) return known;
+  const given = stringDictionaryOf(data);
+  if (given !== undefined) {
+    const dictionary = fromStringDictionary(given);
+    kept.set(data, dictionary);
+    return dictionary;
+  }
   const offsets = data.valueOffsets as Int32Array;
   const n = data.length;
-  const at = offsets.byteOffset;
   const bytes = data.values as Uint8Array;
-  const known = kept.get(offsets.buffer)?.get(at);
-  if (known !== undefined && known.length === n && known.bytes === bytes.buffer && known.bytesAt === bytes.byteOffset) return known.dictionary;
-
   const valid = validityBytes(data);
   const dictionary = encodeShort(offsets, bytes, valid, n) ?? encodeAny(offsets, bytes, valid, n);
-  const { values } = dictionary;
-  if (n >= MIN_ROWS_TO_KEEP && values.size <= n * KEEP_RATIO) {
-    let byStart = kept.get(offsets.buffer);
-    if (byStart === undefined) kept.set(offsets.buffer, (byStart = new Map()));
-    byStart.set(at, { length: n, bytes: bytes.buffer, bytesAt: bytes.byteOffset, dictionary });
-  }
+  if (n >= MIN_ROWS_TO_KEEP && dictionary.values.size <= n * KEEP_RATIO) kept.set(data, dictionary);
   return dictionary;
+}
+
+/** A decoder's dictionary: only its distinct values are hashed (they are distinct, so codes match). */
+function fromStringDictionary(given: StringDictionary): ChunkDictionary {
+  const values = new BytesInterner();
+  const { valueOffsets, valueBytes } = given;
+  for (let k = 0; k + 1 < valueOffsets.length; k++) {
+    const start = valueOffsets[k] as number;
+    const end = valueOffsets[k + 1] as number;
+    values.intern(valueBytes, start, end, hashBytes(valueBytes, start, end), true);
+  }
+  return { codes: given.codes, values, firstRows: given.firstRows };
 }
 
 /** Any strings: each row's bytes hashed and interned. */

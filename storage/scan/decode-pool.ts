@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import * as arrow from 'apache-arrow';
 import type { DecodeReply, DecodeRequest } from './decode-worker.js';
+import { toRecordBatch } from './flat-parquet/to-arrow.js';
 
 /**
  * A pool of Parquet decoding workers, one per core (DESIGN.md §3). Files are spread across the
@@ -99,7 +100,7 @@ export class RemoteParquetFile {
     readonly numRows: number,
   ) {}
 
-  /** Streams the columns' batches, decoding batch k+1 in the worker while batch k is used. */
+  /** Streams the columns' batches, decoding ahead in the worker while batch k is used. */
   async *read(columns: readonly string[], batchSize: number, rowGroups?: readonly number[]): AsyncGenerator<arrow.RecordBatch> {
     const started = await this.pool.request(this.worker, { kind: 'read', id: this.id, columns, batchSize, ...(rowGroups === undefined ? {} : { rowGroups }) });
     if (started.kind === 'error') throw new DecodeError(started.message, false);
@@ -108,6 +109,12 @@ export class RemoteParquetFile {
       const reply = await next;
       if (reply.kind === 'done') return;
       if (reply.kind === 'error') throw new DecodeError(reply.message, false);
+      if (reply.kind === 'raw') {
+        // A row group from the flat decoder: buffers rebuilt as Arrow data, no IPC.
+        next = this.pool.request(this.worker, { kind: 'next', id: this.id });
+        for (const raw of reply.batches) yield toRecordBatch(raw, this.fields);
+        continue;
+      }
       if (reply.kind !== 'batch') throw new DecodeError(`unexpected reply ${reply.kind}`, false);
       next = this.pool.request(this.worker, { kind: 'next', id: this.id });
       for (const batch of arrow.tableFromIPC(reply.ipc).batches) yield batch;

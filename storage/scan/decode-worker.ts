@@ -3,17 +3,26 @@
  * It owns parquet-wasm instances; the main thread sends requests and receives Arrow IPC bytes
  * (transferred, not copied), which `tableFromIPC` reads as zero-copy views.
  *
+ * Flat columns are decoded by storage/scan/flat-parquet (raw buffers, one reply per row group,
+ * no IPC); anything else by parquet-wasm, whose batches cross as Arrow IPC.
+ *
  * Protocol (one `id` per open file; every request carries a `seq` that its one reply echoes):
  *   open  {path}                     → opened {schemaIpc, numRows} | error
  *   read  {columns, batchSize, rowGroups?} → ok | error     (starts the stream)
- *   next                             → batch {ipc} | done | error
+ *   next                             → batch {ipc} | raw {batches} | done | error
  *   close                            → closed
  * The main thread asks for one batch at a time, so a slow consumer never lets a worker decode
  * ahead without bound.
  */
 import { openAsBlob } from 'node:fs';
+import { open as openFile, type FileHandle } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
+import * as arrow from 'apache-arrow';
+import { parquetMetadataAsync, type FileMetaData } from 'hyparquet';
 import * as parquet from 'parquet-wasm';
+import { rawBuffers, type RawBatch } from './flat-parquet/raw-batch.js';
+import { fileSource, readFlatOrFallback } from './flat-parquet/read.js';
+import { ReadAhead } from './read-ahead.js';
 
 export type DecodeRequest = { readonly seq: number } & (
   | { readonly kind: 'open'; readonly id: number; readonly path: string }
@@ -26,36 +35,47 @@ export type DecodeReply =
   | { readonly kind: 'opened'; readonly id: number; readonly schemaIpc: Uint8Array; readonly numRows: number }
   | { readonly kind: 'ok'; readonly id: number }
   | { readonly kind: 'batch'; readonly id: number; readonly ipc: Uint8Array }
+  | { readonly kind: 'raw'; readonly id: number; readonly batches: readonly RawBatch[] }
   | { readonly kind: 'done'; readonly id: number }
   | { readonly kind: 'closed'; readonly id: number }
   | { readonly kind: 'error'; readonly id: number; readonly message: string; readonly notFound?: boolean };
 
+/** What one `next` carries: a parquet-wasm batch as IPC, or a row group's flat-decoded batches. */
+type Piece = { readonly kind: 'ipc'; readonly ipc: Uint8Array } | { readonly kind: 'raw'; readonly batches: RawBatch[] };
+
 interface OpenFile {
   file: parquet.ParquetFile;
-  reader?: ReadableStreamDefaultReader<parquet.RecordBatch>;
-  /** Batches decoded (or being decoded) ahead of the main thread's `next`, in order; null = end. */
-  ahead: Promise<Uint8Array | null>[];
+  blob: Blob;
+  /** The file opened once for the flat decoder's ranged reads. */
+  handle: FileHandle;
+  fields: readonly arrow.Field[];
+  /** The footer as hyparquet reads it (for the flat decoder), parsed on the first read. */
+  footer?: Promise<FileMetaData>;
+  /** The current read, decoded ahead of the main thread's `next`. */
+  ahead?: ReadAhead<Piece>;
 }
 
 /**
- * Batches a worker decodes ahead per open file, without waiting to be asked. The scan consumes
- * one file at a time while the next ones are open (storage/scan/prefetch.ts); without this, a
- * worker holding a later file would decode one batch and sit idle, and the files would decode
- * one after another. 16 batches of 64k rows is a whole 1M-row file of a few columns.
+ * Rows a worker decodes ahead per open file, without waiting to be asked (read-ahead.ts), and at
+ * most this many pieces: 16 batches of 64k rows is a whole 1M-row file of a few columns.
  */
-const READ_AHEAD = 16;
+const READ_AHEAD_ROWS = 1 << 20;
+const READ_AHEAD_PIECES = 16;
+/** Small files' footers fit in one read; bigger footers cost a second. */
+const FOOTER_FETCH_BYTES = 64 * 1024;
 
-function fillAhead(open: OpenFile): void {
-  const reader = open.reader;
-  if (reader === undefined) return;
-  while (open.ahead.length < READ_AHEAD) {
-    const last = open.ahead[open.ahead.length - 1];
-    // Stop queueing past the end: a read after `done` would only resolve done again.
-    const batch = (last ?? Promise.resolve(new Uint8Array(0))).then((prev) => (prev === null ? null : reader.read().then((next) => (next.done ? null : next.value.intoIPCStream()))));
-    // A failed decode is reported by the `next` that awaits it; the ones queued behind it must
-    // not become unhandled rejections (they would take the worker down).
-    batch.catch(() => undefined);
-    open.ahead.push(batch);
+/** parquet-wasm's stream of the columns, batch by batch as IPC (the fallback of the flat decoder). */
+async function* wasmPieces(file: parquet.ParquetFile, columns: readonly string[], batchSize: number, rowGroups: readonly number[] | undefined): AsyncGenerator<Piece> {
+  const stream = await file.stream({ columns: [...columns], batchSize, ...(rowGroups === undefined ? {} : { rowGroups: [...rowGroups] }) });
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const next = await reader.read();
+      if (next.done) return;
+      yield { kind: 'ipc', ipc: next.value.intoIPCStream() };
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
   }
 }
 
@@ -72,36 +92,50 @@ async function handle(request: DecodeRequest): Promise<{ reply: DecodeReply; tra
         return { reply: { kind: 'error', id, message: (err as Error).message, notFound: true } };
       }
       const file = await parquet.ParquetFile.fromFile(blob);
-      files.set(id, { file, ahead: [] });
       const schemaIpc = file.schema().intoIPCStream();
+      const handle = await openFile(request.path, 'r');
+      files.set(id, { file, blob, handle, fields: arrow.tableFromIPC(schemaIpc).schema.fields });
       return { reply: { kind: 'opened', id, schemaIpc, numRows: file.metadata().fileMetadata().numRows() }, transfer: [schemaIpc.buffer as ArrayBuffer] };
     }
     case 'read': {
       const open = files.get(id);
       if (!open) return { reply: { kind: 'error', id, message: 'read before open' } };
-      const rowGroups = request.rowGroups === undefined ? {} : { rowGroups: [...request.rowGroups] };
-      const stream = await open.file.stream({ columns: [...request.columns], batchSize: request.batchSize, ...rowGroups });
-      open.reader = stream.getReader();
-      open.ahead = [];
-      fillAhead(open);
+      const { file, blob } = open;
+      const source = fileSource(open.handle, blob.size);
+      const footer = (open.footer ??= parquetMetadataAsync(
+        { byteLength: blob.size, slice: (start, end) => source.read(start, end ?? blob.size).then((bytes) => bytes.buffer as ArrayBuffer) },
+        { initialFetchSize: Math.min(blob.size, FOOTER_FETCH_BYTES) },
+      ));
+      footer.catch(() => undefined); // a bad footer is the flat decoder's decline, reported there
+      const { columns, batchSize } = request;
+      const pieces = readFlatOrFallback<Piece>(
+        source,
+        () => footer,
+        open.fields,
+        request,
+        (batches) => ({ kind: 'raw', batches }),
+        (rowGroups) => wasmPieces(file, columns, batchSize, rowGroups),
+      );
+      await open.ahead?.close();
+      // An IPC piece is one batch of at most batchSize rows.
+      open.ahead = new ReadAhead(pieces, (p) => (p.kind === 'raw' ? p.batches.reduce((n, b) => n + b.length, 0) : batchSize), READ_AHEAD_ROWS, READ_AHEAD_PIECES);
       return { reply: { kind: 'ok', id } };
     }
     case 'next': {
       const open = files.get(id);
-      const first = open?.ahead.shift();
-      if (!open || first === undefined) return { reply: { kind: 'error', id, message: 'next before read' } };
-      fillAhead(open);
-      const ipc = await first;
-      if (ipc === null) return { reply: { kind: 'done', id } };
-      return { reply: { kind: 'batch', id, ipc }, transfer: [ipc.buffer as ArrayBuffer] };
+      const ahead = open?.ahead;
+      if (ahead === undefined) return { reply: { kind: 'error', id, message: 'next before read' } };
+      const piece = await ahead.next();
+      if (piece === null) return { reply: { kind: 'done', id } };
+      if (piece.kind === 'raw') return { reply: { kind: 'raw', id, batches: piece.batches }, transfer: rawBuffers(piece.batches) };
+      return { reply: { kind: 'batch', id, ipc: piece.ipc }, transfer: [piece.ipc.buffer as ArrayBuffer] };
     }
     case 'close': {
       const open = files.get(id);
       files.delete(id);
       if (open) {
-        // Reads queued ahead settle (or fail) once the stream is cancelled; nobody awaits them.
-        for (const pending of open.ahead) pending.catch(() => undefined);
-        await open.reader?.cancel().catch(() => undefined);
+        await open.ahead?.close();
+        await open.handle.close().catch(() => undefined);
         open.file.free();
       }
       return { reply: { kind: 'closed', id } };

@@ -1,8 +1,11 @@
 import * as arrow from 'apache-arrow';
+import { parquetMetadataAsync, type FileMetaData } from 'hyparquet';
 import * as parquet from 'parquet-wasm';
 import { SqlError } from '../../common/sql-error.js';
 import { NotFoundError, type ObjectStore } from '../object-store/object-store.js';
 import { DecodeError, DecodePool } from './decode-pool.js';
+import { blobSource, readFlatOrFallback } from './flat-parquet/read.js';
+import { toRecordBatch } from './flat-parquet/to-arrow.js';
 
 /**
  * One open Parquet data file: its top-level fields (with `PARQUET:field_id` metadata where
@@ -58,10 +61,16 @@ function openError(path: string, err: unknown): SqlError {
   return SqlError.corruptData(path, `not a readable Parquet file (${errorText(err)})`, err);
 }
 
-/** parquet-wasm's async, projecting reader on the calling thread (DESIGN.md §3). */
+/**
+ * The same readers on the calling thread (DESIGN.md §3): the flat decoder (flat-parquet/) for the
+ * columns it covers, else parquet-wasm's async, projecting reader.
+ */
 class InThreadDataFile implements DataFile {
+  private footer: Promise<FileMetaData> | undefined;
+
   private constructor(
     readonly path: string,
+    private readonly blob: Blob,
     private readonly file: parquet.ParquetFile,
     readonly fields: readonly arrow.Field[],
     readonly numRows: number,
@@ -78,13 +87,29 @@ class InThreadDataFile implements DataFile {
     try {
       const file = await parquet.ParquetFile.fromFile(blob);
       const schema = arrow.tableFromIPC(file.schema().intoIPCStream()).schema;
-      return new InThreadDataFile(path, file, schema.fields, file.metadata().fileMetadata().numRows());
+      return new InThreadDataFile(path, blob, file, schema.fields, file.metadata().fileMetadata().numRows());
     } catch (err) {
       throw openError(path, err);
     }
   }
 
   async *read(columns: readonly string[], batchSize: number, rowGroups?: readonly number[]): AsyncGenerator<arrow.RecordBatch> {
+    const { blob } = this;
+    const footer = () => (this.footer ??= parquetMetadataAsync({ byteLength: blob.size, slice: (start, end) => blob.slice(start, end).arrayBuffer() }));
+    const request = { columns, batchSize, ...(rowGroups === undefined ? {} : { rowGroups }) };
+    for await (const batches of readFlatOrFallback<arrow.RecordBatch[]>(
+      blobSource(blob),
+      footer,
+      this.fields,
+      request,
+      (raw) => raw.map((b) => toRecordBatch(b, this.fields)),
+      (groups) => this.wasmBatches(columns, batchSize, groups),
+    )) {
+      yield* batches;
+    }
+  }
+
+  private async *wasmBatches(columns: readonly string[], batchSize: number, rowGroups: readonly number[] | undefined): AsyncGenerator<arrow.RecordBatch[]> {
     let stream: ReadableStream<parquet.RecordBatch>;
     try {
       stream = await this.file.stream({ columns: [...columns], batchSize, ...(rowGroups === undefined ? {} : { rowGroups: [...rowGroups] }) });
@@ -101,7 +126,7 @@ class InThreadDataFile implements DataFile {
           throw SqlError.corruptData(this.path, `undecodable Parquet data (${errorText(err)})`, err);
         }
         if (next.done) return;
-        for (const batch of arrow.tableFromIPC(next.value.intoIPCStream()).batches) yield batch;
+        yield arrow.tableFromIPC(next.value.intoIPCStream()).batches;
       }
     } finally {
       reader.releaseLock();

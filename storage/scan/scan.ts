@@ -39,8 +39,13 @@ export interface ScanMetrics {
 }
 
 export const DEFAULT_BATCH_SIZE = 65_536;
-/** Files decoded at once: enough to keep every decoding worker busy while one file is consumed. */
-const FILES_IN_FLIGHT = 3;
+/**
+ * Files decoded at once: enough to keep every decoding worker busy while one file is consumed.
+ * Files go to the workers in turn and a worker decodes a whole 1M-row file ahead, so with 3 and
+ * two workers the one holding a single file finished it and idled until the main thread moved
+ * past the file before; 5 gives each worker a file to go on with.
+ */
+const FILES_IN_FLIGHT = 5;
 
 /**
  * Reads a snapshot's live files as Arrow record batches in the logical schema

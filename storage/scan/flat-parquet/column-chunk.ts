@@ -1,0 +1,164 @@
+/**
+ * Decodes one column chunk (all its pages) of a flat column: definition levels into one validity
+ * byte per row, values into dense arrays or — while every data page is dictionary-encoded — into
+ * dictionary codes. Pages: dictionary, data page v1 and v2 (index pages are skipped); encodings:
+ * PLAIN, PLAIN_DICTIONARY / RLE_DICTIONARY, RLE (levels, and boolean values). Anything else is
+ * `Declined` (the read falls back to parquet-wasm).
+ */
+import type { CompressionCodec, PageHeader } from 'hyparquet';
+import { parquetHeader } from 'hyparquet/src/column.js';
+import type { FlatColumn } from './column-plan.js';
+import { Declined } from './decline.js';
+import { decompress } from './decompress.js';
+import { decodeDefinitionLevels, decodeHybrid } from './rle.js';
+import { DenseBuilder, type DenseValues } from './values.js';
+
+/** A decoded chunk: `rows` rows, their validity, and the non-null values in row order. */
+export interface DecodedChunk {
+  readonly rows: number;
+  /** One byte per row, 1 = a value; null when no row is null. */
+  readonly valid: Uint8Array | null;
+  readonly values: DenseValues | DictionaryCoded;
+}
+
+/** Non-null values as codes into a dictionary page's values (every data page dictionary-encoded). */
+export interface DictionaryCoded {
+  readonly kind: 'dictionary';
+  readonly codes: Int32Array;
+  readonly dictionary: DenseValues;
+}
+
+export function decodeChunk(chunk: Uint8Array, column: FlatColumn, rows: number, codec: CompressionCodec, uncompressedSize: number): DecodedChunk {
+  const reader = { view: new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength), offset: 0 };
+  const valid = column.optional ? new Uint8Array(rows) : null;
+  let nonNull = 0;
+  let dictionary: DenseValues | undefined;
+  /** Codes of the dictionary-encoded pages so far, while no PLAIN page has come. */
+  let codes: Int32Array | undefined;
+  let codeCount = 0;
+  let dense: DenseBuilder | undefined;
+  const denseBuilder = (): DenseBuilder => {
+    if (dense === undefined) {
+      dense = new DenseBuilder(column.physical, rows, uncompressedSize);
+      // A dictionary that falls back to PLAIN mid-chunk: the coded values become dense first.
+      if (dictionary !== undefined && codes !== undefined && codeCount > 0) dense.appendGathered(dictionary, codes, codeCount);
+      codes = undefined;
+    }
+    return dense;
+  };
+
+  let row = 0;
+  while (row < rows) {
+    if (reader.offset >= chunk.length) throw new Declined('column chunk ends before its rows');
+    const header: PageHeader = parquetHeader(reader);
+    const start = reader.offset;
+    const end = start + header.compressed_page_size;
+    if (end > chunk.length || header.compressed_page_size < 0) throw new Declined('page past the end of its column chunk');
+    reader.offset = end;
+    const raw = chunk.subarray(start, end);
+
+    if (header.type === 'INDEX_PAGE') continue;
+    if (header.type === 'DICTIONARY_PAGE') {
+      const dph = header.dictionary_page_header;
+      if (dictionary !== undefined || row > 0 || dph === undefined || column.physical === 'BOOLEAN') throw new Declined('unexpected dictionary page');
+      if (dph.encoding !== 'PLAIN' && dph.encoding !== 'PLAIN_DICTIONARY') throw new Declined(`dictionary page encoding ${dph.encoding}`);
+      const page = decompress(codec, raw, header.uncompressed_page_size);
+      const builder = new DenseBuilder(column.physical, dph.num_values, page.length);
+      builder.appendPlain(page, 0, page.length, dph.num_values);
+      if (column.utf8 && !builder.validUtf8(0)) throw new Declined('invalid UTF-8 in a Utf8 dictionary');
+      dictionary = builder.finish();
+      continue;
+    }
+
+    // ── a data page: its levels and values section ──
+    let n: number;
+    let page: Uint8Array;
+    let pos: number;
+    let defsAt = 0;
+    let defsEnd = 0;
+    let encoding: string;
+    if (header.type === 'DATA_PAGE') {
+      const h = header.data_page_header;
+      if (h === undefined) throw new Declined('data page without header');
+      n = h.num_values;
+      encoding = h.encoding;
+      page = decompress(codec, raw, header.uncompressed_page_size);
+      pos = 0;
+      if (column.optional) {
+        if (h.definition_level_encoding !== 'RLE') throw new Declined(`definition levels ${h.definition_level_encoding}`);
+        if (page.length < 4) throw new Declined('page too short for its levels');
+        const len = ((page[0] as number) | ((page[1] as number) << 8) | ((page[2] as number) << 16) | ((page[3] as number) << 24)) >>> 0;
+        defsAt = 4;
+        defsEnd = 4 + len;
+        pos = defsEnd;
+      }
+    } else if (header.type === 'DATA_PAGE_V2') {
+      const h = header.data_page_header_v2;
+      if (h === undefined) throw new Declined('data page v2 without header');
+      n = h.num_values;
+      encoding = h.encoding;
+      const levelBytes = h.definition_levels_byte_length + h.repetition_levels_byte_length;
+      if (h.repetition_levels_byte_length !== 0 || (!column.optional && h.definition_levels_byte_length !== 0) || levelBytes > raw.length) throw new Declined('unexpected levels in data page v2');
+      // Levels are never compressed in v2; the values after them are unless is_compressed = false.
+      const values = h.is_compressed ? decompress(codec, raw.subarray(levelBytes), header.uncompressed_page_size - levelBytes) : raw.subarray(levelBytes);
+      page = new Uint8Array(levelBytes + values.length);
+      page.set(raw.subarray(0, levelBytes));
+      page.set(values, levelBytes);
+      defsAt = 0;
+      defsEnd = h.definition_levels_byte_length;
+      pos = levelBytes;
+    } else {
+      throw new Declined(`page type ${header.type}`);
+    }
+    if (n < 0 || row + n > rows) throw new Declined('page holds more rows than its row group');
+    if (defsEnd > page.length) throw new Declined('levels past the end of the page');
+
+    // Non-null values in the page.
+    const count = valid === null ? n : decodeDefinitionLevels(page, defsAt, defsEnd, valid, row, n);
+
+    if (encoding === 'PLAIN_DICTIONARY' || encoding === 'RLE_DICTIONARY') {
+      if (dictionary === undefined) throw new Declined('dictionary-encoded page without a dictionary');
+      const width = page[pos] as number;
+      const size = dictionary.kind === 'fixed' ? dictionary.array.length : dictionary.offsets.length - 1;
+      if (dense === undefined) {
+        codes ??= new Int32Array(rows);
+        decodeHybrid(page, pos + 1, page.length, width, codes, codeCount, count);
+        // Byte arrays' codes are checked as batches renumber them (slice.ts), saving a pass.
+        if (column.physical !== 'BYTE_ARRAY') checkCodes(codes, codeCount, codeCount + count, size);
+        codeCount += count;
+      } else {
+        const scratch = new Int32Array(count);
+        decodeHybrid(page, pos + 1, page.length, width, scratch, 0, count);
+        checkCodes(scratch, 0, count, size);
+        dense.appendGathered(dictionary, scratch, count);
+      }
+    } else if (encoding === 'PLAIN') {
+      const builder = denseBuilder();
+      const from = builder.count;
+      builder.appendPlain(page, pos, page.length, count);
+      if (column.utf8 && !builder.validUtf8(from)) throw new Declined('invalid UTF-8 in a Utf8 column');
+    } else if (encoding === 'RLE' && column.physical === 'BOOLEAN') {
+      if (pos + 4 > page.length) throw new Declined('page too short');
+      const scratch = new Int32Array(count);
+      decodeHybrid(page, pos + 4, page.length, 1, scratch, 0, count);
+      denseBuilder().appendBooleans(scratch, count);
+    } else {
+      throw new Declined(`value encoding ${encoding}`);
+    }
+    nonNull += count;
+    row += n;
+  }
+
+  const validity = valid !== null && nonNull < rows ? valid : null;
+  if (dense === undefined && dictionary !== undefined && codes !== undefined) {
+    return { rows, valid: validity, values: { kind: 'dictionary', codes: codes.subarray(0, codeCount), dictionary } };
+  }
+  return { rows, valid: validity, values: denseBuilder().finish() };
+}
+
+/** Dictionary indexes must fall inside the dictionary (else the data is corrupt). */
+function checkCodes(codes: Int32Array, from: number, to: number, size: number): void {
+  let bad = 0;
+  for (let i = from; i < to; i++) bad |= (codes[i] as number) >>> 0 >= size ? 1 : 0;
+  if (bad !== 0) throw new Declined('dictionary index out of range');
+}

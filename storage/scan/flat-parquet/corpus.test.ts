@@ -1,0 +1,63 @@
+import { readdirSync, statSync } from 'node:fs';
+import * as arrow from 'apache-arrow';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CORPUS_DIR } from '../../testing/corpus.js';
+import { expectSameBatches, flatRead, openFile, wasmRead } from './testing/compare.js';
+
+function parquetFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return parquetFiles(path);
+    return name.endsWith('.parquet') ? [path] : [];
+  });
+}
+
+describe('the flat decoder over every Parquet file of the corpus', () => {
+  it('gives parquet-wasm\'s batches column by column, or declines for a stated reason', async () => {
+    const files = parquetFiles(CORPUS_DIR).sort();
+    expect(files.length).toBeGreaterThan(300);
+    const declines = new Map<string, number>();
+    let fastColumns = 0;
+    for (const path of files) {
+      const opened = await openFile(path);
+      try {
+        const names = opened.fields.map((f) => f.name);
+        for (const field of opened.fields) {
+          const what = `${relative(CORPUS_DIR, path)} ${field.name}`;
+          const expected = await wasmRead(opened, [field.name], 3);
+          const got = await flatRead(opened, [field.name], 3);
+          expectSameBatches(got.batches, expected, what);
+          if (got.declines.length === 0) {
+            if (expected.length > 0) expect(got.fast, what).toBe(expected.length);
+            fastColumns++;
+            continue;
+          }
+          // Declined: the whole read, at planning, for the reason its type or codec gives.
+          expect(got.declines, what).toHaveLength(1);
+          expect(got.fast, what).toBe(0);
+          const reason = (got.declines[0] as string).replace(/column \S+/, 'column …');
+          declines.set(reason, (declines.get(reason) ?? 0) + 1);
+          const type = field.type;
+          if (arrow.DataType.isStruct(type) || arrow.DataType.isList(type) || arrow.DataType.isMap(type)) expect(reason, what).toMatch(/is not a flat top-level column/);
+          else if (arrow.DataType.isDecimal(type)) expect(reason, what).toMatch(/DECIMAL as Decimal/);
+          else if (arrow.DataType.isTimestamp(type) && type.unit === arrow.TimeUnit.NANOSECOND) expect(reason, what).toMatch(/INT96 as Timestamp/);
+          else expect(reason, what).toMatch(/codec ZSTD/);
+        }
+        // All columns at once, one big batch.
+        const all = await flatRead(opened, names, 65_536);
+        expectSameBatches(all.batches, await wasmRead(opened, names, 65_536), `${relative(CORPUS_DIR, path)} *`);
+      } finally {
+        opened.file.free();
+      }
+    }
+    expect(fastColumns).toBe(618);
+    expect(Object.fromEntries(declines)).toEqual({
+      'column … is not a flat top-level column': 113,
+      'column … INT96 as Timestamp<NANOSECOND>': 6,
+      'column … INT64 DECIMAL DECIMAL as Decimal[10e+2]': 5,
+      'column … INT32 DECIMAL as Decimal[1e0]': 2,
+      'column … codec ZSTD': 2,
+    });
+  });
+});

@@ -1,0 +1,98 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as arrow from 'apache-arrow';
+import { parquetMetadata, type FileMetaData } from 'hyparquet';
+import { afterAll, describe, expect, it } from 'vitest';
+import { expectSameBatches, flatRead, openFile, wasmRead } from './testing/compare.js';
+import { ROWS, sampleTable, writeSample, type WriterSettings } from './testing/generate.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'flat-parquet-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const table = sampleTable();
+const columns = table.schema.fields.map((f) => f.name);
+
+/** Writer settings, and why the flat decoder hands (part of) the read to parquet-wasm, if it does. */
+const variants: Record<string, WriterSettings & { declines?: RegExp }> = {
+  'data page v1, snappy, dictionaries': {},
+  'data page v2, gzip': { version: 'v2', compression: 'GZIP' },
+  'uncompressed, no dictionaries (PLAIN)': { compression: 'UNCOMPRESSED', dictionary: false },
+  'v1, several pages per chunk, dictionary falls back to PLAIN, 3,000-row row groups': { pageBytes: 512, dictionaryPageBytes: 256, rowGroupRows: 3_000 },
+  'v2, snappy, several pages per chunk, 4,000-row row groups': { version: 'v2', pageBytes: 512, rowGroupRows: 4_000 },
+  // arrow-rs's v2 writer falls back to DELTA_* encodings: a page the decoder meets mid-read.
+  'v2, dictionary falls back to DELTA encodings': { version: 'v2', pageBytes: 512, dictionaryPageBytes: 256, rowGroupRows: 4_000, declines: /value encoding DELTA_BINARY_PACKED/ },
+};
+
+function metadataOf(path: string): FileMetaData {
+  const bytes = readFileSync(path);
+  return parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+}
+
+describe.each(Object.entries(variants))('a file written with %s', (name, { declines, ...settings }) => {
+  const expectDeclines = (got: { declines: string[]; fast: number; batches: unknown[] }) => {
+    if (declines === undefined) {
+      expect(got.declines).toEqual([]);
+      expect(got.fast).toBe(got.batches.length);
+    } else {
+      // Declined at a page: that row group and the rest come from parquet-wasm.
+      expect(got.declines).toHaveLength(1);
+      expect(got.declines[0]).toMatch(declines);
+    }
+  };
+  const path = join(dir, `${name.replace(/\W+/g, '-')}.parquet`);
+  writeSample(path, table, settings);
+
+  it(`decodes every column as parquet-wasm does${declines ? ', declining DELTA pages' : ', without declining'}`, async () => {
+    const opened = await openFile(path);
+    try {
+      for (const batchSize of [1_000, 4_096, 65_536]) {
+        const got = await flatRead(opened, columns, batchSize);
+        expectDeclines(got);
+        expectSameBatches(got.batches, await wasmRead(opened, columns, batchSize), `${name} batch ${batchSize}`);
+        expect(got.batches.reduce((n, b) => n + b.numRows, 0)).toBe(ROWS);
+      }
+      // One column at a time, with its NULLs where the table has them.
+      for (const column of columns) {
+        const got = await flatRead(opened, [column], 777);
+        expectSameBatches(got.batches, await wasmRead(opened, [column], 777), `${name} ${column}`);
+        const want = table.getChild(column) as arrow.Vector;
+        const values = got.batches.flatMap((b) => [...(b.getChildAt(0) as arrow.Vector)]);
+        expect(values.filter((v) => v === null).length, `${name} ${column} NULLs`).toBe(want.nullCount);
+      }
+    } finally {
+      opened.file.free();
+    }
+  });
+
+  it('reads only the requested row groups, in order', async () => {
+    const groups = metadataOf(path).row_groups.length;
+    const opened = await openFile(path);
+    try {
+      const subsets = groups > 2 ? [[1], [0, 2], [groups - 1]] : [[0]];
+      for (const rowGroups of subsets) {
+        const got = await flatRead(opened, ['s', 'i64', 'b'], 1_000, rowGroups);
+        if (declines === undefined) expectDeclines(got);
+        expectSameBatches(got.batches, await wasmRead(opened, ['s', 'i64', 'b'], 1_000, rowGroups), `${name} row groups ${rowGroups.join(',')}`);
+      }
+    } finally {
+      opened.file.free();
+    }
+  });
+});
+
+describe('the generated files exercise what they claim', () => {
+  it('several row groups and pages, a dictionary that falls back to PLAIN, data page v2', () => {
+    const fallback = metadataOf(join(dir, 'v1-several-pages-per-chunk-dictionary-falls-back-to-PLAIN-3-000-row-row-groups.parquet'));
+    expect(fallback.row_groups.length).toBe(Math.ceil(ROWS / 3_000));
+    const u = fallback.row_groups[0]?.columns.find((c) => c.meta_data?.path_in_schema[0] === 'u')?.meta_data;
+    // Dictionary pages first, then PLAIN pages once the dictionary is full.
+    expect(u?.encodings).toEqual(expect.arrayContaining(['PLAIN', 'RLE_DICTIONARY']));
+    expect(u?.encoding_stats?.some((s) => s.page_type === 'DATA_PAGE' && s.encoding === 'PLAIN')).toBe(true);
+    expect(u?.encoding_stats?.filter((s) => s.page_type === 'DATA_PAGE').reduce((n, s) => n + s.count, 0)).toBeGreaterThan(2);
+    const pages = metadataOf(join(dir, 'v2-snappy-several-pages-per-chunk-4-000-row-row-groups.parquet'));
+    expect(pages.row_groups[0]?.columns.find((c) => c.meta_data?.path_in_schema[0] === 'f64')?.meta_data?.encoding_stats?.find((s) => s.page_type === 'DATA_PAGE_V2')?.count).toBeGreaterThan(2);
+    const v2 = metadataOf(join(dir, 'data-page-v2-gzip.parquet'));
+    expect(v2.row_groups[0]?.columns[0]?.meta_data?.codec).toBe('GZIP');
+    expect(v2.row_groups[0]?.columns.flatMap((c) => c.meta_data?.encoding_stats ?? []).some((s) => s.page_type === 'DATA_PAGE_V2')).toBe(true);
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * The flat decoder's entry point: a read of some columns over some row groups, decoded here when
+ * every column is covered (column-plan.ts), else by parquet-wasm (`fallback`). A surprise inside
+ * a row group — a page the decoder does not cover, or data it cannot decode — hands that row group
+ * and the ones after it to parquet-wasm; since neither reader lets a batch span row groups, the
+ * batches are the same as parquet-wasm's alone, and corrupt data raises parquet-wasm's error.
+ */
+import type { FileHandle } from 'node:fs/promises';
+import type * as arrow from 'apache-arrow';
+import type { FileMetaData } from 'hyparquet';
+import { planColumns } from './column-plan.js';
+import { Declined } from './decline.js';
+import { decodeRowGroup, type ByteSource } from './read-row-groups.js';
+import type { RawBatch } from './raw-batch.js';
+
+export interface FlatReadRequest {
+  readonly columns: readonly string[];
+  readonly batchSize: number;
+  readonly rowGroups?: readonly number[];
+}
+
+/** The flat decoder may be switched off (DELTASQL_FAST_PARQUET=0), e.g. to compare timings. */
+export function flatDecoderEnabled(): boolean {
+  return process.env.DELTASQL_FAST_PARQUET !== '0';
+}
+
+/**
+ * Yields the read's pieces in order: `fast` wraps one row group's decoded batches; `fallback`
+ * streams parquet-wasm's batches for the given row groups (undefined = the request's own).
+ * `onDecline` hears why the flat decoder gave up (tests count declines).
+ */
+export async function* readFlatOrFallback<T>(
+  source: ByteSource,
+  meta: () => Promise<FileMetaData>,
+  fields: readonly arrow.Field[],
+  request: FlatReadRequest,
+  fast: (batches: RawBatch[]) => T,
+  fallback: (rowGroups: readonly number[] | undefined) => AsyncIterable<T>,
+  onDecline?: (reason: string) => void,
+): AsyncGenerator<T> {
+  let metadata: FileMetaData;
+  try {
+    if (!flatDecoderEnabled()) throw new Error('disabled by DELTASQL_FAST_PARQUET=0');
+    metadata = await meta();
+  } catch (err) {
+    onDecline?.(`footer: ${errorText(err)}`);
+    yield* fallback(request.rowGroups);
+    return;
+  }
+  const plan = planColumns(metadata, fields, request.columns, request.rowGroups);
+  if ('decline' in plan) {
+    onDecline?.(plan.decline);
+    yield* fallback(request.rowGroups);
+    return;
+  }
+  const groups = request.rowGroups ?? metadata.row_groups.map((_, i) => i);
+  for (let k = 0; k < groups.length; k++) {
+    let batches: RawBatch[];
+    try {
+      batches = await decodeRowGroup(source, metadata, plan.columns, groups[k] as number, request.batchSize);
+    } catch (err) {
+      onDecline?.(errorText(err));
+      yield* fallback(k === 0 ? request.rowGroups : groups.slice(k));
+      return;
+    }
+    if (batches.length > 0) yield fast(batches);
+  }
+}
+
+/** An open file's bytes as a ByteSource: one handle for every read (a Blob from `openAsBlob` opens the file per slice). */
+export function fileSource(handle: FileHandle, size: number): ByteSource {
+  return {
+    size,
+    read: async (start, end) => {
+      const out = new Uint8Array(end - start);
+      let done = 0;
+      while (done < out.length) {
+        const { bytesRead } = await handle.read(out, done, out.length - done, start + done);
+        if (bytesRead === 0) throw new Declined(`file ends at ${start + done}, before ${end}`);
+        done += bytesRead;
+      }
+      return out;
+    },
+  };
+}
+
+/** A Blob's bytes as a ByteSource (a store's blob). */
+export function blobSource(blob: Blob): ByteSource {
+  return { size: blob.size, read: async (start, end) => new Uint8Array(await blob.slice(start, end).arrayBuffer()) };
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { Declined } from './decline.js';
+import { decodeDefinitionLevels, decodeHybrid } from './rle.js';
+
+/** Encodes runs the way Parquet writers do: (value, repeat) RLE runs and bit-packed groups. */
+function encode(width: number, runs: ({ rle: number; count: number } | { packed: number[] })[]): Uint8Array {
+  const out: number[] = [];
+  const varint = (v: number) => {
+    while (v >= 0x80) {
+      out.push((v & 0x7f) | 0x80);
+      v = Math.floor(v / 128);
+    }
+    out.push(v);
+  };
+  for (const run of runs) {
+    if ('rle' in run) {
+      varint(run.count * 2);
+      for (let b = 0; b < Math.ceil(width / 8); b++) out.push(Math.floor(run.rle / 2 ** (8 * b)) & 0xff);
+    } else {
+      const groups = Math.ceil(run.packed.length / 8);
+      varint(groups * 2 + 1);
+      const bits: number[] = [];
+      for (let i = 0; i < groups * 8; i++) for (let b = 0; b < width; b++) bits.push(Math.floor((run.packed[i] ?? 0) / 2 ** b) & 1);
+      for (let i = 0; i < bits.length; i += 8) out.push(bits.slice(i, i + 8).reduce((byte, bit, k) => byte | (bit << k), 0));
+    }
+  }
+  return Uint8Array.from(out);
+}
+
+describe('the RLE / bit-packed hybrid decoder', () => {
+  it.each(Array.from({ length: 32 }, (_, i) => i + 1))('decodes mixed runs of width %i', (width) => {
+    const max = 2 ** width;
+    const packed = Array.from({ length: 203 }, (_, i) => (i * 2654435761) % max);
+    const runs = [{ packed: packed.slice(0, 16) }, { rle: max - 1, count: 37 }, { packed: packed.slice(16) }, { rle: 0, count: 5 }];
+    const expected = [...packed.slice(0, 16), ...Array<number>(37).fill(max - 1), ...packed.slice(16), 0, 0, 0, 0, 0].map((v) => v | 0);
+    const bytes = encode(width, runs);
+    // Decoded into the middle of a buffer, and stopping short of the last run's end.
+    const out = new Int32Array(expected.length + 4);
+    decodeHybrid(bytes, 0, bytes.length, width, out, 2, expected.length - 3);
+    expect([...out.subarray(2, expected.length - 1)]).toEqual(expected.slice(0, -3));
+    expect(out[0]).toBe(0);
+  });
+
+  it('width 0 is all zeros; a run past the end is declined', () => {
+    const out = new Int32Array(4).fill(7);
+    decodeHybrid(new Uint8Array(0), 0, 0, 0, out, 0, 4);
+    expect([...out]).toEqual([0, 0, 0, 0]);
+    const bytes = encode(5, [{ packed: [1, 2, 3, 4, 5, 6, 7, 8] }]);
+    expect(() => decodeHybrid(bytes, 0, bytes.length - 1, 5, new Int32Array(8), 0, 8)).toThrow(Declined);
+    expect(() => decodeHybrid(bytes, 0, bytes.length, 5, new Int32Array(16), 0, 16)).toThrow(Declined);
+  });
+
+  it('decodes definition levels into validity bytes and counts the values', () => {
+    const levels = [1, 0, 1, 1, 0, 0, 1, 1, 1, 0, 1];
+    const bytes = encode(1, [{ rle: 1, count: 20 }, { packed: levels }, { rle: 0, count: 3 }]);
+    const valid = new Uint8Array(40);
+    expect(decodeDefinitionLevels(bytes, 0, bytes.length, valid, 1, 34)).toBe(20 + 7);
+    expect([...valid.subarray(1, 35)]).toEqual([...Array<number>(20).fill(1), ...levels, 0, 0, 0]);
+    expect(() => decodeDefinitionLevels(encode(2, [{ rle: 2, count: 4 }]), 0, 2, valid, 0, 4)).toThrow(/definition level above 1/);
+  });
+});

@@ -1,0 +1,155 @@
+/**
+ * The RLE / bit-packed hybrid encoding (Parquet Encodings.md "Run Length Encoding / Bit-Packing
+ * Hybrid"), used for definition levels, boolean RLE pages and dictionary indexes:
+ *
+ *   run := (varint header) ( header & 1 ? bit-packed groups of 8 values : one repeated value )
+ *   bit-packed: (header >> 1) groups × 8 values × `width` bits, LSB first
+ *   RLE:        (header >> 1) repeats of one value in ceil(width / 8) little-endian bytes
+ */
+import { Declined } from './decline.js';
+
+/**
+ * Decodes `count` values of `width` bits from `bytes[pos, end)` into `out[outAt, outAt + count)`.
+ * A final bit-packed group may be padded past `count`; the padding is ignored.
+ */
+export function decodeHybrid(bytes: Uint8Array, pos: number, end: number, width: number, out: Int32Array, outAt: number, count: number): void {
+  if (width === 0) {
+    out.fill(0, outAt, outAt + count);
+    return;
+  }
+  if (width > 32) throw new Declined(`bit width ${width}`);
+  const valueBytes = (width + 7) >> 3;
+  const mask = width === 32 ? -1 : (1 << width) - 1;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let o = outAt;
+  const stop = outAt + count;
+  while (o < stop) {
+    if (pos >= end) throw new Declined('hybrid run past the end of its buffer');
+    // varint header
+    let header = 0;
+    let shift = 0;
+    for (;;) {
+      const b = bytes[pos++] as number;
+      header += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) break;
+      shift += 7;
+      if (shift > 35 || pos >= end) throw new Declined('bad hybrid run header');
+    }
+    if ((header & 1) === 0) {
+      const run = Math.floor(header / 2);
+      let value = 0;
+      for (let k = 0; k < valueBytes; k++) value |= (bytes[pos + k] as number) << (8 * k);
+      pos += valueBytes;
+      const n = Math.min(run, stop - o);
+      out.fill(value, o, o + n);
+      o += n;
+    } else {
+      const groups = Math.floor(header / 2);
+      const runBytes = groups * width; // 8 values × width bits = width bytes per group
+      if (pos + runBytes > end) throw new Declined('bit-packed run past the end of its buffer');
+      const n = Math.min(groups * 8, stop - o);
+      unpack(bytes, view, pos, width, mask, out, o, n);
+      pos += runBytes;
+      o += n;
+    }
+  }
+}
+
+/** Unpacks `n` values of `width` bits, LSB first, from byte `pos` (one loop per function: see slice.ts). */
+function unpack(bytes: Uint8Array, view: DataView, pos: number, width: number, mask: number, out: Int32Array, at: number, n: number): void {
+  if (width === 1) return unpackBits(bytes, pos, out, at, n);
+  if (width > 24) return unpackWide(bytes, pos, width, out, at, n);
+  // Whole groups of 8 whose last value's 4-byte read stays inside the buffer: one unaligned load a value.
+  const groups = Math.min(n >> 3, Math.max(0, Math.floor((bytes.length - 3 - pos) / width) - 1));
+  unpackLoads(view, pos, width, mask, out, at, groups * 8);
+  unpackNarrow(bytes, pos + groups * width, width, mask, out, at + groups * 8, n - groups * 8);
+}
+
+/** Each value from one little-endian 4-byte load at its byte, shifted by its bit (width ≤ 24). */
+function unpackLoads(view: DataView, pos: number, width: number, mask: number, out: Int32Array, at: number, n: number): void {
+  let bit = pos * 8;
+  for (let i = 0; i < n; i++) {
+    out[at + i] = (view.getUint32(bit >> 3, true) >>> (bit & 7)) & mask;
+    bit += width;
+  }
+}
+
+function unpackBits(bytes: Uint8Array, pos: number, out: Int32Array, at: number, n: number): void {
+  for (let i = 0; i < n; i++) out[at + i] = ((bytes[pos + (i >> 3)] as number) >> (i & 7)) & 1;
+}
+
+/** An accumulator of at most 31 bits: refill a byte at a time, take `width` bits. */
+function unpackNarrow(bytes: Uint8Array, pos: number, width: number, mask: number, out: Int32Array, at: number, n: number): void {
+  let acc = 0;
+  let bits = 0;
+  let p = pos;
+  for (let i = 0; i < n; i++) {
+    while (bits < width) {
+      acc |= (bytes[p++] as number) << bits;
+      bits += 8;
+    }
+    out[at + i] = acc & mask;
+    acc >>>= width;
+    bits -= width;
+  }
+}
+
+/** Wide values (25–32 bits): bit ranges byte by byte. */
+function unpackWide(bytes: Uint8Array, pos: number, width: number, out: Int32Array, at: number, n: number): void {
+  let bit = pos * 8;
+  for (let i = 0; i < n; i++) {
+    let value = 0;
+    let got = 0;
+    while (got < width) {
+      const off = bit & 7;
+      const take = Math.min(8 - off, width - got);
+      value |= (((bytes[bit >> 3] as number) >> off) & ((1 << take) - 1)) << got;
+      got += take;
+      bit += take;
+    }
+    out[at + i] = value;
+  }
+}
+
+/**
+ * Definition levels of a flat optional column (bit width 1) straight into one validity byte per
+ * row, `valid[at, at + n)`; answers how many are 1. Runs are filled, not looped over. A level
+ * above 1 (only possible in an RLE run) is declined.
+ */
+export function decodeDefinitionLevels(bytes: Uint8Array, pos: number, end: number, valid: Uint8Array, at: number, n: number): number {
+  let o = at;
+  const stop = at + n;
+  let ones = 0;
+  while (o < stop) {
+    if (pos >= end) throw new Declined('definition levels past the end of their buffer');
+    let header = 0;
+    let shift = 0;
+    for (;;) {
+      const b = bytes[pos++] as number;
+      header += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) break;
+      shift += 7;
+      if (shift > 35 || pos >= end) throw new Declined('bad hybrid run header');
+    }
+    if ((header & 1) === 0) {
+      const value = bytes[pos++] as number;
+      if (value > 1) throw new Declined('definition level above 1');
+      const k = Math.min(Math.floor(header / 2), stop - o);
+      valid.fill(value, o, o + k);
+      if (value === 1) ones += k;
+      o += k;
+    } else {
+      const groups = Math.floor(header / 2);
+      if (pos + groups > end) throw new Declined('bit-packed run past the end of its buffer');
+      const k = Math.min(groups * 8, stop - o);
+      for (let i = 0; i < k; i++) {
+        const bit = ((bytes[pos + (i >> 3)] as number) >> (i & 7)) & 1;
+        valid[o + i] = bit;
+        ones += bit;
+      }
+      pos += groups;
+      o += k;
+    }
+  }
+  return ones;
+}

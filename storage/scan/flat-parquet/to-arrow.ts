@@ -1,0 +1,30 @@
+/**
+ * Rebuilds a raw batch (raw-batch.ts) as an Arrow RecordBatch against the file's fields as
+ * parquet-wasm reports them — `makeData` over the buffers as they are, no IPC — and registers each
+ * dictionary-coded string column's batch dictionary (common/arrow/string-dictionary.ts).
+ */
+import * as arrow from 'apache-arrow';
+import { registerStringDictionary } from '../../../common/arrow/string-dictionary.js';
+import type { RawBatch, RawColumn } from './raw-batch.js';
+
+export function toRecordBatch(raw: RawBatch, fields: readonly arrow.Field[]): arrow.RecordBatch {
+  const picked = raw.names.map((name) => {
+    const field = fields.find((f) => f.name === name);
+    if (field === undefined) throw new RangeError(`decoded column ${name} is not a field of the file`); // the worker planned it from these fields
+    return field;
+  });
+  const children = raw.columns.map((column, i) => toData(column, (picked[i] as arrow.Field).type));
+  const schema = new arrow.Schema(picked);
+  return new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(picked), length: raw.length, nullCount: 0, children }));
+}
+
+function toData(column: RawColumn, type: arrow.DataType): arrow.Data {
+  const { length, nullCount } = column;
+  const nullBitmap = column.validity ?? undefined;
+  if (column.offsets !== null) {
+    const data = arrow.makeData({ type: type as arrow.Utf8, length, nullCount, nullBitmap, valueOffsets: column.offsets, data: column.bytes ?? new Uint8Array(0) });
+    if (column.dictionary !== null) registerStringDictionary(data, column.dictionary);
+    return data;
+  }
+  return arrow.makeData({ type: type as arrow.Int32, length, nullCount, nullBitmap, data: column.values as Int32Array });
+}

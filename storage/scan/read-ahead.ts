@@ -1,0 +1,67 @@
+/**
+ * Pulls a stream ahead of its consumer, within a budget: items are taken from `source` one at a
+ * time while fewer than `maxItems` wait and their `weight` (rows) is under `maxWeight` — at least
+ * one item is always in flight. The decode worker uses it per open file: the scan consumes one
+ * file at a time while the next ones are open (storage/scan/prefetch.ts), and without read-ahead
+ * a worker holding a later file would decode one batch and sit idle.
+ */
+export class ReadAhead<T> {
+  private readonly ready: ({ readonly value: T | null } | { readonly error: unknown })[] = [];
+  private weight = 0;
+  private pulling = false;
+  private ended = false;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly source: AsyncGenerator<T>,
+    private readonly weigh: (item: T) => number,
+    private readonly maxWeight: number,
+    private readonly maxItems: number,
+  ) {
+    void this.pull();
+  }
+
+  /** The next item, null at the end; a failure of the source is thrown by the `next` that reaches it. */
+  async next(): Promise<T | null> {
+    while (this.ready.length === 0) {
+      if (this.ended) return null;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+    const item = this.ready.shift() as { value: T | null } | { error: unknown };
+    if ('error' in item) throw item.error;
+    if (item.value !== null) this.weight -= this.weigh(item.value);
+    void this.pull();
+    return item.value;
+  }
+
+  /** Stops pulling and ends the source (its `finally` runs once a pull under way settles). */
+  async close(): Promise<void> {
+    this.ended = true;
+    this.ready.length = 0;
+    await this.source.return(undefined).catch(() => undefined);
+  }
+
+  private async pull(): Promise<void> {
+    if (this.pulling) return;
+    this.pulling = true;
+    try {
+      while (!this.ended && this.ready.length < this.maxItems && (this.weight < this.maxWeight || this.ready.length === 0)) {
+        let item: { value: T | null } | { error: unknown };
+        try {
+          const next = await this.source.next();
+          item = { value: next.done ? null : next.value };
+        } catch (error) {
+          item = { error };
+        }
+        if (this.ended) return;
+        if (!('value' in item) || item.value === null) this.ended = true;
+        else this.weight += this.weigh(item.value);
+        this.ready.push(item);
+        this.wake?.();
+        this.wake = undefined;
+      }
+    } finally {
+      this.pulling = false;
+    }
+  }
+}
