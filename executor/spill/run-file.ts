@@ -1,0 +1,115 @@
+import * as arrow from 'apache-arrow';
+import { open, unlink, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SqlError } from '../../common/sql-error.js';
+import { makeBatch, batchColumns } from '../arrow/batch.js';
+import { forgetSpillDirectory, spillDirectory, spillError } from './spill-dir.js';
+
+/**
+ * A sorted run spilled to disk: its batches, each framed as a 4-byte little-endian length and
+ * one Arrow IPC stream (schema + the batch; `tableToIPC`), so any one batch reads back alone.
+ *
+ * Why per-batch IPC: apache-arrow's `RecordBatchStreamWriter` keeps everything written in its
+ * sink until the stream ends (`toUint8Array(true)` after each write returned 1.3, then 2.6 MB…:
+ * a run would sit in memory twice). `tableToIPC` of one 65,536-row batch (float64, int64, short
+ * strings, 1.3 MB) took 0.38 ms and `tableFromIPC` 0.14 ms, zero-copy over the read buffer: a few
+ * hundred bytes of repeated schema per batch buy a format every Arrow reader can check.
+ */
+export class RunFile {
+  private constructor(
+    readonly path: string,
+    /** Rows in the run, and batches (frames). */
+    readonly rows: number,
+    readonly batches: number,
+    readonly bytes: number,
+  ) {}
+
+  /** Writes `batches` (already in sorted order) to a new file in the spill directory. */
+  static async write(batches: AsyncIterable<arrow.RecordBatch> | Iterable<arrow.RecordBatch>): Promise<RunFile> {
+    const dir = await spillDirectory();
+    const path = join(dir, `run-${nextRunId()}.arrows`);
+    let handle: FileHandle;
+    try {
+      handle = await open(path, 'wx');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') forgetSpillDirectory(dir);
+      throw spillError(err, dir);
+    }
+    let rows = 0;
+    let frames = 0;
+    let bytes = 0;
+    try {
+      for await (const batch of batches) {
+        if (batch.numRows === 0) continue;
+        const ipc = arrow.tableToIPC(new arrow.Table(batch.schema, [batch]), 'stream');
+        const header = Buffer.allocUnsafe(4);
+        header.writeUInt32LE(ipc.byteLength, 0);
+        await writeFully(handle, header);
+        await writeFully(handle, ipc);
+        rows += batch.numRows;
+        frames++;
+        bytes += 4 + ipc.byteLength;
+      }
+      await handle.close();
+    } catch (err) {
+      await handle.close().catch(() => undefined);
+      await unlink(path).catch(() => undefined);
+      throw spillError(err, dir);
+    }
+    return new RunFile(path, rows, frames, bytes);
+  }
+
+  /**
+   * The run's batches in order, read one at a time (memory: one batch), each with `schema` (the
+   * operator's: IPC gives back an equal, not the same, schema object). The file stays until
+   * `delete()`.
+   */
+  async *read(schema: arrow.Schema): AsyncGenerator<arrow.RecordBatch> {
+    let handle: FileHandle;
+    try {
+      handle = await open(this.path, 'r');
+    } catch (err) {
+      throw spillError(err, this.path);
+    }
+    try {
+      const header = Buffer.alloc(4);
+      let position = 0;
+      for (let f = 0; f < this.batches; f++) {
+        await readFully(handle, header, position, this.path);
+        const length = header.readUInt32LE(0);
+        // Its own ArrayBuffer, so IPC's 8-byte-aligned bodies stay aligned for typed-array views.
+        const frame = new Uint8Array(length);
+        await readFully(handle, frame, position + 4, this.path);
+        position += 4 + length;
+        for (const batch of arrow.tableFromIPC(frame).batches) yield makeBatch(schema, batchColumns(batch), batch.numRows);
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Removes the file (a missing file is fine: the directory may have been removed at exit). */
+  async delete(): Promise<void> {
+    await unlink(this.path).catch(() => undefined);
+  }
+}
+
+let runIds = 0;
+function nextRunId(): number {
+  return ++runIds;
+}
+
+async function writeFully(handle: FileHandle, data: Uint8Array): Promise<void> {
+  for (let at = 0; at < data.byteLength; ) {
+    const { bytesWritten } = await handle.write(data, at, data.byteLength - at);
+    at += bytesWritten;
+  }
+}
+
+async function readFully(handle: FileHandle, into: Uint8Array, position: number, path: string): Promise<void> {
+  for (let at = 0; at < into.byteLength; ) {
+    const { bytesRead } = await handle.read(into, at, into.byteLength - at, position + at);
+    if (bytesRead === 0) throw new SqlError('58030', `spill file ${path} ended early at byte ${position + at}`);
+    at += bytesRead;
+  }
+}
