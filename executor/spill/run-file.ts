@@ -26,37 +26,19 @@ export class RunFile {
 
   /** Writes `batches` (already in sorted order) to a new file in the spill directory. */
   static async write(batches: AsyncIterable<arrow.RecordBatch> | Iterable<arrow.RecordBatch>): Promise<RunFile> {
-    const dir = await spillDirectory();
-    const path = join(dir, `run-${nextRunId()}.arrows`);
-    let handle: FileHandle;
+    const writer = await RunWriter.create();
     try {
-      handle = await open(path, 'wx');
+      for await (const batch of batches) await writer.append(batch);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') forgetSpillDirectory(dir);
-      throw spillError(err, dir);
+      await writer.abort();
+      throw err;
     }
-    let rows = 0;
-    let frames = 0;
-    let bytes = 0;
-    try {
-      for await (const batch of batches) {
-        if (batch.numRows === 0) continue;
-        const ipc = arrow.tableToIPC(new arrow.Table(batch.schema, [batch]), 'stream');
-        const header = Buffer.allocUnsafe(4);
-        header.writeUInt32LE(ipc.byteLength, 0);
-        await writeFully(handle, header);
-        await writeFully(handle, ipc);
-        rows += batch.numRows;
-        frames++;
-        bytes += 4 + ipc.byteLength;
-      }
-      await handle.close();
-    } catch (err) {
-      await handle.close().catch(() => undefined);
-      await unlink(path).catch(() => undefined);
-      throw spillError(err, dir);
-    }
-    return new RunFile(path, rows, frames, bytes);
+    return writer.finish();
+  }
+
+  /** @internal RunWriter's constructor. */
+  static of(path: string, rows: number, batches: number, bytes: number): RunFile {
+    return new RunFile(path, rows, batches, bytes);
   }
 
   /**
@@ -90,6 +72,68 @@ export class RunFile {
 
   /** Removes the file (a missing file is fine: the directory may have been removed at exit). */
   async delete(): Promise<void> {
+    await unlink(this.path).catch(() => undefined);
+  }
+}
+
+/**
+ * A spill file being written batch by batch (a hash aggregate's partitions fill several at once);
+ * `finish()` closes it into a `RunFile`, `abort()` deletes it. A failed write deletes the file
+ * and throws 53100 / 58030 (spill-dir.ts).
+ */
+export class RunWriter {
+  private rows = 0;
+  private frames = 0;
+  private bytes = 0;
+  private closed = false;
+
+  private constructor(private readonly handle: FileHandle, readonly path: string, private readonly dir: string) {}
+
+  static async create(): Promise<RunWriter> {
+    const dir = await spillDirectory();
+    const path = join(dir, `run-${nextRunId()}.arrows`);
+    try {
+      return new RunWriter(await open(path, 'wx'), path, dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') forgetSpillDirectory(dir);
+      throw spillError(err, dir);
+    }
+  }
+
+  async append(batch: arrow.RecordBatch): Promise<void> {
+    if (batch.numRows === 0) return;
+    try {
+      const ipc = arrow.tableToIPC(new arrow.Table(batch.schema, [batch]), 'stream');
+      const header = Buffer.allocUnsafe(4);
+      header.writeUInt32LE(ipc.byteLength, 0);
+      await writeFully(this.handle, header);
+      await writeFully(this.handle, ipc);
+      this.rows += batch.numRows;
+      this.frames++;
+      this.bytes += 4 + ipc.byteLength;
+    } catch (err) {
+      await this.abort();
+      throw spillError(err, this.dir);
+    }
+  }
+
+  async finish(): Promise<RunFile> {
+    this.closed = true;
+    try {
+      await this.handle.close();
+    } catch (err) {
+      await unlink(this.path).catch(() => undefined);
+      throw spillError(err, this.dir);
+    }
+    return RunFile.of(this.path, this.rows, this.frames, this.bytes);
+  }
+
+  /** Closes and deletes the file (idempotent). */
+  async abort(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      await this.handle.close().catch(() => undefined);
+    }
     await unlink(this.path).catch(() => undefined);
   }
 }
