@@ -90,13 +90,16 @@ export class RunWriter {
   private constructor(private readonly handle: FileHandle, readonly path: string, private readonly dir: string) {}
 
   static async create(): Promise<RunWriter> {
-    const dir = await spillDirectory();
-    const path = join(dir, `run-${nextRunId()}.arrows`);
-    try {
-      return new RunWriter(await open(path, 'wx'), path, dir);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') forgetSpillDirectory(dir);
-      throw spillError(err, dir);
+    for (let attempt = 0; ; attempt++) {
+      const dir = await spillDirectory();
+      const path = join(dir, `run-${nextRunId()}.arrows`);
+      try {
+        return new RunWriter(await open(path, 'wx'), path, dir);
+      } catch (err) {
+        // The directory vanished (a tmp cleaner): make a new one, once.
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 0) throw spillError(err, dir);
+        forgetSpillDirectory(dir);
+      }
     }
   }
 

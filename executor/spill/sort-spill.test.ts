@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as arrow from 'apache-arrow';
@@ -127,7 +127,7 @@ describe('ORDER BY spilling to disk', () => {
     tinyBudget();
     const result = await warehouse.session.execute('SELECT * FROM t');
     const s = result.schema.fields.findIndex((f) => f.name === 's');
-    const keys = [{ expr: new ColumnExpr(s, 's', result.schema.fields[s]!.type), descending: false, nullsFirst: false }];
+    const keys = [{ expr: new ColumnExpr(s, 's', (result.schema.fields[s] as arrow.Field).type), descending: false, nullsFirst: false }];
     const sort = new ExternalSort(result.schema, keys, new BufferBudget('sort', 16 * 1024), undefined, 3);
     const input: unknown[][] = [];
     for await (const batch of result.batches) {
@@ -148,6 +148,27 @@ describe('ORDER BY spilling to disk', () => {
     const expected = input.map((row, n) => ({ row, n })).sort((a, b) => ((a.row[s] as string) < (b.row[s] as string) ? -1 : (a.row[s] as string) > (b.row[s] as string) ? 1 : a.n - b.n)).map((x) => x.row);
     expect(out).toEqual(expected);
     expect(spill.files()).toEqual([]);
+  });
+});
+
+describe('the spill directory', () => {
+  it('removes the directories of processes that no longer run, and replaces its own when it vanished', async () => {
+    tinyBudget();
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid as number;
+    mkdirSync(join(spill.base, `deltasql-spill-${dead}-AbC123`));
+    writeFileSync(join(spill.base, `deltasql-spill-${dead}-AbC123`, 'run-7.arrows'), 'left by a crash');
+    mkdirSync(join(spill.base, 'deltasql-spill-1-AbC123')); // pid 1 runs: kept
+    mkdirSync(join(spill.base, 'unrelated'));
+    const sql = 'SELECT i FROM t ORDER BY s, i';
+    const first = await runSql(warehouse.session, sql);
+    expect(first.rows).toHaveLength(48_000);
+    expect(readdirSync(spill.base).sort()).toEqual(['deltasql-spill-1-AbC123', spillDirs()[0], 'unrelated'].sort());
+    // A tmp cleaner removes our directory: the next spill makes a new one.
+    const [ours] = spillDirs();
+    rmSync(join(spill.base, ours as string), { recursive: true });
+    expect((await runSql(warehouse.session, sql)).rows).toEqual(first.rows);
+    expect(spillDirs()).toHaveLength(1);
+    expect(spillDirs()[0]).not.toBe(ours);
   });
 });
 

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { mkdir, mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SqlError } from '../../common/sql-error.js';
@@ -9,7 +9,8 @@ import { SqlError } from '../../common/sql-error.js';
  * first spill under `DELTASQL_SPILL_DIR` (created if missing) or else `os.tmpdir()`, and removed
  * with everything in it when the process exits normally. Operators delete their own files as soon
  * as a query ends (success, error or cancel); the directory is what a crash leaves behind, and
- * naming it by pid says whose it was.
+ * naming it by pid says whose it was: the next process to spill under the same base removes the
+ * directories of pids that no longer run.
  */
 export function spillBase(): string {
   const configured = process.env.DELTASQL_SPILL_DIR;
@@ -18,6 +19,9 @@ export function spillBase(): string {
 
 const directories = new Map<string, Promise<string>>();
 const created = new Set<string>();
+/** Each made directory's base (to forget it). */
+const baseOf = new Map<string, string>();
+let exitHook = false;
 
 /** This process's spill directory under the current base (made once per base). */
 export function spillDirectory(): Promise<string> {
@@ -34,22 +38,52 @@ export function spillDirectory(): Promise<string> {
 
 /** Forgets `dir` (it vanished: a tmp cleaner, a test): the next `spillDirectory()` makes a new one. */
 export function forgetSpillDirectory(dir: string): void {
-  for (const [base, pending] of directories) {
-    void pending.then((d) => {
-      if (d === dir) directories.delete(base);
-    }, () => undefined);
-  }
+  const base = baseOf.get(dir);
+  if (base !== undefined) directories.delete(base);
+  baseOf.delete(dir);
+  created.delete(dir);
 }
 
 async function makeDirectory(base: string): Promise<string> {
   try {
     await mkdir(base, { recursive: true });
+    await removeStale(base);
     const dir = await mkdtemp(join(base, `deltasql-spill-${process.pid}-`));
-    if (created.size === 0) process.once('exit', removeAll);
+    if (!exitHook) process.once('exit', removeAll);
+    exitHook = true;
     created.add(dir);
+    baseOf.set(dir, base);
     return dir;
   } catch (err) {
     throw spillError(err, base);
+  }
+}
+
+/**
+ * Removes what processes that did not exit normally (killed, crashed) left under `base`: the
+ * `deltasql-spill-<pid>-…` directories of pids no longer running. A pid that runs but is not
+ * ours (EPERM) keeps its directory; so does anything not named like ours.
+ */
+async function removeStale(base: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(base);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const match = /^deltasql-spill-(\d+)-[A-Za-z0-9]{6}$/.exec(name);
+    if (match === null || Number(match[1]) === process.pid || running(Number(match[1]))) continue;
+    await rm(join(base, name), { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }
 
