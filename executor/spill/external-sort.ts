@@ -85,11 +85,13 @@ export class ExternalSort {
     }
     // Too many runs to hold a batch of each: merge them a group at a time into longer runs.
     while (this.runs.length + 1 > this.fanIn) {
-      const group = this.runs.splice(0, this.fanIn);
+      // The group stays in `runs` (so `dispose()` finds it) until its merge is on disk; the
+      // merged run takes its place in front: it holds the earliest rows, which keeps ties stable.
+      const group = this.runs.slice(0, this.fanIn);
       const merged = await RunFile.write(mergeRuns(this.schema, group.map((r) => r.read(this.schema)), this.keys, this.signal));
-      await Promise.all(group.map((r) => r.delete()));
-      this.runs.unshift(merged);
+      this.runs.splice(0, group.length, merged);
       this.spilledBytes += merged.bytes;
+      await Promise.all(group.map((r) => r.delete()));
     }
     const sources: AsyncIterator<arrow.RecordBatch>[] = this.runs.map((r) => r.read(this.schema));
     // The buffer comes last: its rows arrived after every spilled run's.

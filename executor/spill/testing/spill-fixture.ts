@@ -14,12 +14,7 @@ import { runSql } from '../../write/testing/run-sql.js';
 export async function spillWarehouse(files = 8, rowsPerFile = 6000): Promise<{ dir: string; session: Session }> {
   const dir = mkdtempSync(join(tmpdir(), 'deltasql-spill-test-'));
   const session = new Session(new Warehouse(dir));
-  const select = (from: number) => `SELECT g + ${from} AS i,
-      CASE WHEN g % 11 = 0 THEN NULL ELSE (g + ${from}) % 37 END AS k,
-      CASE WHEN g % 13 = 0 THEN NULL ELSE ((g::bigint * 7919 + ${from}) % 1000) / 8.0 END AS f,
-      's' || (((g + ${from})::bigint * 31) % 997) AS s,
-      DATE '2020-01-01' + CAST((g * 17) % 400 AS integer) AS d
-    FROM generate_series(1, ${rowsPerFile}) AS x(g)`;
+  const select = (from: number) => fixtureSelect(from, rowsPerFile);
   await runSql(session, `CREATE TABLE t USING DELTA AS ${select(0)}`);
   for (let f = 1; f < files; f++) await runSql(session, `INSERT INTO t ${select(f * rowsPerFile)}`);
   return { dir, session };
@@ -36,4 +31,17 @@ export function spillDirForTest(): { base: string; files: () => string[]; remove
     },
     remove: () => rmSync(base, { recursive: true, force: true }),
   };
+}
+
+/**
+ * The SELECT that makes one file of `t`, rows `from + 1 … from + rows`; PostgreSQL runs it as is
+ * (the oracle test builds the same table there).
+ */
+export function fixtureSelect(from: number, rows: number): string {
+  return `SELECT g + ${from} AS i,
+      CASE WHEN g % 11 = 0 THEN NULL ELSE (g + ${from}) % 37 END AS k,
+      CASE WHEN g % 13 = 0 THEN NULL ELSE ((g::bigint * 7919 + ${from}) % 1000) / 8.0 END AS f,
+      's' || (((g + ${from})::bigint * 31) % 997) AS s,
+      DATE '2020-01-01' + CAST((g * 17) % 400 AS integer) AS d
+    FROM generate_series(1, ${rows}) AS x(g)`;
 }
