@@ -42,6 +42,19 @@ describe('sortIndicesCancellable', () => {
     }
   });
 
+  it('sorts a radix bucket of more than 2^20 rows (values crowded into one 16-bit prefix) in runs and merges', async () => {
+    const n = 1_100_000;
+    let seed = 5;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    // 100.00 … 100.49 share the top 16 bits of their high word, so ~1.08M rows share one bucket;
+    // 1% of 5000.x keep the high halves varying (else the low halves would be the buckets).
+    const value = () => (next() < 0.01 ? 5000 + Math.floor(next() * 10) : 100 + Math.floor(next() * 50) / 100);
+    const crowded = arrow.vectorFromArray(Array.from({ length: n }, () => (next() < 0.01 ? null : value())), new arrow.Float64()).data[0]!;
+    const tie = arrow.vectorFromArray(Array.from({ length: n }, () => Math.floor(next() * 3)), new arrow.Int32()).data[0]!;
+    const k: SortKey[] = [{ data: crowded, descending: true, nullsFirst: false }, { data: tie, descending: false, nullsFirst: false }];
+    expect(Array.from(await sortIndicesCancellable(k, n, undefined))).toEqual(Array.from(sortIndices(k, n)));
+  });
+
   it('falls back to comparing text with many distinct values, same order', async () => {
     const n = 200_000;
     const words = arrow.vectorFromArray(Array.from({ length: n }, (_, i) => `w${(i * 7919) % n}`), new arrow.Utf8()).data[0]!;
