@@ -15,6 +15,7 @@ import { GroupTable } from '../hash/group-table.js';
 import type { ExecContext, PhysicalOperator } from '../operator.js';
 import { operatorMemoryLimit } from '../memory.js';
 import { HashPartitions } from '../spill/hash-partitions.js';
+import { newSpillMetrics, spillText, type SpillMetrics } from '../spill/metrics.js';
 
 const OUTPUT_BATCH_ROWS = 65_536;
 /** Default for `maxGroups`: ~50 M groups is a few GB of keys and state. */
@@ -53,13 +54,16 @@ export interface HashAggregateOptions {
  * `maxGroups` groups is a 53200 error, not a crash.
  *
  * EXPLAIN: `HashAggregate: group=[ticker] aggr=[avg(close), count(DISTINCT day)]`, with
- * `sets=[(ticker, day), (ticker), ()]` for grouping sets.
+ * `sets=[(ticker, day), (ticker), ()]` for grouping sets, ` spilled=N files X MiB` after a run that
+ * spilled (EXPLAIN ANALYZE).
  */
 export class HashAggregateExec implements PhysicalOperator {
   readonly children: readonly PhysicalOperator[];
   readonly schema: arrow.Schema;
   readonly groupingSets: readonly (readonly number[])[] | undefined;
   readonly maxGroups: number;
+  /** What this node's runs spilled so far (EXPLAIN ANALYZE prints it after the run). */
+  readonly metrics: SpillMetrics = newSpillMetrics();
 
   constructor(
     readonly input: PhysicalOperator,
@@ -91,7 +95,7 @@ export class HashAggregateExec implements PhysicalOperator {
     const sets = this.groupingSets === undefined
       ? ''
       : ` sets=[${this.groupingSets.map((s) => `(${s.map((k) => String(this.groupBy[k])).join(', ')})`).join(', ')}]`;
-    return `HashAggregate: ${group} ${aggr}${sets}`;
+    return `HashAggregate: ${group} ${aggr}${sets}${spillText(this.metrics)}`;
   }
 
   execute(ctx: ExecContext): AsyncIterable<arrow.RecordBatch> {
@@ -178,7 +182,7 @@ export class HashAggregateExec implements PhysicalOperator {
         }
         if (spill === undefined && (states[0] as SetState).groups >= spillAt) {
           if (level >= MAX_SPILL_LEVELS) throw tooManyGroups(spillAt, level);
-          spill = new HashPartitions(groupBy.map((e) => e.type), level);
+          spill = new HashPartitions(groupBy.map((e) => e.type), level, this.metrics);
         }
       }
       // ── emit ──

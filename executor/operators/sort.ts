@@ -5,6 +5,7 @@ import { take } from '../../common/arrow/take.js';
 import { yieldThenCheckCancelled } from '../cancel.js';
 import { BufferBudget } from '../memory.js';
 import { ExternalSort } from '../spill/external-sort.js';
+import { newSpillMetrics, spillText, type SpillMetrics } from '../spill/metrics.js';
 import type { PhysicalExpr } from '../expr/physical-expr.js';
 import { crossComparator, rowsBeforeRow } from '../kernels/sort.js';
 import { sortIndicesCancellable } from '../kernels/sort-cancellable.js';
@@ -28,11 +29,14 @@ const FIRST_SLICE_ROWS = 1024;
  * `fetch` (a LIMIT above asked for at most that many rows): top-N — the buffer is cut back to
  * the best `fetch` rows whenever it grows past a bound, so memory stays O(fetch + batch).
  *
- * EXPLAIN: `Sort: close DESC NULLS FIRST, ticker ASC NULLS LAST` or `TopN: fetch=10 …`
+ * EXPLAIN: `Sort: close DESC NULLS FIRST, ticker ASC NULLS LAST` or `TopN: fetch=10 …`; after a run that
+ * spilled (EXPLAIN ANALYZE), ` spilled=N files X MiB`.
  */
 export class SortExec implements PhysicalOperator {
   readonly children: readonly PhysicalOperator[];
   readonly schema: arrow.Schema;
+  /** What this node's runs spilled so far (EXPLAIN ANALYZE prints it after the run). */
+  readonly metrics: SpillMetrics = newSpillMetrics();
 
   constructor(readonly input: PhysicalOperator, readonly keys: readonly PhysicalSortKey[], readonly fetch?: number) {
     this.children = [input];
@@ -43,7 +47,7 @@ export class SortExec implements PhysicalOperator {
     const keys = this.keys
       .map((k) => `${k.expr} ${k.descending ? 'DESC' : 'ASC'} NULLS ${k.nullsFirst ? 'FIRST' : 'LAST'}`)
       .join(', ');
-    return this.fetch === undefined ? `Sort: ${keys}` : `TopN: fetch=${this.fetch} ${keys}`;
+    return this.fetch === undefined ? `Sort: ${keys}${spillText(this.metrics)}` : `TopN: fetch=${this.fetch} ${keys}`;
   }
 
   execute(ctx: ExecContext): AsyncIterable<arrow.RecordBatch> {
@@ -54,7 +58,7 @@ export class SortExec implements PhysicalOperator {
   // Buffered up to DELTASQL_OPERATOR_MEMORY_MB, then spilled to sorted runs on disk and merged
   // (executor/spill/external-sort.ts); the run files go in the `finally`, whatever ends the query.
   private async *fullSort(ctx: ExecContext): AsyncGenerator<arrow.RecordBatch> {
-    const sort = new ExternalSort(this.schema, this.keys, new BufferBudget('sort'), ctx.signal);
+    const sort = new ExternalSort(this.schema, this.keys, new BufferBudget('sort'), ctx.signal, this.metrics);
     try {
       for await (const batch of this.input.execute(ctx)) {
         await yieldThenCheckCancelled(ctx.signal);

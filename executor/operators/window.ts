@@ -20,6 +20,7 @@ import type { FrameBound, WindowCall, WindowFrame } from '../window/window-call.
 import type { PhysicalSortKey } from './sort.js';
 import { ExternalSort } from '../spill/external-sort.js';
 import { partitionChunks, sortable } from '../spill/partition-chunks.js';
+import { newSpillMetrics, spillText, type SpillMetrics } from '../spill/metrics.js';
 
 const OUTPUT_BATCH_ROWS = 65_536;
 
@@ -51,11 +52,14 @@ const FRAME_VALUE = new Set(['first_value', 'last_value', 'nth_value']);
  * the external sort (executor/spill/), then windowed a chunk of whole partitions at a time, so
  * only one partition must fit; one that does not (or a window without PARTITION BY) is 53200.
  *
- * EXPLAIN: `Window: partition=[uid, advertiser] order=[impTimestamp DESC NULLS FIRST] calls=[dense_rank() AS r]`
+ * EXPLAIN: `Window: partition=[uid, advertiser] order=[impTimestamp DESC NULLS FIRST] calls=[dense_rank() AS r]`,
+ * plus ` spilled=N files X MiB` after a run that spilled (EXPLAIN ANALYZE).
  */
 export class WindowExec implements PhysicalOperator {
   readonly children: readonly PhysicalOperator[];
   readonly schema: arrow.Schema;
+  /** What this node's runs spilled so far. */
+  readonly metrics: SpillMetrics = newSpillMetrics();
 
   constructor(
     readonly input: PhysicalOperator,
@@ -72,7 +76,7 @@ export class WindowExec implements PhysicalOperator {
     const partition = this.partitionBy.map(String).join(', ');
     const order = this.orderBy.map((k) => `${k.expr} ${k.descending ? 'DESC' : 'ASC'} NULLS ${k.nullsFirst ? 'FIRST' : 'LAST'}`).join(', ');
     const calls = this.calls.map(describeCall).join(', ');
-    return `Window: partition=[${partition}] order=[${order}] calls=[${calls}]`;
+    return `Window: partition=[${partition}] order=[${order}] calls=[${calls}]${spillText(this.metrics)}`;
   }
 
   execute(ctx: ExecContext): AsyncIterable<arrow.RecordBatch> {
@@ -135,7 +139,7 @@ export class WindowExec implements PhysicalOperator {
     const unsortable = partitionBy.find((e) => !sortable(e.type));
     if (unsortable !== undefined) throw budget.exceeded(`The window's partition key ${String(unsortable)} is a ${String(unsortable.type)}, which deltasql cannot sort to spill the input to disk.`);
     const keys: PhysicalSortKey[] = [...partitionBy.map((expr) => ({ expr, descending: false, nullsFirst: false })), ...orderBy];
-    const sort = new ExternalSort(input.schema, keys, new BufferBudget('window', budget.limit), ctx.signal);
+    const sort = new ExternalSort(input.schema, keys, new BufferBudget('window', budget.limit), ctx.signal, this.metrics);
     try {
       for (const batch of buffered) await sort.add(batch);
       for (;;) {

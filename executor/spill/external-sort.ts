@@ -8,6 +8,7 @@ import type { BufferBudget } from '../memory.js';
 import type { PhysicalSortKey } from '../operators/sort.js';
 import { gather } from './gather.js';
 import { mergeRuns } from './merge.js';
+import { newSpillMetrics, type SpillMetrics } from './metrics.js';
 import { RunFile } from './run-file.js';
 
 /** Rows per sorted batch written to a run or emitted. */
@@ -38,14 +39,14 @@ export class ExternalSort {
   private buffered: arrow.RecordBatch[] = [];
   private readonly runs: RunFile[] = [];
   private disposed = false;
-  /** Bytes and runs written, for tests and EXPLAIN ANALYZE-style reporting. */
-  spilledBytes = 0;
 
   constructor(
     readonly schema: arrow.Schema,
     readonly keys: readonly PhysicalSortKey[],
     private readonly budget: BufferBudget,
     private readonly signal: AbortSignal | undefined,
+    /** Where the operator counts what was spilled (EXPLAIN ANALYZE). */
+    private readonly metrics: SpillMetrics = newSpillMetrics(),
     /** Runs merged at once (tests lower it to exercise the multi-pass merge). */
     private readonly fanIn = MAX_FAN_IN,
   ) {}
@@ -90,7 +91,7 @@ export class ExternalSort {
       const group = this.runs.slice(0, this.fanIn);
       const merged = await RunFile.write(mergeRuns(this.schema, group.map((r) => r.read(this.schema)), this.keys, this.signal));
       this.runs.splice(0, group.length, merged);
-      this.spilledBytes += merged.bytes;
+      this.count(merged);
       await Promise.all(group.map((r) => r.delete()));
     }
     const sources: AsyncIterator<arrow.RecordBatch>[] = this.runs.map((r) => r.read(this.schema));
@@ -113,7 +114,12 @@ export class ExternalSort {
       return;
     }
     this.runs.push(run);
-    this.spilledBytes += run.bytes;
+    this.count(run);
+  }
+
+  private count(run: RunFile): void {
+    this.metrics.files++;
+    this.metrics.bytes += run.bytes;
   }
 }
 

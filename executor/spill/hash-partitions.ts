@@ -1,6 +1,7 @@
 import type * as arrow from 'apache-arrow';
 import { takeBatch } from '../../common/arrow/take.js';
 import { mix32, valueHasher } from '../hash/value-hash.js';
+import { newSpillMetrics, type SpillMetrics } from './metrics.js';
 import { RunFile, RunWriter } from './run-file.js';
 
 /** Partitions per spill: rows of one key always land in the same one. */
@@ -20,7 +21,7 @@ export class HashPartitions {
   /** Rows written so far. */
   rows = 0;
 
-  constructor(keyTypes: readonly arrow.DataType[], private readonly level: number) {
+  constructor(keyTypes: readonly arrow.DataType[], private readonly level: number, private readonly metrics: SpillMetrics = newSpillMetrics()) {
     this.hashers = keyTypes.map(valueHasher);
   }
 
@@ -62,7 +63,10 @@ export class HashPartitions {
       const writer = this.writers[p];
       if (writer === undefined) continue;
       this.writers[p] = undefined;
-      files.push(await writer.finish());
+      const file = await writer.finish();
+      this.metrics.files++;
+      this.metrics.bytes += file.bytes;
+      files.push(file);
     }
     return files;
   }

@@ -128,7 +128,7 @@ describe('ORDER BY spilling to disk', () => {
     const result = await warehouse.session.execute('SELECT * FROM t');
     const s = result.schema.fields.findIndex((f) => f.name === 's');
     const keys = [{ expr: new ColumnExpr(s, 's', (result.schema.fields[s] as arrow.Field).type), descending: false, nullsFirst: false }];
-    const sort = new ExternalSort(result.schema, keys, new BufferBudget('sort', 16 * 1024), undefined, 3);
+    const sort = new ExternalSort(result.schema, keys, new BufferBudget('sort', 16 * 1024), undefined, undefined, 3);
     const input: unknown[][] = [];
     for await (const batch of result.batches) {
       for (let at = 0; at < batch.numRows; at += 1000) {
@@ -148,6 +148,32 @@ describe('ORDER BY spilling to disk', () => {
     const expected = input.map((row, n) => ({ row, n })).sort((a, b) => ((a.row[s] as string) < (b.row[s] as string) ? -1 : (a.row[s] as string) > (b.row[s] as string) ? 1 : a.n - b.n)).map((x) => x.row);
     expect(out).toEqual(expected);
     expect(spill.files()).toEqual([]);
+  });
+});
+
+describe('EXPLAIN ANALYZE', () => {
+  it('prints what each spilling operator wrote: files and MiB', async () => {
+    tinyBudget();
+    process.env.DELTASQL_OPERATOR_MEMORY_MB = String(256 / 1024);
+    const { rows } = await runSql(
+      warehouse.session,
+      // The aggregate reads the scan's 6,000-row batches (the groups of the first fill the table,
+      // later batches' new groups spill); the window and the sort above get 48,000 rows.
+      'EXPLAIN ANALYZE SELECT x.*, row_number() OVER (PARTITION BY k ORDER BY i) AS rn FROM (SELECT i, k, count(*) AS n FROM t GROUP BY i, k) x ORDER BY n, i DESC',
+    );
+    const plan = rows.map((r) => r[0] as string);
+    const spilled = (prefix: string) => plan.find((line) => line.trimStart().startsWith(prefix))?.match(/ spilled=(\d+) files (\d+\.\d) MiB /);
+    for (const prefix of ['Window:', 'HashAggregate:', 'Sort:']) {
+      const m = spilled(prefix);
+      expect(m, `${prefix} in\n${plan.join('\n')}`).toBeTruthy();
+      expect(Number(m?.[1])).toBeGreaterThanOrEqual(1);
+      expect(Number(m?.[2])).toBeGreaterThan(0);
+    }
+    expect(spill.files()).toEqual([]);
+    // Without a budget nothing spills and the lines say nothing about it.
+    delete process.env.DELTASQL_OPERATOR_MEMORY_MB;
+    const free = await runSql(warehouse.session, 'EXPLAIN ANALYZE SELECT * FROM t ORDER BY s');
+    expect(free.rows.map((r) => r[0] as string).find((l) => l.trimStart().startsWith('Sort:'))).toMatch(/^\s*Sort: s ASC NULLS LAST \(rows=48000 /);
   });
 });
 
