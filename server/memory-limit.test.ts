@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CORPUS_DIR } from '../storage/testing/corpus.js';
 import { Warehouse } from '../storage/warehouse.js';
@@ -19,7 +22,6 @@ describe('operator memory limits', () => {
   const session = new Session(new Warehouse(CORPUS_DIR));
 
   it.each([
-    ['sort', 'SELECT * FROM "parquet-all-types" ORDER BY "StringType"'],
     ['window', 'SELECT "IntegerType", row_number() OVER (ORDER BY "StringType") FROM "parquet-all-types"'],
     ['hash join build side', 'SELECT count(*) FROM "parquet-all-types" a JOIN "parquet-all-types" b ON a."IntegerType" = b."IntegerType"'],
   ])('a %s past its budget is 53200 naming the operator; the next query runs', async (what, sql) => {
@@ -31,6 +33,26 @@ describe('operator memory limits', () => {
     });
     delete process.env.DELTASQL_OPERATOR_MEMORY_MB;
     expect(await drain(await session.execute(sql))).toBeGreaterThan(0);
+  });
+
+  it('spills a sort past its budget to disk (executor/spill/) and answers what the unlimited sort does', async () => {
+    const sql = 'SELECT * FROM "parquet-all-types" ORDER BY "StringType" DESC, "IntegerType"';
+    const rows = async (): Promise<unknown[][]> => {
+      const out: unknown[][] = [];
+      for await (const batch of (await session.execute(sql)).batches) for (const row of batch) out.push(Object.values(row?.toJSON() ?? {}));
+      return out;
+    };
+    const unlimited = await rows();
+    process.env.DELTASQL_OPERATOR_MEMORY_MB = '0.0005'; // 512 bytes
+    const spillDir = mkdtempSync(join(tmpdir(), 'deltasql-spill-base-'));
+    process.env.DELTASQL_SPILL_DIR = spillDir;
+    try {
+      expect(unlimited.length).toBeGreaterThan(0);
+      expect(await rows()).toEqual(unlimited);
+    } finally {
+      delete process.env.DELTASQL_SPILL_DIR;
+      rmSync(spillDir, { recursive: true, force: true });
+    }
   });
 
   it('leaves streaming queries (top-N, filters) alone under the same budget', async () => {

@@ -44,7 +44,15 @@ export function rowComparator(key: SortKey): RowComparator {
  */
 export function crossComparator(key: SortKey, other: arrow.Data): RowComparator {
   const validA = validityBytes(key.data);
-  const validB = other === key.data ? validA : validityBytes(other);
+  return crossComparatorWithValidity(key, other, validA, other === key.data ? validA : validityBytes(other));
+}
+
+/**
+ * `crossComparator` with both sides' validity already unpacked (`validityBytes`, null = no
+ * NULLs): the spill merge (executor/spill/merge.ts) compares each run's current batch with every
+ * other run's and unpacks a batch's validity once, not once per pair.
+ */
+export function crossComparatorWithValidity(key: SortKey, other: arrow.Data, validA: Uint8Array | null, validB: Uint8Array | null): RowComparator {
   const values = valueComparator(key.data, other);
   const dir = key.descending ? -1 : 1;
   if (validA === null && validB === null) return key.descending ? (a, b) => -values(a, b) : values;

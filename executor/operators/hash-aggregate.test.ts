@@ -309,10 +309,10 @@ describe('HashAggregateExec at scale', () => {
     expect(seen.every((r) => r[1] === 1n && r[2] === 4n)).toBe(true);
   });
 
-  it('past maxGroups: a 53200 SqlError, not a crash', async () => {
+  it('past maxGroups with grouping sets (which do not spill): a 53200 SqlError, not a crash', async () => {
     const s = single('k', new arrow.Int32());
     const src = batchesOf(s, (n, start) => [arrow.makeData({ type: new arrow.Int32(), length: n, nullCount: 0, data: Int32Array.from({ length: n }, (_, i) => start + i) })], 10_000, 1000);
-    const op = new HashAggregateExec(src, [new ColumnExpr(0, 'k', new arrow.Int32())], ['k'], [], { maxGroups: 5000 });
+    const op = new HashAggregateExec(src, [new ColumnExpr(0, 'k', new arrow.Int32())], ['k'], [], { maxGroups: 5000, groupingSets: [[0], []] });
     const err = await collect(op).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SqlError);
     expect(err).toMatchObject({ sqlstate: '53200' });

@@ -1,6 +1,6 @@
 import * as arrow from 'apache-arrow';
 import { validityBytes } from '../../common/arrow/bitmap.js';
-import { take } from '../../common/arrow/take.js';
+import { take, takeBatch } from '../../common/arrow/take.js';
 import { SqlError } from '../../common/sql-error.js';
 import type { Accumulator } from '../aggregates/accumulator.js';
 import { aggregateCallText, type AggregateCall } from '../aggregates/aggregate-call.js';
@@ -13,6 +13,9 @@ import { yieldThenCheckCancelled } from '../cancel.js';
 import type { PhysicalExpr } from '../expr/physical-expr.js';
 import { GroupTable } from '../hash/group-table.js';
 import type { ExecContext, PhysicalOperator } from '../operator.js';
+import { operatorMemoryLimit } from '../memory.js';
+import { HashPartitions } from '../spill/hash-partitions.js';
+import { newSpillMetrics, spillText, type SpillMetrics } from '../spill/metrics.js';
 
 const OUTPUT_BATCH_ROWS = 65_536;
 /** Default for `maxGroups`: ~50 M groups is a few GB of keys and state. */
@@ -45,16 +48,22 @@ export interface HashAggregateOptions {
  * significant bit = first group column).
  *
  * Memory: state is O(groups) typed arrays (collecting aggregates — percentiles, collect_list,
- * string_agg — keep their input rows); more than `maxGroups` groups is a 53200 error, not a crash.
+ * string_agg — keep their input rows). With one set of group keys, groups past what
+ * DELTASQL_OPERATOR_MEMORY_MB holds (or `maxGroups`) spill their rows to disk by hash and are
+ * aggregated partition by partition (`aggregate` below); with grouping sets, more than
+ * `maxGroups` groups is a 53200 error, not a crash.
  *
  * EXPLAIN: `HashAggregate: group=[ticker] aggr=[avg(close), count(DISTINCT day)]`, with
- * `sets=[(ticker, day), (ticker), ()]` for grouping sets.
+ * `sets=[(ticker, day), (ticker), ()]` for grouping sets, ` spilled=N files X MiB` after a run that
+ * spilled (EXPLAIN ANALYZE).
  */
 export class HashAggregateExec implements PhysicalOperator {
   readonly children: readonly PhysicalOperator[];
   readonly schema: arrow.Schema;
   readonly groupingSets: readonly (readonly number[])[] | undefined;
   readonly maxGroups: number;
+  /** What this node's runs spilled so far (EXPLAIN ANALYZE prints it after the run). */
+  readonly metrics: SpillMetrics = newSpillMetrics();
 
   constructor(
     readonly input: PhysicalOperator,
@@ -86,46 +95,94 @@ export class HashAggregateExec implements PhysicalOperator {
     const sets = this.groupingSets === undefined
       ? ''
       : ` sets=[${this.groupingSets.map((s) => `(${s.map((k) => String(this.groupBy[k])).join(', ')})`).join(', ')}]`;
-    return `HashAggregate: ${group} ${aggr}${sets}`;
+    return `HashAggregate: ${group} ${aggr}${sets}${spillText(this.metrics)}`;
   }
 
   execute(ctx: ExecContext): AsyncIterable<arrow.RecordBatch> {
-    const { input, groupBy, aggregates, schema, maxGroups } = this;
+    const op = this;
+    return (async function* hashAggregate() {
+      yield* op.aggregate(op.input.execute(ctx), ctx, 0);
+    })();
+  }
+
+  /**
+   * Aggregates `source` (the input, or at `level` > 0 one spilled partition of it). With one
+   * grouping set of keys, once the table holds `groupsInMemory()` groups it stops taking new ones:
+   * rows of groups already in it are still folded in memory, rows of new groups go to 16 files by
+   * a hash of their keys (spill/hash-partitions.ts); after the in-memory groups are emitted, each
+   * file is aggregated the same way, one at a time (a grace / hybrid hash aggregation). Every
+   * group's rows thus meet in one place, whatever its aggregates are (percentiles and DISTINCT
+   * included). Groups come out in first-appearance order, in-memory ones before spilled ones.
+   */
+  private async *aggregate(source: AsyncIterable<arrow.RecordBatch>, ctx: ExecContext, level: number): AsyncGenerator<arrow.RecordBatch> {
+    const { groupBy, aggregates, schema, maxGroups } = this;
     const sets = this.groupingSets ?? [groupBy.map((_, i) => i)];
     const withGroupingId = this.groupingSets !== undefined;
-    return (async function* hashAggregate() {
-      // ── open: one hash table and one accumulator per call, per grouping set ──
-      const states = sets.map((keys) => new SetState(keys, groupBy, aggregates));
-      let zeros = new Int32Array(0);
+    const spillable = this.groupingSets === undefined && groupBy.length > 0;
+    const spillAt = spillable ? Math.min(maxGroups, groupsInMemory(groupBy, aggregates)) : Infinity;
+    // ── open: one hash table and one accumulator per call, per grouping set ──
+    const states = sets.map((keys) => new SetState(keys, groupBy, aggregates));
+    let spill: HashPartitions | undefined;
+    let zeros = new Int32Array(0);
+    try {
       // ── consume ──
-      for await (const batch of input.execute(ctx)) {
+      for await (const whole of source) {
         await yieldThenCheckCancelled(ctx.signal);
-        const n = batch.numRows;
+        let batch = whole;
+        let n = batch.numRows;
         if (n === 0) continue;
-        const keyData = groupBy.map((e) => e.evaluate(batch));
+        let keyData = groupBy.map((e) => e.evaluate(batch));
+        // Once spilling: the ids of rows whose group is in memory; the others go to disk.
+        let known: Int32Array | undefined;
+        if (spill !== undefined) {
+          const ids = (states[0] as SetState).table?.find(keyData, n) ?? new Int32Array(n);
+          let missing = 0;
+          for (let i = 0; i < n; i++) if ((ids[i] as number) < 0) missing++;
+          if (missing > 0) {
+            const out = new Int32Array(missing);
+            const kept = new Int32Array(n - missing);
+            for (let i = 0, o = 0, k = 0; i < n; i++) {
+              if ((ids[i] as number) < 0) out[o++] = i;
+              else kept[k++] = i;
+            }
+            await spill.add(takeBatch(batch, out), keyData.map((d) => take(d, out)));
+            if (kept.length === 0) continue;
+            batch = takeBatch(batch, kept);
+            keyData = keyData.map((d) => take(d, kept));
+            known = gather(ids, kept);
+            n = kept.length;
+          } else known = ids;
+        }
         const inputs = aggregates.map((call) => callInput(call, batch));
         if (zeros.length < n) zeros = new Int32Array(n);
         for (const state of states) {
-          const ids = state.table === undefined ? zeros.subarray(0, n) : state.table.findOrInsert(state.keys.map((k) => keyData[k]), n);
-          if (state.table !== undefined) {
+          let ids: Int32Array;
+          if (known !== undefined) ids = known;
+          else if (state.table === undefined) ids = zeros.subarray(0, n);
+          else {
+            ids = state.table.findOrInsert(state.keys.map((k) => keyData[k] as arrow.Data), n);
             state.groups = state.table.size;
-            checkGroups(state.groups, maxGroups);
+            if (!spillable) checkGroups(state.groups, maxGroups);
           }
           for (let j = 0; j < aggregates.length; j++) {
-            const { rows, args } = inputs[j];
+            const { rows, args } = inputs[j] as { rows: Int32Array | null; args: arrow.Data[] };
             let groupIds = rows === null ? ids : gather(ids, rows);
             let callArgs = args;
             const dedup = state.distinct[j];
             if (dedup !== undefined) {
-              const firsts = firstOccurrences(dedup, state.table === undefined ? null : groupIds, args.slice(0, aggregates[j].args.length));
+              const firsts = firstOccurrences(dedup, state.table === undefined ? null : groupIds, args.slice(0, (aggregates[j] as AggregateCall).args.length));
               checkGroups(dedup.size, maxGroups);
               if (firsts !== null) {
                 groupIds = gather(groupIds, firsts);
                 callArgs = args.map((a) => take(a, firsts));
               }
             }
-            if (groupIds.length > 0) state.accumulators[j].update(groupIds, callArgs, state.groups);
+            if (groupIds.length > 0) (state.accumulators[j] as Accumulator).update(groupIds, callArgs, state.groups);
           }
+        }
+        if (spill === undefined && (states[0] as SetState).groups >= spillAt) {
+          if (level >= MAX_SPILL_LEVELS) throw tooManyGroups(spillAt, level);
+          spill = new HashPartitions(groupBy.map((e) => e.type), level, this.metrics);
         }
       }
       // ── emit ──
@@ -136,7 +193,7 @@ export class HashAggregateExec implements PhysicalOperator {
         const keys = state.table?.keys() ?? [];
         const columns: arrow.Data[] = groupBy.map((e, i) => {
           const at = state.keys.indexOf(i);
-          return at === -1 ? nullData(e.type, groups) : keys[at];
+          return at === -1 ? nullData(e.type, groups) : (keys[at] as arrow.Data);
         });
         for (const acc of state.accumulators) columns.push(acc.finish(groups));
         if (withGroupingId) {
@@ -148,8 +205,47 @@ export class HashAggregateExec implements PhysicalOperator {
           yield makeBatch(schema, start === 0 && length === groups ? columns : columns.map((c) => c.slice(start, length)), length);
         }
       }
-    })();
+      states.length = 0; // the in-memory groups are out: their memory is the partitions' now
+      // ── the spilled partitions, one at a time ──
+      if (spill !== undefined) {
+        const files = await spill.finish();
+        try {
+          for (const file of files) {
+            yield* this.aggregate(file.read(this.input.schema), ctx, level + 1);
+            await file.delete();
+          }
+        } finally {
+          await Promise.all(files.map((f) => f.delete()));
+        }
+      }
+    } finally {
+      await spill?.dispose();
+    }
   }
+}
+
+/** Spilled partitions split again at most this deep (16^4 partitions: a key skew no split helps). */
+const MAX_SPILL_LEVELS = 4;
+/** Estimated bytes per group besides its aggregates: hash slot and id, and a key of 8 bytes (strings: 24). */
+const GROUP_BYTES = 16;
+
+/**
+ * How many groups one aggregation keeps in memory before spilling new groups' rows: the operator
+ * budget (DELTASQL_OPERATOR_MEMORY_MB) over an estimate of a group's bytes — its keys, its slot
+ * in the hash table, 16 bytes per aggregate (collecting aggregates hold more; the estimate is a
+ * bound on groups, not on bytes).
+ */
+function groupsInMemory(groupBy: readonly PhysicalExpr[], aggregates: readonly AggregateCall[]): number {
+  let perGroup = GROUP_BYTES + 16 * aggregates.length;
+  for (const e of groupBy) perGroup += arrow.DataType.isUtf8(e.type) || arrow.DataType.isBinary(e.type) ? 24 : 8;
+  return Math.max(1, Math.floor(operatorMemoryLimit() / perGroup));
+}
+
+function tooManyGroups(spillAt: number, level: number): SqlError {
+  return new SqlError('53200', `out of memory: the aggregation still has more than ${spillAt.toLocaleString('en-US')} groups after splitting its input ${level} times`, {
+    detail: 'deltasql spills groups that do not fit to disk by a hash of their keys and splits them again, but one share of the keys is still too large.',
+    hint: 'Raise DELTASQL_OPERATOR_MEMORY_MB, or group by fewer distinct keys.',
+  });
 }
 
 /** One grouping set's hash table, group count and accumulators for one run. */

@@ -4,6 +4,8 @@ import { concat } from '../arrow/concat.js';
 import { take } from '../../common/arrow/take.js';
 import { yieldThenCheckCancelled } from '../cancel.js';
 import { BufferBudget } from '../memory.js';
+import { ExternalSort } from '../spill/external-sort.js';
+import { newSpillMetrics, spillText, type SpillMetrics } from '../spill/metrics.js';
 import type { PhysicalExpr } from '../expr/physical-expr.js';
 import { crossComparator, rowsBeforeRow } from '../kernels/sort.js';
 import { sortIndicesCancellable } from '../kernels/sort-cancellable.js';
@@ -21,15 +23,20 @@ const FIRST_SLICE_ROWS = 1024;
 
 /**
  * ORDER BY. Without `fetch`: a full sort — every input batch is buffered, concatenated, the keys
- * evaluated once, and the row order computed by `sortIndices` then applied with `take`. With
+ * evaluated once, and the row order computed by `sortIndices` then applied with `take`; past
+ * DELTASQL_OPERATOR_MEMORY_MB the buffer is written to disk as sorted runs that are merged at the
+ * end (an external sort, executor/spill/), so memory stays near the limit. With
  * `fetch` (a LIMIT above asked for at most that many rows): top-N — the buffer is cut back to
  * the best `fetch` rows whenever it grows past a bound, so memory stays O(fetch + batch).
  *
- * EXPLAIN: `Sort: close DESC NULLS FIRST, ticker ASC NULLS LAST` or `TopN: fetch=10 …`
+ * EXPLAIN: `Sort: close DESC NULLS FIRST, ticker ASC NULLS LAST` or `TopN: fetch=10 …`; after a run that
+ * spilled (EXPLAIN ANALYZE), ` spilled=N files X MiB`.
  */
 export class SortExec implements PhysicalOperator {
   readonly children: readonly PhysicalOperator[];
   readonly schema: arrow.Schema;
+  /** What this node's runs spilled so far (EXPLAIN ANALYZE prints it after the run). */
+  readonly metrics: SpillMetrics = newSpillMetrics();
 
   constructor(readonly input: PhysicalOperator, readonly keys: readonly PhysicalSortKey[], readonly fetch?: number) {
     this.children = [input];
@@ -40,59 +47,68 @@ export class SortExec implements PhysicalOperator {
     const keys = this.keys
       .map((k) => `${k.expr} ${k.descending ? 'DESC' : 'ASC'} NULLS ${k.nullsFirst ? 'FIRST' : 'LAST'}`)
       .join(', ');
-    return this.fetch === undefined ? `Sort: ${keys}` : `TopN: fetch=${this.fetch} ${keys}`;
+    return this.fetch === undefined ? `Sort: ${keys}${spillText(this.metrics)}` : `TopN: fetch=${this.fetch} ${keys}`;
   }
 
   execute(ctx: ExecContext): AsyncIterable<arrow.RecordBatch> {
-    const { input, keys, fetch, schema } = this;
-    return (async function* sort() {
-      if (fetch === 0) return;
-      // ── buffer ──
-      // Top-N keeps the best `fetch` rows sorted; once it has them, each new batch is first
-      // tested row by row against the worst kept row, so most rows never reach a sort.
-      let buffered: arrow.RecordBatch[] = [];
-      let rows = 0;
-      let best: arrow.RecordBatch | undefined;
-      const budget = new BufferBudget('sort');
-      for await (const batch of input.execute(ctx)) {
+    return this.fetch === undefined ? this.fullSort(ctx) : this.topN(ctx, this.fetch);
+  }
+
+  // ── full sort ──
+  // Buffered up to DELTASQL_OPERATOR_MEMORY_MB, then spilled to sorted runs on disk and merged
+  // (executor/spill/external-sort.ts); the run files go in the `finally`, whatever ends the query.
+  private async *fullSort(ctx: ExecContext): AsyncGenerator<arrow.RecordBatch> {
+    const sort = new ExternalSort(this.schema, this.keys, new BufferBudget('sort'), ctx.signal, this.metrics);
+    try {
+      for await (const batch of this.input.execute(ctx)) {
         await yieldThenCheckCancelled(ctx.signal);
-        if (fetch === undefined) {
-          budget.add(batch);
-          buffered.push(batch);
-          rows += batch.numRows;
-          continue;
-        }
-        // Until the first `fetch` rows are kept, a batch is taken a slice at a time: sorting a
-        // small slice gives a boundary the rest of the batch is tested against, instead of a
-        // comparator sort of the whole first batch (65,536 rows for LIMIT 10).
-        for (let start = 0; start < batch.numRows; ) {
-          const step = best === undefined ? Math.max(FIRST_SLICE_ROWS, 4 * fetch) : batch.numRows;
-          const end = Math.min(batch.numRows, start + step);
-          const part = start === 0 && end === batch.numRows ? batch : batch.slice(start, end);
-          start = end;
-          const candidates = best === undefined ? part : rowsBeating(part, best, keys);
-          if (candidates === undefined || candidates.numRows === 0) continue;
-          buffered.push(candidates);
-          rows += candidates.numRows;
-          if (rows >= fetch) {
-            best = await sortBuffered(schema, best === undefined ? buffered : [best, ...buffered], keys, fetch, ctx.signal);
-            buffered = [];
-            rows = 0;
-          }
+        await sort.add(batch);
+      }
+      yield* sort.sorted();
+    } finally {
+      await sort.dispose();
+    }
+  }
+
+  // ── top-N ──
+  private async *topN(ctx: ExecContext, fetch: number): AsyncGenerator<arrow.RecordBatch> {
+    const { input, keys, schema } = this;
+    if (fetch === 0) return;
+    // Top-N keeps the best `fetch` rows sorted; once it has them, each new batch is first
+    // tested row by row against the worst kept row, so most rows never reach a sort.
+    let buffered: arrow.RecordBatch[] = [];
+    let rows = 0;
+    let best: arrow.RecordBatch | undefined;
+    for await (const batch of input.execute(ctx)) {
+      await yieldThenCheckCancelled(ctx.signal);
+      // Until the first `fetch` rows are kept, a batch is taken a slice at a time: sorting a
+      // small slice gives a boundary the rest of the batch is tested against, instead of a
+      // comparator sort of the whole first batch (65,536 rows for LIMIT 10).
+      for (let start = 0; start < batch.numRows; ) {
+        const step = best === undefined ? Math.max(FIRST_SLICE_ROWS, 4 * fetch) : batch.numRows;
+        const end = Math.min(batch.numRows, start + step);
+        const part = start === 0 && end === batch.numRows ? batch : batch.slice(start, end);
+        start = end;
+        const candidates = best === undefined ? part : rowsBeating(part, best, keys);
+        if (candidates === undefined || candidates.numRows === 0) continue;
+        buffered.push(candidates);
+        rows += candidates.numRows;
+        if (rows >= fetch) {
+          best = await sortBuffered(schema, best === undefined ? buffered : [best, ...buffered], keys, fetch, ctx.signal);
+          buffered = [];
+          rows = 0;
         }
       }
-      if (best !== undefined) buffered.unshift(best);
-      if (buffered.length === 0 || buffered.every((b) => b.numRows === 0)) return;
-      // ── emit ──
-      // Rows are gathered an output batch at a time: one `take` of millions of rows (strings
-      // above all) would hold the event loop for seconds, and the first batch leaves sooner.
-      const { columns, kept } = await sortedOrder(schema, buffered, keys, fetch, ctx.signal);
-      buffered = [];
-      for (let start = 0; start < kept.length; start += OUTPUT_BATCH_ROWS) {
-        const rows = kept.subarray(start, Math.min(kept.length, start + OUTPUT_BATCH_ROWS));
-        yield makeBatch(schema, columns.map((c) => take(c, rows)), rows.length);
-      }
-    })();
+    }
+    if (best !== undefined) buffered.unshift(best);
+    if (buffered.length === 0 || buffered.every((b) => b.numRows === 0)) return;
+    // ── emit ──
+    const { columns, kept } = await sortedOrder(schema, buffered, keys, fetch, ctx.signal);
+    buffered = [];
+    for (let start = 0; start < kept.length; start += OUTPUT_BATCH_ROWS) {
+      const rows = kept.subarray(start, Math.min(kept.length, start + OUTPUT_BATCH_ROWS));
+      yield makeBatch(schema, columns.map((c) => take(c, rows)), rows.length);
+    }
   }
 }
 

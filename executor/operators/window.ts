@@ -18,6 +18,9 @@ import { rankingColumn } from '../window/ranking.js';
 import { frameValueColumn, offsetColumn } from '../window/value.js';
 import type { FrameBound, WindowCall, WindowFrame } from '../window/window-call.js';
 import type { PhysicalSortKey } from './sort.js';
+import { ExternalSort } from '../spill/external-sort.js';
+import { partitionChunks, sortable } from '../spill/partition-chunks.js';
+import { newSpillMetrics, spillText, type SpillMetrics } from '../spill/metrics.js';
 
 const OUTPUT_BATCH_ROWS = 65_536;
 
@@ -45,13 +48,18 @@ const FRAME_VALUE = new Set(['first_value', 'last_value', 'nth_value']);
  * column, until its last batch is emitted. Output batches hold at most 65,536 rows.
  * Measured: `row_number() OVER (PARTITION BY k ORDER BY v)` over 10M in-memory rows, 500
  * partitions, float8 v: 2.5 s (4.0M rows/s).
- * Past DELTASQL_OPERATOR_MEMORY_MB it fails with 53200 (executor/memory.ts); TODO(#4): spill to disk instead.
+ * Past DELTASQL_OPERATOR_MEMORY_MB the input is spilled instead: sorted by (partition, order) through
+ * the external sort (executor/spill/), then windowed a chunk of whole partitions at a time, so
+ * only one partition must fit; one that does not (or a window without PARTITION BY) is 53200.
  *
- * EXPLAIN: `Window: partition=[uid, advertiser] order=[impTimestamp DESC NULLS FIRST] calls=[dense_rank() AS r]`
+ * EXPLAIN: `Window: partition=[uid, advertiser] order=[impTimestamp DESC NULLS FIRST] calls=[dense_rank() AS r]`,
+ * plus ` spilled=N files X MiB` after a run that spilled (EXPLAIN ANALYZE).
  */
 export class WindowExec implements PhysicalOperator {
   readonly children: readonly PhysicalOperator[];
   readonly schema: arrow.Schema;
+  /** What this node's runs spilled so far. */
+  readonly metrics: SpillMetrics = newSpillMetrics();
 
   constructor(
     readonly input: PhysicalOperator,
@@ -68,84 +76,145 @@ export class WindowExec implements PhysicalOperator {
     const partition = this.partitionBy.map(String).join(', ');
     const order = this.orderBy.map((k) => `${k.expr} ${k.descending ? 'DESC' : 'ASC'} NULLS ${k.nullsFirst ? 'FIRST' : 'LAST'}`).join(', ');
     const calls = this.calls.map(describeCall).join(', ');
-    return `Window: partition=[${partition}] order=[${order}] calls=[${calls}]`;
+    return `Window: partition=[${partition}] order=[${order}] calls=[${calls}]${spillText(this.metrics)}`;
   }
 
   execute(ctx: ExecContext): AsyncIterable<arrow.RecordBatch> {
-    const { input, partitionBy, orderBy, calls, schema } = this;
+    const op = this;
     return (async function* window() {
       // ── buffer ──
-      const buffered: arrow.RecordBatch[] = [];
+      let buffered: arrow.RecordBatch[] = [];
       const budget = new BufferBudget('window');
       let rows = 0;
       // Partition ids are assigned batch by batch as the input arrives: a string key's batch
       // dictionary is then the column cache's (hash/chunk-dictionary.ts), not rebuilt over the
       // concatenated column.
-      const table = partitionBy.length === 0 ? undefined : new GroupTable(partitionBy.map((e) => e.type));
+      const table = op.partitionBy.length === 0 ? undefined : new GroupTable(op.partitionBy.map((e) => e.type));
       const idParts: Int32Array[] = [];
-      for await (const batch of input.execute(ctx)) {
-        await yieldThenCheckCancelled(ctx.signal);
-        if (batch.numRows === 0) continue;
-        budget.add(batch);
-        buffered.push(batch);
-        rows += batch.numRows;
-        if (table !== undefined) idParts.push(table.findOrInsert(partitionBy.map((e) => e.evaluate(batch)), batch.numRows));
+      const input = op.input.execute(ctx)[Symbol.asyncIterator]();
+      try {
+        for (;;) {
+          const next = await input.next();
+          if (next.done === true) break;
+          const batch = next.value;
+          await yieldThenCheckCancelled(ctx.signal);
+          if (batch.numRows === 0) continue;
+          buffered.push(batch);
+          rows += batch.numRows;
+          if (budget.addOrOverflow(batch)) {
+            // ── past the budget: sort to disk, then window partition by partition ──
+            const pending = buffered;
+            buffered = [];
+            idParts.length = 0;
+            yield* op.spilled(ctx, pending, input, budget);
+            return;
+          }
+          if (table !== undefined) idParts.push(table.findOrInsert(op.partitionBy.map((e) => e.evaluate(batch)), batch.numRows));
+        }
+      } finally {
+        // Closes the input when cancelled or failed mid-way (a finished input ignores it).
+        await input.return?.();
       }
       if (rows === 0) return;
-      const inputFields = input.schema.fields;
-      const columns = inputFields.map((_, c) => concat(buffered.map((b) => batchColumns(b)[c])));
-      buffered.length = 0;
-      const all = makeBatch(input.schema, columns, rows);
-
-      // ── sort and find partitions / peers ──
-      const orderKeys: SortKey[] = orderBy.map((k) => ({ data: k.expr.evaluate(all), descending: k.descending, nullsFirst: k.nullsFirst }));
-      const partitioned = table === undefined ? undefined : { table, ids: concatIds(idParts, rows) };
-      idParts.length = 0;
-      const layout = await buildLayout(partitionBy.map((e) => e.evaluate(all)), orderKeys, rows, partitioned, ctx.signal);
-      await yieldThenCheckCancelled(ctx.signal);
-
-      // ── compute each call (frames shared between calls with the same frame) ──
-      const frames = new Map<string, FrameExtent>();
-      const frameFor = (frame: WindowFrame): FrameExtent => {
-        const key = frameKey(frame);
-        let extent = frames.get(key);
-        if (extent === undefined) {
-          extent = computeFrame(layout, frame, orderKeys[0]);
-          frames.set(key, extent);
-        }
-        return extent;
-      };
-      const results: arrow.Data[] = [];
-      for (const call of calls) {
-        results.push(computeCall(call, all, layout, frameFor));
-        await yieldThenCheckCancelled(ctx.signal);
-      }
-      frames.clear();
-
-      // ── emit in sorted order ──
-      // A column that is itself a partition key holds one value per partition: it is taken from
-      // the partition table's distinct keys, in runs, instead of gathered row by row.
-      const fromKeys = columns.map((_, c) => partitionKeyColumn(partitionBy, c, layout, table));
-      let partition = 0;
-      for (let start = 0; start < rows; start += OUTPUT_BATCH_ROWS) {
-        const end = Math.min(rows, start + OUTPUT_BATCH_ROWS);
-        const indices = layout.order.subarray(start, end);
-        let keyIndices: Int32Array | undefined;
-        if (layout.partitionGroups !== undefined && fromKeys.some((k) => k !== undefined)) {
-          keyIndices = new Int32Array(end - start);
-          for (let p = start; p < end; p++) {
-            while ((layout.partitionBounds[partition + 1] as number) <= p) partition++;
-            keyIndices[p - start] = layout.partitionGroups[partition] as number;
-          }
-        }
-        const out = columns.map((c, i) => {
-          const keys = fromKeys[i];
-          return keys !== undefined && keyIndices !== undefined ? take(keys, keyIndices) : take(c, indices);
-        });
-        for (const r of results) out.push(start === 0 && end === rows ? r : r.slice(start, end - start));
-        yield makeBatch(schema, out, end - start);
-      }
+      yield* op.inMemory(ctx, buffered, rows, table === undefined ? undefined : { table, idParts });
     })();
+  }
+
+  /**
+   * The input that did not fit: what was buffered and the rest of the input go through an external
+   * sort by (partition keys ascending NULLs last, ORDER BY keys) — the order the in-memory path
+   * emits — and the sorted stream is cut into chunks of whole partitions (spill/partition-chunks.ts),
+   * each windowed in memory. Memory: about half the budget of finished partitions plus the one
+   * being read; a single partition larger than the budget is 53200.
+   */
+  private async *spilled(ctx: ExecContext, buffered: readonly arrow.RecordBatch[], rest: AsyncIterator<arrow.RecordBatch>, budget: BufferBudget): AsyncGenerator<arrow.RecordBatch> {
+    const { partitionBy, orderBy, input } = this;
+    const tooBig = (): SqlError =>
+      budget.exceeded(
+        partitionBy.length === 0
+          ? 'A window without PARTITION BY holds its whole input in memory: here it is larger than the limit.'
+          : 'A single window partition is larger than the limit: deltasql spills the window\'s input to disk sorted by partition, but holds one partition in memory.',
+      );
+    if (partitionBy.length === 0) throw tooBig();
+    const unsortable = partitionBy.find((e) => !sortable(e.type));
+    if (unsortable !== undefined) throw budget.exceeded(`The window's partition key ${String(unsortable)} is a ${String(unsortable.type)}, which deltasql cannot sort to spill the input to disk.`);
+    const keys: PhysicalSortKey[] = [...partitionBy.map((expr) => ({ expr, descending: false, nullsFirst: false })), ...orderBy];
+    const sort = new ExternalSort(input.schema, keys, new BufferBudget('window', budget.limit), ctx.signal, this.metrics);
+    try {
+      for (const batch of buffered) await sort.add(batch);
+      for (;;) {
+        const next = await rest.next();
+        if (next.done === true) break;
+        await yieldThenCheckCancelled(ctx.signal);
+        await sort.add(next.value);
+      }
+      for await (const chunk of partitionChunks(sort.sorted(), partitionBy, budget.limit / 2, budget.limit, tooBig)) {
+        const table = new GroupTable(partitionBy.map((e) => e.type));
+        const idParts = chunk.map((b) => table.findOrInsert(partitionBy.map((e) => e.evaluate(b)), b.numRows));
+        yield* this.inMemory(ctx, chunk, chunk.reduce((n, b) => n + b.numRows, 0), { table, idParts });
+      }
+    } finally {
+      await sort.dispose();
+    }
+  }
+
+  /** The window over `buffered` (whole partitions), in memory: sort, find partitions and peers, compute, emit. */
+  private async *inMemory(ctx: ExecContext, buffered: arrow.RecordBatch[], rows: number, partitions: { table: GroupTable; idParts: Int32Array[] } | undefined): AsyncGenerator<arrow.RecordBatch> {
+    const { input, partitionBy, orderBy, calls, schema } = this;
+    const table = partitions?.table;
+    const inputFields = input.schema.fields;
+    const columns = inputFields.map((_, c) => concat(buffered.map((b) => batchColumns(b)[c])));
+    buffered.length = 0;
+    const all = makeBatch(input.schema, columns, rows);
+
+    // ── sort and find partitions / peers ──
+    const orderKeys: SortKey[] = orderBy.map((k) => ({ data: k.expr.evaluate(all), descending: k.descending, nullsFirst: k.nullsFirst }));
+    const partitioned = partitions === undefined ? undefined : { table: partitions.table, ids: concatIds(partitions.idParts, rows) };
+    if (partitions !== undefined) partitions.idParts.length = 0;
+    const layout = await buildLayout(partitionBy.map((e) => e.evaluate(all)), orderKeys, rows, partitioned, ctx.signal);
+    await yieldThenCheckCancelled(ctx.signal);
+
+    // ── compute each call (frames shared between calls with the same frame) ──
+    const frames = new Map<string, FrameExtent>();
+    const frameFor = (frame: WindowFrame): FrameExtent => {
+      const key = frameKey(frame);
+      let extent = frames.get(key);
+      if (extent === undefined) {
+        extent = computeFrame(layout, frame, orderKeys[0]);
+        frames.set(key, extent);
+      }
+      return extent;
+    };
+    const results: arrow.Data[] = [];
+    for (const call of calls) {
+      results.push(computeCall(call, all, layout, frameFor));
+      await yieldThenCheckCancelled(ctx.signal);
+    }
+    frames.clear();
+
+    // ── emit in sorted order ──
+    // A column that is itself a partition key holds one value per partition: it is taken from
+    // the partition table's distinct keys, in runs, instead of gathered row by row.
+    const fromKeys = columns.map((_, c) => partitionKeyColumn(partitionBy, c, layout, table));
+    let partition = 0;
+    for (let start = 0; start < rows; start += OUTPUT_BATCH_ROWS) {
+      const end = Math.min(rows, start + OUTPUT_BATCH_ROWS);
+      const indices = layout.order.subarray(start, end);
+      let keyIndices: Int32Array | undefined;
+      if (layout.partitionGroups !== undefined && fromKeys.some((k) => k !== undefined)) {
+        keyIndices = new Int32Array(end - start);
+        for (let p = start; p < end; p++) {
+          while ((layout.partitionBounds[partition + 1] as number) <= p) partition++;
+          keyIndices[p - start] = layout.partitionGroups[partition] as number;
+        }
+      }
+      const out = columns.map((c, i) => {
+        const keys = fromKeys[i];
+        return keys !== undefined && keyIndices !== undefined ? take(keys, keyIndices) : take(c, indices);
+      });
+      for (const r of results) out.push(start === 0 && end === rows ? r : r.slice(start, end - start));
+      yield makeBatch(schema, out, end - start);
+    }
   }
 }
 
