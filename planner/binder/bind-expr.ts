@@ -8,6 +8,7 @@ import { isUnconstrainedNumeric, typeFromName } from '../types/type-name.js';
 import type { BindContext } from './context.js';
 import { bindFunction, currentTimeLiteral, intervalLiteral, tryCastCall } from './functions.js';
 import { bindAtTimeZone } from './at-time-zone.js';
+import { perValueError } from './per-value-error.js';
 import { bindCatalogCast, bindCatalogFunction, sqlValueFunction } from './catalog-functions.js';
 import { bindOperator, bindTemporalArithmetic, booleanTest, distinct, subscript } from './operators.js';
 import type { Scope, ScopeColumn } from './scope.js';
@@ -156,16 +157,17 @@ export class ExprBinder {
       }
       rest = 1;
     }
-    if (column === undefined && this.scope.parent !== undefined) {
-      // A correlated reference: the enclosing query's column.
-      const parent = this.scope.parent;
+    // A correlated reference: a column of an enclosing query, the nearest one that has it. A
+    // constant scope gives that run's value (per-value.ts); the immediately enclosing query's
+    // column is the outer hook's to plan; anything else needs the subquery run per value.
+    for (let parent = this.scope.parent, depth = 1; column === undefined && parent !== undefined; parent = parent.parent, depth++) {
       const q = names.length >= 2 && parent.hasQualifier(names[0]) ? parent.resolve(names[1], names[0], position) : undefined;
       const c = q ?? (names.length >= 2 && parent.hasQualifier(names[0]) ? undefined : parent.resolve(names[0], undefined, position));
-      if (c !== undefined) {
-        if (this.hooks.outer === undefined) throw SqlError.unsupportedFeature('correlated subqueries here').at(position);
-        column = this.hooks.outer(c, q !== undefined ? spelled[1] : spelled[0], position);
-        rest = q !== undefined ? 2 : 1;
-      }
+      if (c === undefined) continue;
+      if (parent.constant !== undefined) column = parent.constant(c);
+      else if (depth === 1 && this.hooks.outer !== undefined) column = this.hooks.outer(c, q !== undefined ? spelled[1] : spelled[0], position);
+      else throw perValueError(depth === 1 ? 'correlated subqueries here' : 'a subquery correlated with a query two levels out', position);
+      rest = q !== undefined ? 2 : 1;
     }
     if (column === undefined && this.hooks.namedGroup !== undefined) {
       const grouped = this.hooks.namedGroup(names[0]);

@@ -12,7 +12,8 @@ import { bindFunction } from './functions.js';
 import { bindQuery } from './bind-query.js';
 import { bindRecursiveCte } from './bind-recursive.js';
 import { bindTableFunction, isLateralError } from './table-functions.js';
-import { lateralFunction, lateralSubquery, type LateralJoin } from './bind-lateral.js';
+import { lateralFunction, lateralSubquery, perValueLateral, type LateralJoin } from './bind-lateral.js';
+import { isPerValueError } from './per-value.js';
 import type { BindContext, CteDefinition } from './context.js';
 import { Scope, type ScopeColumn } from './scope.js';
 
@@ -57,10 +58,11 @@ function bindFromItem(ctx: BindContext, node: Node, outer?: Scope, outerHook?: B
     case 'RangeSubselect': {
       // LATERAL first in FROM: nothing before it to refer to.
       if (n.lateral && n.alias === undefined) throw SqlError.syntax('subquery in FROM must have an alias', ctx.position(locationOf(node)));
-      const bound = bindQuery(ctx, unwrap(n.subquery)[1]);
+      // Inside a subquery it may name the enclosing query's columns (not its FROM siblings').
+      const bound = bindQuery(ctx, unwrap(n.subquery)[1], outer === undefined ? undefined : { outer, mode: 'derived' });
       return named(bound.plan, bound.names, n.alias, ctx);
     }
-    case 'JoinExpr': return bindJoin(ctx, n);
+    case 'JoinExpr': return bindJoin(ctx, n, outer, outerHook);
     case 'RangeFunction': return bindTableFunction(ctx, n, outer, outerHook);
     default: throw SqlError.unsupportedFeature(`${kind} in FROM`).at(ctx.position(locationOf(node)));
   }
@@ -139,7 +141,7 @@ const JOIN_TYPES: Record<string, JoinType> = { JOIN_INNER: 'inner', JOIN_LEFT: '
  * offset). USING and NATURAL merge each named pair into one column that `*` lists first (for
  * FULL joins `COALESCE(a.k, b.k)`); `a.k` and `b.k` stay reachable qualified.
  */
-function bindJoin(ctx: BindContext, n: AnyNode): BoundFrom {
+function bindJoin(ctx: BindContext, n: AnyNode, outer?: Scope, outerHook?: BindHooks['outer']): BoundFrom {
   if (n.alias !== undefined) throw SqlError.unsupportedFeature('an alias on a join');
   // Spark's SEMI / ANTI: the pre-pass marked the first token after JOIN, at or before the right side.
   const rightStart = locationOf(n.rarg);
@@ -148,17 +150,17 @@ function bindJoin(ctx: BindContext, n: AnyNode): BoundFrom {
   for (const k of ctx.prepass.semiJoins?.keys() ?? []) if (k <= rightStart && k > leftStart && (mark === undefined || k > mark)) mark = k;
   const special = mark === undefined ? undefined : ctx.prepass.semiJoins?.get(mark);
   if (mark !== undefined) ctx.consumed.add(-1 - mark);
-  const left = bindFromItem(ctx, n.larg);
+  const left = bindFromItem(ctx, n.larg, outer, outerHook);
   let type: JoinType = special ?? JOIN_TYPES[n.jointype as string] ?? 'inner';
   if (special === undefined && (type === 'inner' || type === 'left') && n.usingClause === undefined && n.isNatural !== true) {
-    const lateral = bindLateral(ctx, left, n.rarg, type, n.quals, undefined, undefined);
+    const lateral = bindLateral(ctx, left, n.rarg, type, n.quals, outer, outerHook);
     if (lateral !== undefined) return lateral;
   }
-  const right = bindFromItem(ctx, n.rarg);
+  const right = bindFromItem(ctx, n.rarg, outer, outerHook);
   if (special !== undefined && n.jointype !== 'JOIN_INNER') throw SqlError.syntax(`${special.toUpperCase()} JOIN cannot be combined with ${String(n.jointype).replace('JOIN_', '')}`);
   const width = left.plan.schema.fields.length;
   const scope = Scope.join(left.scope, right.scope, width);
-  const binder = new ExprBinder(ctx, scope, { clause: 'JOIN conditions' });
+  const binder = new ExprBinder(ctx, scope.withParent(outer), { clause: 'JOIN conditions', ...(outerHook === undefined ? {} : { outer: outerHook }) });
 
   let using: string[] = ((n.usingClause ?? []) as AnyNode[]).map((u) => String(u.String?.sval));
   if (n.isNatural) {
@@ -218,16 +220,16 @@ function bindJoin(ctx: BindContext, n: AnyNode): BoundFrom {
  */
 function bindLateral(ctx: BindContext, left: BoundFrom, item: Node, join: LateralJoin, quals: Node | undefined, outer: Scope | undefined, outerHook: BindHooks['outer'] | undefined): BoundFrom | undefined {
   const [kind, n] = unwrap(item);
-  if (kind === 'RangeSubselect' && n.lateral === true) return lateralSubquery(ctx, left, n, join, quals);
+  if (kind === 'RangeSubselect' && n.lateral === true) return lateralSubquery(ctx, left, n, join, quals, outer);
   if (kind !== 'RangeFunction') return undefined;
   try {
     bindTableFunction(ctx, n, outer, outerHook);
     return undefined;
   } catch (err) {
-    if (!(err instanceof SqlError) || !isLateralError(err)) throw err;
-    const bound = lateralFunction(ctx, left, n, join, quals, outer, outerHook);
-    if (bound === undefined) throw err;
-    return bound;
+    if (!(err instanceof SqlError) || !(isLateralError(err) || isPerValueError(err))) throw err;
+    // unnest / explode of one array: an Explode; any other call runs per value of what it reads.
+    return lateralFunction(ctx, left, n, join, quals, outer, outerHook)
+      ?? perValueLateral(ctx, left, join, quals, outer, ctx.position(n.location ?? 0), 'LATERAL function', (o) => bindTableFunction(ctx, n, o));
   }
 }
 

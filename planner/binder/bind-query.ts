@@ -68,18 +68,19 @@ export function bindQuery(ctx: BindContext, stmt: AnyNode, correlation?: Correla
       ctx.ctes = saved;
     }
   }
-  if (stmt.op !== undefined && stmt.op !== 'SETOP_NONE') return orderAndLimit(ctx, stmt, bindSetOperation(ctx, stmt));
+  if (stmt.op !== undefined && stmt.op !== 'SETOP_NONE') return orderAndLimit(ctx, stmt, bindSetOperation(ctx, stmt, correlation === undefined ? undefined : { outer: correlation.outer, mode: 'derived' }));
   if (stmt.valuesLists !== undefined) return orderAndLimit(ctx, stmt, bindValues(ctx, stmt));
   return bindSelect(ctx, stmt, correlation);
 }
 
 // ── set operations ──
 
-function bindSetOperation(ctx: BindContext, stmt: AnyNode): BoundQuery {
+/** `correlation`: inside a subquery, each branch may name the enclosing query's columns (per-value.ts). */
+function bindSetOperation(ctx: BindContext, stmt: AnyNode, correlation?: Correlation): BoundQuery {
   const op = String(stmt.op).replace('SETOP_', '');
   const all = stmt.all === true;
-  const left = bindQuery(ctx, stmt.larg);
-  const right = bindQuery(ctx, stmt.rarg);
+  const left = bindQuery(ctx, stmt.larg, correlation);
+  const right = bindQuery(ctx, stmt.rarg, correlation);
   const rightStart = firstTargetLocation(stmt.rarg);
   if (left.names.length !== right.names.length) {
     throw SqlError.syntax(`each ${op} query must have the same number of columns`, ctx.position(rightStart));

@@ -18,6 +18,7 @@ import { lower } from '../lower/index.js';
 import { optimize } from '../optimizer/index.js';
 import { scalarAt, type ScalarValue } from '../../executor/arrow/scalar.js';
 import { isLateralError } from './table-functions.js';
+import { bindPerValue, isPerValueError, oneValue, perValueError, runPlan } from './per-value.js';
 import { coerce, commonType } from '../types/coerce.js';
 import { aggregateKey, aggregateLabel, bindAggregateCall } from './bind-aggregate.js';
 import { columnOrigins, ExprBinder, operatorError, startOf, unwrap, type BindHooks } from './bind-expr.js';
@@ -43,15 +44,17 @@ const BOOL = new arrow.Bool();
  *   the condition of a left join (decorrelation);
  * - `lateral`: as `exists`, and select items may name outer columns too: they come back as
  *   `deferred` expressions the join computes (bind-lateral.ts).
+ * A shape none of these can decorrelate raises perValueError; the caller then binds the
+ * subquery once per distinct value of the outer columns it reads (per-value.ts, Apply).
  */
 export interface Correlation {
   readonly outer: Scope;
-  readonly mode: 'exists' | 'in' | 'scalar' | 'lateral';
   /**
-   * Set when the subquery runs once per outer row (Apply): each outer column it names becomes
-   * what this returns (the row's value as a constant), so the subquery is uncorrelated.
+   * `derived`: the query is not decorrelated at all — a derived table or set operation inside
+   * a subquery, or a subquery bound per value (per-value.ts), whose `outer` is then constant; a
+   * reference to a non-constant outer column makes the enclosing subquery run per value.
    */
-  readonly resolveOuter?: (column: ScopeColumn) => Expr;
+  readonly mode: 'exists' | 'in' | 'scalar' | 'lateral' | 'derived';
 }
 
 /** A scalar subquery waiting to be joined in: its plan (one value column, then correlation keys). */
@@ -62,7 +65,7 @@ interface PendingSubquery {
   readonly perRow: boolean;
   /** A correlated ARRAY(subquery): every matching row's value, collected per outer row. */
   readonly array?: boolean;
-  /** A subquery run once per outer row (its FROM calls a function over the outer row). */
+  /** A subquery run per distinct value of the outer columns it reads (per-value.ts). */
   readonly apply?: { readonly columns: readonly number[]; readonly evaluate: Apply['evaluate']; readonly type: arrow.DataType };
   /** EXISTS / ANY / ALL used as a boolean value (mark-subquery.ts). */
   readonly mark?: PendingMark;
@@ -206,7 +209,7 @@ class SelectBinder {
       const lateralItems = this.correlation.mode === 'lateral' && this.aggregates.length === 0 && groupClause.length === 0 && this.windows.length === 0 && !distinct;
       if (lateralItems) deferred = exprs.map((e) => (anyOuter(e) ? e : undefined));
       if ([...(lateralItems ? [] : exprs), ...keys.map((k) => k.expr), ...(having === undefined ? [] : [having]), ...group.exprs].some(anyOuter) || this.aggregates.some((a) => a.args.some(anyOuter))) {
-        throw SqlError.unsupportedFeature('a correlated reference outside the subquery\'s WHERE clause');
+        throw perValueError('a correlated reference outside the subquery\'s WHERE clause');
       }
       const needed = deferred.some((d) => d !== undefined);
       if (correlated.length > 0 || needed) pulled = this.pullCorrelation(correlated, group.exprs.length > 0 || groupClause.length > 0, extraGroups, limit !== undefined || distinct, limit !== undefined && !distinct, needed ? deferred : []);
@@ -375,8 +378,8 @@ class SelectBinder {
     return { kind: 'Placeholder', slot: 'srf', id: 0, type: (expanded.type as arrow.List).children[0].type, label: name };
   }
 
-  private readonly outerHook = (column: ScopeColumn, name: string): Expr => {
-    if (this.correlation?.resolveOuter !== undefined) return this.correlation.resolveOuter(column);
+  private readonly outerHook = (column: ScopeColumn, name: string, position?: number): Expr => {
+    if (this.correlation?.mode === 'derived') throw perValueError('a derived table or set operation over the enclosing query\'s columns', position);
     this.outerUsed = true;
     return { kind: 'Placeholder', slot: 'outer', id: column.index, type: column.type, label: name };
   };
@@ -573,7 +576,7 @@ class SelectBinder {
     try {
       q = bindQuery(this.ctx, unwrap(link.subselect)[1], { outer: binder.scope, mode: 'scalar' });
     } catch (err) {
-      if (err instanceof SqlError && isLateralError(err)) return this.applySubquery(link, binder, array);
+      if (needsPerValue(err)) return this.applySubquery(link, binder, array);
       throw err;
     }
     if (q.names.length !== 1) throw SqlError.syntax('subquery must return only one column', position);
@@ -589,7 +592,7 @@ class SelectBinder {
       const collect: AggregateCallExpr = { name: 'collect_list', args: [{ kind: 'ColumnRef', index: 0, name: field.name, type: field.type }], distinct: false, type, outputName: 'array' };
       this.subqueries.push({ plan: Aggregate.create(q.plan, [], [], [collect]), conditions: [], perRow: false });
     } else {
-      if (q.perRow !== true) throw SqlError.unsupportedFeature('a correlated ARRAY(subquery) with an aggregate').at(position);
+      if (q.perRow !== true) return this.applySubquery(link, binder, array);
       this.subqueries.push({ plan: q.plan, conditions: q.conditions ?? [], perRow: true, array: true });
     }
     return { kind: 'Placeholder', slot: 'subquery', id, type, label: 'array' };
@@ -599,13 +602,19 @@ class SelectBinder {
   private markSubquery(link: AnyNode, binder: ExprBinder, position: number | undefined): Expr {
     const { ctx } = this;
     const exists = link.subLinkType === 'EXISTS_SUBLINK';
-    const q = bindQuery(ctx, unwrap(link.subselect)[1], { outer: binder.scope, mode: exists ? 'exists' : 'in' });
+    let q: BoundQuery;
+    try {
+      q = bindQuery(ctx, unwrap(link.subselect)[1], { outer: binder.scope, mode: exists ? 'exists' : 'in' });
+    } catch (err) {
+      if (needsPerValue(err)) return this.applyMark(link, binder, position);
+      throw err;
+    }
     let mark: PendingMark = { kind: 'exists' };
     if (!exists) {
       if (unwrap(link.testexpr)[0] === 'RowExpr') throw SqlError.unsupportedFeature('row-valued IN / ANY / ALL (subquery)').at(position);
       if (q.names.length !== 1) throw SqlError.syntax(q.names.length > 1 ? 'subquery has too many columns' : 'subquery has too few columns', position);
       const left = binder.bind(link.testexpr);
-      if (someExpr(left, isOuter)) throw SqlError.unsupportedFeature('an outer column on the left of IN / ANY / ALL (subquery)').at(position);
+      if (someExpr(left, isOuter)) throw perValueError('an outer column on the left of IN / ANY / ALL (subquery)', position);
       const opName = ((link.operName ?? []) as AnyNode[]).map((x) => x.String?.sval as string).pop() ?? '=';
       const op = (opName === '!=' ? '<>' : opName) as CompareOp;
       if (!(op in NEGATED_OP)) throw SqlError.unsupportedFeature(`operator ${opName} with ANY / ALL (subquery)`).at(position);
@@ -622,55 +631,71 @@ class SelectBinder {
   }
 
   /**
-   * A scalar or ARRAY subquery whose FROM calls a function over the outer row's columns
-   * (`ARRAY(SELECT 'toast.' || x FROM unnest(tc.reloptions) x)`, psql's `\\d+`): run once per
-   * outer row with that row's values as constants (Apply). Bound once up front with NULLs to
-   * find its type and the outer columns it reads, and to raise its errors at planning time.
+   * A scalar or ARRAY subquery that cannot be joined in — a correlated GROUP BY / DISTINCT /
+   * window / `ORDER BY … LIMIT`, an aggregate correlated by more than equalities, a FROM that
+   * calls a function over the outer row (psql's `\\d+`: `ARRAY(SELECT … FROM unnest(tc.reloptions))`)
+   * — runs per distinct value of the outer columns it reads (per-value.ts, Apply): 0 rows give
+   * NULL ('{}' for ARRAY), more than one is `21000`.
    */
   private applySubquery(link: AnyNode, binder: ExprBinder, array: boolean): Expr {
-    const position = this.ctx.position(link.location ?? 0);
-    const select = unwrap(link.subselect)[1];
-    const used = new Set<number>();
-    const probe = bindQuery(this.ctx, select, {
-      outer: binder.scope,
-      mode: 'scalar',
-      resolveOuter: (c) => {
-        used.add(c.index);
-        return { kind: 'Literal', value: null, type: c.type };
-      },
-    });
-    if (probe.names.length !== 1) throw SqlError.syntax('subquery must return only one column', position);
-    const field = probe.plan.schema.fields[0];
-    const type = array ? new arrow.List(new arrow.Field('item', field.type, true)) : field.type;
-    const columns = [...used].sort((a, b) => a - b);
     const { ctx } = this;
-    const outer = binder.scope;
-    // The WITH frames in scope here, for binding it again at run time.
-    const ctes = ctx.ctes;
+    const position = ctx.position(link.location ?? 0);
+    const select = unwrap(link.subselect)[1];
+    const pv = bindPerValue(ctx, binder.scope, (outer) => bindQuery(ctx, select, { outer, mode: 'derived' }));
+    if (pv.probe.names.length !== 1) throw SqlError.syntax('subquery must return only one column', position);
+    const field = pv.probe.plan.schema.fields[0];
+    const type = array ? new arrow.List(new arrow.Field('item', field.type, true)) : field.type;
     const evaluate: Apply['evaluate'] = async (values, signal) => {
-      const byIndex = new Map(columns.map((c, k) => [c, values[k] ?? null]));
-      const saved = ctx.ctes;
-      ctx.ctes = ctes;
-      let q: BoundQuery;
-      try {
-        q = bindQuery(ctx, select, { outer, mode: 'scalar', resolveOuter: (c) => ({ kind: 'Literal', value: byIndex.get(c.index) ?? null, type: c.type }) });
-      } finally {
-        ctx.ctes = saved;
+      const q = pv.rebind(values);
+      if (array) {
+        const collect: AggregateCallExpr = { name: 'collect_list', args: [{ kind: 'ColumnRef', index: 0, name: field.name, type: field.type }], distinct: false, type, outputName: 'array' };
+        return runPlan(Aggregate.create(q.plan, [], [], [collect]), signal);
       }
-      const plan = lower(optimize(q.plan));
-      const out: ScalarValue[] = [];
-      for await (const batch of plan.execute(signal === undefined ? {} : { signal })) {
-        const column = batch.getChildAt(0)?.data[0];
-        if (column === undefined) continue;
-        for (let i = 0; i < batch.numRows; i++) out.push(scalarAt(column, i));
-      }
-      if (array) return out;
-      if (out.length > 1) throw new SqlError('21000', 'more than one row returned by a subquery used as an expression');
-      return out[0] ?? null;
+      const rows = await runPlan(Limit.create(q.plan, 2, 0), signal);
+      if (rows.length > 1) throw new SqlError('21000', 'more than one row returned by a subquery used as an expression');
+      return rows.length === 1 ? rows : oneValue(type, null);
     };
     const id = this.subqueries.length;
-    this.subqueries.push({ plan: probe.plan, conditions: [], perRow: false, apply: { columns, evaluate, type } });
+    this.subqueries.push({ plan: pv.probe.plan, conditions: [], perRow: false, apply: { columns: pv.columns, evaluate, type } });
     return { kind: 'Placeholder', slot: 'subquery', id, type, label: array ? 'array' : '(subquery)' };
+  }
+
+  /**
+   * `EXISTS (…)` / `x op ANY|ALL (…)` that cannot be joined in, run per distinct value of the
+   * outer columns it and `x` read (per-value.ts): each run plans the uncorrelated test of
+   * mark-subquery.ts over one row, so NULLs count exactly as in the joined form.
+   */
+  private applyMark(link: AnyNode, binder: ExprBinder, position: number | undefined): Expr {
+    const { ctx } = this;
+    const exists = link.subLinkType === 'EXISTS_SUBLINK';
+    const select = unwrap(link.subselect)[1];
+    const opName = ((link.operName ?? []) as AnyNode[]).map((x) => x.String?.sval as string).pop() ?? '=';
+    const op = (opName === '!=' ? '<>' : opName) as CompareOp;
+    if (!exists && !(op in NEGATED_OP)) throw SqlError.unsupportedFeature(`operator ${opName} with ANY / ALL (subquery)`).at(position);
+    const all = link.subLinkType === 'ALL_SUBLINK';
+    const pv = bindPerValue(ctx, binder.scope, (outer) => {
+      const q = bindQuery(ctx, select, { outer, mode: 'derived' });
+      if (exists) return { q, left: [] as Expr[] };
+      const left = new ExprBinder(ctx, Scope.empty.withParent(outer), { clause: binder.hooks.clause ?? 'WHERE' }).bind(link.testexpr);
+      if (unwrap(link.testexpr)[0] === 'RowExpr') throw SqlError.unsupportedFeature('row-valued IN / ANY / ALL (subquery)').at(position);
+      if (q.names.length !== 1) throw SqlError.syntax(q.names.length > 1 ? 'subquery has too many columns' : 'subquery has too few columns', position);
+      const field = q.plan.schema.fields[0];
+      const right: Expr = { kind: 'ColumnRef', index: 0, name: field.name, type: field.type };
+      if (compareExprs(op, left, right) === undefined) throw operatorError(op, left, right, position);
+      return { q, left: [left] };
+    });
+    const evaluate: Apply['evaluate'] = async (values, signal) => {
+      const { q, left } = pv.rebind(values);
+      if (exists) return oneValue(BOOL, (await runPlan(Limit.create(q.plan, 1, 0), signal)).length > 0);
+      const test: MarkTest = {
+        kind: 'any', op: all ? NEGATED_OP[op] : op, negated: all,
+        compare: (right) => compareExprs(all ? NEGATED_OP[op] : op, left[0], right) ?? (() => { throw SqlError.internal('an ANY / ALL comparison that type-checked no longer binds'); })(),
+      };
+      return runPlan(markSubquery(Values.oneRow(), q.plan, [], test), signal);
+    };
+    const id = this.subqueries.length;
+    this.subqueries.push({ plan: pv.probe.q.plan, conditions: [], perRow: false, apply: { columns: pv.columns, evaluate, type: BOOL } });
+    return { kind: 'Placeholder', slot: 'subquery', id, type: BOOL, label: exists ? 'EXISTS (subquery)' : 'ANY (subquery)' };
   }
 
   /**
@@ -705,8 +730,21 @@ class SelectBinder {
         this.subqueryColumns.set(id, { kind: 'ColumnRef', index: width, name: '__value', type: BOOL });
         continue;
       } else if (sub.apply !== undefined) {
-        if (!fromSpace) throw SqlError.unsupportedFeature('a subquery over the outer row in the select list of an aggregate query');
-        plan = Apply.create(plan, sub.apply.columns, sub.apply.evaluate, sub.apply.type, '(subquery)');
+        // Over an aggregate's output, the outer columns it reads must be grouped ones.
+        const columns = sub.apply.columns.map((c) => {
+          const f = this.scope.columns.find((x) => x.index === c);
+          const at = fromSpace ? undefined : (() => {
+            try {
+              return toSpace({ kind: 'ColumnRef', index: c, name: f?.name ?? `#${c}`, type: f?.type ?? new arrow.Null() });
+            } catch {
+              return undefined;
+            }
+          })();
+          if (fromSpace) return c;
+          if (at?.kind !== 'ColumnRef') throw new SqlError('42803', `subquery uses ungrouped column "${f?.qualifier === undefined ? '' : `${f.qualifier}.`}${f?.name ?? c}" from outer query`);
+          return at.index;
+        });
+        plan = Apply.create(plan, columns, sub.apply.evaluate, [new arrow.Field('__value', sub.apply.type, true)], '(subquery)');
       } else if (sub.conditions.length === 0) {
         plan = Join.create(plan, SingleRow.create(sub.plan), 'inner');
       } else if (sub.perRow) {
@@ -754,7 +792,14 @@ class SelectBinder {
     const { ctx } = this;
     const position = ctx.position(link.location ?? 0);
     const mode = link.subLinkType === 'EXISTS_SUBLINK' ? 'exists' : 'in';
-    const q = bindQuery(ctx, unwrap(link.subselect)[1], { outer: this.scope, mode });
+    let q: BoundQuery;
+    try {
+      q = bindQuery(ctx, unwrap(link.subselect)[1], { outer: this.scope, mode });
+    } catch (err) {
+      // Not a join: bound as a value instead, which runs it per value (markSubquery).
+      if (needsPerValue(err)) return undefined;
+      throw err;
+    }
     const width = plan.schema.fields.length;
     const conditions = [...(q.conditions ?? [])].map((c) => shiftCondition(c, width));
     if (mode === 'in') {
@@ -762,7 +807,7 @@ class SelectBinder {
       if (q.names.length !== 1) throw SqlError.syntax(q.names.length > 1 ? 'subquery has too many columns' : 'subquery has too few columns', position);
       const binder = new ExprBinder(ctx, this.scope, this.hooks('WHERE', {}));
       const left = binder.bind(link.testexpr);
-      if (someExpr(left, isOuter)) throw SqlError.unsupportedFeature('an outer column on the left of IN (subquery)').at(position);
+      if (someExpr(left, isOuter)) return undefined;
       const field = q.plan.schema.fields[0];
       const right: Expr = { kind: 'ColumnRef', index: width, name: field.name, type: field.type };
       const t = commonType(left, right);
@@ -774,7 +819,7 @@ class SelectBinder {
       if (negated && q.conditions !== undefined && q.conditions.length > 0) return undefined;
     }
     if (this.correlation !== undefined && conditions.some((c) => someExpr(c, isOuter))) {
-      throw SqlError.unsupportedFeature('a subquery correlated with a query two levels out').at(position);
+      return undefined; // planned as a value: its left side names this query's own outer row
     }
     const condition = conditions.length === 0 ? ({ kind: 'Literal', value: true, type: BOOL } as Expr) : conditions.reduce((a, b) => ({ kind: 'Binary', op: 'AND', left: a, right: b, type: BOOL }));
     return Join.create(plan, q.plan, negated ? 'anti' : 'semi', condition, negated && mode === 'in');
@@ -789,11 +834,11 @@ class SelectBinder {
     const mode = this.correlation?.mode;
     const isAggregate = this.aggregates.length > 0;
     if (mode === 'scalar' && !isAggregate && (grouped || limited || this.windows.length > 0)) {
-      throw SqlError.unsupportedFeature('a correlated scalar subquery with GROUP BY, DISTINCT, LIMIT or windows');
+      throw perValueError('a correlated scalar subquery with GROUP BY, DISTINCT, LIMIT or windows');
     }
     if (mode === 'scalar' && isAggregate) {
       if (grouped || limited || this.windows.length > 0) {
-        throw SqlError.unsupportedFeature('a correlated scalar subquery that is not a single aggregate (add an aggregate such as max(…))');
+        throw perValueError('a correlated scalar subquery that is not a single aggregate');
       }
       const conditions: Expr[] = [];
       for (const p of correlated.flatMap(splitAnd)) {
@@ -801,7 +846,7 @@ class SelectBinder {
         const innerOnly = (e: Expr) => !someExpr(e, isOuter) && columnsUsed(e).size > 0;
         const outerOnly = (e: Expr) => someExpr(e, isOuter) && columnsUsed(e).size === 0;
         if (eq === undefined || !((innerOnly(eq.left) && outerOnly(eq.right)) || (innerOnly(eq.right) && outerOnly(eq.left)))) {
-          throw SqlError.unsupportedFeature('a correlated scalar subquery whose correlation is not `inner = outer` equalities');
+          throw perValueError('a correlated scalar subquery whose correlation is not `inner = outer` equalities');
         }
         const [inner, outer] = innerOnly(eq.left) ? [eq.left, eq.right] : [eq.right, eq.left];
         extraGroups.push(inner);
@@ -815,7 +860,7 @@ class SelectBinder {
     // only, the first n rows of each partition by the inner keys.
     const partition = topN && !isAggregate && this.windows.length === 0 ? equalityInnerSides(correlated.flatMap(splitAnd)) : undefined;
     if (isAggregate || (limited && partition === undefined) || this.windows.length > 0) {
-      throw SqlError.unsupportedFeature('a correlated EXISTS / IN / LATERAL subquery with aggregates, DISTINCT, LIMIT (unless correlated by equalities only) or windows');
+      throw perValueError('a correlated EXISTS / IN / LATERAL subquery with aggregates, DISTINCT, LIMIT (unless correlated by equalities only) or windows');
     }
     const selectWidth = ((this.s.targetList ?? []) as AnyNode[]).length;
     const used = new Set<number>();
@@ -1002,4 +1047,9 @@ function emptyGroupCount(plan: LogicalPlan): bigint | undefined {
   if (value?.kind !== 'ColumnRef' || aggregate.kind !== 'Aggregate') return undefined;
   const call = aggregate.aggregates[value.index - aggregate.groupBy.length];
   return call !== undefined && ['count', 'count_star', 'count_if', 'approx_count_distinct'].includes(call.name) ? 0n : undefined;
+}
+
+/** An error a per-value run of the subquery avoids (per-value.ts; a function in FROM over the outer row). */
+function needsPerValue(err: unknown): boolean {
+  return isPerValueError(err) || (err instanceof SqlError && isLateralError(err));
 }

@@ -23,9 +23,10 @@ export class PostgresOracle implements Engine {
     readonly version: string,
   ) {}
 
-  static readonly DATA_DIR = '/tmp/pg-slt-oracle';
-  static readonly SOCKET_DIR = '/tmp/pg-slt-oracle-sock';
-  static readonly PORT = 54_987;
+  /** `SLT_PG_DIR` / `SLT_PG_PORT` give an engineer a private oracle beside others on one machine. */
+  static readonly DATA_DIR = process.env.SLT_PG_DIR ?? '/tmp/pg-slt-oracle';
+  static readonly SOCKET_DIR = `${PostgresOracle.DATA_DIR}-sock`;
+  static readonly PORT = Number(process.env.SLT_PG_PORT ?? 54_987);
 
   /** Starts (or reuses) the server and (re)loads every table into database `slt`. */
   static async open(warehouse: string, corpusDir: string): Promise<PostgresOracle> {
@@ -54,7 +55,7 @@ export class PostgresOracle implements Engine {
 
   private async load(warehouse: string, corpusDir: string): Promise<void> {
     const duck = await (await DuckDBInstance.create(':memory:')).connect();
-    const tmp = '/tmp/pg-slt-oracle-csv';
+    const tmp = `${PostgresOracle.DATA_DIR}-csv`;
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp, { recursive: true });
     for (const t of warehouseTables(warehouse)) {
