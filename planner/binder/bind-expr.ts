@@ -9,6 +9,7 @@ import type { BindContext } from './context.js';
 import { bindFunction, currentTimeLiteral, intervalLiteral, tryCastCall } from './functions.js';
 import { bindAtTimeZone } from './at-time-zone.js';
 import { perValueError } from './per-value-error.js';
+import { rowComparison, rowInList, rowItems } from './row-compare.js';
 import { bindCatalogCast, bindCatalogFunction, sqlValueFunction } from './catalog-functions.js';
 import { bindOperator, bindTemporalArithmetic, booleanTest, distinct, subscript } from './operators.js';
 import type { Scope, ScopeColumn } from './scope.js';
@@ -240,6 +241,19 @@ export class ExprBinder {
   private aExpr(n: AnyNode, node: Node): Expr {
     const op: string = (n.name ?? []).map((x: AnyNode) => x.String?.sval ?? '').pop() ?? '';
     const position = this.ctx.position(n.location ?? 0);
+    // Row constructors on both sides: item-wise comparisons (row-compare.ts).
+    const leftRow = rowItems(n.lexpr);
+    if (leftRow !== undefined) {
+      const rightRow = rowItems(n.rexpr);
+      if (n.kind === 'AEXPR_IN' && 'List' in n.rexpr) {
+        const typeName = (item: Node) => pgTypeName(this.bind(item).type);
+        return this.bind(rowInList(op === '<>', leftRow, (n.rexpr.List.items ?? []) as Node[], n.location ?? 0, position, typeName));
+      }
+      if (rightRow !== undefined && (n.kind === 'AEXPR_OP' || n.kind === 'AEXPR_DISTINCT' || n.kind === 'AEXPR_NOT_DISTINCT')) {
+        const rowOp = n.kind === 'AEXPR_DISTINCT' ? 'IS DISTINCT FROM' : n.kind === 'AEXPR_NOT_DISTINCT' ? 'IS NOT DISTINCT FROM' : op;
+        return this.bind(rowComparison(rowOp, leftRow, rightRow, n.location ?? 0, position));
+      }
+    }
     switch (n.kind) {
       case 'AEXPR_OP':
         if (n.lexpr === undefined) return this.prefix(op, n.rexpr, position);

@@ -29,6 +29,7 @@ import type { BindContext } from './context.js';
 import { outputName } from './names.js';
 import { Scope, type ScopeColumn } from './scope.js';
 import { joinCondition, markSubquery, NEGATED_OP, shiftCondition, type MarkTest } from './mark-subquery.js';
+import { rowItems } from './row-compare.js';
 import type { CompareOp } from '../../executor/kernels/compare.js';
 import { parseQualify, qualifyClauseOf } from '../parser/qualify.js';
 
@@ -74,7 +75,7 @@ interface PendingSubquery {
 /** What a boolean subquery tests; `left` is over the FROM scope until attachSubqueries maps it. */
 type PendingMark =
   | { readonly kind: 'exists' }
-  | { readonly kind: 'any'; readonly op: CompareOp; readonly negated: boolean; readonly left: Expr; readonly position: number | undefined };
+  | { readonly kind: 'any'; readonly op: CompareOp; readonly negated: boolean; readonly left: readonly Expr[]; readonly position: number | undefined };
 
 /**
  * A SELECT → logical plan, in SQL's evaluation order:
@@ -611,19 +612,9 @@ class SelectBinder {
     }
     let mark: PendingMark = { kind: 'exists' };
     if (!exists) {
-      if (unwrap(link.testexpr)[0] === 'RowExpr') throw SqlError.unsupportedFeature('row-valued IN / ANY / ALL (subquery)').at(position);
-      if (q.names.length !== 1) throw SqlError.syntax(q.names.length > 1 ? 'subquery has too many columns' : 'subquery has too few columns', position);
-      const left = binder.bind(link.testexpr);
-      if (someExpr(left, isOuter)) throw perValueError('an outer column on the left of IN / ANY / ALL (subquery)', position);
-      const opName = ((link.operName ?? []) as AnyNode[]).map((x) => x.String?.sval as string).pop() ?? '=';
-      const op = (opName === '!=' ? '<>' : opName) as CompareOp;
-      if (!(op in NEGATED_OP)) throw SqlError.unsupportedFeature(`operator ${opName} with ANY / ALL (subquery)`).at(position);
-      // Type-check now, against the subquery's column, so a mismatch is reported here.
-      const field = q.plan.schema.fields[0];
-      const right: Expr = { kind: 'ColumnRef', index: 0, name: field.name, type: field.type };
-      if (compareExprs(op, left, right) === undefined) throw operatorError(op, left, right, position);
-      const all = link.subLinkType === 'ALL_SUBLINK';
-      mark = { kind: 'any', op: all ? NEGATED_OP[op] : op, negated: all, left, position };
+      const test = anyTest(link, binder, q, position);
+      if (test.left.some((e) => someExpr(e, isOuter))) throw perValueError('an outer column on the left of IN / ANY / ALL (subquery)', position);
+      mark = { kind: 'any', ...test, position };
     }
     const id = this.subqueries.length;
     this.subqueries.push({ plan: q.plan, conditions: q.conditions ?? [], perRow: false, mark });
@@ -669,29 +660,16 @@ class SelectBinder {
     const { ctx } = this;
     const exists = link.subLinkType === 'EXISTS_SUBLINK';
     const select = unwrap(link.subselect)[1];
-    const opName = ((link.operName ?? []) as AnyNode[]).map((x) => x.String?.sval as string).pop() ?? '=';
-    const op = (opName === '!=' ? '<>' : opName) as CompareOp;
-    if (!exists && !(op in NEGATED_OP)) throw SqlError.unsupportedFeature(`operator ${opName} with ANY / ALL (subquery)`).at(position);
-    const all = link.subLinkType === 'ALL_SUBLINK';
     const pv = bindPerValue(ctx, binder.scope, (outer) => {
       const q = bindQuery(ctx, select, { outer, mode: 'derived' });
-      if (exists) return { q, left: [] as Expr[] };
-      const left = new ExprBinder(ctx, Scope.empty.withParent(outer), { clause: binder.hooks.clause ?? 'WHERE' }).bind(link.testexpr);
-      if (unwrap(link.testexpr)[0] === 'RowExpr') throw SqlError.unsupportedFeature('row-valued IN / ANY / ALL (subquery)').at(position);
-      if (q.names.length !== 1) throw SqlError.syntax(q.names.length > 1 ? 'subquery has too many columns' : 'subquery has too few columns', position);
-      const field = q.plan.schema.fields[0];
-      const right: Expr = { kind: 'ColumnRef', index: 0, name: field.name, type: field.type };
-      if (compareExprs(op, left, right) === undefined) throw operatorError(op, left, right, position);
-      return { q, left: [left] };
+      if (exists) return { q, test: undefined };
+      return { q, test: anyTest(link, new ExprBinder(ctx, Scope.empty.withParent(outer), { clause: binder.hooks.clause ?? 'WHERE' }), q, position) };
     });
     const evaluate: Apply['evaluate'] = async (values, signal) => {
-      const { q, left } = pv.rebind(values);
-      if (exists) return oneValue(BOOL, (await runPlan(Limit.create(q.plan, 1, 0), signal)).length > 0);
-      const test: MarkTest = {
-        kind: 'any', op: all ? NEGATED_OP[op] : op, negated: all,
-        compare: (right) => compareExprs(all ? NEGATED_OP[op] : op, left[0], right) ?? (() => { throw SqlError.internal('an ANY / ALL comparison that type-checked no longer binds'); })(),
-      };
-      return runPlan(markSubquery(Values.oneRow(), q.plan, [], test), signal);
+      const { q, test } = pv.rebind(values);
+      if (test === undefined) return oneValue(BOOL, (await runPlan(Limit.create(q.plan, 1, 0), signal)).length > 0);
+      const mark: MarkTest = { kind: 'any', op: test.op, negated: test.negated, width: test.left.length, compare: (right) => compareRow(test.op, test.left, right) };
+      return runPlan(markSubquery(Values.oneRow(), q.plan, [], mark), signal);
     };
     const id = this.subqueries.length;
     this.subqueries.push({ plan: pv.probe.q.plan, conditions: [], perRow: false, apply: { columns: pv.columns, evaluate, type: BOOL } });
@@ -718,14 +696,7 @@ class SelectBinder {
       if (sub.mark !== undefined) {
         if (!fromSpace && sub.conditions.length > 0) throw SqlError.unsupportedFeature('a correlated EXISTS / IN / ANY / ALL (subquery) in the select list of an aggregate query');
         const m = sub.mark;
-        const test: MarkTest = m.kind === 'exists' ? m : {
-          kind: 'any', op: m.op, negated: m.negated,
-          compare: (right) => {
-            const e = compareExprs(m.op, toSpace(m.left), right);
-            if (e === undefined) throw SqlError.internal('an ANY / ALL comparison that type-checked no longer binds');
-            return e;
-          },
-        };
+        const test: MarkTest = m.kind === 'exists' ? m : { kind: 'any', op: m.op, negated: m.negated, width: m.left.length, compare: (right) => compareRow(m.op, m.left.map(toSpace), right) };
         plan = markSubquery(plan, sub.plan, sub.conditions, test);
         this.subqueryColumns.set(id, { kind: 'ColumnRef', index: width, name: '__value', type: BOOL });
         continue;
@@ -803,20 +774,12 @@ class SelectBinder {
     const width = plan.schema.fields.length;
     const conditions = [...(q.conditions ?? [])].map((c) => shiftCondition(c, width));
     if (mode === 'in') {
-      if (unwrap(link.testexpr)[0] === 'RowExpr') throw SqlError.unsupportedFeature('row-valued IN (subquery)').at(position);
-      if (q.names.length !== 1) throw SqlError.syntax(q.names.length > 1 ? 'subquery has too many columns' : 'subquery has too few columns', position);
-      const binder = new ExprBinder(ctx, this.scope, this.hooks('WHERE', {}));
-      const left = binder.bind(link.testexpr);
-      if (someExpr(left, isOuter)) return undefined;
-      const field = q.plan.schema.fields[0];
-      const right: Expr = { kind: 'ColumnRef', index: width, name: field.name, type: field.type };
-      const t = commonType(left, right);
-      if (t === undefined) {
-        throw new SqlError('42883', `operator does not exist: ${String(left.type)} = ${String(right.type)}`, { position, hint: 'No operator matches the given name and argument types. You might need to add explicit type casts.' });
-      }
-      conditions.unshift({ kind: 'Binary', op: '=', left: coerce(left, t, ctx.position(startOf(link.testexpr))), right: coerce(right, t), type: BOOL });
-      // A correlated NOT IN needs NULL-awareness per outer row: planned as a value (mark-subquery.ts).
-      if (negated && q.conditions !== undefined && q.conditions.length > 0) return undefined;
+      const test = anyTest(link, new ExprBinder(ctx, this.scope, this.hooks('WHERE', {})), q, position);
+      if (test.left.some((e) => someExpr(e, isOuter))) return undefined;
+      const rights = q.plan.schema.fields.map<Expr>((f, k) => ({ kind: 'ColumnRef', index: width + k, name: f.name, type: f.type }));
+      conditions.unshift(...splitAnd(compareRow('=', test.left, rights)));
+      // A correlated or row-valued NOT IN needs NULL-awareness per outer row: planned as a value (mark-subquery.ts).
+      if (negated && ((q.conditions !== undefined && q.conditions.length > 0) || test.left.length > 1)) return undefined;
     }
     if (this.correlation !== undefined && conditions.some((c) => someExpr(c, isOuter))) {
       return undefined; // planned as a value: its left side names this query's own outer row
@@ -1052,4 +1015,36 @@ function emptyGroupCount(plan: LogicalPlan): bigint | undefined {
 /** An error a per-value run of the subquery avoids (per-value.ts; a function in FROM over the outer row). */
 function needsPerValue(err: unknown): boolean {
   return isPerValueError(err) || (err instanceof SqlError && isLateralError(err));
+}
+
+/**
+ * `x op ANY|ALL (subquery)`, `x [NOT] IN (subquery)`, `(a, b) [NOT] IN (SELECT x, y …)`: the left
+ * side bound by `binder` and type-checked against the subquery's columns (so a mismatch is
+ * reported at planning time), and the test as mark-subquery.ts plans it (`op ALL` is
+ * `NOT (negop ANY)`). A row compares item by item, with `=` / `<>` only.
+ */
+function anyTest(link: AnyNode, binder: ExprBinder, q: BoundQuery, position: number | undefined): { op: CompareOp; negated: boolean; left: Expr[] } {
+  const opName = ((link.operName ?? []) as AnyNode[]).map((x) => x.String?.sval as string).pop() ?? '=';
+  const op = (opName === '!=' ? '<>' : opName) as CompareOp;
+  const items = rowItems(link.testexpr);
+  if (!(op in NEGATED_OP) || (items !== undefined && op !== '=' && op !== '<>')) throw SqlError.unsupportedFeature(`operator ${opName} with ANY / ALL (subquery)${items === undefined ? '' : ' over a row'}`).at(position);
+  const width = items?.length ?? 1;
+  if (q.names.length !== width) throw SqlError.syntax(q.names.length > width ? 'subquery has too many columns' : 'subquery has too few columns', position);
+  const left = (items ?? [link.testexpr as Node]).map((n) => binder.bind(n));
+  const rights = q.plan.schema.fields.map<Expr>((f, k) => ({ kind: 'ColumnRef', index: k, name: f.name, type: f.type }));
+  left.forEach((l, k) => {
+    if (compareExprs(op, l, rights[k]) === undefined) throw operatorError(op, l, rights[k], position);
+  });
+  const all = link.subLinkType === 'ALL_SUBLINK';
+  return { op: all ? NEGATED_OP[op] : op, negated: all, left };
+}
+
+/** `a op x` for one item; for a row, `a = x AND b = y` (`=`) or `a <> x OR b <> y` (`<>`). */
+function compareRow(op: CompareOp, left: readonly Expr[], right: readonly Expr[]): Expr {
+  const each = left.map((l, k) => {
+    const e = compareExprs(op, l, right[k]);
+    if (e === undefined) throw SqlError.internal('an ANY / ALL comparison that type-checked no longer binds');
+    return e;
+  });
+  return each.reduce((a, b) => ({ kind: 'Binary', op: op === '<>' ? 'OR' : 'AND', left: a, right: b, type: BOOL }));
 }
