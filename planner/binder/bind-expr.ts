@@ -418,6 +418,16 @@ export class ExprBinder {
   private typeCast(n: AnyNode, node: Node): Expr {
     const named = this.regNameAsText(n);
     if (named !== undefined) return named;
+    // `ARRAY[a, b]::T[]` casts each element (and `ARRAY[]::T[]` is an empty T[]).
+    const [argKind, arg] = unwrap(n.arg as Node);
+    if (argKind === 'A_ArrayExpr' && ((n.typeName as AnyNode).arrayBounds ?? []).length === 1) {
+      const elements = (arg.elements ?? []) as Node[];
+      const elementType = { ...(n.typeName as AnyNode), arrayBounds: undefined };
+      const cast = (e: Node): Node => ({ TypeCast: { arg: e, typeName: elementType, location: n.location } }) as Node;
+      if (elements.length > 0) return this.bind({ A_ArrayExpr: { ...arg, elements: elements.map(cast) } } as Node);
+      const element = this.bind(cast({ A_Const: { isnull: true, location: n.location } } as Node)).type;
+      return { kind: 'Literal', value: [], type: new arrow.List(new arrow.Field('item', element, true)) };
+    }
     const input = this.bind(n.arg);
     const typeNode = n.typeName as AnyNode;
     const typeText = this.ctx.source.slice(typeNode.location ?? 0, Math.min(this.ctx.source.byteLength, (typeNode.location ?? 0) + 40));

@@ -16,6 +16,7 @@ import { bindSelect, countValue, sortKey, type Correlation } from './bind-select
 import type { BindContext, CteDefinition } from './context.js';
 import { Scope } from './scope.js';
 import { referencesItself } from './bind-recursive.js';
+import { checkMutualRecursion } from './recursive-checks.js';
 
 type AnyNode = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -47,17 +48,22 @@ export function bindQuery(ctx: BindContext, stmt: AnyNode, correlation?: Correla
     const saved = ctx.ctes;
     const ctes = new Map<string, CteDefinition>();
     const frame = { ctes, parent: saved };
-    for (const item of (w.ctes ?? []) as AnyNode[]) {
+    const items = (w.ctes ?? []) as AnyNode[];
+    if (w.recursive === true) {
+      checkMutualRecursion(ctx, items.map((item) => ({ name: String(item.CommonTableExpr.ctename), query: unwrap(item.CommonTableExpr.ctequery)[1], location: item.CommonTableExpr.location ?? 0 })));
+    }
+    for (const item of items) {
       const c = item.CommonTableExpr as AnyNode;
       const key = String(c.ctename).toLowerCase();
       if (ctes.has(key)) throw new SqlError('42712', `WITH query name "${c.ctename}" specified more than once`, { position: ctx.position(c.location ?? 0) });
       const columns = ((c.aliascolnames ?? []) as AnyNode[]).map((x) => String(x.String?.sval));
-      // Each CTE sees those before it: a snapshot of the frame so far.
+      // Each CTE sees those before it: a snapshot of the frame so far; under WITH RECURSIVE, every
+      // item of the clause (PostgreSQL orders them by their references; a cycle was refused above).
       const query = unwrap(c.ctequery)[1];
       const recursive = w.recursive === true && referencesItself(query, String(c.ctename));
       const definition: CteDefinition = {
         name: c.ctename, query, ...(columns.length === 0 ? {} : { columns }), location: c.location ?? 0, ...(recursive ? { recursive } : {}),
-        scope: { ctes: new Map(ctes), parent: saved },
+        scope: { ctes: w.recursive === true ? ctes : new Map(ctes), parent: saved },
       };
       ctes.set(key, definition);
     }

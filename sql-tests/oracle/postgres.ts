@@ -108,7 +108,16 @@ function psqlError(stderr: string, sql: string): Error & { sqlstate?: string; po
   if (m) error.sqlstate = m[1]!;
   // psql points at the error with a caret under `LINE 1: <text>`; single-line statements only.
   const caret = /LINE 1: (.*)\n( *)\^/.exec(stderr);
-  if (caret && !sql.includes('\n') && !caret[1]!.startsWith('...')) error.position = caret[2]!.length - 'LINE 1: '.length + 1;
+  if (caret && !sql.includes('\n')) {
+    const column = caret[2]!.length - 'LINE 1: '.length;
+    if (!caret[1]!.startsWith('...')) error.position = column + 1;
+    else {
+      // A long line is shown as a window, `...text...`: find the window in the statement.
+      const shown = caret[1]!.slice(3).replace(/\.\.\.$/, '');
+      const at = sql.indexOf(shown);
+      if (at >= 0 && sql.indexOf(shown, at + 1) < 0) error.position = at + column - 3 + 1;
+    }
+  }
   return error;
 }
 
