@@ -155,6 +155,13 @@ describe('subqueries', () => {
     expect(await run('SELECT ticker FROM prices WHERE vol NOT IN (SELECT vol FROM prices)')).toEqual(['ticker']);
   });
 
+  it('plans a correlated NOT IN as an anti join on the correlation that also drops NULL comparisons', async () => {
+    // Rows are checked against PostgreSQL in sql-tests/subquery/not-in-correlated.slt; here, the plan.
+    const sql = 'SELECT ticker FROM prices p WHERE p.vol NOT IN (SELECT q.vol FROM prices q WHERE q.ticker = p.ticker AND q.close < p.close)';
+    expect(await explainQuery(sql, pricesCatalog())).toContain('HashJoin: type=anti on=[ticker = ticker] residual=is_not_false(vol = vol) AND (close < close)');
+    expect(await explainQuery(sql, pricesCatalog())).not.toContain('null_aware');
+  });
+
   it('decorrelates a correlated aggregate subquery into GROUP BY + left join', async () => {
     expect(await bound('SELECT p.ticker, (SELECT max(q.vol) FROM prices q WHERE q.flag = p.flag) AS m FROM prices p')).toBe(
       [

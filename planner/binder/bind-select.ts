@@ -18,6 +18,7 @@ import { lower } from '../lower/index.js';
 import { optimize } from '../optimizer/index.js';
 import { scalarAt, type ScalarValue } from '../../executor/arrow/scalar.js';
 import { isLateralError } from './table-functions.js';
+import { booleanTest } from './operators.js';
 import { bindPerValue, isPerValueError, oneValue, perValueError, runPlan } from './per-value.js';
 import { coerce, commonType } from '../types/coerce.js';
 import { aggregateKey, aggregateLabel, bindAggregateCall } from './bind-aggregate.js';
@@ -757,7 +758,8 @@ class SelectBinder {
 
   /**
    * `[NOT] EXISTS (subquery)` → semi (anti) join on the subquery's correlation conditions;
-   * `x [NOT] IN (subquery)` → semi (null-aware anti) join on `x = column` and them.
+   * `x [NOT] IN (subquery)` → semi join on `x = column` and them; NOT IN → an anti join that
+   * also drops rows whose comparison is NULL (null-aware when uncorrelated).
    */
   private semiJoin(plan: LogicalPlan, link: AnyNode, negated: boolean): LogicalPlan | undefined {
     const { ctx } = this;
@@ -773,19 +775,24 @@ class SelectBinder {
     }
     const width = plan.schema.fields.length;
     const conditions = [...(q.conditions ?? [])].map((c) => shiftCondition(c, width));
+    let nullAware = false;
     if (mode === 'in') {
       const test = anyTest(link, new ExprBinder(ctx, this.scope, this.hooks('WHERE', {})), q, position);
       if (test.left.some((e) => someExpr(e, isOuter))) return undefined;
       const rights = q.plan.schema.fields.map<Expr>((f, k) => ({ kind: 'ColumnRef', index: width + k, name: f.name, type: f.type }));
-      conditions.unshift(...splitAnd(compareRow('=', test.left, rights)));
-      // A correlated or row-valued NOT IN needs NULL-awareness per outer row: planned as a value (mark-subquery.ts).
-      if (negated && ((q.conditions !== undefined && q.conditions.length > 0) || test.left.length > 1)) return undefined;
+      const equal = compareRow('=', test.left, rights);
+      // NOT IN drops an outer row when some row of its correlation group compares TRUE or NULL:
+      // an anti join on the correlation with `(x = y) IS NOT FALSE` beside it (hashed on the
+      // correlation's equalities, so the NULL check is per group). Uncorrelated and single
+      // column, the hash join's null-aware anti join does it on x = y alone.
+      nullAware = negated && (q.conditions ?? []).length === 0 && test.left.length === 1;
+      conditions.unshift(...(negated && !nullAware ? [booleanTest(equal, 'IS_NOT_FALSE')] : splitAnd(equal)));
     }
     if (this.correlation !== undefined && conditions.some((c) => someExpr(c, isOuter))) {
       return undefined; // planned as a value: its left side names this query's own outer row
     }
     const condition = conditions.length === 0 ? ({ kind: 'Literal', value: true, type: BOOL } as Expr) : conditions.reduce((a, b) => ({ kind: 'Binary', op: 'AND', left: a, right: b, type: BOOL }));
-    return Join.create(plan, q.plan, negated ? 'anti' : 'semi', condition, negated && mode === 'in');
+    return Join.create(plan, q.plan, negated ? 'anti' : 'semi', condition, nullAware);
   }
 
   /**
