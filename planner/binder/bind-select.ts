@@ -197,7 +197,11 @@ class SelectBinder {
     const orderBinder = new ExprBinder(ctx, this.scope, { ...this.hooks('ORDER BY', { aggregate: true, window: true, subquery: true }), namedGroup });
     const sortClause = (s.sortClause ?? []) as AnyNode[];
     let keys = sortClause.map((x) => sortKey(ctx, orderBinder, x.SortBy as AnyNode, exprs, names));
-    const distinct = s.distinctClause !== undefined;
+    // DISTINCT ON (exprs): the first row of each group in ORDER BY order (planned as a window below).
+    const onItems = ((s.distinctClause ?? []) as AnyNode[]).filter((d) => Object.keys(d).length > 0) as Node[];
+    let distinctOn = onItems.map((node) => sortKey(ctx, orderBinder, { node }, exprs, names).expr);
+    if (onItems.length > 0) checkDistinctOn(ctx, onItems, distinctOn, keys.map((k) => k.expr));
+    const distinct = s.distinctClause !== undefined && onItems.length === 0;
     const limit = s.limitCount === undefined ? undefined : countValue(ctx, s.limitCount, 'LIMIT');
     const offset = s.limitOffset === undefined ? undefined : countValue(ctx, s.limitOffset, 'OFFSET');
 
@@ -260,6 +264,7 @@ class SelectBinder {
     plan = this.attachSubqueries(plan, [...finalExprs, ...keys.map((k) => k.expr)], !isAggregate, (e) => resolveWindows(resolveSrf(toOutput(e))));
     finalExprs = finalExprs.map((e) => this.resolveSubqueries(e));
     keys = keys.map((k) => ({ ...k, expr: this.resolveSubqueries(k.expr) }));
+    distinctOn = distinctOn.map((e) => this.resolveSubqueries(resolveWindows(resolveSrf(toOutput(e)))));
 
     // ── correlation outputs: extra columns after the select list ──
     const extraNames: string[] = [];
@@ -295,6 +300,7 @@ class SelectBinder {
       plan = Filter.create(plan, { kind: 'Binary', op: 'AND', left: bound('>', offset ?? 0), right: bound('<=', (offset ?? 0) + (limit ?? 0)), type: BOOL });
       plan = Project.create(plan, finalExprs, [...names, ...extraNames]);
     } else {
+      if (distinctOn.length > 0) plan = firstPerGroup(plan, distinctOn, keys);
       if (keys.length > 0) plan = Sort.create(plan, keys);
       if (limit !== undefined || (offset !== undefined && offset > 0)) plan = Limit.create(plan, limit, offset ?? 0);
       plan = Project.create(plan, finalExprs, [...names, ...extraNames]);
@@ -941,8 +947,6 @@ function refuseUnsupported(ctx: BindContext, s: AnyNode): void {
   const refuse = (feature: string, node?: Node): never => {
     throw SqlError.unsupportedFeature(feature).at(node === undefined ? undefined : ctx.position(startOf(node)));
   };
-  const distinct = (s.distinctClause ?? []) as AnyNode[];
-  if (distinct.some((d) => Object.keys(d).length > 0)) refuse('DISTINCT ON', distinct.find((d) => Object.keys(d).length > 0) as Node);
   if (s.intoClause !== undefined) refuse('SELECT INTO');
   if (s.lockingClause !== undefined) refuse('FOR UPDATE/SHARE');
   if (s.limitOption === 'LIMIT_OPTION_WITH_TIES') refuse('FETCH … WITH TIES');
@@ -1054,4 +1058,34 @@ function compareRow(op: CompareOp, left: readonly Expr[], right: readonly Expr[]
     return e;
   });
   return each.reduce((a, b) => ({ kind: 'Binary', op: op === '<>' ? 'OR' : 'AND', left: a, right: b, type: BOOL }));
+}
+
+/**
+ * `SELECT DISTINCT ON (a, b) … ORDER BY a, b, c`: of each (a, b) group, the first row in ORDER BY
+ * order — `row_number() OVER (PARTITION BY a, b ORDER BY …) = 1`; the input's columns are kept.
+ */
+function firstPerGroup(input: LogicalPlan, on: readonly Expr[], keys: readonly SortKey[]): LogicalPlan {
+  const width = input.schema.fields.length;
+  const int64 = new arrow.Int64();
+  const numbered = Window.create(input, on, keys, [{ name: 'row_number', args: [], type: int64, outputName: '__distinct_on' }]);
+  const rn: Expr = { kind: 'ColumnRef', index: width, name: '__distinct_on', type: int64 };
+  return Filter.create(numbered, { kind: 'Binary', op: '=', left: rn, right: { kind: 'Literal', value: 1n, type: int64 }, type: BOOL });
+}
+
+/**
+ * PostgreSQL's rule: the leading ORDER BY items must be DISTINCT ON expressions until all of
+ * them appear (`42P10` at the first one missing); a shorter ORDER BY is fine.
+ */
+function checkDistinctOn(ctx: BindContext, items: readonly Node[], on: readonly Expr[], order: readonly Expr[]): void {
+  const wanted = new Map(on.map((e, i) => [exprKey(e), i]));
+  const seen = new Set<string>();
+  for (const e of order) {
+    if (seen.size === wanted.size) return;
+    const key = exprKey(e);
+    if (!wanted.has(key)) {
+      const missing = on.findIndex((x) => !seen.has(exprKey(x)));
+      throw new SqlError('42P10', 'SELECT DISTINCT ON expressions must match initial ORDER BY expressions', { position: ctx.position(startOf(items[missing])) });
+    }
+    seen.add(key);
+  }
 }
