@@ -26,7 +26,7 @@ const AGGREGATE_ALIASES: Record<string, AggregateName> = {
   variance: 'var_samp', var_samp: 'var_samp', var_pop: 'var_pop',
   percentile_cont: 'percentile_cont', percentile_disc: 'percentile_disc', percentile: 'percentile_cont',
   percentile_approx: 'percentile_disc', approx_percentile: 'percentile_disc', median: 'median',
-  approx_count_distinct: 'approx_count_distinct', collect_list: 'collect_list', array_agg: 'collect_list',
+  approx_count_distinct: 'approx_count_distinct', collect_list: 'collect_list', array_agg: 'array_agg',
   collect_set: 'collect_set', string_agg: 'string_agg', listagg: 'string_agg',
   bool_and: 'bool_and', every: 'bool_and', bool_or: 'bool_or', count_if: 'count_if',
 };

@@ -15,6 +15,7 @@ import { joinCondition, shiftCondition } from './mark-subquery.js';
 import { Scope } from './scope.js';
 import { Apply } from '../logical/apply.js';
 import { bindPerValue, isPerValueError, runPlan } from './per-value.js';
+import { aggregatePerRow, topNPerRow } from './bind-select.js';
 
 type AnyNode = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -93,7 +94,22 @@ export function lateralSubquery(ctx: BindContext, left: BoundFrom, n: AnyNode, j
       return perValue();
     }
     if (q.perRow === true) return perValue();
+    if (q.aggregateJoin !== undefined) {
+      // One aggregate over a non-equality correlation: one row per outer row, joined per row.
+      if (quals !== undefined && !isTrue(quals)) return perValue();
+      const plan = aggregatePerRow(left.plan, q.plan, q.conditions ?? [], q.aggregateJoin);
+      const right = aliased({ plan: Project.create(plan, [{ kind: 'ColumnRef', index: left.plan.schema.fields.length, name: q.names[0], type: q.aggregateJoin.value.type }], q.names), names: q.names }, n.alias as AnyNode | undefined, position);
+      return { plan, scope: Scope.join(left.scope, right, left.plan.schema.fields.length, position) };
+    }
     aggregated = true;
+  }
+  if (q.topNJoin !== undefined) {
+    // ORDER BY … LIMIT over a non-equality correlation: joined and ranked per outer row.
+    if (quals !== undefined && !isTrue(quals)) return perValue();
+    const plan = topNPerRow(left.plan, q.plan, q.conditions ?? [], q.topNJoin, join);
+    const width = left.plan.schema.fields.length;
+    const right = aliased({ plan: Project.create(plan, q.names.map<Expr>((name, i) => ({ kind: 'ColumnRef', index: width + i, name, type: plan.schema.fields[width + i].type })), q.names), names: q.names }, n.alias as AnyNode | undefined, position);
+    return { plan, scope: Scope.join(left.scope, right, width, position) };
   }
   const width = left.plan.schema.fields.length;
   const right = aliased(q, n.alias as AnyNode | undefined, position);

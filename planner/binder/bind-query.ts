@@ -3,11 +3,12 @@ import type { Node } from 'libpg-query';
 import { SqlError } from '../../common/sql-error.js';
 import { pgTypeName } from '../../executor/values/type-names.js';
 import type { Expr } from '../expr/expr.js';
+import type { AggregateCallExpr } from '../logical/aggregate.js';
 import { Limit } from '../logical/limit.js';
 import type { LogicalPlan } from '../logical/plan.js';
 import { Project } from '../logical/project.js';
 import { SetOp } from '../logical/set-op.js';
-import { Sort } from '../logical/sort.js';
+import { Sort, type SortKey } from '../logical/sort.js';
 import { Union } from '../logical/union.js';
 import { Values } from '../logical/values.js';
 import { coerce, commonType, isUnknownLiteral } from '../types/coerce.js';
@@ -36,6 +37,21 @@ export interface BoundQuery {
    * `conditions` (undefined for the items computed inside; those positions hold NULL).
    */
   readonly deferred?: readonly (Expr | undefined)[];
+  /**
+   * A correlated scalar aggregate subquery whose correlation is more than `inner = outer`
+   * equalities (`SELECT count(*) FROM i WHERE i.uid = c.uid AND i.ts < c.ts`): `plan` is its
+   * FROM + WHERE before aggregation, and the enclosing query joins each of its rows to it on
+   * `conditions` and aggregates per row (bind-select.ts `aggregatePerRow`). `value` is the select
+   * item over the aggregates' outputs (ColumnRef k = aggregates[k]).
+   */
+  readonly aggregateJoin?: { readonly aggregates: readonly AggregateCallExpr[]; readonly value: Expr };
+  /**
+   * A correlated `ORDER BY … LIMIT n` subquery (LATERAL, or scalar with LIMIT 1) whose
+   * correlation is more than equalities: `plan` is its FROM + WHERE, and the enclosing query joins
+   * each of its rows to it on `conditions` and keeps the first rows per row (bind-select.ts
+   * `topNPerRow`); `exprs` are the select items over `plan` (and outer Placeholders).
+   */
+  readonly topNJoin?: { readonly keys: readonly SortKey[]; readonly limit: number; readonly offset: number; readonly exprs: readonly Expr[] };
 }
 
 /**

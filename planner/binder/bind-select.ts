@@ -71,6 +71,12 @@ interface PendingSubquery {
   readonly apply?: { readonly columns: readonly number[]; readonly evaluate: Apply['evaluate']; readonly type: arrow.DataType };
   /** EXISTS / ANY / ALL used as a boolean value (mark-subquery.ts). */
   readonly mark?: PendingMark;
+  /** An aggregate joined per outer row (BoundQuery.aggregateJoin); `plan` is its input. */
+  readonly aggregateJoin?: BoundQuery['aggregateJoin'];
+  /** `ORDER BY … LIMIT 1` joined per outer row (BoundQuery.topNJoin); `plan` is its input. */
+  readonly topNJoin?: BoundQuery['topNJoin'];
+  /** The same subquery bound to run per value, for where the join cannot go (over an aggregate's output). */
+  readonly perValue?: () => PendingSubquery;
 }
 
 /** What a boolean subquery tests; `left` is over the FROM scope until attachSubqueries maps it. */
@@ -218,6 +224,23 @@ class SelectBinder {
         throw perValueError('a correlated reference outside the subquery\'s WHERE clause');
       }
       const needed = deferred.some((d) => d !== undefined);
+      // An aggregate correlated by more than equalities: joined per outer row (aggregatePerRow).
+      const single = this.correlation.mode === 'scalar' && this.aggregates.length > 0 && groupClause.length === 0 && having === undefined && this.groupings.length === 0
+        && this.windows.length === 0 && !distinct && onItems.length === 0 && limit === undefined && (offset ?? 0) === 0 && this.srf === undefined && qualify === undefined
+        && exprs.length === 1 && !someExpr(exprs[0], (e) => e.kind === 'Placeholder' && e.slot === 'subquery');
+      if (single && correlated.length > 0 && equalityInnerSides(correlated.flatMap(splitAnd)) === undefined) {
+        const value = this.toAggregateSpace(exprs[0], [], undefined);
+        const conditions = correlated.flatMap(splitAnd);
+        return { plan, names, conditions, aggregateJoin: { aggregates: [...this.aggregates], value } };
+      }
+      // `ORDER BY … LIMIT n` per outer row over a non-equality correlation: joined per row (topNPerRow).
+      const mode = this.correlation.mode;
+      const topN = (mode === 'lateral' || (mode === 'scalar' && limit === 1)) && limit !== undefined && this.aggregates.length === 0 && groupClause.length === 0 && having === undefined
+        && this.windows.length === 0 && !distinct && onItems.length === 0 && this.srf === undefined && qualify === undefined
+        && ![...exprs, ...keys.map((k) => k.expr)].some((e) => someExpr(e, (x) => x.kind === 'Placeholder' && x.slot !== 'outer'));
+      if (topN && correlated.length > 0 && equalityInnerSides(correlated.flatMap(splitAnd)) === undefined) {
+        return { plan, names, conditions: correlated.flatMap(splitAnd), topNJoin: { keys, limit, offset: offset ?? 0, exprs } };
+      }
       if (correlated.length > 0 || needed) pulled = this.pullCorrelation(correlated, group.exprs.length > 0 || groupClause.length > 0, extraGroups, limit !== undefined || distinct, limit !== undefined && !distinct, needed ? deferred : []);
     } else if (correlated.length > 0) {
       throw SqlError.internal('outer reference without correlation');
@@ -589,9 +612,15 @@ class SelectBinder {
     }
     if (q.names.length !== 1) throw SqlError.syntax('subquery must return only one column', position);
     const id = this.subqueries.length;
-    const field = q.plan.schema.fields[0];
+    const joinedType = q.aggregateJoin?.value.type ?? q.topNJoin?.exprs[0].type;
+    const field = joinedType === undefined ? q.plan.schema.fields[0] : new arrow.Field(q.names[0], joinedType, true);
     if (!array) {
-      this.subqueries.push({ plan: q.plan, conditions: q.conditions ?? [], perRow: q.perRow === true });
+      this.subqueries.push({
+        plan: q.plan, conditions: q.conditions ?? [], perRow: q.perRow === true,
+        ...(q.aggregateJoin === undefined ? {} : { aggregateJoin: q.aggregateJoin }),
+        ...(q.topNJoin === undefined ? {} : { topNJoin: q.topNJoin }),
+        ...(q.aggregateJoin === undefined && q.topNJoin === undefined ? {} : { perValue: () => this.perValueScalar(link, binder, false) }),
+      });
       return { kind: 'Placeholder', slot: 'subquery', id, type: field.type, label: '(subquery)' };
     }
     // ARRAY(SELECT x …): the rows' values as one array, in the subquery's order ('{}' for none).
@@ -636,6 +665,13 @@ class SelectBinder {
    * NULL ('{}' for ARRAY), more than one is `21000`.
    */
   private applySubquery(link: AnyNode, binder: ExprBinder, array: boolean): Expr {
+    const pending = this.perValueScalar(link, binder, array);
+    const id = this.subqueries.length;
+    this.subqueries.push(pending);
+    return { kind: 'Placeholder', slot: 'subquery', id, type: pending.apply?.type ?? new arrow.Null(), label: array ? 'array' : '(subquery)' };
+  }
+
+  private perValueScalar(link: AnyNode, binder: ExprBinder, array: boolean): PendingSubquery {
     const { ctx } = this;
     const position = ctx.position(link.location ?? 0);
     const select = unwrap(link.subselect)[1];
@@ -653,9 +689,7 @@ class SelectBinder {
       if (rows.length > 1) throw new SqlError('21000', 'more than one row returned by a subquery used as an expression');
       return rows.length === 1 ? rows : oneValue(type, null);
     };
-    const id = this.subqueries.length;
-    this.subqueries.push({ plan: pv.probe.plan, conditions: [], perRow: false, apply: { columns: pv.columns, evaluate, type } });
-    return { kind: 'Placeholder', slot: 'subquery', id, type, label: array ? 'array' : '(subquery)' };
+    return { plan: pv.probe.plan, conditions: [], perRow: false, apply: { columns: pv.columns, evaluate, type } };
   }
 
   /**
@@ -707,9 +741,14 @@ class SelectBinder {
         plan = markSubquery(plan, sub.plan, sub.conditions, test);
         this.subqueryColumns.set(id, { kind: 'ColumnRef', index: width, name: '__value', type: BOOL });
         continue;
-      } else if (sub.apply !== undefined) {
+      } else if (sub.aggregateJoin !== undefined && fromSpace) {
+        plan = aggregatePerRow(plan, sub.plan, sub.conditions, sub.aggregateJoin);
+      } else if (sub.topNJoin !== undefined && fromSpace) {
+        plan = topNPerRow(plan, sub.plan, sub.conditions, sub.topNJoin, 'left');
+      } else if (sub.apply !== undefined || sub.perValue !== undefined) {
+        const apply = sub.apply ?? (sub.perValue?.().apply as NonNullable<PendingSubquery['apply']>);
         // Over an aggregate's output, the outer columns it reads must be grouped ones.
-        const columns = sub.apply.columns.map((c) => {
+        const columns = apply.columns.map((c) => {
           const f = this.scope.columns.find((x) => x.index === c);
           const at = fromSpace ? undefined : (() => {
             try {
@@ -722,7 +761,7 @@ class SelectBinder {
           if (at?.kind !== 'ColumnRef') throw new SqlError('42803', `subquery uses ungrouped column "${f?.qualifier === undefined ? '' : `${f.qualifier}.`}${f?.name ?? c}" from outer query`);
           return at.index;
         });
-        plan = Apply.create(plan, columns, sub.apply.evaluate, [new arrow.Field('__value', sub.apply.type, true)], '(subquery)');
+        plan = Apply.create(plan, columns, apply.evaluate, [new arrow.Field('__value', apply.type, true)], '(subquery)');
       } else if (sub.conditions.length === 0) {
         plan = Join.create(plan, SingleRow.create(sub.plan), 'inner');
       } else if (sub.perRow) {
@@ -732,7 +771,8 @@ class SelectBinder {
         if (!fromSpace) throw SqlError.unsupportedFeature('a correlated scalar subquery in the select list of an aggregate query');
         plan = Join.create(plan, sub.plan, 'left', joinCondition(sub.conditions, width));
       }
-      const column: Expr = { kind: 'ColumnRef', index: width, name: field.name, type: field.type };
+      const added = plan.schema.fields[width];
+      const column: Expr = { kind: 'ColumnRef', index: width, name: added.name, type: added.type };
       // The COUNT bug: an outer row whose key has no inner rows finds no group in the left join,
       // but count over no rows is 0, not NULL.
       const empty = sub.conditions.length === 0 ? undefined : emptyGroupCount(sub.plan);
@@ -1088,4 +1128,85 @@ function checkDistinctOn(ctx: BindContext, items: readonly Node[], on: readonly 
     }
     seen.add(key);
   }
+}
+
+/**
+ * A scalar aggregate subquery correlated by more than equalities — `(SELECT count(*) FROM
+ * impressions i WHERE i.uid = c.uid AND i.ts < c.ts)` — decorrelated per outer row: each outer
+ * row gets a number, the subquery's rows are left-joined on the whole correlation (a hash join on
+ * its equalities, the rest as residual), and the aggregates run per number, each filtered to
+ * rows that matched (so count is 0 and array_agg NULL for none, as over an empty set).
+ *
+ * ```
+ * Project [outer…, value(aggregates…)]
+ *   Aggregate by __row: first(outer…), agg(args) FILTER (WHERE __mark)…
+ *     Join left on (correlation)
+ *       Window row_number() AS __row
+ *         <outer>
+ *       Project [sub…, true AS __mark]
+ *         <subquery FROM + WHERE>
+ * ```
+ * Output: the outer columns, then the value (where the other kinds of subquery put theirs).
+ */
+export function aggregatePerRow(outer: LogicalPlan, input: LogicalPlan, conditions: readonly Expr[], join: NonNullable<BoundQuery['aggregateJoin']>): LogicalPlan {
+  const width = outer.schema.fields.length;
+  const int64 = new arrow.Int64();
+  const numbered = Window.create(outer, [], [], [{ name: 'row_number', args: [], type: int64, outputName: '__row' }]);
+  const innerWidth = input.schema.fields.length;
+  const marked = Project.create(input, [...input.schema.fields.map<Expr>((f, i) => ({ kind: 'ColumnRef', index: i, name: f.name, type: f.type })), { kind: 'Literal', value: true, type: BOOL }], [...input.schema.fields.map((f) => f.name), '__mark']);
+  const joined = Join.create(numbered, marked, 'left', joinCondition(conditions, width + 1));
+  const ref = (index: number): Expr => ({ kind: 'ColumnRef', index, name: joined.schema.fields[index].name, type: joined.schema.fields[index].type });
+  const shift = (e: Expr) => transformExpr(e, (x) => (x.kind === 'ColumnRef' ? { ...x, index: x.index + width + 1 } : x));
+  const matched: Expr = { kind: 'IsNull', input: ref(width + 1 + innerWidth), negated: true, type: BOOL };
+  const aggregates: AggregateCallExpr[] = [
+    ...outer.schema.fields.map<AggregateCallExpr>((f, i) => ({ name: 'first', args: [ref(i)], distinct: false, type: f.type, outputName: f.name })),
+    ...join.aggregates.map<AggregateCallExpr>((a) => ({
+      ...a,
+      args: a.args.map(shift),
+      filter: a.filter === undefined ? matched : { kind: 'Binary', op: 'AND', left: matched, right: shift(a.filter), type: BOOL },
+      ...(a.orderBy === undefined ? {} : { orderBy: a.orderBy.map((k) => ({ ...k, expr: shift(k.expr) })) }),
+    })),
+  ];
+  const folded = Aggregate.create(joined, [ref(width)], ['__row'], aggregates);
+  const out = (index: number): Expr => ({ kind: 'ColumnRef', index, name: folded.schema.fields[index].name, type: folded.schema.fields[index].type });
+  const value = transformExpr(join.value, (x) => (x.kind === 'ColumnRef' ? out(1 + width + x.index) : x));
+  return Project.create(folded, [...outer.schema.fields.map((_, i) => out(1 + i)), value], [...outer.schema.fields.map((f) => f.name), '__value']);
+}
+
+/**
+ * `ORDER BY … LIMIT n [OFFSET m]` per outer row over a correlation that is more than equalities
+ * (last touch: the latest impression before each conversion): each outer row gets a number, the
+ * subquery's rows are joined on the whole correlation (a hash join on its equalities), numbered
+ * per outer row in ORDER BY order, and rows (m, m + n] kept. `join = 'left'` keeps an outer row
+ * with no match once, its items NULL (LEFT JOIN LATERAL; a scalar subquery's NULL).
+ *
+ * ```
+ * Project [outer…, items…]
+ *   Filter m < __rank <= m + n
+ *     Window partition=[__row] order=[keys] row_number() AS __rank
+ *       Join inner|left on (correlation)
+ *         Window row_number() AS __row
+ *           <outer>
+ *         Project [sub…, true AS __mark]
+ * ```
+ */
+export function topNPerRow(outer: LogicalPlan, input: LogicalPlan, conditions: readonly Expr[], topN: NonNullable<BoundQuery['topNJoin']>, join: 'inner' | 'left'): LogicalPlan {
+  const width = outer.schema.fields.length;
+  const int64 = new arrow.Int64();
+  const numbered = Window.create(outer, [], [], [{ name: 'row_number', args: [], type: int64, outputName: '__row' }]);
+  const innerWidth = input.schema.fields.length;
+  const marked = Project.create(input, [...input.schema.fields.map<Expr>((f, i) => ({ kind: 'ColumnRef', index: i, name: f.name, type: f.type })), { kind: 'Literal', value: true, type: BOOL }], [...input.schema.fields.map((f) => f.name), '__mark']);
+  const joined = Join.create(numbered, marked, join, joinCondition(conditions, width + 1));
+  const ref = (index: number): Expr => ({ kind: 'ColumnRef', index, name: joined.schema.fields[index].name, type: joined.schema.fields[index].type });
+  const keys = topN.keys.map((k) => ({ ...k, expr: shiftCondition(k.expr, width + 1) }));
+  const ranked = Window.create(joined, [ref(width)], keys, [{ name: 'row_number', args: [], type: int64, outputName: '__rank' }]);
+  const rank: Expr = { kind: 'ColumnRef', index: joined.schema.fields.length, name: '__rank', type: int64 };
+  const bound = (op: '>' | '<=', n: number): Expr => ({ kind: 'Binary', op, left: rank, right: { kind: 'Literal', value: BigInt(n), type: int64 }, type: BOOL });
+  const kept = Filter.create(ranked, { kind: 'Binary', op: 'AND', left: bound('>', topN.offset), right: bound('<=', topN.offset + topN.limit), type: BOOL });
+  const matched: Expr = { kind: 'IsNull', input: ref(width + 1 + innerWidth), negated: true, type: BOOL };
+  const items = topN.exprs.map((e) => {
+    const x = shiftCondition(e, width + 1);
+    return join === 'left' ? ({ kind: 'Case', whens: [{ condition: matched, result: x }], type: x.type } as Expr) : x;
+  });
+  return Project.create(kept, [...outer.schema.fields.map((_, i) => ref(i)), ...items], [...outer.schema.fields.map((f) => f.name), ...topN.exprs.map((_, i) => `__item${i}`)]);
 }
