@@ -203,7 +203,7 @@ describe('aggregation (binding; answers once HashAggregateExec exists)', () => {
       "SELECT count(DISTINCT ticker), count(*) FILTER (WHERE flag), string_agg(ticker, ',' ORDER BY ticker), percentile_cont(0.5) WITHIN GROUP (ORDER BY vol), percentile(vol, 0.25), stddev(vol), mean(vol), array_agg(d), count_if(flag) FROM prices",
     );
     expect(plan).toContain(
-      'aggregates=[count(DISTINCT ticker), count_star() FILTER (WHERE flag), string_agg(ticker), percentile_cont(CAST(vol AS float8)), percentile_cont(CAST(vol AS float8)), stddev_samp(vol), avg(vol), collect_list(d), count_if(flag)]',
+      'aggregates=[count(DISTINCT ticker), count_star() FILTER (WHERE flag), string_agg(ticker), percentile_cont(CAST(vol AS float8)), percentile_cont(CAST(vol AS float8)), stddev_samp(vol), avg(vol), array_agg(d), count_if(flag)]',
     );
   });
 
