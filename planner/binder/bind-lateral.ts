@@ -9,7 +9,9 @@ import type { LogicalPlan } from '../logical/plan.js';
 import { Project } from '../logical/project.js';
 import { ExprBinder, unwrap, type BindHooks } from './bind-expr.js';
 import type { BoundFrom } from './bind-from.js';
-import { bindQuery, type BoundQuery } from './bind-query.js';
+import { bindQuery, bindValuesRows, valuesColumns, type BoundQuery } from './bind-query.js';
+import { Union } from '../logical/union.js';
+import { Values } from '../logical/values.js';
 import type { BindContext } from './context.js';
 import { joinCondition, shiftCondition } from './mark-subquery.js';
 import { Scope } from './scope.js';
@@ -77,6 +79,9 @@ export function lateralFunction(ctx: BindContext, left: BoundFrom, n: AnyNode, j
 export function lateralSubquery(ctx: BindContext, left: BoundFrom, n: AnyNode, join: LateralJoin, quals: Node | undefined, outer?: Scope): BoundFrom {
   const select = unwrap(n.subquery)[1];
   const position = ctx.position(lateralKeyword(ctx, select));
+  if (select.valuesLists !== undefined && select.withClause === undefined && select.sortClause === undefined && select.limitCount === undefined && (join === 'inner' || quals === undefined || isTrue(quals))) {
+    return lateralValues(ctx, left, n, select, quals, outer, position);
+  }
   const perValue = () => perValueLateral(ctx, left, join, quals, outer, position, 'LATERAL (subquery)', (o) => {
     const q = bindQuery(ctx, select, { outer: o, mode: 'derived' });
     return { plan: q.plan, scope: aliased(q, n.alias as AnyNode | undefined, position) };
@@ -205,4 +210,24 @@ function isTrue(node: Node): boolean {
   if (kind === 'A_Const') return n.boolval?.boolval === true;
   if (kind === 'TypeCast') return isTrue(n.arg);
   return false;
+}
+
+/**
+ * `t CROSS JOIN LATERAL (VALUES ('open', t.open), ('close', t.close)) AS v(metric, val)` — the
+ * unpivot idiom: each row of `t` once per VALUES row, as a UNION ALL of one projection of `t`
+ * per VALUES row (no join, no per-row planning). A condition (`JOIN … ON`) filters the result.
+ */
+function lateralValues(ctx: BindContext, left: BoundFrom, n: AnyNode, select: AnyNode, quals: Node | undefined, outer: Scope | undefined, position: number | undefined): BoundFrom {
+  const { rows, lists } = bindValuesRows(ctx, select, left.scope.withParent(outer));
+  const coerced = valuesColumns(ctx, rows, lists);
+  const width = left.plan.schema.fields.length;
+  const names = (coerced[0] ?? []).map((_, c) => `column${c + 1}`);
+  const leftRefs = left.plan.schema.fields.map<Expr>((f, i) => ({ kind: 'ColumnRef', index: i, name: f.name, type: f.type }));
+  const leftNames = left.plan.schema.fields.map((f) => f.name);
+  const parts = coerced.map((row) => Project.create(left.plan, [...leftRefs, ...row], [...leftNames, ...names]) as LogicalPlan);
+  let plan: LogicalPlan = parts.length === 1 ? parts[0] : Union.create(parts, false);
+  const right = aliased({ plan: Values.create(coerced.slice(0, 1), names), names }, n.alias as AnyNode | undefined, position);
+  const scope = Scope.join(left.scope, right, width, position);
+  if (quals !== undefined && !isTrue(quals)) plan = Filter.create(plan, new ExprBinder(ctx, scope.withParent(outer), { clause: 'JOIN/ON' }).bindCondition(quals, 'JOIN/ON'));
+  return { plan, scope };
 }

@@ -91,7 +91,7 @@ export function bindQuery(ctx: BindContext, stmt: AnyNode, correlation?: Correla
     }
   }
   if (stmt.op !== undefined && stmt.op !== 'SETOP_NONE') return orderAndLimit(ctx, stmt, bindSetOperation(ctx, stmt, correlation === undefined ? undefined : { outer: correlation.outer, mode: 'derived' }));
-  if (stmt.valuesLists !== undefined) return orderAndLimit(ctx, stmt, bindValues(ctx, stmt));
+  if (stmt.valuesLists !== undefined) return orderAndLimit(ctx, stmt, bindValues(ctx, stmt, correlation?.outer));
   return bindSelect(ctx, stmt, correlation);
 }
 
@@ -164,14 +164,31 @@ function firstTargetLocation(stmt: AnyNode): number {
 // ── VALUES ──
 
 /** `VALUES (…), (…)`: columns `column1`, `column2`… typed by each column's common type. */
-function bindValues(ctx: BindContext, stmt: AnyNode): BoundQuery {
-  const binder = new ExprBinder(ctx, Scope.empty, { clause: 'VALUES' });
+function bindValues(ctx: BindContext, stmt: AnyNode, outer?: Scope): BoundQuery {
+  const { rows, lists } = bindValuesRows(ctx, stmt, Scope.empty.withParent(outer));
+  const coerced = valuesColumns(ctx, rows, lists);
+  const names = (coerced[0] ?? []).map((_, c) => `column${c + 1}`);
+  return { plan: Values.create(coerced, names), names };
+}
+
+/**
+ * The rows of `VALUES (…), (…)` bound over `scope` (a LATERAL VALUES names earlier FROM items'
+ * columns), `42601` when their lengths differ.
+ */
+export function bindValuesRows(ctx: BindContext, stmt: AnyNode, scope: Scope): { rows: Expr[][]; lists: Node[][] } {
+  const binder = new ExprBinder(ctx, scope, { clause: 'VALUES' });
   const lists = ((stmt.valuesLists ?? []) as AnyNode[]).map((l) => (l.List?.items ?? []) as Node[]);
   const width = lists[0]?.length ?? 0;
   const rows = lists.map((items) => {
     if (items.length !== width) throw SqlError.syntax('VALUES lists must all be the same length', ctx.position(startOf(items[0])));
     return items.map((item) => binder.bind(item));
   });
+  return { rows, lists };
+}
+
+/** VALUES rows coerced, column by column, to each column's common type (untyped text stays text). */
+export function valuesColumns(ctx: BindContext, rows: readonly Expr[][], lists: readonly Node[][]): Expr[][] {
+  const width = rows[0]?.length ?? 0;
   const types = Array.from({ length: width }, (_, c) => {
     let witness = rows[0][c];
     for (const row of rows.slice(1)) {
@@ -181,9 +198,7 @@ function bindValues(ctx: BindContext, stmt: AnyNode): BoundQuery {
     }
     return isUnknownLiteral(witness) || witness.type.typeId === arrow.Type.Null ? new arrow.Utf8() : witness.type;
   });
-  const coerced = rows.map((row, r) => row.map((e, c) => coerce(e, types[c], ctx.position(startOf(lists[r][c])))));
-  const names = types.map((_, c) => `column${c + 1}`);
-  return { plan: Values.create(coerced, names), names };
+  return rows.map((row, r) => row.map((e, c) => coerce(e, types[c], ctx.position(startOf(lists[r][c])))));
 }
 
 // ── ORDER BY / LIMIT over a set operation or VALUES ──

@@ -31,6 +31,8 @@ import { outputName } from './names.js';
 import { Scope, type ScopeColumn } from './scope.js';
 import { joinCondition, markSubquery, NEGATED_OP, shiftCondition, type MarkTest } from './mark-subquery.js';
 import { rowItems } from './row-compare.js';
+import { pgTypeName } from '../../executor/values/type-names.js';
+import { isUnknownLiteral } from '../types/coerce.js';
 import type { CompareOp } from '../../executor/kernels/compare.js';
 import { parseQualify, qualifyClauseOf } from '../parser/qualify.js';
 
@@ -116,8 +118,8 @@ class SelectBinder {
   private readonly subqueryColumns = new Map<number, Expr>();
   private readonly named = new Map<string, AnyNode>();
   private outerUsed = false;
-  /** The select list's set-returning call: the array it expands (one distinct call at most). */
-  private srf: { readonly key: string; readonly list: Expr } | undefined;
+  /** The select list's distinct set-returning calls: the arrays they expand (zipped when several). */
+  private readonly srfs: { readonly key: string; readonly list: Expr }[] = [];
   private scope: Scope = Scope.empty;
 
   constructor(private readonly ctx: BindContext, private readonly s: AnyNode, private readonly correlation: Correlation | undefined) {}
@@ -226,7 +228,7 @@ class SelectBinder {
       const needed = deferred.some((d) => d !== undefined);
       // An aggregate correlated by more than equalities: joined per outer row (aggregatePerRow).
       const single = this.correlation.mode === 'scalar' && this.aggregates.length > 0 && groupClause.length === 0 && having === undefined && this.groupings.length === 0
-        && this.windows.length === 0 && !distinct && onItems.length === 0 && limit === undefined && (offset ?? 0) === 0 && this.srf === undefined && qualify === undefined
+        && this.windows.length === 0 && !distinct && onItems.length === 0 && limit === undefined && (offset ?? 0) === 0 && this.srfs.length === 0 && qualify === undefined
         && exprs.length === 1 && !someExpr(exprs[0], (e) => e.kind === 'Placeholder' && e.slot === 'subquery');
       if (single && correlated.length > 0 && equalityInnerSides(correlated.flatMap(splitAnd)) === undefined) {
         const value = this.toAggregateSpace(exprs[0], [], undefined);
@@ -236,7 +238,7 @@ class SelectBinder {
       // `ORDER BY … LIMIT n` per outer row over a non-equality correlation: joined per row (topNPerRow).
       const mode = this.correlation.mode;
       const topN = (mode === 'lateral' || (mode === 'scalar' && limit === 1)) && limit !== undefined && this.aggregates.length === 0 && groupClause.length === 0 && having === undefined
-        && this.windows.length === 0 && !distinct && onItems.length === 0 && this.srf === undefined && qualify === undefined
+        && this.windows.length === 0 && !distinct && onItems.length === 0 && this.srfs.length === 0 && qualify === undefined
         && ![...exprs, ...keys.map((k) => k.expr)].some((e) => someExpr(e, (x) => x.kind === 'Placeholder' && x.slot !== 'outer'));
       if (topN && correlated.length > 0 && equalityInnerSides(correlated.flatMap(splitAnd)) === undefined) {
         return { plan, names, conditions: correlated.flatMap(splitAnd), topNJoin: { keys, limit, offset: offset ?? 0, exprs } };
@@ -249,13 +251,24 @@ class SelectBinder {
     // ── aggregation ──
     const isAggregate = this.aggregates.length > 0 || groupClause.length > 0 || having !== undefined || this.groupings.length > 0;
     let srfColumn: Expr | undefined;
-    if (this.srf !== undefined) {
+    if (this.srfs.length > 0) {
       if (isAggregate || this.windows.length > 0) throw SqlError.unsupportedFeature('a set-returning function beside aggregates or window functions');
-      plan = Explode.create(plan, this.srf.list, '__srf');
+      // Several calls run in lock step (PostgreSQL 10+): their lists zipped, the shorter padded with NULL.
+      const lists = this.srfs.map((x) => x.list);
+      const zipped: Expr = lists.length === 1 ? lists[0] : {
+        kind: 'Call', name: 'zip_lists', args: lists,
+        type: new arrow.List(new arrow.Field('item', new arrow.Struct(lists.map((l, k) => new arrow.Field(`f${k}`, (l.type as arrow.List).children[0].type, true))), true)),
+      };
+      plan = Explode.create(plan, zipped, '__srf');
       const index = plan.schema.fields.length - 1;
       srfColumn = { kind: 'ColumnRef', index, name: '__srf', type: plan.schema.fields[index].type };
     }
-    const resolveSrf = (e: Expr): Expr => (srfColumn === undefined ? e : transformExpr(e, (x) => (x.kind === 'Placeholder' && x.slot === 'srf' ? (srfColumn as Expr) : x)));
+    const srfCount = this.srfs.length;
+    const resolveSrf = (e: Expr): Expr => (srfColumn === undefined ? e : transformExpr(e, (x) => {
+      if (x.kind !== 'Placeholder' || x.slot !== 'srf') return x;
+      const column = srfColumn as Expr;
+      return srfCount === 1 ? column : { kind: 'FieldAccess', input: column, fieldIndex: x.id, field: `f${x.id}`, type: x.type };
+    }));
     let toOutput: (e: Expr) => Expr = (e) => e;
     if (isAggregate) {
       const groupExprs = [...group.exprs, ...extraGroups];
@@ -393,20 +406,19 @@ class SelectBinder {
   }
 
   /**
-   * `unnest(arr)` / `_pg_expandarray(arr)` in the select list: one row per element. Several calls
-   * must be the same call (PostgreSQL zips different ones; that is not supported).
+   * `unnest(arr)`, `generate_series(a, b [, step])` (integers), `_pg_expandarray(arr)` in the
+   * select list: one row per element. Different calls run in lock step, as in PostgreSQL 10+:
+   * as many rows as the longest, the others NULL past their end; the same call twice is one.
    */
   private setReturning(name: string, args: readonly Expr[], position: number | undefined): Expr {
-    const [list] = args;
-    if (args.length !== 1 || list.type.typeId !== arrow.Type.List) throw new SqlError('42883', `function ${name}(${args.map((a) => String(a.type)).join(', ')}) does not exist`, { position });
-    const element = (list.type as arrow.List).children[0].type;
-    const expanded: Expr = name === 'unnest'
-      ? list
-      : { kind: 'Call', name: 'expand_array', args: [list], type: new arrow.List(new arrow.Field('item', new arrow.Struct([new arrow.Field('x', element, true), new arrow.Field('n', new arrow.Int32(), true)]), true)) };
+    const expanded = name === 'generate_series' ? seriesCall(args, position) : expandCall(name, args, position);
     const key = exprKey(expanded);
-    if (this.srf !== undefined && this.srf.key !== key) throw SqlError.unsupportedFeature('several different set-returning functions in one select list').at(position);
-    this.srf = { key, list: expanded };
-    return { kind: 'Placeholder', slot: 'srf', id: 0, type: (expanded.type as arrow.List).children[0].type, label: name };
+    let id = this.srfs.findIndex((x) => x.key === key);
+    if (id < 0) {
+      id = this.srfs.length;
+      this.srfs.push({ key, list: expanded });
+    }
+    return { kind: 'Placeholder', slot: 'srf', id, type: (expanded.type as arrow.List).children[0].type, label: name };
   }
 
   private readonly outerHook = (column: ScopeColumn, name: string, position?: number): Expr => {
@@ -1209,4 +1221,26 @@ export function topNPerRow(outer: LogicalPlan, input: LogicalPlan, conditions: r
     return join === 'left' ? ({ kind: 'Case', whens: [{ condition: matched, result: x }], type: x.type } as Expr) : x;
   });
   return Project.create(kept, [...outer.schema.fields.map((_, i) => ref(i)), ...items], [...outer.schema.fields.map((f) => f.name), ...topN.exprs.map((_, i) => `__item${i}`)]);
+}
+
+/** `unnest(arr)` / `_pg_expandarray(arr)` in a select list: the list it expands. */
+function expandCall(name: string, args: readonly Expr[], position: number | undefined): Expr {
+  const [list] = args;
+  if (args.length !== 1 || list.type.typeId !== arrow.Type.List) throw new SqlError('42883', `function ${name}(${args.map((a) => pgTypeName(a.type)).join(', ')}) does not exist`, { position });
+  const element = (list.type as arrow.List).children[0].type;
+  return name === 'unnest'
+    ? list
+    : { kind: 'Call', name: 'expand_array', args: [list], type: new arrow.List(new arrow.Field('item', new arrow.Struct([new arrow.Field('x', element, true), new arrow.Field('n', new arrow.Int32(), true)]), true)) };
+}
+
+/** `generate_series(a, b [, step])` over integers in a select list: each row's series as a list (kernels/series.ts). */
+function seriesCall(args: readonly Expr[], position: number | undefined): Expr {
+  const integral = (e: Expr) => e.type.typeId === arrow.Type.Int || e.type.typeId === arrow.Type.Null || isUnknownLiteral(e);
+  if (args.length < 2 || args.length > 3 || !args.every(integral)) {
+    if (args.some((a) => a.type.typeId === arrow.Type.Timestamp || a.type.typeId === arrow.Type.Date)) throw SqlError.unsupportedFeature('generate_series over timestamps in a select list (call it in FROM)').at(position);
+    throw new SqlError('42883', `function generate_series(${args.map((a) => pgTypeName(a.type)).join(', ')}) does not exist`, { position, hint: 'No function matches the given name and argument types. You might need to add explicit type casts.' });
+  }
+  const wide = args.some((a) => a.type.typeId === arrow.Type.Int && (a.type as arrow.Int).bitWidth === 64);
+  const element = wide ? new arrow.Int64() : new arrow.Int32();
+  return { kind: 'Call', name: 'series_list', args: args.map((a) => coerce(a, element)), type: new arrow.List(new arrow.Field('item', element, true)) };
 }
