@@ -119,6 +119,12 @@ export class ExprBinder {
         throw SqlError.unsupportedFeature(`subqueries in ${this.hooks.clause ?? 'this clause'}`).at(this.ctx.position(n.location ?? 0));
       }
       case 'CollateClause': return this.collate(n);
+      case 'RowExpr': {
+        // A row value `ROW(a, b)` / `(a, b)`: a struct with PostgreSQL's field names f1, f2… (row comparisons are rewritten before this, row-compare.ts).
+        const items = ((n.args ?? []) as Node[]).map((a) => this.bind(a));
+        const text = new arrow.Utf8();
+        return bindFunction('named_struct', items.flatMap((e, k) => [{ kind: 'Literal', value: `f${k + 1}`, type: text } as Expr, e]), this.ctx.position(n.location ?? 0));
+      }
       case 'GroupingFunc': {
         if (this.hooks.grouping !== undefined) return this.hooks.grouping(n, this);
         throw new SqlError('42803', `grouping operations are not allowed in ${this.hooks.clause ?? 'this clause'}`, { position: this.ctx.position(n.location ?? 0) });

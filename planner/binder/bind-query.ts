@@ -77,8 +77,10 @@ export function bindQuery(ctx: BindContext, stmt: AnyNode, correlation?: Correla
       // item of the clause (PostgreSQL orders them by their references; a cycle was refused above).
       const query = unwrap(c.ctequery)[1];
       const recursive = w.recursive === true && referencesItself(query, String(c.ctename));
+      if (!recursive && (c.search_clause !== undefined || c.cycle_clause !== undefined)) throw SqlError.syntax('WITH query is not recursive', ctx.position(c.location ?? 0));
       const definition: CteDefinition = {
         name: c.ctename, query, ...(columns.length === 0 ? {} : { columns }), location: c.location ?? 0, ...(recursive ? { recursive } : {}),
+        ...(c.search_clause === undefined ? {} : { search: c.search_clause }), ...(c.cycle_clause === undefined ? {} : { cycle: c.cycle_clause }),
         scope: { ctes: w.recursive === true ? ctes : new Map(ctes), parent: saved },
       };
       ctes.set(key, definition);

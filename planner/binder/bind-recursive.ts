@@ -11,6 +11,7 @@ import { bindQuery, type BoundQuery } from './bind-query.js';
 import type { BindContext, CteDefinition } from './context.js';
 import { startOf } from './bind-expr.js';
 import { checkRecursiveQuery } from './recursive-checks.js';
+import { rewriteSearchCycle } from './search-cycle.js';
 
 type AnyNode = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -41,12 +42,15 @@ export function referencesItself(query: AnyNode, name: string): boolean {
  * item). `ctx.ctes` is the CTE's own scope when this is called.
  */
 export function bindRecursiveCte(ctx: BindContext, cte: CteDefinition, location: number): BoundQuery {
-  const q = cte.query;
+  let q = cte.query;
   const name = cte.name;
   const position = ctx.position(cte.location ?? location);
   checkRecursiveQuery(ctx, q, name, position);
+  let columns = cte.columns;
+  if (cte.search !== undefined || cte.cycle !== undefined) {
+    ({ query: q, columns } = rewriteSearchCycle(ctx, q, name, columns ?? bindQuery(ctx, q.larg).names, cte.search, cte.cycle));
+  }
   const anchor = bindQuery(ctx, q.larg);
-  const columns = cte.columns;
   if (columns !== undefined && columns.length > anchor.names.length) {
     throw new SqlError('42P10', `WITH query "${name}" has ${anchor.names.length} columns available but ${columns.length} columns specified`, { position });
   }

@@ -31,6 +31,9 @@ export interface CteDefinition {
   readonly recursive?: boolean;
   /** Inside its own recursive term: the name reads the previous round. */
   readonly workTable?: WorkTable;
+  /** `SEARCH … SET` / `CYCLE … SET … USING` (search-cycle.ts). */
+  readonly search?: AnyNode;
+  readonly cycle?: AnyNode;
 }
 
 /** A view referenced by the statement, parsed and preloaded with its own context. */
