@@ -22,6 +22,12 @@ type AnyNode = Record<string, any>; // eslint-disable-line @typescript-eslint/no
 export interface BoundFrom {
   readonly plan: LogicalPlan;
   readonly scope: Scope;
+  /**
+   * ON conjuncts of inner joins that hold subqueries (`JOIN r ON r.id = (SELECT max(…) …)`): for
+   * an inner join ON is a filter over the joined rows, so the SELECT binds them with its WHERE,
+   * where subqueries are planned.
+   */
+  readonly deferred?: readonly Node[];
 }
 
 /**
@@ -40,10 +46,10 @@ export function bindFrom(ctx: BindContext, from: readonly Node[], outer?: Scope,
       continue;
     }
     const next = bindFromItem(ctx, item, outer, outerHook);
-    result = result === undefined ? next : crossJoin(result, next, undefined);
+    result = result === undefined ? next : withDeferred(crossJoin(result, next, undefined), result, next);
   }
   if (result === undefined) throw SqlError.internal('empty FROM list');
-  return { plan: result.plan, scope: result.scope.withParent(outer) };
+  return { plan: result.plan, scope: result.scope.withParent(outer), ...(result.deferred === undefined ? {} : { deferred: result.deferred }) };
 }
 
 function crossJoin(left: BoundFrom, right: BoundFrom, position: number | undefined): BoundFrom {
@@ -158,6 +164,17 @@ function bindJoin(ctx: BindContext, n: AnyNode, outer?: Scope, outerHook?: BindH
   }
   const right = bindFromItem(ctx, n.rarg, outer, outerHook);
   if (special !== undefined && n.jointype !== 'JOIN_INNER') throw SqlError.syntax(`${special.toUpperCase()} JOIN cannot be combined with ${String(n.jointype).replace('JOIN_', '')}`);
+  // Subqueries in ON: an inner join's go to the WHERE clause (BoundFrom.deferred); an outer join's
+  // would change which rows are padded, so they stay refused (ExprBinder: "subqueries in JOIN conditions").
+  const moved = type === 'inner' && n.quals !== undefined && hasSubLink(n.quals) ? splitConjuncts(n.quals) : undefined;
+  if (moved !== undefined) {
+    const rest = moved.filter((c) => !hasSubLink(c));
+    const deferred = [...(left.deferred ?? []), ...(right.deferred ?? []), ...moved.filter(hasSubLink)];
+    const quals = rest.length === 0 ? undefined : rest.length === 1 ? rest[0] : ({ BoolExpr: { boolop: 'AND_EXPR', args: rest } } as Node);
+    const joined = bindJoin(ctx, { ...n, quals: quals ?? { A_Const: { boolval: { boolval: true } } } }, outer, outerHook);
+    return { ...joined, deferred };
+  }
+  if ((left.deferred !== undefined || right.deferred !== undefined) && type !== 'inner') throw SqlError.unsupportedFeature('a subquery in the ON condition of a join inside an outer join');
   const width = left.plan.schema.fields.length;
   const scope = Scope.join(left.scope, right.scope, width);
   const binder = new ExprBinder(ctx, scope.withParent(outer), { clause: 'JOIN conditions', ...(outerHook === undefined ? {} : { outer: outerHook }) });
@@ -169,7 +186,7 @@ function bindJoin(ctx: BindContext, n: AnyNode, outer?: Scope, outerHook?: BindH
   }
   if (n.quals !== undefined) {
     const condition = binder.bindCondition(n.quals, 'JOIN/ON');
-    return finish(Join.create(left.plan, right.plan, type, condition), type === 'semi' || type === 'anti' ? left.scope : scope);
+    return withDeferred(finish(Join.create(left.plan, right.plan, type, condition), type === 'semi' || type === 'anti' ? left.scope : scope), left, right);
   }
   if (using.length === 0) {
     if (type === 'semi' || type === 'anti') return finish(Join.create(left.plan, right.plan, type, { kind: 'Literal', value: true, type: new arrow.Bool() }), left.scope);
@@ -235,6 +252,25 @@ function bindLateral(ctx: BindContext, left: BoundFrom, item: Node, join: Latera
 
 function finish(plan: LogicalPlan, scope: Scope): BoundFrom {
   return { plan, scope };
+}
+
+/** `joined` carrying its inputs' deferred ON conjuncts. */
+function withDeferred(joined: BoundFrom, left: BoundFrom, right: BoundFrom): BoundFrom {
+  const deferred = [...(left.deferred ?? []), ...(right.deferred ?? [])];
+  return deferred.length === 0 ? joined : { ...joined, deferred };
+}
+
+function hasSubLink(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(hasSubLink);
+  if (node === null || typeof node !== 'object') return false;
+  const obj = node as AnyNode;
+  return obj.SubLink !== undefined || Object.keys(obj).some((k) => hasSubLink(obj[k]));
+}
+
+function splitConjuncts(node: Node): Node[] {
+  const [kind, n] = unwrap(node);
+  if (kind === 'BoolExpr' && n.boolop === 'AND_EXPR') return ((n.args ?? []) as Node[]).flatMap(splitConjuncts);
+  return [node];
 }
 
 /** Byte offset where a FROM item starts (for errors and the pre-pass's SEMI/ANTI marks). */

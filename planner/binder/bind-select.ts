@@ -140,20 +140,22 @@ class SelectBinder {
 
     // ── WHERE: semi/anti joins for top-level [NOT] EXISTS / IN, then one Filter ──
     const correlated: Expr[] = [];
-    if (s.whereClause !== undefined) {
+    // Inner joins' ON conjuncts with subqueries are filters like WHERE's (bind-from.ts).
+    const moved = (bound.deferred ?? []) as Node[];
+    if (s.whereClause !== undefined || moved.length > 0) {
       const binder = new ExprBinder(ctx, this.scope, this.hooks('WHERE', { subquery: true }));
       const predicates: Expr[] = [];
-      const parts = conjuncts(s.whereClause);
+      const parts = [...moved, ...(s.whereClause === undefined ? [] : conjuncts(s.whereClause))];
       const semis = parts.map((c) => this.semiJoinShape(c));
       // Without semi joins the clause binds whole, so errors name the clause as PostgreSQL does.
       const bound: Expr[] = [];
-      if (semis.every((x) => x === undefined)) bound.push(...splitAnd(binder.bindCondition(s.whereClause, 'WHERE')));
+      if (semis.every((x) => x === undefined) && moved.length === 0) bound.push(...splitAnd(binder.bindCondition(s.whereClause as Node, 'WHERE')));
       else {
         parts.forEach((part, k) => {
           const semi = semis[k];
           const joined = semi === undefined ? undefined : this.semiJoin(plan, semi.link, semi.negated);
           if (joined !== undefined) plan = joined;
-          else bound.push(binder.bindCondition(part, 'AND'));
+          else bound.push(binder.bindCondition(part, k < moved.length ? 'JOIN/ON' : 'AND'));
         });
       }
       for (const p of bound) {
@@ -424,7 +426,9 @@ class SelectBinder {
   private readonly outerHook = (column: ScopeColumn, name: string, position?: number): Expr => {
     if (this.correlation?.mode === 'derived') throw perValueError('a derived table or set operation over the enclosing query\'s columns', position);
     this.outerUsed = true;
-    return { kind: 'Placeholder', slot: 'outer', id: column.index, type: column.type, label: name };
+    const ref: Expr = { kind: 'Placeholder', slot: 'outer', id: column.index, type: column.type, label: name };
+    columnOrigins.set(ref, { position, display: column.qualifier === undefined ? column.name : `${column.qualifier}.${column.name}` });
+    return ref;
   };
 
   private registerAggregate(a: AggregateCallExpr): Placeholder {
@@ -742,45 +746,47 @@ class SelectBinder {
       if (x.kind === 'Placeholder' && x.slot === 'subquery' && !this.subqueryColumns.has(x.id)) ids.add(x.id);
       return x;
     });
+    // Over an aggregate's output (HAVING, a grouped select list), a correlated subquery's outer
+    // columns must be grouped ones: its correlation is rewritten onto the group columns.
+    const grouped = (c: number, ref?: Expr): number => {
+      const f = this.scope.columns.find((x) => x.index === c);
+      const origin = ref === undefined ? undefined : columnOrigins.get(ref);
+      let at: Expr | undefined;
+      try {
+        at = toSpace({ kind: 'ColumnRef', index: c, name: f?.name ?? `#${c}`, type: f?.type ?? new arrow.Null() });
+      } catch {
+        at = undefined;
+      }
+      if (at?.kind !== 'ColumnRef') {
+        throw new SqlError('42803', `subquery uses ungrouped column "${origin?.display ?? `${f?.qualifier === undefined ? '' : `${f.qualifier}.`}${f?.name ?? c}`}" from outer query`, { position: origin?.position });
+      }
+      return at.index;
+    };
+    const onOutput = (e: Expr): Expr => (fromSpace ? e : transformExpr(e, (x) => (isOuter(x) && x.kind === 'Placeholder' ? { ...x, id: grouped(x.id, x) } : x)));
     for (const id of [...ids].sort((a, b) => a - b)) {
-      const sub = this.subqueries[id];
+      const stored = this.subqueries[id];
+      const sub: PendingSubquery = fromSpace || stored.conditions.length === 0 ? stored : { ...stored, conditions: stored.conditions.map(onOutput) };
       const width = plan.schema.fields.length;
       const field = sub.plan.schema.fields[0];
       if (sub.mark !== undefined) {
-        if (!fromSpace && sub.conditions.length > 0) throw SqlError.unsupportedFeature('a correlated EXISTS / IN / ANY / ALL (subquery) in the select list of an aggregate query');
         const m = sub.mark;
         const test: MarkTest = m.kind === 'exists' ? m : { kind: 'any', op: m.op, negated: m.negated, width: m.left.length, compare: (right) => compareRow(m.op, m.left.map(toSpace), right) };
         plan = markSubquery(plan, sub.plan, sub.conditions, test);
         this.subqueryColumns.set(id, { kind: 'ColumnRef', index: width, name: '__value', type: BOOL });
         continue;
-      } else if (sub.aggregateJoin !== undefined && fromSpace) {
+      } else if (sub.aggregateJoin !== undefined) {
         plan = aggregatePerRow(plan, sub.plan, sub.conditions, sub.aggregateJoin);
-      } else if (sub.topNJoin !== undefined && fromSpace) {
+      } else if (sub.topNJoin !== undefined) {
         plan = topNPerRow(plan, sub.plan, sub.conditions, sub.topNJoin, 'left');
       } else if (sub.apply !== undefined || sub.perValue !== undefined) {
         const apply = sub.apply ?? (sub.perValue?.().apply as NonNullable<PendingSubquery['apply']>);
-        // Over an aggregate's output, the outer columns it reads must be grouped ones.
-        const columns = apply.columns.map((c) => {
-          const f = this.scope.columns.find((x) => x.index === c);
-          const at = fromSpace ? undefined : (() => {
-            try {
-              return toSpace({ kind: 'ColumnRef', index: c, name: f?.name ?? `#${c}`, type: f?.type ?? new arrow.Null() });
-            } catch {
-              return undefined;
-            }
-          })();
-          if (fromSpace) return c;
-          if (at?.kind !== 'ColumnRef') throw new SqlError('42803', `subquery uses ungrouped column "${f?.qualifier === undefined ? '' : `${f.qualifier}.`}${f?.name ?? c}" from outer query`);
-          return at.index;
-        });
+        const columns = apply.columns.map((c) => (fromSpace ? c : grouped(c)));
         plan = Apply.create(plan, columns, apply.evaluate, [new arrow.Field('__value', apply.type, true)], '(subquery)');
       } else if (sub.conditions.length === 0) {
         plan = Join.create(plan, SingleRow.create(sub.plan), 'inner');
       } else if (sub.perRow) {
-        if (!fromSpace) throw SqlError.unsupportedFeature('a correlated scalar subquery in the select list of an aggregate query');
         plan = perRowSubquery(plan, sub);
       } else {
-        if (!fromSpace) throw SqlError.unsupportedFeature('a correlated scalar subquery in the select list of an aggregate query');
         plan = Join.create(plan, sub.plan, 'left', joinCondition(sub.conditions, width));
       }
       const added = plan.schema.fields[width];
