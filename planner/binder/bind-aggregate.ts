@@ -114,7 +114,13 @@ export function bindAggregateCall(call: AnyNode, binder: ExprBinder, argumentBin
     }
   }
   args = checkArguments(name, args, noSuch);
-  const filter = call.agg_filter === undefined ? undefined : inner.with({ clause: 'FILTER' }).bindCondition(call.agg_filter, 'FILTER');
+  // FILTER (WHERE …) may name the enclosing query's columns and hold subqueries (planned below the aggregate).
+  const filterBinder = inner.with({
+    clause: 'FILTER',
+    ...(binder.hooks.outer === undefined ? {} : { outer: binder.hooks.outer }),
+    ...(binder.hooks.subquery === undefined ? {} : { subquery: binder.hooks.subquery }),
+  });
+  const filter = call.agg_filter === undefined ? undefined : filterBinder.bindCondition(call.agg_filter, 'FILTER');
   const type = aggregateResultType(name, args.map((a) => a.type));
   return {
     name,

@@ -224,7 +224,7 @@ class SelectBinder {
       // LATERAL: outer columns in the select list of a plain subquery are computed after the join.
       const lateralItems = this.correlation.mode === 'lateral' && this.aggregates.length === 0 && groupClause.length === 0 && this.windows.length === 0 && !distinct;
       if (lateralItems) deferred = exprs.map((e) => (anyOuter(e) ? e : undefined));
-      if ([...(lateralItems ? [] : exprs), ...keys.map((k) => k.expr), ...(having === undefined ? [] : [having]), ...group.exprs].some(anyOuter) || this.aggregates.some((a) => a.args.some(anyOuter))) {
+      if ([...(lateralItems ? [] : exprs), ...keys.map((k) => k.expr), ...(having === undefined ? [] : [having]), ...group.exprs].some(anyOuter) || this.aggregates.some((a) => a.args.some(anyOuter) || (a.filter !== undefined && anyOuter(a.filter)) || (a.orderBy ?? []).some((k) => anyOuter(k.expr)))) {
         throw perValueError('a correlated reference outside the subquery\'s WHERE clause');
       }
       const needed = deferred.some((d) => d !== undefined);
@@ -273,6 +273,15 @@ class SelectBinder {
     }));
     let toOutput: (e: Expr) => Expr = (e) => e;
     if (isAggregate) {
+      // Subqueries in FILTER (WHERE …) are computed per input row, below the aggregate.
+      const isSubquery = (x: Expr) => x.kind === 'Placeholder' && x.slot === 'subquery';
+      const filters = this.aggregates.flatMap((a) => (a.filter !== undefined && someExpr(a.filter, isSubquery) ? [a.filter] : []));
+      if (filters.length > 0) {
+        plan = this.attachSubqueries(plan, filters, true);
+        this.aggregates.forEach((a, i) => {
+          if (a.filter !== undefined) this.aggregates[i] = { ...a, filter: this.resolveSubqueries(a.filter) };
+        });
+      }
       const groupExprs = [...group.exprs, ...extraGroups];
       const groupNames = groupExprs.map((e, i) => (e.kind === 'ColumnRef' ? e.name : `group${i + 1}`));
       plan = Aggregate.create(plan, groupExprs, groupNames, this.aggregates, group.sets);
