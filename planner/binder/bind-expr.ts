@@ -9,7 +9,7 @@ import type { BindContext } from './context.js';
 import { bindFunction, currentTimeLiteral, intervalLiteral, tryCastCall } from './functions.js';
 import { bindAtTimeZone } from './at-time-zone.js';
 import { perValueError } from './per-value-error.js';
-import { rowComparison, rowInList, rowItems } from './row-compare.js';
+import { rowComparison, rowInList, rowItems, rowSubqueryItems } from './row-compare.js';
 import { bindCatalogCast, bindCatalogFunction, sqlValueFunction } from './catalog-functions.js';
 import { bindOperator, bindTemporalArithmetic, booleanTest, distinct, subscript } from './operators.js';
 import type { Scope, ScopeColumn } from './scope.js';
@@ -254,6 +254,10 @@ export class ExprBinder {
       if (n.kind === 'AEXPR_IN' && 'List' in n.rexpr) {
         const typeName = (item: Node) => pgTypeName(this.bind(item).type);
         return this.bind(rowInList(op === '<>', leftRow, (n.rexpr.List.items ?? []) as Node[], n.location ?? 0, position, typeName));
+      }
+      // `(a, b) op (SELECT x, y …)`: each item against its column of the one row (21000 for more).
+      if (n.kind === 'AEXPR_OP' && rightRow === undefined && unwrap(n.rexpr)[0] === 'SubLink' && unwrap(n.rexpr)[1].subLinkType === 'EXPR_SUBLINK') {
+        return this.bind(rowComparison(op, leftRow, rowSubqueryItems(unwrap(n.rexpr)[1], leftRow.length), n.location ?? 0, position));
       }
       if (rightRow !== undefined && (n.kind === 'AEXPR_OP' || n.kind === 'AEXPR_DISTINCT' || n.kind === 'AEXPR_NOT_DISTINCT')) {
         const rowOp = n.kind === 'AEXPR_DISTINCT' ? 'IS DISTINCT FROM' : n.kind === 'AEXPR_NOT_DISTINCT' ? 'IS NOT DISTINCT FROM' : op;

@@ -87,7 +87,7 @@ function bindRelation(ctx: BindContext, n: AnyNode): BoundFrom {
       const saved = ctx.ctes;
       ctx.ctes = cte.scope;
       try {
-        const bound = cte.recursive === true ? bindRecursiveCte(ctx, cte, location) : bindQuery(ctx, cte.query);
+        const bound = cte.recursive === true ? bindRecursiveCte(ctx, cte, location) : bindQuery(ctx, cte.query, cte.outer === undefined ? undefined : { outer: cte.outer, mode: 'derived' });
         return named(bound.plan, bound.names, n.alias ?? { aliasname: cte.name, colnames: cte.columns?.map((c) => ({ String: { sval: c } })) }, ctx, cte.columns !== undefined && n.alias === undefined);
       } finally {
         ctx.ctes = saved;

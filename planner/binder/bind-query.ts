@@ -81,6 +81,7 @@ export function bindQuery(ctx: BindContext, stmt: AnyNode, correlation?: Correla
       const definition: CteDefinition = {
         name: c.ctename, query, ...(columns.length === 0 ? {} : { columns }), location: c.location ?? 0, ...(recursive ? { recursive } : {}),
         ...(c.search_clause === undefined ? {} : { search: c.search_clause }), ...(c.cycle_clause === undefined ? {} : { cycle: c.cycle_clause }),
+        ...(correlation === undefined ? {} : { outer: correlation.outer }),
         scope: { ctes: w.recursive === true ? ctes : new Map(ctes), parent: saved },
       };
       ctes.set(key, definition);

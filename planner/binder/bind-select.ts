@@ -245,7 +245,7 @@ class SelectBinder {
       if (topN && correlated.length > 0 && equalityInnerSides(correlated.flatMap(splitAnd)) === undefined) {
         return { plan, names, conditions: correlated.flatMap(splitAnd), topNJoin: { keys, limit, offset: offset ?? 0, exprs } };
       }
-      if (correlated.length > 0 || needed) pulled = this.pullCorrelation(correlated, group.exprs.length > 0 || groupClause.length > 0, extraGroups, limit !== undefined || distinct, limit !== undefined && !distinct, needed ? deferred : []);
+      if (correlated.length > 0 || needed) pulled = this.pullCorrelation(correlated, group.exprs.length > 0 || groupClause.length > 0, extraGroups, limit !== undefined || (offset ?? 0) > 0 || distinct, limit !== undefined && !distinct, needed ? deferred : []);
     } else if (correlated.length > 0) {
       throw SqlError.internal('outer reference without correlation');
     }

@@ -56,3 +56,27 @@ export function rowInList(negated: boolean, left: readonly Node[], items: readon
   });
   return each.length === 1 ? each[0] : ({ BoolExpr: { boolop: negated ? 'AND_EXPR' : 'OR_EXPR', args: each, location } } as AnyNode as Node);
 }
+
+/**
+ * `(a, b) op (SELECT x, y …)` (PostgreSQL's ROWCOMPARE sublink): the subquery's columns as
+ * `width` scalar subqueries over it, `(SELECT __row.c1 FROM (<subquery>) AS __row(c1, c2))`, each
+ * NULL for no row and `21000` for several, to compare item by item like a row constructor.
+ */
+export function rowSubqueryItems(link: AnyNode, width: number): Node[] {
+  const location: number = link.location ?? 0;
+  const names = Array.from({ length: width }, (_, k) => `c${k + 1}`);
+  return names.map((name) => ({
+    SubLink: {
+      subLinkType: 'EXPR_SUBLINK',
+      location,
+      subselect: {
+        SelectStmt: {
+          targetList: [{ ResTarget: { val: { ColumnRef: { fields: [{ String: { sval: '__row' } }, { String: { sval: name } }], location } }, location } }],
+          fromClause: [{ RangeSubselect: { subquery: link.subselect, alias: { aliasname: '__row', colnames: names.map((sval) => ({ String: { sval } })) } } }],
+          limitOption: 'LIMIT_OPTION_DEFAULT',
+          op: 'SETOP_NONE',
+        },
+      },
+    },
+  }) as AnyNode as Node);
+}
