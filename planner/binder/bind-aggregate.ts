@@ -58,6 +58,8 @@ export function bindAggregateCall(call: AnyNode, binder: ExprBinder, argumentBin
       throw new SqlError('42803', 'aggregate function calls cannot contain window function calls', { position: ctx.position(c.location ?? 0) });
     },
     ...(binder.hooks.outer === undefined ? {} : { outer: binder.hooks.outer }),
+    // A subquery in an argument is computed per input row, below the aggregate (bind-select.ts).
+    ...(binder.hooks.subquery === undefined ? {} : { subquery: binder.hooks.subquery }),
   });
   const argNodes = (call.args ?? []) as Node[];
   let args: Expr[] = argNodes.map((a) => inner.bind(a));

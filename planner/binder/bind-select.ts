@@ -273,13 +273,18 @@ class SelectBinder {
     }));
     let toOutput: (e: Expr) => Expr = (e) => e;
     if (isAggregate) {
-      // Subqueries in FILTER (WHERE …) are computed per input row, below the aggregate.
+      // Subqueries in aggregate arguments, FILTER (WHERE …) and ORDER BY are computed per input row, below the aggregate.
       const isSubquery = (x: Expr) => x.kind === 'Placeholder' && x.slot === 'subquery';
-      const filters = this.aggregates.flatMap((a) => (a.filter !== undefined && someExpr(a.filter, isSubquery) ? [a.filter] : []));
-      if (filters.length > 0) {
-        plan = this.attachSubqueries(plan, filters, true);
+      const inputs = this.aggregates.flatMap((a) => [...a.args, ...(a.filter === undefined ? [] : [a.filter]), ...(a.orderBy ?? []).map((k) => k.expr)]).filter((e) => someExpr(e, isSubquery));
+      if (inputs.length > 0) {
+        plan = this.attachSubqueries(plan, inputs, true);
         this.aggregates.forEach((a, i) => {
-          if (a.filter !== undefined) this.aggregates[i] = { ...a, filter: this.resolveSubqueries(a.filter) };
+          this.aggregates[i] = {
+            ...a,
+            args: a.args.map((e) => this.resolveSubqueries(e)),
+            ...(a.filter === undefined ? {} : { filter: this.resolveSubqueries(a.filter) }),
+            ...(a.orderBy === undefined ? {} : { orderBy: a.orderBy.map((k) => ({ ...k, expr: this.resolveSubqueries(k.expr) })) }),
+          };
         });
       }
       const groupExprs = [...group.exprs, ...extraGroups];
