@@ -162,6 +162,27 @@ describe('subqueries', () => {
     expect(await explainQuery(sql, pricesCatalog())).not.toContain('null_aware');
   });
 
+  it('aggregates per outer row when the correlation is more than equalities', async () => {
+    const sql = 'SELECT p.ticker, (SELECT count(*) FROM prices q WHERE q.flag = p.flag AND q.vol < p.vol) FROM prices p ORDER BY 1 NULLS LAST';
+    expect(await run(sql)).toEqual(['ticker|count', 'AAPL|1', 'GOOG|0', 'MSFT|0', 'Zeta|0', 'aapl|0', 'NULL|0']);
+    const plan = await explainQuery(sql, pricesCatalog());
+    expect(plan).toContain('HashAggregate: group=[__row]');
+    expect(plan).toContain('HashJoin: type=left on=[flag = flag] residual=vol < vol');
+    expect(plan).not.toContain('Apply');
+  });
+
+  it('keeps the first rows per outer row for ORDER BY … LIMIT over a non-equality correlation', async () => {
+    const sql = 'SELECT p.ticker, (SELECT q.ticker FROM prices q WHERE q.vol > p.vol ORDER BY q.vol LIMIT 1) FROM prices p ORDER BY 1 NULLS LAST';
+    expect(await run(sql)).toEqual(['ticker|ticker', 'AAPL|NULL', 'GOOG|AAPL', 'MSFT|NULL', 'Zeta|aapl', 'aapl|GOOG', 'NULL|NULL']);
+    expect(await explainQuery(sql, pricesCatalog())).toMatch(/Window: partition=\[__row\] order=\[vol ASC NULLS LAST\] calls=\[row_number\(\) AS __rank\]/);
+  });
+
+  it('runs a correlated GROUP BY … LIMIT once per distinct outer value (Apply)', async () => {
+    const sql = "SELECT p.ticker, (SELECT count(DISTINCT q.flag) FROM prices q WHERE q.d > p.d GROUP BY q.d > '2021-01-02' ORDER BY 1 DESC LIMIT 1) FROM prices p ORDER BY 1 NULLS LAST";
+    expect(await run(sql)).toEqual(['ticker|count', 'AAPL|1', 'GOOG|NULL', 'MSFT|1', 'Zeta|2', 'aapl|NULL', 'NULL|1']);
+    expect(await explainQuery(sql, pricesCatalog())).toContain('Apply: (subquery) over [#3]');
+  });
+
   it('decorrelates a correlated aggregate subquery into GROUP BY + left join', async () => {
     expect(await bound('SELECT p.ticker, (SELECT max(q.vol) FROM prices q WHERE q.flag = p.flag) AS m FROM prices p')).toBe(
       [
