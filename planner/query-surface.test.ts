@@ -155,6 +155,34 @@ describe('subqueries', () => {
     expect(await run('SELECT ticker FROM prices WHERE vol NOT IN (SELECT vol FROM prices)')).toEqual(['ticker']);
   });
 
+  it('plans a correlated NOT IN as an anti join on the correlation that also drops NULL comparisons', async () => {
+    // Rows are checked against PostgreSQL in sql-tests/subquery/not-in-correlated.slt; here, the plan.
+    const sql = 'SELECT ticker FROM prices p WHERE p.vol NOT IN (SELECT q.vol FROM prices q WHERE q.ticker = p.ticker AND q.close < p.close)';
+    expect(await explainQuery(sql, pricesCatalog())).toContain('HashJoin: type=anti on=[ticker = ticker] residual=is_not_false(vol = vol) AND (close < close)');
+    expect(await explainQuery(sql, pricesCatalog())).not.toContain('null_aware');
+  });
+
+  it('aggregates per outer row when the correlation is more than equalities', async () => {
+    const sql = 'SELECT p.ticker, (SELECT count(*) FROM prices q WHERE q.flag = p.flag AND q.vol < p.vol) FROM prices p ORDER BY 1 NULLS LAST';
+    expect(await run(sql)).toEqual(['ticker|count', 'AAPL|1', 'GOOG|0', 'MSFT|0', 'Zeta|0', 'aapl|0', 'NULL|0']);
+    const plan = await explainQuery(sql, pricesCatalog());
+    expect(plan).toContain('HashAggregate: group=[__row]');
+    expect(plan).toContain('HashJoin: type=left on=[flag = flag] residual=vol < vol');
+    expect(plan).not.toContain('Apply');
+  });
+
+  it('keeps the first rows per outer row for ORDER BY … LIMIT over a non-equality correlation', async () => {
+    const sql = 'SELECT p.ticker, (SELECT q.ticker FROM prices q WHERE q.vol > p.vol ORDER BY q.vol LIMIT 1) FROM prices p ORDER BY 1 NULLS LAST';
+    expect(await run(sql)).toEqual(['ticker|ticker', 'AAPL|NULL', 'GOOG|AAPL', 'MSFT|NULL', 'Zeta|aapl', 'aapl|GOOG', 'NULL|NULL']);
+    expect(await explainQuery(sql, pricesCatalog())).toMatch(/Window: partition=\[__row\] order=\[vol ASC NULLS LAST\] calls=\[row_number\(\) AS __rank\]/);
+  });
+
+  it('runs a correlated GROUP BY … LIMIT once per distinct outer value (Apply)', async () => {
+    const sql = "SELECT p.ticker, (SELECT count(DISTINCT q.flag) FROM prices q WHERE q.d > p.d GROUP BY q.d > '2021-01-02' ORDER BY 1 DESC LIMIT 1) FROM prices p ORDER BY 1 NULLS LAST";
+    expect(await run(sql)).toEqual(['ticker|count', 'AAPL|1', 'GOOG|NULL', 'MSFT|1', 'Zeta|2', 'aapl|NULL', 'NULL|1']);
+    expect(await explainQuery(sql, pricesCatalog())).toContain('Apply: (subquery) over [#3]');
+  });
+
   it('decorrelates a correlated aggregate subquery into GROUP BY + left join', async () => {
     expect(await bound('SELECT p.ticker, (SELECT max(q.vol) FROM prices q WHERE q.flag = p.flag) AS m FROM prices p')).toBe(
       [
@@ -196,7 +224,7 @@ describe('aggregation (binding; answers once HashAggregateExec exists)', () => {
       "SELECT count(DISTINCT ticker), count(*) FILTER (WHERE flag), string_agg(ticker, ',' ORDER BY ticker), percentile_cont(0.5) WITHIN GROUP (ORDER BY vol), percentile(vol, 0.25), stddev(vol), mean(vol), array_agg(d), count_if(flag) FROM prices",
     );
     expect(plan).toContain(
-      'aggregates=[count(DISTINCT ticker), count_star() FILTER (WHERE flag), string_agg(ticker), percentile_cont(CAST(vol AS float8)), percentile_cont(CAST(vol AS float8)), stddev_samp(vol), avg(vol), collect_list(d), count_if(flag)]',
+      'aggregates=[count(DISTINCT ticker), count_star() FILTER (WHERE flag), string_agg(ticker), percentile_cont(CAST(vol AS float8)), percentile_cont(CAST(vol AS float8)), stddev_samp(vol), avg(vol), array_agg(d), count_if(flag)]',
     );
   });
 

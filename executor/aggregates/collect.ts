@@ -11,7 +11,7 @@ import { gather } from './growable.js';
 import { isMinMaxType } from './min-max.js';
 import { toFloat64 } from './numeric.js';
 
-export type CollectName = 'percentile_cont' | 'percentile_disc' | 'median' | 'collect_list' | 'collect_set' | 'string_agg';
+export type CollectName = 'percentile_cont' | 'percentile_disc' | 'median' | 'collect_list' | 'collect_set' | 'array_agg' | 'string_agg';
 
 const utf8 = new TextEncoder();
 
@@ -30,6 +30,7 @@ const utf8 = new TextEncoder();
  * - collect_list / collect_set: a list in input order (or ORDER BY), NULLs skipped, an empty
  *   list for a group with no input (Spark); collect_set arrives de-duplicated (the operator
  *   treats it as DISTINCT);
+ * - array_agg: PostgreSQL's — NULL values kept as elements, NULL for a group with no input;
  * - string_agg(x, sep): the values joined by sep, NULL for a group with no input (PostgreSQL).
  */
 export class CollectAccumulator implements Accumulator {
@@ -56,7 +57,8 @@ export class CollectAccumulator implements Accumulator {
 
   update(groupIds: Int32Array, args: readonly arrow.Data[], _groups: number): void {
     const value = args[0];
-    const valid = validityBytes(value);
+    // array_agg keeps NULL values as elements: every row counts.
+    const valid = this.name === 'array_agg' ? null : validityBytes(value);
     let rows: Int32Array | null = null;
     if (valid !== null) {
       let count = 0;
@@ -71,7 +73,7 @@ export class CollectAccumulator implements Accumulator {
   }
 
   private usesOrderBy(): boolean {
-    return this.name === 'collect_list' || this.name === 'collect_set' || this.name === 'string_agg';
+    return this.name === 'collect_list' || this.name === 'collect_set' || this.name === 'array_agg' || this.name === 'string_agg';
   }
 
   finish(groups: number): arrow.Data {
@@ -162,7 +164,10 @@ export class CollectAccumulator implements Accumulator {
 
   private list(values: arrow.Data, order: Int32Array, starts: Int32Array, groups: number): arrow.Data {
     const child = take(values, order);
-    return arrow.makeData({ type: this.type as arrow.List, length: groups, nullCount: 0, valueOffsets: starts, child });
+    if (this.name !== 'array_agg') return arrow.makeData({ type: this.type as arrow.List, length: groups, nullCount: 0, valueOffsets: starts, child });
+    const valid = new Uint8Array(groups);
+    for (let g = 0; g < groups; g++) valid[g] = starts[g + 1] > starts[g] ? 1 : 0;
+    return arrow.makeData({ type: this.type as arrow.List, length: groups, ...validityProps(valid), valueOffsets: starts, child });
   }
 
   private join(values: arrow.Data, order: Int32Array, starts: Int32Array, groups: number): arrow.Data {

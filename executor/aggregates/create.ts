@@ -51,6 +51,7 @@ export function createAccumulator(call: AggregateCall): Accumulator {
     case 'median':
     case 'collect_list':
     case 'collect_set':
+    case 'array_agg':
     case 'string_agg':
       return new CollectAccumulator(call.name, call.type, needArg(), call.params ?? [], call.orderBy ?? []);
     case 'approx_count_distinct':

@@ -4,13 +4,13 @@ import { SqlError } from '../../common/sql-error.js';
 /**
  * The aggregate functions deltasql knows, by the name SQL calls them (Spark and PostgreSQL
  * spellings both map here; the binder normalises aliases such as `stddev` → `stddev_samp`,
- * `mean` → `avg`, `array_agg` → `collect_list`, `count_if`, `any_value`/`first`).
+ * `mean` → `avg`, `count_if`, `any_value`/`first`).
  */
 export const AGGREGATE_NAMES = [
   'count', 'count_star', 'sum', 'avg', 'min', 'max', 'first', 'last', 'any_value',
   'stddev_samp', 'stddev_pop', 'var_samp', 'var_pop',
   'percentile_cont', 'percentile_disc', 'median', 'approx_count_distinct',
-  'collect_list', 'collect_set', 'string_agg', 'bool_and', 'bool_or', 'count_if',
+  'collect_list', 'collect_set', 'array_agg', 'string_agg', 'bool_and', 'bool_or', 'count_if',
 ] as const;
 export type AggregateName = (typeof AGGREGATE_NAMES)[number];
 
@@ -30,7 +30,7 @@ export function isAggregateName(name: string): name is AggregateName {
  * - `stddev*`/`var*` → float8; `percentile_cont`/`median` → float8; `percentile_disc` → the argument's type;
  * - `min`/`max`/`first`/`last`/`any_value` → the argument's type;
  * - `approx_count_distinct`, `count_if` → int8; `bool_and`/`bool_or` → bool;
- * - `collect_list`/`collect_set` → list of the argument's type; `string_agg` → text.
+ * - `collect_list`/`collect_set`/`array_agg` → list of the argument's type; `string_agg` → text.
  */
 export function aggregateResultType(name: AggregateName, argTypes: readonly arrow.DataType[]): arrow.DataType {
   const arg = argTypes[0];
@@ -54,6 +54,7 @@ export function aggregateResultType(name: AggregateName, argTypes: readonly arro
       return new arrow.Float64();
     case 'collect_list':
     case 'collect_set':
+    case 'array_agg':
       return new arrow.List(new arrow.Field('element', required(name, arg), true));
     case 'min':
     case 'max':

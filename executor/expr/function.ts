@@ -15,6 +15,7 @@ import * as math from '../kernels/math.js';
 import * as nested from '../kernels/nested.js';
 import * as pgc from '../kernels/pg-catalog.js';
 import * as regex from '../kernels/regex.js';
+import * as series from '../kernels/series.js';
 import { interleave } from '../kernels/select.js';
 import { changeCase, charLength } from '../kernels/string.js';
 import * as str from '../kernels/string-fns.js';
@@ -170,6 +171,9 @@ export const SCALAR_FUNCTIONS = {
   quote_ident: (args) => pgc.quoteIdent(args),
   assert_single_row: (args) => pgc.assertSingleRow(args),
   array_cat: (args, type) => pgc.arrayCat(args, type),
+  // ── set-returning functions in a select list, as lists to explode (kernels/series.ts) ──
+  series_list: (args, type) => series.seriesList(args, type),
+  zip_lists: (args, type) => series.zipLists(args, type),
   expand_array: (args, type) => pgc.expandArray(args, type),
   bit_and: (args) => pgc.bitwise(args, '&'),
   bit_or: (args) => pgc.bitwise(args, '|'),

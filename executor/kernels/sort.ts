@@ -1,4 +1,5 @@
 import * as arrow from 'apache-arrow';
+import { scalarAt, type ScalarValue } from '../arrow/scalar.js';
 import { SqlError } from '../../common/sql-error.js';
 import { boolBytes, validityBytes } from '../../common/arrow/bitmap.js';
 import { compareDecimalWords } from '../values/decimal.js';
@@ -111,6 +112,10 @@ function valueComparator(x: arrow.Data, y: arrow.Data): RowComparator {
     }
     case arrow.Type.Null:
       return () => 0;
+    case arrow.Type.Struct:
+    case arrow.Type.List:
+      // Rows and arrays (PostgreSQL's record and array order): a boxed slow path, field by field.
+      return (a, b) => compareNested(scalarAt(x, a), scalarAt(y, b), x.type);
     default:
       throw SqlError.unsupportedFeature(`ORDER BY a ${String(x.type)} value`);
   }
@@ -197,4 +202,32 @@ function grownTo(a: Int32Array<ArrayBuffer>, max: number): Int32Array<ArrayBuffe
   const out = new Int32Array(Math.min(max, a.length * 2));
   out.set(a);
   return out;
+}
+
+/**
+ * PostgreSQL's order of rows (record comparison: field by field) and arrays (element by element,
+ * then the shorter first), a NULL field or element after every value.
+ */
+function compareNested(p: ScalarValue, q: ScalarValue, type: arrow.DataType): number {
+  if (p === null || q === null) return p === q ? 0 : p === null ? 1 : -1;
+  if (type.typeId === arrow.Type.Struct) {
+    for (const f of (type as arrow.Struct).children) {
+      const c = compareNested((p as Record<string, ScalarValue>)[f.name] ?? null, (q as Record<string, ScalarValue>)[f.name] ?? null, f.type);
+      if (c !== 0) return c;
+    }
+    return 0;
+  }
+  if (type.typeId === arrow.Type.List) {
+    const element = (type as arrow.List).children[0].type;
+    const u = p as readonly ScalarValue[];
+    const v = q as readonly ScalarValue[];
+    for (let i = 0; i < Math.min(u.length, v.length); i++) {
+      const c = compareNested(u[i], v[i], element);
+      if (c !== 0) return c;
+    }
+    return u.length - v.length;
+  }
+  if (p instanceof Uint8Array && q instanceof Uint8Array) return compareBytes(p, 0, p.length, q, 0, q.length);
+  if (typeof p === 'number' && typeof q === 'number' && (Number.isNaN(p) || Number.isNaN(q))) return compareNaN(p, q);
+  return p < q ? -1 : p > q ? 1 : 0;
 }

@@ -26,7 +26,7 @@ const AGGREGATE_ALIASES: Record<string, AggregateName> = {
   variance: 'var_samp', var_samp: 'var_samp', var_pop: 'var_pop',
   percentile_cont: 'percentile_cont', percentile_disc: 'percentile_disc', percentile: 'percentile_cont',
   percentile_approx: 'percentile_disc', approx_percentile: 'percentile_disc', median: 'median',
-  approx_count_distinct: 'approx_count_distinct', collect_list: 'collect_list', array_agg: 'collect_list',
+  approx_count_distinct: 'approx_count_distinct', collect_list: 'collect_list', array_agg: 'array_agg',
   collect_set: 'collect_set', string_agg: 'string_agg', listagg: 'string_agg',
   bool_and: 'bool_and', every: 'bool_and', bool_or: 'bool_or', count_if: 'count_if',
 };
@@ -58,6 +58,8 @@ export function bindAggregateCall(call: AnyNode, binder: ExprBinder, argumentBin
       throw new SqlError('42803', 'aggregate function calls cannot contain window function calls', { position: ctx.position(c.location ?? 0) });
     },
     ...(binder.hooks.outer === undefined ? {} : { outer: binder.hooks.outer }),
+    // A subquery in an argument is computed per input row, below the aggregate (bind-select.ts).
+    ...(binder.hooks.subquery === undefined ? {} : { subquery: binder.hooks.subquery }),
   });
   const argNodes = (call.args ?? []) as Node[];
   let args: Expr[] = argNodes.map((a) => inner.bind(a));
@@ -114,7 +116,13 @@ export function bindAggregateCall(call: AnyNode, binder: ExprBinder, argumentBin
     }
   }
   args = checkArguments(name, args, noSuch);
-  const filter = call.agg_filter === undefined ? undefined : inner.with({ clause: 'FILTER' }).bindCondition(call.agg_filter, 'FILTER');
+  // FILTER (WHERE …) may name the enclosing query's columns and hold subqueries (planned below the aggregate).
+  const filterBinder = inner.with({
+    clause: 'FILTER',
+    ...(binder.hooks.outer === undefined ? {} : { outer: binder.hooks.outer }),
+    ...(binder.hooks.subquery === undefined ? {} : { subquery: binder.hooks.subquery }),
+  });
+  const filter = call.agg_filter === undefined ? undefined : filterBinder.bindCondition(call.agg_filter, 'FILTER');
   const type = aggregateResultType(name, args.map((a) => a.type));
   return {
     name,

@@ -8,6 +8,8 @@ import { isUnconstrainedNumeric, typeFromName } from '../types/type-name.js';
 import type { BindContext } from './context.js';
 import { bindFunction, currentTimeLiteral, intervalLiteral, tryCastCall } from './functions.js';
 import { bindAtTimeZone } from './at-time-zone.js';
+import { perValueError } from './per-value-error.js';
+import { rowComparison, rowInList, rowItems, rowSubqueryItems } from './row-compare.js';
 import { bindCatalogCast, bindCatalogFunction, sqlValueFunction } from './catalog-functions.js';
 import { bindOperator, bindTemporalArithmetic, booleanTest, distinct, subscript } from './operators.js';
 import type { Scope, ScopeColumn } from './scope.js';
@@ -40,7 +42,7 @@ export interface BindHooks {
 }
 
 /** Set-returning functions a select list may call (each becomes an Explode below the projection). */
-const SET_RETURNING = new Set(['unnest', '_pg_expandarray']);
+const SET_RETURNING = new Set(['unnest', 'generate_series', '_pg_expandarray']);
 
 /** Whether `name(…)` (no OVER) is an aggregate call; set by bind-aggregate.ts (avoids an import cycle). */
 export const aggregateCalls: { isAggregate: (name: string, call: AnyNode) => boolean } = { isAggregate: () => false };
@@ -117,6 +119,12 @@ export class ExprBinder {
         throw SqlError.unsupportedFeature(`subqueries in ${this.hooks.clause ?? 'this clause'}`).at(this.ctx.position(n.location ?? 0));
       }
       case 'CollateClause': return this.collate(n);
+      case 'RowExpr': {
+        // A row value `ROW(a, b)` / `(a, b)`: a struct with PostgreSQL's field names f1, f2… (row comparisons are rewritten before this, row-compare.ts).
+        const items = ((n.args ?? []) as Node[]).map((a) => this.bind(a));
+        const text = new arrow.Utf8();
+        return bindFunction('named_struct', items.flatMap((e, k) => [{ kind: 'Literal', value: `f${k + 1}`, type: text } as Expr, e]), this.ctx.position(n.location ?? 0));
+      }
       case 'GroupingFunc': {
         if (this.hooks.grouping !== undefined) return this.hooks.grouping(n, this);
         throw new SqlError('42803', `grouping operations are not allowed in ${this.hooks.clause ?? 'this clause'}`, { position: this.ctx.position(n.location ?? 0) });
@@ -156,16 +164,17 @@ export class ExprBinder {
       }
       rest = 1;
     }
-    if (column === undefined && this.scope.parent !== undefined) {
-      // A correlated reference: the enclosing query's column.
-      const parent = this.scope.parent;
+    // A correlated reference: a column of an enclosing query, the nearest one that has it. A
+    // constant scope gives that run's value (per-value.ts); the immediately enclosing query's
+    // column is the outer hook's to plan; anything else needs the subquery run per value.
+    for (let parent = this.scope.parent, depth = 1; column === undefined && parent !== undefined; parent = parent.parent, depth++) {
       const q = names.length >= 2 && parent.hasQualifier(names[0]) ? parent.resolve(names[1], names[0], position) : undefined;
       const c = q ?? (names.length >= 2 && parent.hasQualifier(names[0]) ? undefined : parent.resolve(names[0], undefined, position));
-      if (c !== undefined) {
-        if (this.hooks.outer === undefined) throw SqlError.unsupportedFeature('correlated subqueries here').at(position);
-        column = this.hooks.outer(c, q !== undefined ? spelled[1] : spelled[0], position);
-        rest = q !== undefined ? 2 : 1;
-      }
+      if (c === undefined) continue;
+      if (parent.constant !== undefined) column = parent.constant(c);
+      else if (depth === 1 && this.hooks.outer !== undefined) column = this.hooks.outer(c, q !== undefined ? spelled[1] : spelled[0], position);
+      else throw perValueError(depth === 1 ? 'correlated subqueries here' : 'a subquery correlated with a query two levels out', position);
+      rest = q !== undefined ? 2 : 1;
     }
     if (column === undefined && this.hooks.namedGroup !== undefined) {
       const grouped = this.hooks.namedGroup(names[0]);
@@ -238,6 +247,23 @@ export class ExprBinder {
   private aExpr(n: AnyNode, node: Node): Expr {
     const op: string = (n.name ?? []).map((x: AnyNode) => x.String?.sval ?? '').pop() ?? '';
     const position = this.ctx.position(n.location ?? 0);
+    // Row constructors on both sides: item-wise comparisons (row-compare.ts).
+    const leftRow = rowItems(n.lexpr);
+    if (leftRow !== undefined) {
+      const rightRow = rowItems(n.rexpr);
+      if (n.kind === 'AEXPR_IN' && 'List' in n.rexpr) {
+        const typeName = (item: Node) => pgTypeName(this.bind(item).type);
+        return this.bind(rowInList(op === '<>', leftRow, (n.rexpr.List.items ?? []) as Node[], n.location ?? 0, position, typeName));
+      }
+      // `(a, b) op (SELECT x, y …)`: each item against its column of the one row (21000 for more).
+      if (n.kind === 'AEXPR_OP' && rightRow === undefined && unwrap(n.rexpr)[0] === 'SubLink' && unwrap(n.rexpr)[1].subLinkType === 'EXPR_SUBLINK') {
+        return this.bind(rowComparison(op, leftRow, rowSubqueryItems(unwrap(n.rexpr)[1], leftRow.length), n.location ?? 0, position));
+      }
+      if (rightRow !== undefined && (n.kind === 'AEXPR_OP' || n.kind === 'AEXPR_DISTINCT' || n.kind === 'AEXPR_NOT_DISTINCT')) {
+        const rowOp = n.kind === 'AEXPR_DISTINCT' ? 'IS DISTINCT FROM' : n.kind === 'AEXPR_NOT_DISTINCT' ? 'IS NOT DISTINCT FROM' : op;
+        return this.bind(rowComparison(rowOp, leftRow, rightRow, n.location ?? 0, position));
+      }
+    }
     switch (n.kind) {
       case 'AEXPR_OP':
         if (n.lexpr === undefined) return this.prefix(op, n.rexpr, position);
@@ -402,6 +428,16 @@ export class ExprBinder {
   private typeCast(n: AnyNode, node: Node): Expr {
     const named = this.regNameAsText(n);
     if (named !== undefined) return named;
+    // `ARRAY[a, b]::T[]` casts each element (and `ARRAY[]::T[]` is an empty T[]).
+    const [argKind, arg] = unwrap(n.arg as Node);
+    if (argKind === 'A_ArrayExpr' && ((n.typeName as AnyNode).arrayBounds ?? []).length === 1) {
+      const elements = (arg.elements ?? []) as Node[];
+      const elementType = { ...(n.typeName as AnyNode), arrayBounds: undefined };
+      const cast = (e: Node): Node => ({ TypeCast: { arg: e, typeName: elementType, location: n.location } }) as Node;
+      if (elements.length > 0) return this.bind({ A_ArrayExpr: { ...arg, elements: elements.map(cast) } } as Node);
+      const element = this.bind(cast({ A_Const: { isnull: true, location: n.location } } as Node)).type;
+      return { kind: 'Literal', value: [], type: new arrow.List(new arrow.Field('item', element, true)) };
+    }
     const input = this.bind(n.arg);
     const typeNode = n.typeName as AnyNode;
     const typeText = this.ctx.source.slice(typeNode.location ?? 0, Math.min(this.ctx.source.byteLength, (typeNode.location ?? 0) + 40));

@@ -12,7 +12,8 @@ import { bindFunction } from './functions.js';
 import { bindQuery } from './bind-query.js';
 import { bindRecursiveCte } from './bind-recursive.js';
 import { bindTableFunction, isLateralError } from './table-functions.js';
-import { lateralFunction, lateralSubquery, type LateralJoin } from './bind-lateral.js';
+import { lateralFunction, lateralSubquery, perValueLateral, type LateralJoin } from './bind-lateral.js';
+import { isPerValueError } from './per-value.js';
 import type { BindContext, CteDefinition } from './context.js';
 import { Scope, type ScopeColumn } from './scope.js';
 
@@ -21,6 +22,12 @@ type AnyNode = Record<string, any>; // eslint-disable-line @typescript-eslint/no
 export interface BoundFrom {
   readonly plan: LogicalPlan;
   readonly scope: Scope;
+  /**
+   * ON conjuncts of inner joins that hold subqueries (`JOIN r ON r.id = (SELECT max(…) …)`): for
+   * an inner join ON is a filter over the joined rows, so the SELECT binds them with its WHERE,
+   * where subqueries are planned.
+   */
+  readonly deferred?: readonly Node[];
 }
 
 /**
@@ -39,10 +46,10 @@ export function bindFrom(ctx: BindContext, from: readonly Node[], outer?: Scope,
       continue;
     }
     const next = bindFromItem(ctx, item, outer, outerHook);
-    result = result === undefined ? next : crossJoin(result, next, undefined);
+    result = result === undefined ? next : withDeferred(crossJoin(result, next, undefined), result, next);
   }
   if (result === undefined) throw SqlError.internal('empty FROM list');
-  return { plan: result.plan, scope: result.scope.withParent(outer) };
+  return { plan: result.plan, scope: result.scope.withParent(outer), ...(result.deferred === undefined ? {} : { deferred: result.deferred }) };
 }
 
 function crossJoin(left: BoundFrom, right: BoundFrom, position: number | undefined): BoundFrom {
@@ -57,10 +64,11 @@ function bindFromItem(ctx: BindContext, node: Node, outer?: Scope, outerHook?: B
     case 'RangeSubselect': {
       // LATERAL first in FROM: nothing before it to refer to.
       if (n.lateral && n.alias === undefined) throw SqlError.syntax('subquery in FROM must have an alias', ctx.position(locationOf(node)));
-      const bound = bindQuery(ctx, unwrap(n.subquery)[1]);
+      // Inside a subquery it may name the enclosing query's columns (not its FROM siblings').
+      const bound = bindQuery(ctx, unwrap(n.subquery)[1], outer === undefined ? undefined : { outer, mode: 'derived' });
       return named(bound.plan, bound.names, n.alias, ctx);
     }
-    case 'JoinExpr': return bindJoin(ctx, n);
+    case 'JoinExpr': return bindJoin(ctx, n, outer, outerHook);
     case 'RangeFunction': return bindTableFunction(ctx, n, outer, outerHook);
     default: throw SqlError.unsupportedFeature(`${kind} in FROM`).at(ctx.position(locationOf(node)));
   }
@@ -79,7 +87,7 @@ function bindRelation(ctx: BindContext, n: AnyNode): BoundFrom {
       const saved = ctx.ctes;
       ctx.ctes = cte.scope;
       try {
-        const bound = cte.recursive === true ? bindRecursiveCte(ctx, cte, location) : bindQuery(ctx, cte.query);
+        const bound = cte.recursive === true ? bindRecursiveCte(ctx, cte, location) : bindQuery(ctx, cte.query, cte.outer === undefined ? undefined : { outer: cte.outer, mode: 'derived' });
         return named(bound.plan, bound.names, n.alias ?? { aliasname: cte.name, colnames: cte.columns?.map((c) => ({ String: { sval: c } })) }, ctx, cte.columns !== undefined && n.alias === undefined);
       } finally {
         ctx.ctes = saved;
@@ -139,7 +147,7 @@ const JOIN_TYPES: Record<string, JoinType> = { JOIN_INNER: 'inner', JOIN_LEFT: '
  * offset). USING and NATURAL merge each named pair into one column that `*` lists first (for
  * FULL joins `COALESCE(a.k, b.k)`); `a.k` and `b.k` stay reachable qualified.
  */
-function bindJoin(ctx: BindContext, n: AnyNode): BoundFrom {
+function bindJoin(ctx: BindContext, n: AnyNode, outer?: Scope, outerHook?: BindHooks['outer']): BoundFrom {
   if (n.alias !== undefined) throw SqlError.unsupportedFeature('an alias on a join');
   // Spark's SEMI / ANTI: the pre-pass marked the first token after JOIN, at or before the right side.
   const rightStart = locationOf(n.rarg);
@@ -148,17 +156,28 @@ function bindJoin(ctx: BindContext, n: AnyNode): BoundFrom {
   for (const k of ctx.prepass.semiJoins?.keys() ?? []) if (k <= rightStart && k > leftStart && (mark === undefined || k > mark)) mark = k;
   const special = mark === undefined ? undefined : ctx.prepass.semiJoins?.get(mark);
   if (mark !== undefined) ctx.consumed.add(-1 - mark);
-  const left = bindFromItem(ctx, n.larg);
+  const left = bindFromItem(ctx, n.larg, outer, outerHook);
   let type: JoinType = special ?? JOIN_TYPES[n.jointype as string] ?? 'inner';
   if (special === undefined && (type === 'inner' || type === 'left') && n.usingClause === undefined && n.isNatural !== true) {
-    const lateral = bindLateral(ctx, left, n.rarg, type, n.quals, undefined, undefined);
+    const lateral = bindLateral(ctx, left, n.rarg, type, n.quals, outer, outerHook);
     if (lateral !== undefined) return lateral;
   }
-  const right = bindFromItem(ctx, n.rarg);
+  const right = bindFromItem(ctx, n.rarg, outer, outerHook);
   if (special !== undefined && n.jointype !== 'JOIN_INNER') throw SqlError.syntax(`${special.toUpperCase()} JOIN cannot be combined with ${String(n.jointype).replace('JOIN_', '')}`);
+  // Subqueries in ON: an inner join's go to the WHERE clause (BoundFrom.deferred); an outer join's
+  // would change which rows are padded, so they stay refused (ExprBinder: "subqueries in JOIN conditions").
+  const moved = type === 'inner' && n.quals !== undefined && hasSubLink(n.quals) ? splitConjuncts(n.quals) : undefined;
+  if (moved !== undefined) {
+    const rest = moved.filter((c) => !hasSubLink(c));
+    const deferred = [...(left.deferred ?? []), ...(right.deferred ?? []), ...moved.filter(hasSubLink)];
+    const quals = rest.length === 0 ? undefined : rest.length === 1 ? rest[0] : ({ BoolExpr: { boolop: 'AND_EXPR', args: rest } } as Node);
+    const joined = bindJoin(ctx, { ...n, quals: quals ?? { A_Const: { boolval: { boolval: true } } } }, outer, outerHook);
+    return { ...joined, deferred };
+  }
+  if ((left.deferred !== undefined || right.deferred !== undefined) && type !== 'inner') throw SqlError.unsupportedFeature('a subquery in the ON condition of a join inside an outer join');
   const width = left.plan.schema.fields.length;
   const scope = Scope.join(left.scope, right.scope, width);
-  const binder = new ExprBinder(ctx, scope, { clause: 'JOIN conditions' });
+  const binder = new ExprBinder(ctx, scope.withParent(outer), { clause: 'JOIN conditions', ...(outerHook === undefined ? {} : { outer: outerHook }) });
 
   let using: string[] = ((n.usingClause ?? []) as AnyNode[]).map((u) => String(u.String?.sval));
   if (n.isNatural) {
@@ -167,7 +186,7 @@ function bindJoin(ctx: BindContext, n: AnyNode): BoundFrom {
   }
   if (n.quals !== undefined) {
     const condition = binder.bindCondition(n.quals, 'JOIN/ON');
-    return finish(Join.create(left.plan, right.plan, type, condition), type === 'semi' || type === 'anti' ? left.scope : scope);
+    return withDeferred(finish(Join.create(left.plan, right.plan, type, condition), type === 'semi' || type === 'anti' ? left.scope : scope), left, right);
   }
   if (using.length === 0) {
     if (type === 'semi' || type === 'anti') return finish(Join.create(left.plan, right.plan, type, { kind: 'Literal', value: true, type: new arrow.Bool() }), left.scope);
@@ -218,21 +237,40 @@ function bindJoin(ctx: BindContext, n: AnyNode): BoundFrom {
  */
 function bindLateral(ctx: BindContext, left: BoundFrom, item: Node, join: LateralJoin, quals: Node | undefined, outer: Scope | undefined, outerHook: BindHooks['outer'] | undefined): BoundFrom | undefined {
   const [kind, n] = unwrap(item);
-  if (kind === 'RangeSubselect' && n.lateral === true) return lateralSubquery(ctx, left, n, join, quals);
+  if (kind === 'RangeSubselect' && n.lateral === true) return lateralSubquery(ctx, left, n, join, quals, outer);
   if (kind !== 'RangeFunction') return undefined;
   try {
     bindTableFunction(ctx, n, outer, outerHook);
     return undefined;
   } catch (err) {
-    if (!(err instanceof SqlError) || !isLateralError(err)) throw err;
-    const bound = lateralFunction(ctx, left, n, join, quals, outer, outerHook);
-    if (bound === undefined) throw err;
-    return bound;
+    if (!(err instanceof SqlError) || !(isLateralError(err) || isPerValueError(err))) throw err;
+    // unnest / explode of one array: an Explode; any other call runs per value of what it reads.
+    return lateralFunction(ctx, left, n, join, quals, outer, outerHook)
+      ?? perValueLateral(ctx, left, join, quals, outer, ctx.position(n.location ?? 0), 'LATERAL function', (o) => bindTableFunction(ctx, n, o));
   }
 }
 
 function finish(plan: LogicalPlan, scope: Scope): BoundFrom {
   return { plan, scope };
+}
+
+/** `joined` carrying its inputs' deferred ON conjuncts. */
+function withDeferred(joined: BoundFrom, left: BoundFrom, right: BoundFrom): BoundFrom {
+  const deferred = [...(left.deferred ?? []), ...(right.deferred ?? [])];
+  return deferred.length === 0 ? joined : { ...joined, deferred };
+}
+
+function hasSubLink(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(hasSubLink);
+  if (node === null || typeof node !== 'object') return false;
+  const obj = node as AnyNode;
+  return obj.SubLink !== undefined || Object.keys(obj).some((k) => hasSubLink(obj[k]));
+}
+
+function splitConjuncts(node: Node): Node[] {
+  const [kind, n] = unwrap(node);
+  if (kind === 'BoolExpr' && n.boolop === 'AND_EXPR') return ((n.args ?? []) as Node[]).flatMap(splitConjuncts);
+  return [node];
 }
 
 /** Byte offset where a FROM item starts (for errors and the pre-pass's SEMI/ANTI marks). */

@@ -9,10 +9,15 @@ import type { LogicalPlan } from '../logical/plan.js';
 import { Project } from '../logical/project.js';
 import { ExprBinder, unwrap, type BindHooks } from './bind-expr.js';
 import type { BoundFrom } from './bind-from.js';
-import { bindQuery, type BoundQuery } from './bind-query.js';
+import { bindQuery, bindValuesRows, valuesColumns, type BoundQuery } from './bind-query.js';
+import { Union } from '../logical/union.js';
+import { Values } from '../logical/values.js';
 import type { BindContext } from './context.js';
 import { joinCondition, shiftCondition } from './mark-subquery.js';
 import { Scope } from './scope.js';
+import { Apply } from '../logical/apply.js';
+import { bindPerValue, isPerValueError, runPlan } from './per-value.js';
+import { aggregatePerRow, topNPerRow } from './bind-select.js';
 
 type AnyNode = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -46,7 +51,7 @@ export function lateralFunction(ctx: BindContext, left: BoundFrom, n: AnyNode, j
   const args = ((call.args ?? []) as Node[]).map((a) => binder.bind(a));
   // Over the enclosing query's row: not an Explode here (a subquery then runs per row, Apply).
   if (args.some((a) => someExpr(a, (e) => e.kind === 'Placeholder'))) return undefined;
-  if (args.length !== 1) throw SqlError.unsupportedFeature(`${name} of ${args.length} arrays in FROM`).at(position);
+  if (args.length !== 1) return undefined; // several arrays zip: per value (bind-from.ts)
   const [list] = args;
   if (list.type.typeId !== arrow.Type.List) throw new SqlError('42883', `function ${name}(${String(list.type)}) does not exist`, { position, hint: 'It takes an array.' });
   const view = ctx.prepass.lateralViews?.get(n.location ?? -1) ?? ctx.prepass.lateralViews?.get(call.location ?? -1);
@@ -71,29 +76,48 @@ export function lateralFunction(ctx: BindContext, left: BoundFrom, n: AnyNode, j
  * its correlation keys and left-joined, with counts of 0 where nothing matched. Other shapes
  * (LIMIT / DISTINCT / windows with correlation, correlation outside WHERE) are `0A000`.
  */
-export function lateralSubquery(ctx: BindContext, left: BoundFrom, n: AnyNode, join: LateralJoin, quals: Node | undefined): BoundFrom {
+export function lateralSubquery(ctx: BindContext, left: BoundFrom, n: AnyNode, join: LateralJoin, quals: Node | undefined, outer?: Scope): BoundFrom {
   const select = unwrap(n.subquery)[1];
   const position = ctx.position(lateralKeyword(ctx, select));
+  if (select.valuesLists !== undefined && select.withClause === undefined && select.sortClause === undefined && select.limitCount === undefined && (join === 'inner' || quals === undefined || isTrue(quals))) {
+    return lateralValues(ctx, left, n, select, quals, outer, position);
+  }
+  const perValue = () => perValueLateral(ctx, left, join, quals, outer, position, 'LATERAL (subquery)', (o) => {
+    const q = bindQuery(ctx, select, { outer: o, mode: 'derived' });
+    return { plan: q.plan, scope: aliased(q, n.alias as AnyNode | undefined, position) };
+  });
   let q: BoundQuery;
   let aggregated = false;
   try {
-    q = bindQuery(ctx, select, { outer: left.scope, mode: 'lateral' });
+    q = bindQuery(ctx, select, { outer: left.scope.withParent(outer), mode: 'lateral' });
   } catch (err) {
-    if (!(err instanceof SqlError) || err.sqlstate !== '0A000') throw err;
+    if (!isPerValueError(err)) throw err;
     try {
-      q = bindQuery(ctx, select, { outer: left.scope, mode: 'scalar' });
-    } catch {
-      throw err.position === undefined ? err.at(position) : err;
+      q = bindQuery(ctx, select, { outer: left.scope.withParent(outer), mode: 'scalar' });
+    } catch (again) {
+      if (!isPerValueError(again)) throw again;
+      return perValue();
     }
-    if (q.perRow === true) throw err;
+    if (q.perRow === true) return perValue();
+    if (q.aggregateJoin !== undefined) {
+      // One aggregate over a non-equality correlation: one row per outer row, joined per row.
+      if (quals !== undefined && !isTrue(quals)) return perValue();
+      const plan = aggregatePerRow(left.plan, q.plan, q.conditions ?? [], q.aggregateJoin);
+      const right = aliased({ plan: Project.create(plan, [{ kind: 'ColumnRef', index: left.plan.schema.fields.length, name: q.names[0], type: q.aggregateJoin.value.type }], q.names), names: q.names }, n.alias as AnyNode | undefined, position);
+      return { plan, scope: Scope.join(left.scope, right, left.plan.schema.fields.length, position) };
+    }
     aggregated = true;
   }
+  if (q.topNJoin !== undefined) {
+    // ORDER BY … LIMIT over a non-equality correlation: joined and ranked per outer row.
+    if (quals !== undefined && !isTrue(quals)) return perValue();
+    const plan = topNPerRow(left.plan, q.plan, q.conditions ?? [], q.topNJoin, join);
+    const width = left.plan.schema.fields.length;
+    const right = aliased({ plan: Project.create(plan, q.names.map<Expr>((name, i) => ({ kind: 'ColumnRef', index: width + i, name, type: plan.schema.fields[width + i].type })), q.names), names: q.names }, n.alias as AnyNode | undefined, position);
+    return { plan, scope: Scope.join(left.scope, right, width, position) };
+  }
   const width = left.plan.schema.fields.length;
-  const alias = n.alias as AnyNode | undefined;
-  const qualifier: string | undefined = alias?.aliasname;
-  const aliases = ((alias?.colnames ?? []) as AnyNode[]).map((c) => String(c.String?.sval));
-  if (aliases.length > q.names.length) throw new SqlError('42P10', `table "${qualifier}" has ${q.names.length} columns available but ${aliases.length} columns specified`, { position });
-  const right = new Scope(q.names.map((name, index) => ({ qualifier, name: aliases[index] ?? name, type: q.plan.schema.fields[index].type, index })), qualifier === undefined ? [] : [qualifier]);
+  const right = aliased(q, n.alias as AnyNode | undefined, position);
   const scope = Scope.join(left.scope, right, width, position);
   const conditions: Expr[] = (q.conditions ?? []).length === 0 ? [] : [joinCondition(q.conditions ?? [], width)];
   if (quals !== undefined && !isTrue(quals)) conditions.push(new ExprBinder(ctx, scope, { clause: 'JOIN/ON' }).bindCondition(quals, 'JOIN/ON'));
@@ -123,6 +147,37 @@ export function lateralSubquery(ctx: BindContext, left: BoundFrom, n: AnyNode, j
     return i >= width && counts.has(i - width) ? { kind: 'Call', name: 'coalesce', args: [ref, { kind: 'Literal', value: 0n, type: f.type }], type: f.type } : ref;
   });
   return { plan: Project.create(joined, exprs, joined.schema.fields.slice(0, exprs.length).map((f) => f.name)), scope };
+}
+
+/** A LATERAL subquery's columns under its alias `AS t (a, b)`. */
+function aliased(q: BoundQuery, alias: AnyNode | undefined, position: number | undefined): Scope {
+  const qualifier: string | undefined = alias?.aliasname;
+  const aliases = ((alias?.colnames ?? []) as AnyNode[]).map((c) => String(c.String?.sval));
+  if (aliases.length > q.names.length) throw new SqlError('42P10', `table "${qualifier}" has ${q.names.length} columns available but ${aliases.length} columns specified`, { position });
+  return new Scope(q.names.map((name, index) => ({ qualifier, name: aliases[index] ?? name, type: q.plan.schema.fields[index].type, index })), qualifier === undefined ? [] : [qualifier]);
+}
+
+/**
+ * A LATERAL item that cannot become a join (a correlated GROUP BY / DISTINCT / window /
+ * `ORDER BY … LIMIT` over a non-equality correlation, `generate_series(1, t.n)`, a
+ * multi-array `unnest(t.a, t.b)`…): `bind` binds it with `left`'s columns as constants, and
+ * Apply runs it once per distinct value of those it reads, each row of `left` repeated once per
+ * row it returns (per-value.ts). The ON condition filters each run's rows; a LEFT JOIN keeps a
+ * row of `left` with nothing left once, with NULLs.
+ */
+export function perValueLateral(
+  ctx: BindContext, left: BoundFrom, join: LateralJoin, quals: Node | undefined, outer: Scope | undefined, position: number | undefined, label: string,
+  bind: (outer: Scope) => { plan: LogicalPlan; scope: Scope },
+): BoundFrom {
+  const pv = bindPerValue(ctx, left.scope.withParent(outer), (o) => {
+    const item = bind(o);
+    if (quals === undefined || isTrue(quals)) return item;
+    const condition = new ExprBinder(ctx, item.scope.withParent(o), { clause: 'JOIN/ON' }).bindCondition(quals, 'JOIN/ON');
+    return { plan: Filter.create(item.plan, condition), scope: item.scope };
+  });
+  const scope = Scope.join(left.scope, pv.probe.scope, left.plan.schema.fields.length, position);
+  const evaluate: Apply['evaluate'] = (values, signal) => runPlan(pv.rebind(values).plan, signal);
+  return { plan: Apply.create(left.plan, pv.columns, evaluate, pv.probe.plan.schema.fields, label, join), scope };
 }
 
 /** Byte offset of the LATERAL keyword before a subquery (errors about the whole item point there). */
@@ -155,4 +210,24 @@ function isTrue(node: Node): boolean {
   if (kind === 'A_Const') return n.boolval?.boolval === true;
   if (kind === 'TypeCast') return isTrue(n.arg);
   return false;
+}
+
+/**
+ * `t CROSS JOIN LATERAL (VALUES ('open', t.open), ('close', t.close)) AS v(metric, val)` — the
+ * unpivot idiom: each row of `t` once per VALUES row, as a UNION ALL of one projection of `t`
+ * per VALUES row (no join, no per-row planning). A condition (`JOIN … ON`) filters the result.
+ */
+function lateralValues(ctx: BindContext, left: BoundFrom, n: AnyNode, select: AnyNode, quals: Node | undefined, outer: Scope | undefined, position: number | undefined): BoundFrom {
+  const { rows, lists } = bindValuesRows(ctx, select, left.scope.withParent(outer));
+  const coerced = valuesColumns(ctx, rows, lists);
+  const width = left.plan.schema.fields.length;
+  const names = (coerced[0] ?? []).map((_, c) => `column${c + 1}`);
+  const leftRefs = left.plan.schema.fields.map<Expr>((f, i) => ({ kind: 'ColumnRef', index: i, name: f.name, type: f.type }));
+  const leftNames = left.plan.schema.fields.map((f) => f.name);
+  const parts = coerced.map((row) => Project.create(left.plan, [...leftRefs, ...row], [...leftNames, ...names]) as LogicalPlan);
+  let plan: LogicalPlan = parts.length === 1 ? parts[0] : Union.create(parts, false);
+  const right = aliased({ plan: Values.create(coerced.slice(0, 1), names), names }, n.alias as AnyNode | undefined, position);
+  const scope = Scope.join(left.scope, right, width, position);
+  if (quals !== undefined && !isTrue(quals)) plan = Filter.create(plan, new ExprBinder(ctx, scope.withParent(outer), { clause: 'JOIN/ON' }).bindCondition(quals, 'JOIN/ON'));
+  return { plan, scope };
 }

@@ -3,11 +3,12 @@ import type { Node } from 'libpg-query';
 import { SqlError } from '../../common/sql-error.js';
 import { pgTypeName } from '../../executor/values/type-names.js';
 import type { Expr } from '../expr/expr.js';
+import type { AggregateCallExpr } from '../logical/aggregate.js';
 import { Limit } from '../logical/limit.js';
 import type { LogicalPlan } from '../logical/plan.js';
 import { Project } from '../logical/project.js';
 import { SetOp } from '../logical/set-op.js';
-import { Sort } from '../logical/sort.js';
+import { Sort, type SortKey } from '../logical/sort.js';
 import { Union } from '../logical/union.js';
 import { Values } from '../logical/values.js';
 import { coerce, commonType, isUnknownLiteral } from '../types/coerce.js';
@@ -16,6 +17,7 @@ import { bindSelect, countValue, sortKey, type Correlation } from './bind-select
 import type { BindContext, CteDefinition } from './context.js';
 import { Scope } from './scope.js';
 import { referencesItself } from './bind-recursive.js';
+import { checkMutualRecursion } from './recursive-checks.js';
 
 type AnyNode = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -35,6 +37,21 @@ export interface BoundQuery {
    * `conditions` (undefined for the items computed inside; those positions hold NULL).
    */
   readonly deferred?: readonly (Expr | undefined)[];
+  /**
+   * A correlated scalar aggregate subquery whose correlation is more than `inner = outer`
+   * equalities (`SELECT count(*) FROM i WHERE i.uid = c.uid AND i.ts < c.ts`): `plan` is its
+   * FROM + WHERE before aggregation, and the enclosing query joins each of its rows to it on
+   * `conditions` and aggregates per row (bind-select.ts `aggregatePerRow`). `value` is the select
+   * item over the aggregates' outputs (ColumnRef k = aggregates[k]).
+   */
+  readonly aggregateJoin?: { readonly aggregates: readonly AggregateCallExpr[]; readonly value: Expr };
+  /**
+   * A correlated `ORDER BY … LIMIT n` subquery (LATERAL, or scalar with LIMIT 1) whose
+   * correlation is more than equalities: `plan` is its FROM + WHERE, and the enclosing query joins
+   * each of its rows to it on `conditions` and keeps the first rows per row (bind-select.ts
+   * `topNPerRow`); `exprs` are the select items over `plan` (and outer Placeholders).
+   */
+  readonly topNJoin?: { readonly keys: readonly SortKey[]; readonly limit: number; readonly offset: number; readonly exprs: readonly Expr[] };
 }
 
 /**
@@ -47,17 +64,25 @@ export function bindQuery(ctx: BindContext, stmt: AnyNode, correlation?: Correla
     const saved = ctx.ctes;
     const ctes = new Map<string, CteDefinition>();
     const frame = { ctes, parent: saved };
-    for (const item of (w.ctes ?? []) as AnyNode[]) {
+    const items = (w.ctes ?? []) as AnyNode[];
+    if (w.recursive === true) {
+      checkMutualRecursion(ctx, items.map((item) => ({ name: String(item.CommonTableExpr.ctename), query: unwrap(item.CommonTableExpr.ctequery)[1], location: item.CommonTableExpr.location ?? 0 })));
+    }
+    for (const item of items) {
       const c = item.CommonTableExpr as AnyNode;
       const key = String(c.ctename).toLowerCase();
       if (ctes.has(key)) throw new SqlError('42712', `WITH query name "${c.ctename}" specified more than once`, { position: ctx.position(c.location ?? 0) });
       const columns = ((c.aliascolnames ?? []) as AnyNode[]).map((x) => String(x.String?.sval));
-      // Each CTE sees those before it: a snapshot of the frame so far.
+      // Each CTE sees those before it: a snapshot of the frame so far; under WITH RECURSIVE, every
+      // item of the clause (PostgreSQL orders them by their references; a cycle was refused above).
       const query = unwrap(c.ctequery)[1];
       const recursive = w.recursive === true && referencesItself(query, String(c.ctename));
+      if (!recursive && (c.search_clause !== undefined || c.cycle_clause !== undefined)) throw SqlError.syntax('WITH query is not recursive', ctx.position(c.location ?? 0));
       const definition: CteDefinition = {
         name: c.ctename, query, ...(columns.length === 0 ? {} : { columns }), location: c.location ?? 0, ...(recursive ? { recursive } : {}),
-        scope: { ctes: new Map(ctes), parent: saved },
+        ...(c.search_clause === undefined ? {} : { search: c.search_clause }), ...(c.cycle_clause === undefined ? {} : { cycle: c.cycle_clause }),
+        ...(correlation === undefined ? {} : { outer: correlation.outer }),
+        scope: { ctes: w.recursive === true ? ctes : new Map(ctes), parent: saved },
       };
       ctes.set(key, definition);
     }
@@ -68,18 +93,19 @@ export function bindQuery(ctx: BindContext, stmt: AnyNode, correlation?: Correla
       ctx.ctes = saved;
     }
   }
-  if (stmt.op !== undefined && stmt.op !== 'SETOP_NONE') return orderAndLimit(ctx, stmt, bindSetOperation(ctx, stmt));
-  if (stmt.valuesLists !== undefined) return orderAndLimit(ctx, stmt, bindValues(ctx, stmt));
+  if (stmt.op !== undefined && stmt.op !== 'SETOP_NONE') return orderAndLimit(ctx, stmt, bindSetOperation(ctx, stmt, correlation === undefined ? undefined : { outer: correlation.outer, mode: 'derived' }));
+  if (stmt.valuesLists !== undefined) return orderAndLimit(ctx, stmt, bindValues(ctx, stmt, correlation?.outer));
   return bindSelect(ctx, stmt, correlation);
 }
 
 // ── set operations ──
 
-function bindSetOperation(ctx: BindContext, stmt: AnyNode): BoundQuery {
+/** `correlation`: inside a subquery, each branch may name the enclosing query's columns (per-value.ts). */
+function bindSetOperation(ctx: BindContext, stmt: AnyNode, correlation?: Correlation): BoundQuery {
   const op = String(stmt.op).replace('SETOP_', '');
   const all = stmt.all === true;
-  const left = bindQuery(ctx, stmt.larg);
-  const right = bindQuery(ctx, stmt.rarg);
+  const left = bindQuery(ctx, stmt.larg, correlation);
+  const right = bindQuery(ctx, stmt.rarg, correlation);
   const rightStart = firstTargetLocation(stmt.rarg);
   if (left.names.length !== right.names.length) {
     throw SqlError.syntax(`each ${op} query must have the same number of columns`, ctx.position(rightStart));
@@ -141,14 +167,31 @@ function firstTargetLocation(stmt: AnyNode): number {
 // ── VALUES ──
 
 /** `VALUES (…), (…)`: columns `column1`, `column2`… typed by each column's common type. */
-function bindValues(ctx: BindContext, stmt: AnyNode): BoundQuery {
-  const binder = new ExprBinder(ctx, Scope.empty, { clause: 'VALUES' });
+function bindValues(ctx: BindContext, stmt: AnyNode, outer?: Scope): BoundQuery {
+  const { rows, lists } = bindValuesRows(ctx, stmt, Scope.empty.withParent(outer));
+  const coerced = valuesColumns(ctx, rows, lists);
+  const names = (coerced[0] ?? []).map((_, c) => `column${c + 1}`);
+  return { plan: Values.create(coerced, names), names };
+}
+
+/**
+ * The rows of `VALUES (…), (…)` bound over `scope` (a LATERAL VALUES names earlier FROM items'
+ * columns), `42601` when their lengths differ.
+ */
+export function bindValuesRows(ctx: BindContext, stmt: AnyNode, scope: Scope): { rows: Expr[][]; lists: Node[][] } {
+  const binder = new ExprBinder(ctx, scope, { clause: 'VALUES' });
   const lists = ((stmt.valuesLists ?? []) as AnyNode[]).map((l) => (l.List?.items ?? []) as Node[]);
   const width = lists[0]?.length ?? 0;
   const rows = lists.map((items) => {
     if (items.length !== width) throw SqlError.syntax('VALUES lists must all be the same length', ctx.position(startOf(items[0])));
     return items.map((item) => binder.bind(item));
   });
+  return { rows, lists };
+}
+
+/** VALUES rows coerced, column by column, to each column's common type (untyped text stays text). */
+export function valuesColumns(ctx: BindContext, rows: readonly Expr[][], lists: readonly Node[][]): Expr[][] {
+  const width = rows[0]?.length ?? 0;
   const types = Array.from({ length: width }, (_, c) => {
     let witness = rows[0][c];
     for (const row of rows.slice(1)) {
@@ -158,9 +201,7 @@ function bindValues(ctx: BindContext, stmt: AnyNode): BoundQuery {
     }
     return isUnknownLiteral(witness) || witness.type.typeId === arrow.Type.Null ? new arrow.Utf8() : witness.type;
   });
-  const coerced = rows.map((row, r) => row.map((e, c) => coerce(e, types[c], ctx.position(startOf(lists[r][c])))));
-  const names = types.map((_, c) => `column${c + 1}`);
-  return { plan: Values.create(coerced, names), names };
+  return rows.map((row, r) => row.map((e, c) => coerce(e, types[c], ctx.position(startOf(lists[r][c])))));
 }
 
 // ── ORDER BY / LIMIT over a set operation or VALUES ──

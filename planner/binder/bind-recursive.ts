@@ -9,6 +9,9 @@ import { WorkTable } from '../logical/work-table.js';
 import { coerce, commonType, isUnknownLiteral } from '../types/coerce.js';
 import { bindQuery, type BoundQuery } from './bind-query.js';
 import type { BindContext, CteDefinition } from './context.js';
+import { startOf } from './bind-expr.js';
+import { checkRecursiveQuery } from './recursive-checks.js';
+import { rewriteSearchCycle } from './search-cycle.js';
 
 type AnyNode = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -33,22 +36,21 @@ export function referencesItself(query: AnyNode, name: string): boolean {
 /**
  * A recursive CTE, `t(cols) AS (anchor UNION [ALL] recursive)`, → RecursiveUnion. The anchor is
  * bound first and fixes the column types; inside the recursive term `t` is the WorkTable of the
- * previous round. As in PostgreSQL: the query must have that form (`42P19`), the recursive term
- * must produce the anchor's types (`42804`, naming the column), and ORDER BY / LIMIT on the
- * union are not supported. `ctx.ctes` is the CTE's own scope when this is called.
+ * previous round. As in PostgreSQL: the query must be well formed (recursive-checks.ts: `42P19`
+ * for a self-reference in the wrong place, `0A000` for ORDER BY / LIMIT on the union), and the
+ * recursive term must produce the anchor's types (`42804`, naming the column, at the anchor's
+ * item). `ctx.ctes` is the CTE's own scope when this is called.
  */
 export function bindRecursiveCte(ctx: BindContext, cte: CteDefinition, location: number): BoundQuery {
-  const q = cte.query;
+  let q = cte.query;
   const name = cte.name;
   const position = ctx.position(cte.location ?? location);
-  if (q.op !== 'SETOP_UNION' || referencesItself(q.larg, name)) {
-    throw new SqlError('42P19', `recursive query "${name}" does not have the form non-recursive-term UNION [ALL] recursive-term`, { position });
-  }
-  if (q.sortClause !== undefined || q.limitCount !== undefined || q.limitOffset !== undefined) {
-    throw SqlError.unsupportedFeature('ORDER BY / LIMIT / OFFSET in a recursive query').at(position);
+  checkRecursiveQuery(ctx, q, name, position);
+  let columns = cte.columns;
+  if (cte.search !== undefined || cte.cycle !== undefined) {
+    ({ query: q, columns } = rewriteSearchCycle(ctx, q, name, columns ?? bindQuery(ctx, q.larg).names, cte.search, cte.cycle));
   }
   const anchor = bindQuery(ctx, q.larg);
-  const columns = cte.columns;
   if (columns !== undefined && columns.length > anchor.names.length) {
     throw new SqlError('42P10', `WITH query "${name}" has ${anchor.names.length} columns available but ${columns.length} columns specified`, { position });
   }
@@ -73,7 +75,7 @@ export function bindRecursiveCte(ctx: BindContext, cte: CteDefinition, location:
     const t = commonType({ kind: 'Literal', value: null, type: f.type }, e);
     if (t === undefined || String(t) !== String(f.type)) {
       throw new SqlError('42804', `recursive query "${name}" column ${c + 1} has type ${pgTypeName(f.type)} in non-recursive term but type ${pgTypeName(t ?? e.type)} overall`, {
-        position,
+        position: anchorColumnPosition(ctx, q.larg, c) ?? position,
         hint: 'Cast the output of the non-recursive term to the correct type.',
       });
     }
@@ -97,4 +99,12 @@ function settleTypes(plan: LogicalPlan): LogicalPlan {
   const text = new arrow.Utf8();
   const settled = exprs.map((e) => (isUnknownLiteral(e) || e.type.typeId === arrow.Type.Null ? coerce(e, text) : e));
   return plan.kind === 'Project' ? Project.create(plan.input, settled, plan.names) : Project.create(plan, settled, plan.schema.fields.map((f) => f.name));
+}
+
+/** Where the anchor's column `c` is written (PostgreSQL points its 42804 there). */
+function anchorColumnPosition(ctx: BindContext, anchor: AnyNode, c: number): number | undefined {
+  let q = anchor;
+  while (q.op !== undefined && q.op !== 'SETOP_NONE') q = q.larg;
+  const target = (q.targetList as AnyNode[] | undefined)?.[c]?.ResTarget?.val ?? (q.valuesLists as AnyNode[] | undefined)?.[0]?.List?.items?.[c];
+  return target === undefined ? undefined : ctx.position(startOf(target));
 }

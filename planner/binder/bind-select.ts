@@ -18,6 +18,8 @@ import { lower } from '../lower/index.js';
 import { optimize } from '../optimizer/index.js';
 import { scalarAt, type ScalarValue } from '../../executor/arrow/scalar.js';
 import { isLateralError } from './table-functions.js';
+import { booleanTest } from './operators.js';
+import { bindPerValue, isPerValueError, oneValue, perValueError, runPlan } from './per-value.js';
 import { coerce, commonType } from '../types/coerce.js';
 import { aggregateKey, aggregateLabel, bindAggregateCall } from './bind-aggregate.js';
 import { columnOrigins, ExprBinder, operatorError, startOf, unwrap, type BindHooks } from './bind-expr.js';
@@ -28,6 +30,9 @@ import type { BindContext } from './context.js';
 import { outputName } from './names.js';
 import { Scope, type ScopeColumn } from './scope.js';
 import { joinCondition, markSubquery, NEGATED_OP, shiftCondition, type MarkTest } from './mark-subquery.js';
+import { rowItems } from './row-compare.js';
+import { pgTypeName } from '../../executor/values/type-names.js';
+import { isUnknownLiteral } from '../types/coerce.js';
 import type { CompareOp } from '../../executor/kernels/compare.js';
 import { parseQualify, qualifyClauseOf } from '../parser/qualify.js';
 
@@ -43,15 +48,17 @@ const BOOL = new arrow.Bool();
  *   the condition of a left join (decorrelation);
  * - `lateral`: as `exists`, and select items may name outer columns too: they come back as
  *   `deferred` expressions the join computes (bind-lateral.ts).
+ * A shape none of these can decorrelate raises perValueError; the caller then binds the
+ * subquery once per distinct value of the outer columns it reads (per-value.ts, Apply).
  */
 export interface Correlation {
   readonly outer: Scope;
-  readonly mode: 'exists' | 'in' | 'scalar' | 'lateral';
   /**
-   * Set when the subquery runs once per outer row (Apply): each outer column it names becomes
-   * what this returns (the row's value as a constant), so the subquery is uncorrelated.
+   * `derived`: the query is not decorrelated at all — a derived table or set operation inside
+   * a subquery, or a subquery bound per value (per-value.ts), whose `outer` is then constant; a
+   * reference to a non-constant outer column makes the enclosing subquery run per value.
    */
-  readonly resolveOuter?: (column: ScopeColumn) => Expr;
+  readonly mode: 'exists' | 'in' | 'scalar' | 'lateral' | 'derived';
 }
 
 /** A scalar subquery waiting to be joined in: its plan (one value column, then correlation keys). */
@@ -62,16 +69,22 @@ interface PendingSubquery {
   readonly perRow: boolean;
   /** A correlated ARRAY(subquery): every matching row's value, collected per outer row. */
   readonly array?: boolean;
-  /** A subquery run once per outer row (its FROM calls a function over the outer row). */
+  /** A subquery run per distinct value of the outer columns it reads (per-value.ts). */
   readonly apply?: { readonly columns: readonly number[]; readonly evaluate: Apply['evaluate']; readonly type: arrow.DataType };
   /** EXISTS / ANY / ALL used as a boolean value (mark-subquery.ts). */
   readonly mark?: PendingMark;
+  /** An aggregate joined per outer row (BoundQuery.aggregateJoin); `plan` is its input. */
+  readonly aggregateJoin?: BoundQuery['aggregateJoin'];
+  /** `ORDER BY … LIMIT 1` joined per outer row (BoundQuery.topNJoin); `plan` is its input. */
+  readonly topNJoin?: BoundQuery['topNJoin'];
+  /** The same subquery bound to run per value, for where the join cannot go (over an aggregate's output). */
+  readonly perValue?: () => PendingSubquery;
 }
 
 /** What a boolean subquery tests; `left` is over the FROM scope until attachSubqueries maps it. */
 type PendingMark =
   | { readonly kind: 'exists' }
-  | { readonly kind: 'any'; readonly op: CompareOp; readonly negated: boolean; readonly left: Expr; readonly position: number | undefined };
+  | { readonly kind: 'any'; readonly op: CompareOp; readonly negated: boolean; readonly left: readonly Expr[]; readonly position: number | undefined };
 
 /**
  * A SELECT → logical plan, in SQL's evaluation order:
@@ -105,8 +118,8 @@ class SelectBinder {
   private readonly subqueryColumns = new Map<number, Expr>();
   private readonly named = new Map<string, AnyNode>();
   private outerUsed = false;
-  /** The select list's set-returning call: the array it expands (one distinct call at most). */
-  private srf: { readonly key: string; readonly list: Expr } | undefined;
+  /** The select list's distinct set-returning calls: the arrays they expand (zipped when several). */
+  private readonly srfs: { readonly key: string; readonly list: Expr }[] = [];
   private scope: Scope = Scope.empty;
 
   constructor(private readonly ctx: BindContext, private readonly s: AnyNode, private readonly correlation: Correlation | undefined) {}
@@ -127,20 +140,22 @@ class SelectBinder {
 
     // ── WHERE: semi/anti joins for top-level [NOT] EXISTS / IN, then one Filter ──
     const correlated: Expr[] = [];
-    if (s.whereClause !== undefined) {
+    // Inner joins' ON conjuncts with subqueries are filters like WHERE's (bind-from.ts).
+    const moved = (bound.deferred ?? []) as Node[];
+    if (s.whereClause !== undefined || moved.length > 0) {
       const binder = new ExprBinder(ctx, this.scope, this.hooks('WHERE', { subquery: true }));
       const predicates: Expr[] = [];
-      const parts = conjuncts(s.whereClause);
+      const parts = [...moved, ...(s.whereClause === undefined ? [] : conjuncts(s.whereClause))];
       const semis = parts.map((c) => this.semiJoinShape(c));
       // Without semi joins the clause binds whole, so errors name the clause as PostgreSQL does.
       const bound: Expr[] = [];
-      if (semis.every((x) => x === undefined)) bound.push(...splitAnd(binder.bindCondition(s.whereClause, 'WHERE')));
+      if (semis.every((x) => x === undefined) && moved.length === 0) bound.push(...splitAnd(binder.bindCondition(s.whereClause as Node, 'WHERE')));
       else {
         parts.forEach((part, k) => {
           const semi = semis[k];
           const joined = semi === undefined ? undefined : this.semiJoin(plan, semi.link, semi.negated);
           if (joined !== undefined) plan = joined;
-          else bound.push(binder.bindCondition(part, 'AND'));
+          else bound.push(binder.bindCondition(part, k < moved.length ? 'JOIN/ON' : 'AND'));
         });
       }
       for (const p of bound) {
@@ -192,7 +207,11 @@ class SelectBinder {
     const orderBinder = new ExprBinder(ctx, this.scope, { ...this.hooks('ORDER BY', { aggregate: true, window: true, subquery: true }), namedGroup });
     const sortClause = (s.sortClause ?? []) as AnyNode[];
     let keys = sortClause.map((x) => sortKey(ctx, orderBinder, x.SortBy as AnyNode, exprs, names));
-    const distinct = s.distinctClause !== undefined;
+    // DISTINCT ON (exprs): the first row of each group in ORDER BY order (planned as a window below).
+    const onItems = ((s.distinctClause ?? []) as AnyNode[]).filter((d) => Object.keys(d).length > 0) as Node[];
+    let distinctOn = onItems.map((node) => sortKey(ctx, orderBinder, { node }, exprs, names).expr);
+    if (onItems.length > 0) checkDistinctOn(ctx, onItems, distinctOn, keys.map((k) => k.expr));
+    const distinct = s.distinctClause !== undefined && onItems.length === 0;
     const limit = s.limitCount === undefined ? undefined : countValue(ctx, s.limitCount, 'LIMIT');
     const offset = s.limitOffset === undefined ? undefined : countValue(ctx, s.limitOffset, 'OFFSET');
 
@@ -205,11 +224,28 @@ class SelectBinder {
       // LATERAL: outer columns in the select list of a plain subquery are computed after the join.
       const lateralItems = this.correlation.mode === 'lateral' && this.aggregates.length === 0 && groupClause.length === 0 && this.windows.length === 0 && !distinct;
       if (lateralItems) deferred = exprs.map((e) => (anyOuter(e) ? e : undefined));
-      if ([...(lateralItems ? [] : exprs), ...keys.map((k) => k.expr), ...(having === undefined ? [] : [having]), ...group.exprs].some(anyOuter) || this.aggregates.some((a) => a.args.some(anyOuter))) {
-        throw SqlError.unsupportedFeature('a correlated reference outside the subquery\'s WHERE clause');
+      if ([...(lateralItems ? [] : exprs), ...keys.map((k) => k.expr), ...(having === undefined ? [] : [having]), ...group.exprs].some(anyOuter) || this.aggregates.some((a) => a.args.some(anyOuter) || (a.filter !== undefined && anyOuter(a.filter)) || (a.orderBy ?? []).some((k) => anyOuter(k.expr)))) {
+        throw perValueError('a correlated reference outside the subquery\'s WHERE clause');
       }
       const needed = deferred.some((d) => d !== undefined);
-      if (correlated.length > 0 || needed) pulled = this.pullCorrelation(correlated, group.exprs.length > 0 || groupClause.length > 0, extraGroups, limit !== undefined || distinct, limit !== undefined && !distinct, needed ? deferred : []);
+      // An aggregate correlated by more than equalities: joined per outer row (aggregatePerRow).
+      const single = this.correlation.mode === 'scalar' && this.aggregates.length > 0 && groupClause.length === 0 && having === undefined && this.groupings.length === 0
+        && this.windows.length === 0 && !distinct && onItems.length === 0 && limit === undefined && (offset ?? 0) === 0 && this.srfs.length === 0 && qualify === undefined
+        && exprs.length === 1 && !someExpr(exprs[0], (e) => e.kind === 'Placeholder' && e.slot === 'subquery');
+      if (single && correlated.length > 0 && equalityInnerSides(correlated.flatMap(splitAnd)) === undefined) {
+        const value = this.toAggregateSpace(exprs[0], [], undefined);
+        const conditions = correlated.flatMap(splitAnd);
+        return { plan, names, conditions, aggregateJoin: { aggregates: [...this.aggregates], value } };
+      }
+      // `ORDER BY … LIMIT n` per outer row over a non-equality correlation: joined per row (topNPerRow).
+      const mode = this.correlation.mode;
+      const topN = (mode === 'lateral' || (mode === 'scalar' && limit === 1)) && limit !== undefined && this.aggregates.length === 0 && groupClause.length === 0 && having === undefined
+        && this.windows.length === 0 && !distinct && onItems.length === 0 && this.srfs.length === 0 && qualify === undefined
+        && ![...exprs, ...keys.map((k) => k.expr)].some((e) => someExpr(e, (x) => x.kind === 'Placeholder' && x.slot !== 'outer'));
+      if (topN && correlated.length > 0 && equalityInnerSides(correlated.flatMap(splitAnd)) === undefined) {
+        return { plan, names, conditions: correlated.flatMap(splitAnd), topNJoin: { keys, limit, offset: offset ?? 0, exprs } };
+      }
+      if (correlated.length > 0 || needed) pulled = this.pullCorrelation(correlated, group.exprs.length > 0 || groupClause.length > 0, extraGroups, limit !== undefined || (offset ?? 0) > 0 || distinct, limit !== undefined && !distinct, needed ? deferred : []);
     } else if (correlated.length > 0) {
       throw SqlError.internal('outer reference without correlation');
     }
@@ -217,15 +253,40 @@ class SelectBinder {
     // ── aggregation ──
     const isAggregate = this.aggregates.length > 0 || groupClause.length > 0 || having !== undefined || this.groupings.length > 0;
     let srfColumn: Expr | undefined;
-    if (this.srf !== undefined) {
+    if (this.srfs.length > 0) {
       if (isAggregate || this.windows.length > 0) throw SqlError.unsupportedFeature('a set-returning function beside aggregates or window functions');
-      plan = Explode.create(plan, this.srf.list, '__srf');
+      // Several calls run in lock step (PostgreSQL 10+): their lists zipped, the shorter padded with NULL.
+      const lists = this.srfs.map((x) => x.list);
+      const zipped: Expr = lists.length === 1 ? lists[0] : {
+        kind: 'Call', name: 'zip_lists', args: lists,
+        type: new arrow.List(new arrow.Field('item', new arrow.Struct(lists.map((l, k) => new arrow.Field(`f${k}`, (l.type as arrow.List).children[0].type, true))), true)),
+      };
+      plan = Explode.create(plan, zipped, '__srf');
       const index = plan.schema.fields.length - 1;
       srfColumn = { kind: 'ColumnRef', index, name: '__srf', type: plan.schema.fields[index].type };
     }
-    const resolveSrf = (e: Expr): Expr => (srfColumn === undefined ? e : transformExpr(e, (x) => (x.kind === 'Placeholder' && x.slot === 'srf' ? (srfColumn as Expr) : x)));
+    const srfCount = this.srfs.length;
+    const resolveSrf = (e: Expr): Expr => (srfColumn === undefined ? e : transformExpr(e, (x) => {
+      if (x.kind !== 'Placeholder' || x.slot !== 'srf') return x;
+      const column = srfColumn as Expr;
+      return srfCount === 1 ? column : { kind: 'FieldAccess', input: column, fieldIndex: x.id, field: `f${x.id}`, type: x.type };
+    }));
     let toOutput: (e: Expr) => Expr = (e) => e;
     if (isAggregate) {
+      // Subqueries in aggregate arguments, FILTER (WHERE …) and ORDER BY are computed per input row, below the aggregate.
+      const isSubquery = (x: Expr) => x.kind === 'Placeholder' && x.slot === 'subquery';
+      const inputs = this.aggregates.flatMap((a) => [...a.args, ...(a.filter === undefined ? [] : [a.filter]), ...(a.orderBy ?? []).map((k) => k.expr)]).filter((e) => someExpr(e, isSubquery));
+      if (inputs.length > 0) {
+        plan = this.attachSubqueries(plan, inputs, true);
+        this.aggregates.forEach((a, i) => {
+          this.aggregates[i] = {
+            ...a,
+            args: a.args.map((e) => this.resolveSubqueries(e)),
+            ...(a.filter === undefined ? {} : { filter: this.resolveSubqueries(a.filter) }),
+            ...(a.orderBy === undefined ? {} : { orderBy: a.orderBy.map((k) => ({ ...k, expr: this.resolveSubqueries(k.expr) })) }),
+          };
+        });
+      }
       const groupExprs = [...group.exprs, ...extraGroups];
       const groupNames = groupExprs.map((e, i) => (e.kind === 'ColumnRef' ? e.name : `group${i + 1}`));
       plan = Aggregate.create(plan, groupExprs, groupNames, this.aggregates, group.sets);
@@ -255,6 +316,7 @@ class SelectBinder {
     plan = this.attachSubqueries(plan, [...finalExprs, ...keys.map((k) => k.expr)], !isAggregate, (e) => resolveWindows(resolveSrf(toOutput(e))));
     finalExprs = finalExprs.map((e) => this.resolveSubqueries(e));
     keys = keys.map((k) => ({ ...k, expr: this.resolveSubqueries(k.expr) }));
+    distinctOn = distinctOn.map((e) => this.resolveSubqueries(resolveWindows(resolveSrf(toOutput(e)))));
 
     // ── correlation outputs: extra columns after the select list ──
     const extraNames: string[] = [];
@@ -290,6 +352,7 @@ class SelectBinder {
       plan = Filter.create(plan, { kind: 'Binary', op: 'AND', left: bound('>', offset ?? 0), right: bound('<=', (offset ?? 0) + (limit ?? 0)), type: BOOL });
       plan = Project.create(plan, finalExprs, [...names, ...extraNames]);
     } else {
+      if (distinctOn.length > 0) plan = firstPerGroup(plan, distinctOn, keys);
       if (keys.length > 0) plan = Sort.create(plan, keys);
       if (limit !== undefined || (offset !== undefined && offset > 0)) plan = Limit.create(plan, limit, offset ?? 0);
       plan = Project.create(plan, finalExprs, [...names, ...extraNames]);
@@ -359,26 +422,27 @@ class SelectBinder {
   }
 
   /**
-   * `unnest(arr)` / `_pg_expandarray(arr)` in the select list: one row per element. Several calls
-   * must be the same call (PostgreSQL zips different ones; that is not supported).
+   * `unnest(arr)`, `generate_series(a, b [, step])` (integers), `_pg_expandarray(arr)` in the
+   * select list: one row per element. Different calls run in lock step, as in PostgreSQL 10+:
+   * as many rows as the longest, the others NULL past their end; the same call twice is one.
    */
   private setReturning(name: string, args: readonly Expr[], position: number | undefined): Expr {
-    const [list] = args;
-    if (args.length !== 1 || list.type.typeId !== arrow.Type.List) throw new SqlError('42883', `function ${name}(${args.map((a) => String(a.type)).join(', ')}) does not exist`, { position });
-    const element = (list.type as arrow.List).children[0].type;
-    const expanded: Expr = name === 'unnest'
-      ? list
-      : { kind: 'Call', name: 'expand_array', args: [list], type: new arrow.List(new arrow.Field('item', new arrow.Struct([new arrow.Field('x', element, true), new arrow.Field('n', new arrow.Int32(), true)]), true)) };
+    const expanded = name === 'generate_series' ? seriesCall(args, position) : expandCall(name, args, position);
     const key = exprKey(expanded);
-    if (this.srf !== undefined && this.srf.key !== key) throw SqlError.unsupportedFeature('several different set-returning functions in one select list').at(position);
-    this.srf = { key, list: expanded };
-    return { kind: 'Placeholder', slot: 'srf', id: 0, type: (expanded.type as arrow.List).children[0].type, label: name };
+    let id = this.srfs.findIndex((x) => x.key === key);
+    if (id < 0) {
+      id = this.srfs.length;
+      this.srfs.push({ key, list: expanded });
+    }
+    return { kind: 'Placeholder', slot: 'srf', id, type: (expanded.type as arrow.List).children[0].type, label: name };
   }
 
-  private readonly outerHook = (column: ScopeColumn, name: string): Expr => {
-    if (this.correlation?.resolveOuter !== undefined) return this.correlation.resolveOuter(column);
+  private readonly outerHook = (column: ScopeColumn, name: string, position?: number): Expr => {
+    if (this.correlation?.mode === 'derived') throw perValueError('a derived table or set operation over the enclosing query\'s columns', position);
     this.outerUsed = true;
-    return { kind: 'Placeholder', slot: 'outer', id: column.index, type: column.type, label: name };
+    const ref: Expr = { kind: 'Placeholder', slot: 'outer', id: column.index, type: column.type, label: name };
+    columnOrigins.set(ref, { position, display: column.qualifier === undefined ? column.name : `${column.qualifier}.${column.name}` });
+    return ref;
   };
 
   private registerAggregate(a: AggregateCallExpr): Placeholder {
@@ -573,14 +637,20 @@ class SelectBinder {
     try {
       q = bindQuery(this.ctx, unwrap(link.subselect)[1], { outer: binder.scope, mode: 'scalar' });
     } catch (err) {
-      if (err instanceof SqlError && isLateralError(err)) return this.applySubquery(link, binder, array);
+      if (needsPerValue(err)) return this.applySubquery(link, binder, array);
       throw err;
     }
     if (q.names.length !== 1) throw SqlError.syntax('subquery must return only one column', position);
     const id = this.subqueries.length;
-    const field = q.plan.schema.fields[0];
+    const joinedType = q.aggregateJoin?.value.type ?? q.topNJoin?.exprs[0].type;
+    const field = joinedType === undefined ? q.plan.schema.fields[0] : new arrow.Field(q.names[0], joinedType, true);
     if (!array) {
-      this.subqueries.push({ plan: q.plan, conditions: q.conditions ?? [], perRow: q.perRow === true });
+      this.subqueries.push({
+        plan: q.plan, conditions: q.conditions ?? [], perRow: q.perRow === true,
+        ...(q.aggregateJoin === undefined ? {} : { aggregateJoin: q.aggregateJoin }),
+        ...(q.topNJoin === undefined ? {} : { topNJoin: q.topNJoin }),
+        ...(q.aggregateJoin === undefined && q.topNJoin === undefined ? {} : { perValue: () => this.perValueScalar(link, binder, false) }),
+      });
       return { kind: 'Placeholder', slot: 'subquery', id, type: field.type, label: '(subquery)' };
     }
     // ARRAY(SELECT x …): the rows' values as one array, in the subquery's order ('{}' for none).
@@ -589,7 +659,7 @@ class SelectBinder {
       const collect: AggregateCallExpr = { name: 'collect_list', args: [{ kind: 'ColumnRef', index: 0, name: field.name, type: field.type }], distinct: false, type, outputName: 'array' };
       this.subqueries.push({ plan: Aggregate.create(q.plan, [], [], [collect]), conditions: [], perRow: false });
     } else {
-      if (q.perRow !== true) throw SqlError.unsupportedFeature('a correlated ARRAY(subquery) with an aggregate').at(position);
+      if (q.perRow !== true) return this.applySubquery(link, binder, array);
       this.subqueries.push({ plan: q.plan, conditions: q.conditions ?? [], perRow: true, array: true });
     }
     return { kind: 'Placeholder', slot: 'subquery', id, type, label: 'array' };
@@ -599,22 +669,18 @@ class SelectBinder {
   private markSubquery(link: AnyNode, binder: ExprBinder, position: number | undefined): Expr {
     const { ctx } = this;
     const exists = link.subLinkType === 'EXISTS_SUBLINK';
-    const q = bindQuery(ctx, unwrap(link.subselect)[1], { outer: binder.scope, mode: exists ? 'exists' : 'in' });
+    let q: BoundQuery;
+    try {
+      q = bindQuery(ctx, unwrap(link.subselect)[1], { outer: binder.scope, mode: exists ? 'exists' : 'in' });
+    } catch (err) {
+      if (needsPerValue(err)) return this.applyMark(link, binder, position);
+      throw err;
+    }
     let mark: PendingMark = { kind: 'exists' };
     if (!exists) {
-      if (unwrap(link.testexpr)[0] === 'RowExpr') throw SqlError.unsupportedFeature('row-valued IN / ANY / ALL (subquery)').at(position);
-      if (q.names.length !== 1) throw SqlError.syntax(q.names.length > 1 ? 'subquery has too many columns' : 'subquery has too few columns', position);
-      const left = binder.bind(link.testexpr);
-      if (someExpr(left, isOuter)) throw SqlError.unsupportedFeature('an outer column on the left of IN / ANY / ALL (subquery)').at(position);
-      const opName = ((link.operName ?? []) as AnyNode[]).map((x) => x.String?.sval as string).pop() ?? '=';
-      const op = (opName === '!=' ? '<>' : opName) as CompareOp;
-      if (!(op in NEGATED_OP)) throw SqlError.unsupportedFeature(`operator ${opName} with ANY / ALL (subquery)`).at(position);
-      // Type-check now, against the subquery's column, so a mismatch is reported here.
-      const field = q.plan.schema.fields[0];
-      const right: Expr = { kind: 'ColumnRef', index: 0, name: field.name, type: field.type };
-      if (compareExprs(op, left, right) === undefined) throw operatorError(op, left, right, position);
-      const all = link.subLinkType === 'ALL_SUBLINK';
-      mark = { kind: 'any', op: all ? NEGATED_OP[op] : op, negated: all, left, position };
+      const test = anyTest(link, binder, q, position);
+      if (test.left.some((e) => someExpr(e, isOuter))) throw perValueError('an outer column on the left of IN / ANY / ALL (subquery)', position);
+      mark = { kind: 'any', ...test, position };
     }
     const id = this.subqueries.length;
     this.subqueries.push({ plan: q.plan, conditions: q.conditions ?? [], perRow: false, mark });
@@ -622,55 +688,63 @@ class SelectBinder {
   }
 
   /**
-   * A scalar or ARRAY subquery whose FROM calls a function over the outer row's columns
-   * (`ARRAY(SELECT 'toast.' || x FROM unnest(tc.reloptions) x)`, psql's `\\d+`): run once per
-   * outer row with that row's values as constants (Apply). Bound once up front with NULLs to
-   * find its type and the outer columns it reads, and to raise its errors at planning time.
+   * A scalar or ARRAY subquery that cannot be joined in — a correlated GROUP BY / DISTINCT /
+   * window / `ORDER BY … LIMIT`, an aggregate correlated by more than equalities, a FROM that
+   * calls a function over the outer row (psql's `\\d+`: `ARRAY(SELECT … FROM unnest(tc.reloptions))`)
+   * — runs per distinct value of the outer columns it reads (per-value.ts, Apply): 0 rows give
+   * NULL ('{}' for ARRAY), more than one is `21000`.
    */
   private applySubquery(link: AnyNode, binder: ExprBinder, array: boolean): Expr {
-    const position = this.ctx.position(link.location ?? 0);
-    const select = unwrap(link.subselect)[1];
-    const used = new Set<number>();
-    const probe = bindQuery(this.ctx, select, {
-      outer: binder.scope,
-      mode: 'scalar',
-      resolveOuter: (c) => {
-        used.add(c.index);
-        return { kind: 'Literal', value: null, type: c.type };
-      },
-    });
-    if (probe.names.length !== 1) throw SqlError.syntax('subquery must return only one column', position);
-    const field = probe.plan.schema.fields[0];
-    const type = array ? new arrow.List(new arrow.Field('item', field.type, true)) : field.type;
-    const columns = [...used].sort((a, b) => a - b);
+    const pending = this.perValueScalar(link, binder, array);
+    const id = this.subqueries.length;
+    this.subqueries.push(pending);
+    return { kind: 'Placeholder', slot: 'subquery', id, type: pending.apply?.type ?? new arrow.Null(), label: array ? 'array' : '(subquery)' };
+  }
+
+  private perValueScalar(link: AnyNode, binder: ExprBinder, array: boolean): PendingSubquery {
     const { ctx } = this;
-    const outer = binder.scope;
-    // The WITH frames in scope here, for binding it again at run time.
-    const ctes = ctx.ctes;
+    const position = ctx.position(link.location ?? 0);
+    const select = unwrap(link.subselect)[1];
+    const pv = bindPerValue(ctx, binder.scope, (outer) => bindQuery(ctx, select, { outer, mode: 'derived' }));
+    if (pv.probe.names.length !== 1) throw SqlError.syntax('subquery must return only one column', position);
+    const field = pv.probe.plan.schema.fields[0];
+    const type = array ? new arrow.List(new arrow.Field('item', field.type, true)) : field.type;
     const evaluate: Apply['evaluate'] = async (values, signal) => {
-      const byIndex = new Map(columns.map((c, k) => [c, values[k] ?? null]));
-      const saved = ctx.ctes;
-      ctx.ctes = ctes;
-      let q: BoundQuery;
-      try {
-        q = bindQuery(ctx, select, { outer, mode: 'scalar', resolveOuter: (c) => ({ kind: 'Literal', value: byIndex.get(c.index) ?? null, type: c.type }) });
-      } finally {
-        ctx.ctes = saved;
+      const q = pv.rebind(values);
+      if (array) {
+        const collect: AggregateCallExpr = { name: 'collect_list', args: [{ kind: 'ColumnRef', index: 0, name: field.name, type: field.type }], distinct: false, type, outputName: 'array' };
+        return runPlan(Aggregate.create(q.plan, [], [], [collect]), signal);
       }
-      const plan = lower(optimize(q.plan));
-      const out: ScalarValue[] = [];
-      for await (const batch of plan.execute(signal === undefined ? {} : { signal })) {
-        const column = batch.getChildAt(0)?.data[0];
-        if (column === undefined) continue;
-        for (let i = 0; i < batch.numRows; i++) out.push(scalarAt(column, i));
-      }
-      if (array) return out;
-      if (out.length > 1) throw new SqlError('21000', 'more than one row returned by a subquery used as an expression');
-      return out[0] ?? null;
+      const rows = await runPlan(Limit.create(q.plan, 2, 0), signal);
+      if (rows.length > 1) throw new SqlError('21000', 'more than one row returned by a subquery used as an expression');
+      return rows.length === 1 ? rows : oneValue(type, null);
+    };
+    return { plan: pv.probe.plan, conditions: [], perRow: false, apply: { columns: pv.columns, evaluate, type } };
+  }
+
+  /**
+   * `EXISTS (…)` / `x op ANY|ALL (…)` that cannot be joined in, run per distinct value of the
+   * outer columns it and `x` read (per-value.ts): each run plans the uncorrelated test of
+   * mark-subquery.ts over one row, so NULLs count exactly as in the joined form.
+   */
+  private applyMark(link: AnyNode, binder: ExprBinder, position: number | undefined): Expr {
+    const { ctx } = this;
+    const exists = link.subLinkType === 'EXISTS_SUBLINK';
+    const select = unwrap(link.subselect)[1];
+    const pv = bindPerValue(ctx, binder.scope, (outer) => {
+      const q = bindQuery(ctx, select, { outer, mode: 'derived' });
+      if (exists) return { q, test: undefined };
+      return { q, test: anyTest(link, new ExprBinder(ctx, Scope.empty.withParent(outer), { clause: binder.hooks.clause ?? 'WHERE' }), q, position) };
+    });
+    const evaluate: Apply['evaluate'] = async (values, signal) => {
+      const { q, test } = pv.rebind(values);
+      if (test === undefined) return oneValue(BOOL, (await runPlan(Limit.create(q.plan, 1, 0), signal)).length > 0);
+      const mark: MarkTest = { kind: 'any', op: test.op, negated: test.negated, width: test.left.length, compare: (right) => compareRow(test.op, test.left, right) };
+      return runPlan(markSubquery(Values.oneRow(), q.plan, [], mark), signal);
     };
     const id = this.subqueries.length;
-    this.subqueries.push({ plan: probe.plan, conditions: [], perRow: false, apply: { columns, evaluate, type } });
-    return { kind: 'Placeholder', slot: 'subquery', id, type, label: array ? 'array' : '(subquery)' };
+    this.subqueries.push({ plan: pv.probe.q.plan, conditions: [], perRow: false, apply: { columns: pv.columns, evaluate, type: BOOL } });
+    return { kind: 'Placeholder', slot: 'subquery', id, type: BOOL, label: exists ? 'EXISTS (subquery)' : 'ANY (subquery)' };
   }
 
   /**
@@ -686,37 +760,51 @@ class SelectBinder {
       if (x.kind === 'Placeholder' && x.slot === 'subquery' && !this.subqueryColumns.has(x.id)) ids.add(x.id);
       return x;
     });
+    // Over an aggregate's output (HAVING, a grouped select list), a correlated subquery's outer
+    // columns must be grouped ones: its correlation is rewritten onto the group columns.
+    const grouped = (c: number, ref?: Expr): number => {
+      const f = this.scope.columns.find((x) => x.index === c);
+      const origin = ref === undefined ? undefined : columnOrigins.get(ref);
+      let at: Expr | undefined;
+      try {
+        at = toSpace({ kind: 'ColumnRef', index: c, name: f?.name ?? `#${c}`, type: f?.type ?? new arrow.Null() });
+      } catch {
+        at = undefined;
+      }
+      if (at?.kind !== 'ColumnRef') {
+        throw new SqlError('42803', `subquery uses ungrouped column "${origin?.display ?? `${f?.qualifier === undefined ? '' : `${f.qualifier}.`}${f?.name ?? c}`}" from outer query`, { position: origin?.position });
+      }
+      return at.index;
+    };
+    const onOutput = (e: Expr): Expr => (fromSpace ? e : transformExpr(e, (x) => (isOuter(x) && x.kind === 'Placeholder' ? { ...x, id: grouped(x.id, x) } : x)));
     for (const id of [...ids].sort((a, b) => a - b)) {
-      const sub = this.subqueries[id];
+      const stored = this.subqueries[id];
+      const sub: PendingSubquery = fromSpace || stored.conditions.length === 0 ? stored : { ...stored, conditions: stored.conditions.map(onOutput) };
       const width = plan.schema.fields.length;
       const field = sub.plan.schema.fields[0];
       if (sub.mark !== undefined) {
-        if (!fromSpace && sub.conditions.length > 0) throw SqlError.unsupportedFeature('a correlated EXISTS / IN / ANY / ALL (subquery) in the select list of an aggregate query');
         const m = sub.mark;
-        const test: MarkTest = m.kind === 'exists' ? m : {
-          kind: 'any', op: m.op, negated: m.negated,
-          compare: (right) => {
-            const e = compareExprs(m.op, toSpace(m.left), right);
-            if (e === undefined) throw SqlError.internal('an ANY / ALL comparison that type-checked no longer binds');
-            return e;
-          },
-        };
+        const test: MarkTest = m.kind === 'exists' ? m : { kind: 'any', op: m.op, negated: m.negated, width: m.left.length, compare: (right) => compareRow(m.op, m.left.map(toSpace), right) };
         plan = markSubquery(plan, sub.plan, sub.conditions, test);
         this.subqueryColumns.set(id, { kind: 'ColumnRef', index: width, name: '__value', type: BOOL });
         continue;
-      } else if (sub.apply !== undefined) {
-        if (!fromSpace) throw SqlError.unsupportedFeature('a subquery over the outer row in the select list of an aggregate query');
-        plan = Apply.create(plan, sub.apply.columns, sub.apply.evaluate, sub.apply.type, '(subquery)');
+      } else if (sub.aggregateJoin !== undefined) {
+        plan = aggregatePerRow(plan, sub.plan, sub.conditions, sub.aggregateJoin);
+      } else if (sub.topNJoin !== undefined) {
+        plan = topNPerRow(plan, sub.plan, sub.conditions, sub.topNJoin, 'left');
+      } else if (sub.apply !== undefined || sub.perValue !== undefined) {
+        const apply = sub.apply ?? (sub.perValue?.().apply as NonNullable<PendingSubquery['apply']>);
+        const columns = apply.columns.map((c) => (fromSpace ? c : grouped(c)));
+        plan = Apply.create(plan, columns, apply.evaluate, [new arrow.Field('__value', apply.type, true)], '(subquery)');
       } else if (sub.conditions.length === 0) {
         plan = Join.create(plan, SingleRow.create(sub.plan), 'inner');
       } else if (sub.perRow) {
-        if (!fromSpace) throw SqlError.unsupportedFeature('a correlated scalar subquery in the select list of an aggregate query');
         plan = perRowSubquery(plan, sub);
       } else {
-        if (!fromSpace) throw SqlError.unsupportedFeature('a correlated scalar subquery in the select list of an aggregate query');
         plan = Join.create(plan, sub.plan, 'left', joinCondition(sub.conditions, width));
       }
-      const column: Expr = { kind: 'ColumnRef', index: width, name: field.name, type: field.type };
+      const added = plan.schema.fields[width];
+      const column: Expr = { kind: 'ColumnRef', index: width, name: added.name, type: added.type };
       // The COUNT bug: an outer row whose key has no inner rows finds no group in the left join,
       // but count over no rows is 0, not NULL.
       const empty = sub.conditions.length === 0 ? undefined : emptyGroupCount(sub.plan);
@@ -748,36 +836,41 @@ class SelectBinder {
 
   /**
    * `[NOT] EXISTS (subquery)` → semi (anti) join on the subquery's correlation conditions;
-   * `x [NOT] IN (subquery)` → semi (null-aware anti) join on `x = column` and them.
+   * `x [NOT] IN (subquery)` → semi join on `x = column` and them; NOT IN → an anti join that
+   * also drops rows whose comparison is NULL (null-aware when uncorrelated).
    */
   private semiJoin(plan: LogicalPlan, link: AnyNode, negated: boolean): LogicalPlan | undefined {
     const { ctx } = this;
     const position = ctx.position(link.location ?? 0);
     const mode = link.subLinkType === 'EXISTS_SUBLINK' ? 'exists' : 'in';
-    const q = bindQuery(ctx, unwrap(link.subselect)[1], { outer: this.scope, mode });
+    let q: BoundQuery;
+    try {
+      q = bindQuery(ctx, unwrap(link.subselect)[1], { outer: this.scope, mode });
+    } catch (err) {
+      // Not a join: bound as a value instead, which runs it per value (markSubquery).
+      if (needsPerValue(err)) return undefined;
+      throw err;
+    }
     const width = plan.schema.fields.length;
     const conditions = [...(q.conditions ?? [])].map((c) => shiftCondition(c, width));
+    let nullAware = false;
     if (mode === 'in') {
-      if (unwrap(link.testexpr)[0] === 'RowExpr') throw SqlError.unsupportedFeature('row-valued IN (subquery)').at(position);
-      if (q.names.length !== 1) throw SqlError.syntax(q.names.length > 1 ? 'subquery has too many columns' : 'subquery has too few columns', position);
-      const binder = new ExprBinder(ctx, this.scope, this.hooks('WHERE', {}));
-      const left = binder.bind(link.testexpr);
-      if (someExpr(left, isOuter)) throw SqlError.unsupportedFeature('an outer column on the left of IN (subquery)').at(position);
-      const field = q.plan.schema.fields[0];
-      const right: Expr = { kind: 'ColumnRef', index: width, name: field.name, type: field.type };
-      const t = commonType(left, right);
-      if (t === undefined) {
-        throw new SqlError('42883', `operator does not exist: ${String(left.type)} = ${String(right.type)}`, { position, hint: 'No operator matches the given name and argument types. You might need to add explicit type casts.' });
-      }
-      conditions.unshift({ kind: 'Binary', op: '=', left: coerce(left, t, ctx.position(startOf(link.testexpr))), right: coerce(right, t), type: BOOL });
-      // A correlated NOT IN needs NULL-awareness per outer row: planned as a value (mark-subquery.ts).
-      if (negated && q.conditions !== undefined && q.conditions.length > 0) return undefined;
+      const test = anyTest(link, new ExprBinder(ctx, this.scope, this.hooks('WHERE', {})), q, position);
+      if (test.left.some((e) => someExpr(e, isOuter))) return undefined;
+      const rights = q.plan.schema.fields.map<Expr>((f, k) => ({ kind: 'ColumnRef', index: width + k, name: f.name, type: f.type }));
+      const equal = compareRow('=', test.left, rights);
+      // NOT IN drops an outer row when some row of its correlation group compares TRUE or NULL:
+      // an anti join on the correlation with `(x = y) IS NOT FALSE` beside it (hashed on the
+      // correlation's equalities, so the NULL check is per group). Uncorrelated and single
+      // column, the hash join's null-aware anti join does it on x = y alone.
+      nullAware = negated && (q.conditions ?? []).length === 0 && test.left.length === 1;
+      conditions.unshift(...(negated && !nullAware ? [booleanTest(equal, 'IS_NOT_FALSE')] : splitAnd(equal)));
     }
     if (this.correlation !== undefined && conditions.some((c) => someExpr(c, isOuter))) {
-      throw SqlError.unsupportedFeature('a subquery correlated with a query two levels out').at(position);
+      return undefined; // planned as a value: its left side names this query's own outer row
     }
     const condition = conditions.length === 0 ? ({ kind: 'Literal', value: true, type: BOOL } as Expr) : conditions.reduce((a, b) => ({ kind: 'Binary', op: 'AND', left: a, right: b, type: BOOL }));
-    return Join.create(plan, q.plan, negated ? 'anti' : 'semi', condition, negated && mode === 'in');
+    return Join.create(plan, q.plan, negated ? 'anti' : 'semi', condition, nullAware);
   }
 
   /**
@@ -789,11 +882,11 @@ class SelectBinder {
     const mode = this.correlation?.mode;
     const isAggregate = this.aggregates.length > 0;
     if (mode === 'scalar' && !isAggregate && (grouped || limited || this.windows.length > 0)) {
-      throw SqlError.unsupportedFeature('a correlated scalar subquery with GROUP BY, DISTINCT, LIMIT or windows');
+      throw perValueError('a correlated scalar subquery with GROUP BY, DISTINCT, LIMIT or windows');
     }
     if (mode === 'scalar' && isAggregate) {
       if (grouped || limited || this.windows.length > 0) {
-        throw SqlError.unsupportedFeature('a correlated scalar subquery that is not a single aggregate (add an aggregate such as max(…))');
+        throw perValueError('a correlated scalar subquery that is not a single aggregate');
       }
       const conditions: Expr[] = [];
       for (const p of correlated.flatMap(splitAnd)) {
@@ -801,7 +894,7 @@ class SelectBinder {
         const innerOnly = (e: Expr) => !someExpr(e, isOuter) && columnsUsed(e).size > 0;
         const outerOnly = (e: Expr) => someExpr(e, isOuter) && columnsUsed(e).size === 0;
         if (eq === undefined || !((innerOnly(eq.left) && outerOnly(eq.right)) || (innerOnly(eq.right) && outerOnly(eq.left)))) {
-          throw SqlError.unsupportedFeature('a correlated scalar subquery whose correlation is not `inner = outer` equalities');
+          throw perValueError('a correlated scalar subquery whose correlation is not `inner = outer` equalities');
         }
         const [inner, outer] = innerOnly(eq.left) ? [eq.left, eq.right] : [eq.right, eq.left];
         extraGroups.push(inner);
@@ -815,7 +908,7 @@ class SelectBinder {
     // only, the first n rows of each partition by the inner keys.
     const partition = topN && !isAggregate && this.windows.length === 0 ? equalityInnerSides(correlated.flatMap(splitAnd)) : undefined;
     if (isAggregate || (limited && partition === undefined) || this.windows.length > 0) {
-      throw SqlError.unsupportedFeature('a correlated EXISTS / IN / LATERAL subquery with aggregates, DISTINCT, LIMIT (unless correlated by equalities only) or windows');
+      throw perValueError('a correlated EXISTS / IN / LATERAL subquery with aggregates, DISTINCT, LIMIT (unless correlated by equalities only) or windows');
     }
     const selectWidth = ((this.s.targetList ?? []) as AnyNode[]).length;
     const used = new Set<number>();
@@ -926,8 +1019,6 @@ function refuseUnsupported(ctx: BindContext, s: AnyNode): void {
   const refuse = (feature: string, node?: Node): never => {
     throw SqlError.unsupportedFeature(feature).at(node === undefined ? undefined : ctx.position(startOf(node)));
   };
-  const distinct = (s.distinctClause ?? []) as AnyNode[];
-  if (distinct.some((d) => Object.keys(d).length > 0)) refuse('DISTINCT ON', distinct.find((d) => Object.keys(d).length > 0) as Node);
   if (s.intoClause !== undefined) refuse('SELECT INTO');
   if (s.lockingClause !== undefined) refuse('FOR UPDATE/SHARE');
   if (s.limitOption === 'LIMIT_OPTION_WITH_TIES') refuse('FETCH … WITH TIES');
@@ -1002,4 +1093,174 @@ function emptyGroupCount(plan: LogicalPlan): bigint | undefined {
   if (value?.kind !== 'ColumnRef' || aggregate.kind !== 'Aggregate') return undefined;
   const call = aggregate.aggregates[value.index - aggregate.groupBy.length];
   return call !== undefined && ['count', 'count_star', 'count_if', 'approx_count_distinct'].includes(call.name) ? 0n : undefined;
+}
+
+/** An error a per-value run of the subquery avoids (per-value.ts; a function in FROM over the outer row). */
+function needsPerValue(err: unknown): boolean {
+  return isPerValueError(err) || (err instanceof SqlError && isLateralError(err));
+}
+
+/**
+ * `x op ANY|ALL (subquery)`, `x [NOT] IN (subquery)`, `(a, b) [NOT] IN (SELECT x, y …)`: the left
+ * side bound by `binder` and type-checked against the subquery's columns (so a mismatch is
+ * reported at planning time), and the test as mark-subquery.ts plans it (`op ALL` is
+ * `NOT (negop ANY)`). A row compares item by item, with `=` / `<>` only.
+ */
+function anyTest(link: AnyNode, binder: ExprBinder, q: BoundQuery, position: number | undefined): { op: CompareOp; negated: boolean; left: Expr[] } {
+  const opName = ((link.operName ?? []) as AnyNode[]).map((x) => x.String?.sval as string).pop() ?? '=';
+  const op = (opName === '!=' ? '<>' : opName) as CompareOp;
+  const items = rowItems(link.testexpr);
+  if (!(op in NEGATED_OP) || (items !== undefined && op !== '=' && op !== '<>')) throw SqlError.unsupportedFeature(`operator ${opName} with ANY / ALL (subquery)${items === undefined ? '' : ' over a row'}`).at(position);
+  const width = items?.length ?? 1;
+  if (q.names.length !== width) throw SqlError.syntax(q.names.length > width ? 'subquery has too many columns' : 'subquery has too few columns', position);
+  const left = (items ?? [link.testexpr as Node]).map((n) => binder.bind(n));
+  const rights = q.plan.schema.fields.map<Expr>((f, k) => ({ kind: 'ColumnRef', index: k, name: f.name, type: f.type }));
+  left.forEach((l, k) => {
+    if (compareExprs(op, l, rights[k]) === undefined) throw operatorError(op, l, rights[k], position);
+  });
+  const all = link.subLinkType === 'ALL_SUBLINK';
+  return { op: all ? NEGATED_OP[op] : op, negated: all, left };
+}
+
+/** `a op x` for one item; for a row, `a = x AND b = y` (`=`) or `a <> x OR b <> y` (`<>`). */
+function compareRow(op: CompareOp, left: readonly Expr[], right: readonly Expr[]): Expr {
+  const each = left.map((l, k) => {
+    const e = compareExprs(op, l, right[k]);
+    if (e === undefined) throw SqlError.internal('an ANY / ALL comparison that type-checked no longer binds');
+    return e;
+  });
+  return each.reduce((a, b) => ({ kind: 'Binary', op: op === '<>' ? 'OR' : 'AND', left: a, right: b, type: BOOL }));
+}
+
+/**
+ * `SELECT DISTINCT ON (a, b) … ORDER BY a, b, c`: of each (a, b) group, the first row in ORDER BY
+ * order — `row_number() OVER (PARTITION BY a, b ORDER BY …) = 1`; the input's columns are kept.
+ */
+function firstPerGroup(input: LogicalPlan, on: readonly Expr[], keys: readonly SortKey[]): LogicalPlan {
+  const width = input.schema.fields.length;
+  const int64 = new arrow.Int64();
+  const numbered = Window.create(input, on, keys, [{ name: 'row_number', args: [], type: int64, outputName: '__distinct_on' }]);
+  const rn: Expr = { kind: 'ColumnRef', index: width, name: '__distinct_on', type: int64 };
+  return Filter.create(numbered, { kind: 'Binary', op: '=', left: rn, right: { kind: 'Literal', value: 1n, type: int64 }, type: BOOL });
+}
+
+/**
+ * PostgreSQL's rule: the leading ORDER BY items must be DISTINCT ON expressions until all of
+ * them appear (`42P10` at the first one missing); a shorter ORDER BY is fine.
+ */
+function checkDistinctOn(ctx: BindContext, items: readonly Node[], on: readonly Expr[], order: readonly Expr[]): void {
+  const wanted = new Map(on.map((e, i) => [exprKey(e), i]));
+  const seen = new Set<string>();
+  for (const e of order) {
+    if (seen.size === wanted.size) return;
+    const key = exprKey(e);
+    if (!wanted.has(key)) {
+      const missing = on.findIndex((x) => !seen.has(exprKey(x)));
+      throw new SqlError('42P10', 'SELECT DISTINCT ON expressions must match initial ORDER BY expressions', { position: ctx.position(startOf(items[missing])) });
+    }
+    seen.add(key);
+  }
+}
+
+/**
+ * A scalar aggregate subquery correlated by more than equalities — `(SELECT count(*) FROM
+ * impressions i WHERE i.uid = c.uid AND i.ts < c.ts)` — decorrelated per outer row: each outer
+ * row gets a number, the subquery's rows are left-joined on the whole correlation (a hash join on
+ * its equalities, the rest as residual), and the aggregates run per number, each filtered to
+ * rows that matched (so count is 0 and array_agg NULL for none, as over an empty set).
+ *
+ * ```
+ * Project [outer…, value(aggregates…)]
+ *   Aggregate by __row: first(outer…), agg(args) FILTER (WHERE __mark)…
+ *     Join left on (correlation)
+ *       Window row_number() AS __row
+ *         <outer>
+ *       Project [sub…, true AS __mark]
+ *         <subquery FROM + WHERE>
+ * ```
+ * Output: the outer columns, then the value (where the other kinds of subquery put theirs).
+ */
+export function aggregatePerRow(outer: LogicalPlan, input: LogicalPlan, conditions: readonly Expr[], join: NonNullable<BoundQuery['aggregateJoin']>): LogicalPlan {
+  const width = outer.schema.fields.length;
+  const int64 = new arrow.Int64();
+  const numbered = Window.create(outer, [], [], [{ name: 'row_number', args: [], type: int64, outputName: '__row' }]);
+  const innerWidth = input.schema.fields.length;
+  const marked = Project.create(input, [...input.schema.fields.map<Expr>((f, i) => ({ kind: 'ColumnRef', index: i, name: f.name, type: f.type })), { kind: 'Literal', value: true, type: BOOL }], [...input.schema.fields.map((f) => f.name), '__mark']);
+  const joined = Join.create(numbered, marked, 'left', joinCondition(conditions, width + 1));
+  const ref = (index: number): Expr => ({ kind: 'ColumnRef', index, name: joined.schema.fields[index].name, type: joined.schema.fields[index].type });
+  const shift = (e: Expr) => transformExpr(e, (x) => (x.kind === 'ColumnRef' ? { ...x, index: x.index + width + 1 } : x));
+  const matched: Expr = { kind: 'IsNull', input: ref(width + 1 + innerWidth), negated: true, type: BOOL };
+  const aggregates: AggregateCallExpr[] = [
+    ...outer.schema.fields.map<AggregateCallExpr>((f, i) => ({ name: 'first', args: [ref(i)], distinct: false, type: f.type, outputName: f.name })),
+    ...join.aggregates.map<AggregateCallExpr>((a) => ({
+      ...a,
+      args: a.args.map(shift),
+      filter: a.filter === undefined ? matched : { kind: 'Binary', op: 'AND', left: matched, right: shift(a.filter), type: BOOL },
+      ...(a.orderBy === undefined ? {} : { orderBy: a.orderBy.map((k) => ({ ...k, expr: shift(k.expr) })) }),
+    })),
+  ];
+  const folded = Aggregate.create(joined, [ref(width)], ['__row'], aggregates);
+  const out = (index: number): Expr => ({ kind: 'ColumnRef', index, name: folded.schema.fields[index].name, type: folded.schema.fields[index].type });
+  const value = transformExpr(join.value, (x) => (x.kind === 'ColumnRef' ? out(1 + width + x.index) : x));
+  return Project.create(folded, [...outer.schema.fields.map((_, i) => out(1 + i)), value], [...outer.schema.fields.map((f) => f.name), '__value']);
+}
+
+/**
+ * `ORDER BY … LIMIT n [OFFSET m]` per outer row over a correlation that is more than equalities
+ * (last touch: the latest impression before each conversion): each outer row gets a number, the
+ * subquery's rows are joined on the whole correlation (a hash join on its equalities), numbered
+ * per outer row in ORDER BY order, and rows (m, m + n] kept. `join = 'left'` keeps an outer row
+ * with no match once, its items NULL (LEFT JOIN LATERAL; a scalar subquery's NULL).
+ *
+ * ```
+ * Project [outer…, items…]
+ *   Filter m < __rank <= m + n
+ *     Window partition=[__row] order=[keys] row_number() AS __rank
+ *       Join inner|left on (correlation)
+ *         Window row_number() AS __row
+ *           <outer>
+ *         Project [sub…, true AS __mark]
+ * ```
+ */
+export function topNPerRow(outer: LogicalPlan, input: LogicalPlan, conditions: readonly Expr[], topN: NonNullable<BoundQuery['topNJoin']>, join: 'inner' | 'left'): LogicalPlan {
+  const width = outer.schema.fields.length;
+  const int64 = new arrow.Int64();
+  const numbered = Window.create(outer, [], [], [{ name: 'row_number', args: [], type: int64, outputName: '__row' }]);
+  const innerWidth = input.schema.fields.length;
+  const marked = Project.create(input, [...input.schema.fields.map<Expr>((f, i) => ({ kind: 'ColumnRef', index: i, name: f.name, type: f.type })), { kind: 'Literal', value: true, type: BOOL }], [...input.schema.fields.map((f) => f.name), '__mark']);
+  const joined = Join.create(numbered, marked, join, joinCondition(conditions, width + 1));
+  const ref = (index: number): Expr => ({ kind: 'ColumnRef', index, name: joined.schema.fields[index].name, type: joined.schema.fields[index].type });
+  const keys = topN.keys.map((k) => ({ ...k, expr: shiftCondition(k.expr, width + 1) }));
+  const ranked = Window.create(joined, [ref(width)], keys, [{ name: 'row_number', args: [], type: int64, outputName: '__rank' }]);
+  const rank: Expr = { kind: 'ColumnRef', index: joined.schema.fields.length, name: '__rank', type: int64 };
+  const bound = (op: '>' | '<=', n: number): Expr => ({ kind: 'Binary', op, left: rank, right: { kind: 'Literal', value: BigInt(n), type: int64 }, type: BOOL });
+  const kept = Filter.create(ranked, { kind: 'Binary', op: 'AND', left: bound('>', topN.offset), right: bound('<=', topN.offset + topN.limit), type: BOOL });
+  const matched: Expr = { kind: 'IsNull', input: ref(width + 1 + innerWidth), negated: true, type: BOOL };
+  const items = topN.exprs.map((e) => {
+    const x = shiftCondition(e, width + 1);
+    return join === 'left' ? ({ kind: 'Case', whens: [{ condition: matched, result: x }], type: x.type } as Expr) : x;
+  });
+  return Project.create(kept, [...outer.schema.fields.map((_, i) => ref(i)), ...items], [...outer.schema.fields.map((f) => f.name), ...topN.exprs.map((_, i) => `__item${i}`)]);
+}
+
+/** `unnest(arr)` / `_pg_expandarray(arr)` in a select list: the list it expands. */
+function expandCall(name: string, args: readonly Expr[], position: number | undefined): Expr {
+  const [list] = args;
+  if (args.length !== 1 || list.type.typeId !== arrow.Type.List) throw new SqlError('42883', `function ${name}(${args.map((a) => pgTypeName(a.type)).join(', ')}) does not exist`, { position });
+  const element = (list.type as arrow.List).children[0].type;
+  return name === 'unnest'
+    ? list
+    : { kind: 'Call', name: 'expand_array', args: [list], type: new arrow.List(new arrow.Field('item', new arrow.Struct([new arrow.Field('x', element, true), new arrow.Field('n', new arrow.Int32(), true)]), true)) };
+}
+
+/** `generate_series(a, b [, step])` over integers in a select list: each row's series as a list (kernels/series.ts). */
+function seriesCall(args: readonly Expr[], position: number | undefined): Expr {
+  const integral = (e: Expr) => e.type.typeId === arrow.Type.Int || e.type.typeId === arrow.Type.Null || isUnknownLiteral(e);
+  if (args.length < 2 || args.length > 3 || !args.every(integral)) {
+    if (args.some((a) => a.type.typeId === arrow.Type.Timestamp || a.type.typeId === arrow.Type.Date)) throw SqlError.unsupportedFeature('generate_series over timestamps in a select list (call it in FROM)').at(position);
+    throw new SqlError('42883', `function generate_series(${args.map((a) => pgTypeName(a.type)).join(', ')}) does not exist`, { position, hint: 'No function matches the given name and argument types. You might need to add explicit type casts.' });
+  }
+  const wide = args.some((a) => a.type.typeId === arrow.Type.Int && (a.type as arrow.Int).bitWidth === 64);
+  const element = wide ? new arrow.Int64() : new arrow.Int32();
+  return { kind: 'Call', name: 'series_list', args: args.map((a) => coerce(a, element)), type: new arrow.List(new arrow.Field('item', element, true)) };
 }

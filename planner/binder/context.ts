@@ -1,3 +1,4 @@
+import type { Scope } from './scope.js';
 import { SqlError } from '../../common/sql-error.js';
 import type { ScanToken } from '../parser/libpg.js';
 import type { Prepassed } from '../parser/prepass.js';
@@ -31,6 +32,11 @@ export interface CteDefinition {
   readonly recursive?: boolean;
   /** Inside its own recursive term: the name reads the previous round. */
   readonly workTable?: WorkTable;
+  /** The enclosing query's scope where the WITH clause is (a WITH inside a subquery may name its outer row). */
+  readonly outer?: Scope;
+  /** `SEARCH … SET` / `CYCLE … SET … USING` (search-cycle.ts). */
+  readonly search?: AnyNode;
+  readonly cycle?: AnyNode;
 }
 
 /** A view referenced by the statement, parsed and preloaded with its own context. */

@@ -697,7 +697,7 @@ export function isIntervalLiteral(e: Expr): boolean {
   return e.kind === 'Call' && e.name === 'interval_literal';
 }
 
-function intervalLiteralValue(e: Expr): { months: number; days: number; micros: bigint } | undefined {
+export function intervalLiteralValue(e: Expr): { months: number; days: number; micros: bigint } | undefined {
   if (!isIntervalLiteral(e)) return undefined;
   const [m, d, u] = (e as Call).args as Literal[];
   return { months: Number(m.value), days: Number(d.value), micros: BigInt(u.value as bigint) };

@@ -17,12 +17,13 @@ const INT64 = new arrow.Int64();
  * - `exists`: whether it returns any row;
  * - `any`: `left op ANY (subquery)` (`IN` is `= ANY`); `negated` wraps it in NOT, which is how
  *   `left op ALL (…)` is planned: `NOT (left negop ANY (…))` (`NOT IN` is `<> ALL`).
- * `left` is over the outer columns; `compare(left, right)` builds the bound comparison with
- * the coercions the operator needs, `right` being the subquery's column wherever it lands.
+ * `left` is over the outer columns; `compare(right)` builds the bound comparison with the
+ * coercions the operator needs, `right` being the subquery's columns wherever they land.
+ * `width` > 1: a row `(a, b) IN (SELECT x, y …)`, compared item by item (`a = x AND b = y`).
  */
 export type MarkTest =
   | { readonly kind: 'exists' }
-  | { readonly kind: 'any'; readonly op: CompareOp; readonly negated: boolean; readonly compare: (right: Expr) => Expr };
+  | { readonly kind: 'any'; readonly op: CompareOp; readonly negated: boolean; readonly compare: (right: readonly Expr[]) => Expr; readonly width?: number };
 
 /** The negation of each comparison, for `x op ALL (…)` = `NOT (x negop ANY (…))`. */
 export const NEGATED_OP: Readonly<Record<CompareOp, CompareOp>> = { '=': '<>', '<>': '=', '<': '>=', '<=': '>', '>': '<=', '>=': '<' };
@@ -52,7 +53,10 @@ export const NEGATED_OP: Readonly<Record<CompareOp, CompareOp>> = { '=': '<>', '
  * ```
  */
 export function markSubquery(outer: LogicalPlan, sub: LogicalPlan, conditions: readonly Expr[], test: MarkTest): LogicalPlan {
-  return conditions.length === 0 ? uncorrelated(outer, sub, test) : correlated(outer, sub, conditions, test);
+  if (conditions.length > 0) return correlated(outer, sub, conditions, test);
+  // A row has no single value to summarise: each outer row meets every subquery row.
+  if (test.kind === 'any' && (test.width ?? 1) > 1) return correlated(outer, sub, [lit(true)], test);
+  return uncorrelated(outer, sub, test);
 }
 
 // ── uncorrelated ──
@@ -65,7 +69,7 @@ function uncorrelated(outer: LogicalPlan, sub: LogicalPlan, test: MarkTest): Log
     return finish(outer, joined, binary('>', ref(joined, width), int(0n)));
   }
   // The subquery's value coerced to the comparison's type, over the subquery's own columns.
-  const probe = test.compare(ref(sub, 0));
+  const probe = test.compare([ref(sub, 0)]);
   const y = probe.kind === 'Binary' ? probe.right : ref(sub, 0);
   const values = Project.create(sub, [y], ['__y']);
   const yRef = ref(values, 0);
@@ -78,7 +82,7 @@ function uncorrelated(outer: LogicalPlan, sub: LogicalPlan, test: MarkTest): Log
   if (test.op === '=') {
     // Distinct non-NULL values, so the left join keeps one row per outer row.
     const distinct = Aggregate.create(Filter.create(values, { kind: 'IsNull', input: yRef, negated: true, type: BOOL }), [yRef], ['__y'], []);
-    plan = Join.create(outer, distinct, 'left', test.compare({ kind: 'ColumnRef', index: width, name: '__y', type: y.type }));
+    plan = Join.create(outer, distinct, 'left', test.compare([{ kind: 'ColumnRef', index: width, name: '__y', type: y.type }]));
     matched = { kind: 'IsNull', input: ref(plan, width), negated: true, type: BOOL };
   }
   const base = plan.schema.fields.length;
@@ -88,8 +92,8 @@ function uncorrelated(outer: LogicalPlan, sub: LogicalPlan, test: MarkTest): Log
   const left = probe.kind === 'Binary' ? probe.left : undefined;
   let hit: Expr;
   if (matched !== undefined) hit = matched;
-  else if (test.op === '<>') hit = or(test.compare(ref(joined, base + 2)), test.compare(ref(joined, base + 3)));
-  else hit = test.compare(ref(joined, base + 2));
+  else if (test.op === '<>') hit = or(test.compare([ref(joined, base + 2)]), test.compare([ref(joined, base + 3)]));
+  else hit = test.compare([ref(joined, base + 2)]);
   // TRUE on a hit; FALSE for an empty set; NULL when x or some value is NULL; else FALSE.
   const unknown = or(left === undefined ? lit(false) : { kind: 'IsNull', input: left, negated: false, type: BOOL }, binary('>', n, known));
   const value: Expr = {
@@ -115,7 +119,7 @@ function correlated(outer: LogicalPlan, sub: LogicalPlan, conditions: readonly E
   const mark = ref(joined, width + 1 + sub.schema.fields.length);
   const aggregates: AggregateCallExpr[] = [...outer.schema.fields.map((f, i) => call('first', [ref(joined, i)], f.type, f.name)), call('count', [mark], INT64, '__matches')];
   if (test.kind === 'any') {
-    const cmp = test.compare(ref(joined, width + 1));
+    const cmp = test.compare(Array.from({ length: test.width ?? 1 }, (_, k) => ref(joined, width + 1 + k)));
     aggregates.push(call('bool_or', [cmp], BOOL, '__any'), call('count', [cmp], INT64, '__known'));
   }
   const folded = Aggregate.create(joined, [ref(joined, width)], ['__row'], aggregates);

@@ -1,7 +1,7 @@
 import { arrayLiteral } from './bind-expr.js';
 import * as arrow from 'apache-arrow';
 import type { Expr } from '../expr/expr.js';
-import { canCast, coerce, isUnknownLiteral } from '../types/coerce.js';
+import { canCast, coerce, commonType, isUnknownLiteral } from '../types/coerce.js';
 import { bindFunction, mapLookup } from './functions.js';
 
 /**
@@ -28,6 +28,9 @@ export function bindOperator(op: string, left: Expr, right: Expr, position: numb
         return { kind: 'Call', name: 'array_cat', args: [left, right], type: left.type };
       }
       if (left.type.typeId === arrow.Type.List && isUnknownLiteral(right)) return bindOperator(op, left, arrayLiteral(String(right.value), left.type as arrow.List, position), position);
+      // array_append / array_prepend: an element of the array's type on one side.
+      const appended = appendElement(left, right) ?? appendElement(right, left, true);
+      if (appended !== undefined) return appended;
       const textual = (e: Expr) => e.type.typeId === arrow.Type.Utf8 || isUnknownLiteral(e);
       // PostgreSQL: text || anynonarray casts the other side to text.
       if (!textual(left) && !textual(right)) return undefined;
@@ -129,4 +132,15 @@ export function bindTemporalArithmetic(op: string, left: Expr, right: Expr): Exp
     return { kind: 'Call', name: 'timestamp_diff', args: [coerce(l, t), coerce(r, t)], type: new arrow.IntervalMonthDayNano() };
   }
   return undefined;
+}
+
+/** `array || element` (`element || array` when `prepend`) as array_cat with a one-element array; undefined when the types do not fit. */
+function appendElement(array: Expr, element: Expr, prepend = false): Expr | undefined {
+  if (array.type.typeId !== arrow.Type.List || element.type.typeId === arrow.Type.List || isUnknownLiteral(element)) return undefined;
+  const item = (array.type as arrow.List).children[0].type;
+  const witness: Expr = { kind: 'Literal', value: null, type: item };
+  const t = commonType(witness, element);
+  if (t === undefined || !canCast(element.type, item)) return undefined;
+  const single = bindFunction('array', [coerce(element, item)], undefined);
+  return { kind: 'Call', name: 'array_cat', args: prepend ? [single, array] : [array, single], type: array.type };
 }

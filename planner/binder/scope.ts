@@ -1,5 +1,6 @@
 import type * as arrow from 'apache-arrow';
 import { SqlError } from '../../common/sql-error.js';
+import type { Expr } from '../expr/expr.js';
 
 /** One column visible to expressions: `index` into the input of the node being bound. */
 export interface ScopeColumn {
@@ -23,12 +24,27 @@ export interface ScopeColumn {
 export class Scope {
   static readonly empty = new Scope([], []);
 
-  /** `qualifiers`: the aliases / table names in scope (a table may have zero columns). */
-  constructor(readonly columns: readonly ScopeColumn[], readonly qualifiers: readonly string[], readonly parent?: Scope) {}
+  /**
+   * `qualifiers`: the aliases / table names in scope (a table may have zero columns).
+   * `constant`: set on an enclosing query's scope seen from a subquery that runs once per
+   * distinct value of the columns it reads (per-value.ts): each column it names binds to
+   * `constant(column)`, a literal of that run's value, instead of a correlated reference.
+   */
+  constructor(
+    readonly columns: readonly ScopeColumn[],
+    readonly qualifiers: readonly string[],
+    readonly parent?: Scope,
+    readonly constant?: (column: ScopeColumn) => Expr,
+  ) {}
 
   /** This scope seen from a subquery of the query it belongs to. */
   withParent(parent: Scope | undefined): Scope {
-    return parent === undefined ? this : new Scope(this.columns, this.qualifiers, parent);
+    return parent === undefined ? this : new Scope(this.columns, this.qualifiers, parent, this.constant);
+  }
+
+  /** This scope with every column bound to `constant(column)` (its parent is left as it is). */
+  asConstants(constant: (column: ScopeColumn) => Expr): Scope {
+    return new Scope(this.columns, this.qualifiers, this.parent, constant);
   }
 
   /** Columns matching `name` (and `qualifier` when given). */

@@ -9,6 +9,12 @@ import { coerce } from '../types/coerce.js';
 import { ExprBinder, unwrap, type BindHooks } from './bind-expr.js';
 import type { BindContext } from './context.js';
 import { Scope } from './scope.js';
+import { intervalLiteralValue, isIntervalLiteral } from './functions.js';
+import { isUnknownLiteral } from '../types/coerce.js';
+import { intervalData, parseIntervalOrThrow } from '../../executor/kernels/interval.js';
+import { addInterval } from '../../executor/kernels/datetime.js';
+import { dataFromValues } from '../../executor/arrow/scalar.js';
+import { pgTypeName } from '../../executor/values/type-names.js';
 
 type AnyNode = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -24,7 +30,6 @@ export function bindTableFunction(ctx: BindContext, n: AnyNode, outer: Scope | u
   const functions = (n.functions ?? []) as AnyNode[];
   const items = (functions[0]?.List?.items ?? []) as Node[];
   if (functions.length !== 1 || items.length === 0) throw SqlError.unsupportedFeature('ROWS FROM with several functions').at(position);
-  if (n.ordinality === true) throw SqlError.unsupportedFeature('WITH ORDINALITY').at(position);
   const [kind, call] = unwrap(items[0]);
   if (kind !== 'FuncCall') throw SqlError.unsupportedFeature(`${kind} in FROM`).at(position);
   const names = ((call.funcname ?? []) as AnyNode[]).map((x) => String(x.String?.sval ?? ''));
@@ -43,16 +48,22 @@ export function bindTableFunction(ctx: BindContext, n: AnyNode, outer: Scope | u
     }
     const folded = foldExpr(bound);
     // Not constant: it reads the enclosing query's row (a subquery then runs per row, bind-select.ts Apply).
-    if (folded.kind !== 'Literal') throw lateralError(name, callPosition);
+    if (folded.kind !== 'Literal' && !isIntervalLiteral(folded)) throw lateralError(name, callPosition);
     return folded;
   });
   const alias = n.alias as AnyNode | undefined;
-  const columnName = String(alias?.colnames?.[0]?.String?.sval ?? alias?.aliasname ?? name);
-  let type: arrow.DataType;
-  let values: ScalarValue[];
+  // One output column per array of a multi-array unnest (zipped), one otherwise.
+  let columns: { type: arrow.DataType; values: ScalarValue[] }[] | undefined;
+  let type: arrow.DataType = new arrow.Null();
+  let values: ScalarValue[] = [];
   switch (name) {
     case 'generate_series': {
-      if (args.length < 2 || args.length > 3 || !args.every((a) => a.type.typeId === arrow.Type.Int || a.type.typeId === arrow.Type.Null || a.unknown === true)) {
+      const temporal = timeSeries(args, callPosition);
+      if (temporal !== undefined) {
+        ({ type, values } = temporal);
+        break;
+      }
+      if (args.length < 2 || args.length > 3 || !args.every((a) => a.type.typeId === arrow.Type.Int || a.type.typeId === arrow.Type.Null || isUnknownLiteral(a))) {
         throw new SqlError('42883', `function generate_series(${args.map((a) => String(a.type)).join(', ')}) does not exist`, { position: callPosition });
       }
       const wide = args.some((a) => a.type.typeId === arrow.Type.Int && (a.type as arrow.Int).bitWidth === 64);
@@ -70,10 +81,13 @@ export function bindTableFunction(ctx: BindContext, n: AnyNode, outer: Scope | u
       break;
     }
     case 'unnest': {
-      const [list] = args;
-      if (args.length !== 1 || list.type.typeId !== arrow.Type.List) throw new SqlError('42883', 'function unnest(…) needs one array argument', { position: callPosition });
-      type = (list.type as arrow.List).children[0].type;
-      values = list.value === null ? [] : [...(list.value as readonly ScalarValue[])];
+      // unnest(a, b, …) zips its arrays; shorter ones are padded with NULL (PostgreSQL).
+      if (args.length === 0 || args.some((a) => a.type.typeId !== arrow.Type.List)) {
+        throw new SqlError('42883', `function unnest(${args.map((a) => pgTypeName(a.type)).join(', ')}) does not exist`, { position: callPosition, hint: 'No function matches the given name and argument types. You might need to add explicit type casts.' });
+      }
+      const lists = args.map((a) => (a.kind !== 'Literal' || a.value === null ? [] : (a.value as readonly ScalarValue[])));
+      const length = Math.max(...lists.map((l) => l.length));
+      columns = args.map((a, k) => ({ type: (a.type as arrow.List).children[0].type, values: Array.from({ length }, (_, i) => lists[k][i] ?? null) }));
       break;
     }
     default: {
@@ -84,10 +98,20 @@ export function bindTableFunction(ctx: BindContext, n: AnyNode, outer: Scope | u
       values = [value.value];
     }
   }
-  const rows: Expr[][] = values.map((v) => [{ kind: 'Literal', value: v, type }]);
-  const plan: Values = { kind: 'Values', rows, schema: new arrow.Schema([new arrow.Field(columnName, type, true)]) };
+  columns ??= [{ type, values }];
+  // WITH ORDINALITY: a bigint column numbering the rows from 1.
+  if (n.ordinality === true) columns.push({ type: new arrow.Int64(), values: Array.from({ length: columns[0].values.length }, (_, i) => BigInt(i + 1)) });
   const qualifier = String(alias?.aliasname ?? name);
-  return { plan, scope: new Scope([{ qualifier, name: columnName, type, index: 0 }], [qualifier]) };
+  const aliases = ((alias?.colnames ?? []) as AnyNode[]).map((c) => String(c.String?.sval));
+  if (aliases.length > columns.length) throw new SqlError('42P10', `table "${qualifier}" has ${columns.length} columns available but ${aliases.length} columns specified`, { position });
+  // PostgreSQL's names: a one-column function's column is the alias (else the function's name);
+  // several columns are each the function's name; the ordinality column is `ordinality`.
+  const functionColumns = columns.length - (n.ordinality === true ? 1 : 0);
+  const outputNames = columns.map((_, k) => aliases[k] ?? (k >= functionColumns ? 'ordinality' : functionColumns === 1 ? String(alias?.aliasname ?? name) : name));
+  const length = columns[0].values.length;
+  const rows: Expr[][] = Array.from({ length }, (_, i) => columns.map((c) => ({ kind: 'Literal', value: c.values[i], type: c.type }) as Expr));
+  const plan: Values = { kind: 'Values', rows, schema: new arrow.Schema(columns.map((c, k) => new arrow.Field(outputNames[k], c.type, true))) };
+  return { plan, scope: new Scope(columns.map((c, k) => ({ qualifier, name: outputNames[k], type: c.type, index: k })), [qualifier]) };
 }
 
 const MAX_ROWS = 1_000_000;
@@ -104,4 +128,35 @@ function lateralError(name: string, position: number | undefined): SqlError {
 /** Whether `err` is that error (a subquery in the select list then runs per outer row instead). */
 export function isLateralError(err: SqlError): boolean {
   return LATERAL.has(err);
+}
+
+/**
+ * `generate_series(start, stop, step interval)` over timestamps (and dates, as PostgreSQL's
+ * timestamptz version): start, start + step, … while ≤ stop (≥ for a negative step), each step
+ * added to the previous value as `timestamp + interval` does (months first, clamped to the
+ * month's end: Jan 31, Feb 29, Mar 29…). Undefined when the arguments are not temporal.
+ */
+function timeSeries(args: readonly Expr[], position: number | undefined): { type: arrow.DataType; values: ScalarValue[] } | undefined {
+  const temporal = (e: Expr) => e.type.typeId === arrow.Type.Timestamp || e.type.typeId === arrow.Type.Date;
+  if (args.length !== 3 || !(temporal(args[0]) || temporal(args[1]))) return undefined;
+  const step = intervalLiteralValue(args[2]) ?? (isUnknownLiteral(args[2]) && args[2].kind === 'Literal' && typeof args[2].value === 'string' ? parseIntervalOrThrow(args[2].value) : undefined);
+  if (step === undefined) return undefined;
+  const witness = temporal(args[0]) ? args[0] : args[1];
+  const type = witness.type.typeId === arrow.Type.Date ? new arrow.TimestampMicrosecond('UTC') : witness.type;
+  const [start, stop] = args.slice(0, 2).map((a) => {
+    const c = foldExpr(coerce(a, type));
+    return c.kind === 'Literal' && c.value !== null ? BigInt(c.value as bigint) : null;
+  });
+  if (start === null || stop === null) return { type, values: [] };
+  const span = BigInt(step.months) * 30n * 86_400_000_000n + BigInt(step.days) * 86_400_000_000n + step.micros;
+  if (span === 0n) throw new SqlError('22023', 'step size cannot equal zero'); // PostgreSQL raises it at run time, without a position
+  const interval = intervalData([step.months], [step.days], [step.micros], null);
+  const values: ScalarValue[] = [];
+  for (let v = start; span > 0n ? v <= stop : v >= stop;) {
+    values.push(v);
+    if (values.length > MAX_ROWS) throw SqlError.unsupportedFeature(`generate_series of more than ${MAX_ROWS} rows in FROM`).at(position);
+    const next = addInterval(dataFromValues(type, [v]), interval, 1, type);
+    v = BigInt((next.values as BigInt64Array)[0]);
+  }
+  return { type, values };
 }

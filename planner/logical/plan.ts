@@ -90,7 +90,7 @@ export function logicalPlanToString(plan: LogicalPlan, depth = 0): string {
     SetOp: (n) => `SetOp: ${n.op.toUpperCase()}${n.all ? ' ALL' : ''}`,
     SingleRow: () => 'SingleRow',
     Explode: (n) => `Explode: ${exprToString(n.expr)} AS ${n.outputName}`,
-    Apply: (n) => `Apply: ${n.label} over [${n.columns.map((c) => `#${c}`).join(', ')}]`,
+    Apply: (n) => `Apply: ${n.label} over [${n.columns.map((c) => `#${c}`).join(', ')}]${n.join === 'left' ? ' join=left' : ''}`,
     RecursiveUnion: (n) => `RecursiveUnion: ${n.name} ${n.distinct ? 'distinct' : 'all'}`,
     WorkTable: (n) => `WorkTable: ${n.name}`,
   });

@@ -46,7 +46,7 @@ export function lower(plan: LogicalPlan, wrap: (op: PhysicalOperator) => Physica
     Explode: (n) => new ExplodeExec(rec(n.input), lowerExpr(n.expr), n.outer === true, [n.outputName]),
     RecursiveUnion: (n) => lowerRecursiveUnion(n, rec),
     WorkTable: (n) => lowerWorkTable(n),
-    Apply: (n) => new ApplyExec(rec(n.input), n.columns, n.evaluate, n.schema.fields[n.schema.fields.length - 1].type, n.label),
+    Apply: (n) => new ApplyExec(rec(n.input), n.columns, n.evaluate, n.schema.fields.slice(n.input.schema.fields.length), n.label, n.join),
   });
   return wrap(op);
 }

@@ -23,9 +23,10 @@ export class PostgresOracle implements Engine {
     readonly version: string,
   ) {}
 
-  static readonly DATA_DIR = '/tmp/pg-slt-oracle';
-  static readonly SOCKET_DIR = '/tmp/pg-slt-oracle-sock';
-  static readonly PORT = 54_987;
+  /** `SLT_PG_DIR` / `SLT_PG_PORT` give an engineer a private oracle beside others on one machine. */
+  static readonly DATA_DIR = process.env.SLT_PG_DIR ?? '/tmp/pg-slt-oracle';
+  static readonly SOCKET_DIR = `${PostgresOracle.DATA_DIR}-sock`;
+  static readonly PORT = Number(process.env.SLT_PG_PORT ?? 54_987);
 
   /** Starts (or reuses) the server and (re)loads every table into database `slt`. */
   static async open(warehouse: string, corpusDir: string): Promise<PostgresOracle> {
@@ -54,7 +55,7 @@ export class PostgresOracle implements Engine {
 
   private async load(warehouse: string, corpusDir: string): Promise<void> {
     const duck = await (await DuckDBInstance.create(':memory:')).connect();
-    const tmp = '/tmp/pg-slt-oracle-csv';
+    const tmp = `${PostgresOracle.DATA_DIR}-csv`;
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp, { recursive: true });
     for (const t of warehouseTables(warehouse)) {
@@ -107,7 +108,16 @@ function psqlError(stderr: string, sql: string): Error & { sqlstate?: string; po
   if (m) error.sqlstate = m[1]!;
   // psql points at the error with a caret under `LINE 1: <text>`; single-line statements only.
   const caret = /LINE 1: (.*)\n( *)\^/.exec(stderr);
-  if (caret && !sql.includes('\n') && !caret[1]!.startsWith('...')) error.position = caret[2]!.length - 'LINE 1: '.length + 1;
+  if (caret && !sql.includes('\n')) {
+    const column = caret[2]!.length - 'LINE 1: '.length;
+    if (!caret[1]!.startsWith('...')) error.position = column + 1;
+    else {
+      // A long line is shown as a window, `...text...`: find the window in the statement.
+      const shown = caret[1]!.slice(3).replace(/\.\.\.$/, '');
+      const at = sql.indexOf(shown);
+      if (at >= 0 && sql.indexOf(shown, at + 1) < 0) error.position = at + column - 3 + 1;
+    }
+  }
   return error;
 }
 

@@ -36,8 +36,11 @@ export interface HashJoinOptions {
  *
  * - `nullAwareAnti` (`x NOT IN (subquery)`): a NULL in any build key empties the result, and a
  *   probe row with a NULL key qualifies only against an empty build side. That is exact for an
- *   uncorrelated single-column NOT IN; a correlated one (the correlation as extra keys or a
- *   residual) would need the NULL check per correlation group — TODO(#4).
+ *   uncorrelated single-column NOT IN only. A correlated (or row-valued) NOT IN is planned as a
+ *   plain anti join keyed on the correlation's equalities with `(x = y) IS NOT FALSE` in the
+ *   residual (planner/binder/bind-select.ts `semiJoin`), which makes the NULL check per
+ *   correlation group: a probe row is dropped when some build row of its group compares TRUE or
+ *   NULL, and kept when its group is empty.
  *
  * The build side is kept as concatenated Arrow columns addressed by row index (build.ts), the
  * probe is vectorised per batch (probe.ts): no per-row JS objects at any size.
