@@ -58,14 +58,23 @@ export class HashPartitions {
 
   /** Closes the files and hands them over (the caller deletes them); empty partitions have none. */
   async finish(): Promise<RunFile[]> {
-    const files: RunFile[] = [];
+    return (await this.finishEach()).filter((f): f is RunFile => f !== undefined);
+  }
+
+  /**
+   * `finish()` by partition number (undefined for an empty one): a grace hash join pairs the
+   * build side's partition p with the probe side's, both split by the same keys and level.
+   */
+  async finishEach(): Promise<(RunFile | undefined)[]> {
+    const files: (RunFile | undefined)[] = [];
     for (let p = 0; p < PARTITIONS; p++) {
       const writer = this.writers[p];
-      if (writer === undefined) continue;
       this.writers[p] = undefined;
-      const file = await writer.finish();
-      this.metrics.files++;
-      this.metrics.bytes += file.bytes;
+      const file = writer === undefined ? undefined : await writer.finish();
+      if (file !== undefined) {
+        this.metrics.files++;
+        this.metrics.bytes += file.bytes;
+      }
       files.push(file);
     }
     return files;

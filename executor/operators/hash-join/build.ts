@@ -3,6 +3,9 @@ import { batchColumns } from '../../arrow/batch.js';
 import { concat } from '../../arrow/concat.js';
 import { yieldThenCheckCancelled } from '../../cancel.js';
 import { BufferBudget } from '../../memory.js';
+import { HashPartitions } from '../../spill/hash-partitions.js';
+import type { SpillMetrics } from '../../spill/metrics.js';
+import type { RunFile } from '../../spill/run-file.js';
 import type { PhysicalExpr } from '../../expr/physical-expr.js';
 import { GroupTable } from '../../hash/group-table.js';
 import type { ExecContext, PhysicalOperator } from '../../operator.js';
@@ -33,39 +36,84 @@ export interface JoinHashTable {
   readonly bitmaps: KeyBitmaps | undefined;
 }
 
-/** Drains `input`, keeping its batches and inserting each batch's keys as it arrives. */
+/**
+ * What building gave: the table, or — when the build side outgrew its budget and spilling was
+ * allowed — its rows split by key hash into partition files (grace.ts joins them pairwise).
+ */
+export type BuildOutcome =
+  | { readonly kind: 'table'; readonly ht: JoinHashTable }
+  | { readonly kind: 'spilled'; readonly partitions: (RunFile | undefined)[]; readonly hasNullKey: boolean };
+
+/** Levels of re-partitioning (16 ways each) before a build side too skewed to split is `53200`. */
+export const MAX_SPILL_LEVEL = 3;
+
+/** Where a build side that outgrows its budget goes: `level` seeds the partition hash. */
+export interface BuildSpill {
+  readonly level: number;
+  readonly metrics: SpillMetrics;
+}
+
+/**
+ * Drains `input`, keeping its batches and inserting each batch's keys as it arrives. Past
+ * DELTASQL_OPERATOR_MEMORY_MB: `53200` without `spill`; with it, what is held and the rest of
+ * the input go to hash partitions on disk.
+ */
+export async function buildHashTable(input: PhysicalOperator, keys: readonly PhysicalExpr[], ctx: ExecContext): Promise<JoinHashTable>;
+export async function buildHashTable(input: PhysicalOperator, keys: readonly PhysicalExpr[], ctx: ExecContext, spill: BuildSpill): Promise<BuildOutcome>;
 export async function buildHashTable(
   input: PhysicalOperator,
   keys: readonly PhysicalExpr[],
   ctx: ExecContext,
-): Promise<JoinHashTable> {
+  spill?: BuildSpill,
+): Promise<JoinHashTable | BuildOutcome> {
   const table = new GroupTable(keys.map((k) => k.type));
   const parts: arrow.Data[][] = input.schema.fields.map(() => []);
+  const held: arrow.RecordBatch[] = [];
   const groupParts: Int32Array[] = [];
   let rows = 0;
   let hasNullKey = false;
 
   const budget = new BufferBudget('hash join build side');
-  for await (const batch of input.execute(ctx)) {
-    await yieldThenCheckCancelled(ctx.signal);
-    const n = batch.numRows;
-    if (n === 0) continue;
-    budget.add(batch);
-    batchColumns(batch).forEach((c, i) => parts[i].push(c));
-    const keyData = keys.map((k) => k.evaluate(batch));
-    const groups = table.findOrInsert(keyData, n);
-    const nulls = GroupTable.nullKeyRows(keyData, n);
-    if (nulls !== null) {
-      for (let i = 0; i < n; i++) {
-        if (nulls[i] !== 0) {
-          groups[i] = -1;
-          hasNullKey = true;
+  const batches = input.execute(ctx)[Symbol.asyncIterator]();
+  let handedOver = false;
+  try {
+    for (;;) {
+      const next = await batches.next();
+      if (next.done === true) break;
+      const batch = next.value;
+      await yieldThenCheckCancelled(ctx.signal);
+      const n = batch.numRows;
+      if (n === 0) continue;
+      if (spill === undefined) budget.add(batch);
+      else if (budget.addOrOverflow(batch)) {
+        if (spill.level > MAX_SPILL_LEVEL) {
+          throw budget.exceeded(`Split ${spill.level} times by key hash, one part of the build side still needs more: a few join keys hold too many rows.`);
+        }
+        handedOver = true;
+        return await spillBuildSide(keys, [...held, batch], batches, spill, ctx);
+      }
+      held.push(batch);
+      batchColumns(batch).forEach((c, i) => parts[i].push(c));
+      const keyData = keys.map((k) => k.evaluate(batch));
+      const groups = table.findOrInsert(keyData, n);
+      const nulls = GroupTable.nullKeyRows(keyData, n);
+      if (nulls !== null) {
+        for (let i = 0; i < n; i++) {
+          if (nulls[i] !== 0) {
+            groups[i] = -1;
+            hasNullKey = true;
+          }
         }
       }
+      groupParts.push(groups);
+      rows += n;
     }
-    groupParts.push(groups);
-    rows += n;
+  } catch (err) {
+    // Stopped early (cancel, 53200): close the input as `for await` would.
+    if (!handedOver) await batches.return?.();
+    throw err;
   }
+  held.length = 0;
 
   const columns = input.schema.fields.map((f, i) => (parts[i].length === 0 ? emptyColumn(f.type) : concat(parts[i])));
 
@@ -82,7 +130,39 @@ export async function buildHashTable(
     next[r] = first[g];
     first[g] = r;
   }
-  return { rows, columns, table, first, next, hasNullKey, bitmaps: rows === 0 ? undefined : KeyBitmaps.build(table) };
+  const ht: JoinHashTable = { rows, columns, table, first, next, hasNullKey, bitmaps: rows === 0 ? undefined : KeyBitmaps.build(table) };
+  return spill === undefined ? ht : { kind: 'table', ht };
+}
+
+/** Writes the batches held so far, then the rest of the input, to hash partitions by key. */
+async function spillBuildSide(
+  keys: readonly PhysicalExpr[],
+  held: readonly arrow.RecordBatch[],
+  rest: AsyncIterator<arrow.RecordBatch>,
+  spill: BuildSpill,
+  ctx: ExecContext,
+): Promise<BuildOutcome> {
+  const partitions = new HashPartitions(keys.map((k) => k.type), spill.level, spill.metrics);
+  let hasNullKey = false;
+  const write = async (batch: arrow.RecordBatch): Promise<void> => {
+    const keyData = keys.map((k) => k.evaluate(batch));
+    if (GroupTable.nullKeyRows(keyData, batch.numRows) !== null) hasNullKey = true;
+    await partitions.add(batch, keyData);
+  };
+  try {
+    for (const batch of held) await write(batch);
+    for (;;) {
+      const next = await rest.next();
+      if (next.done === true) break;
+      await yieldThenCheckCancelled(ctx.signal);
+      if (next.value.numRows > 0) await write(next.value);
+    }
+    return { kind: 'spilled', partitions: await partitions.finishEach(), hasNullKey };
+  } catch (err) {
+    await partitions.dispose();
+    await rest.return?.();
+    throw err;
+  }
 }
 
 function concatInt32(parts: readonly Int32Array[], length: number): Int32Array {

@@ -1,14 +1,14 @@
 import * as arrow from 'apache-arrow';
 import { assert } from '../../../common/sql-error.js';
-import { batchColumns } from '../../arrow/batch.js';
-import { yieldThenCheckCancelled } from '../../cancel.js';
 import type { PhysicalExpr } from '../../expr/physical-expr.js';
 import { sameType } from '../../kernels/cast.js';
 import type { ExecContext, PhysicalOperator } from '../../operator.js';
 import type { GroupTable } from '../../hash/group-table.js';
 import { buildHashTable } from './build.js';
-import { chunks, emptyColumn, joinSchema, nullIndices, pairBatch, pairSchema, positionsOf, type JoinType } from './output.js';
-import { newProbeRun, probeBatch, type ProbeSpec } from './probe.js';
+import { newSpillMetrics, spillText, type SpillMetrics } from '../../spill/metrics.js';
+import { graceJoin } from './grace.js';
+import { joinSchema, pairSchema, type JoinType } from './output.js';
+import { probeAll, type ProbeSpec } from './probe.js';
 import { dropsUnmatchedProbeRows, filtersForKeys, MAX_IN_VALUES, rangeFilterType, runtimeFilterTargets, type RuntimeFilterTarget } from './runtime-filter.js';
 
 export type { JoinType } from './output.js';
@@ -43,7 +43,9 @@ export interface HashJoinOptions {
  *   NULL, and kept when its group is empty.
  *
  * The build side is kept as concatenated Arrow columns addressed by row index (build.ts), the
- * probe is vectorised per batch (probe.ts): no per-row JS objects at any size.
+ * probe is vectorised per batch (probe.ts): no per-row JS objects at any size. A build side past
+ * DELTASQL_OPERATOR_MEMORY_MB spills: both sides are split by key hash into files joined pair by
+ * pair (grace.ts), without runtime filters.
  *
  * EXPLAIN: `HashJoin: type=left on=[a.id = b.id] residual=a.ts < b.ts`
  */
@@ -53,6 +55,8 @@ export class HashJoinExec implements PhysicalOperator {
   readonly nullAwareAnti: boolean;
   /** Probe-side scan columns that get the build keys' range once the table is built. */
   readonly runtimeFilters: readonly RuntimeFilterTarget[];
+  /** What runs of this node spilled (EXPLAIN ANALYZE). */
+  readonly metrics: SpillMetrics = newSpillMetrics();
 
   constructor(
     readonly left: PhysicalOperator,
@@ -78,11 +82,11 @@ export class HashJoinExec implements PhysicalOperator {
     const on = this.leftKeys.map((k, i) => `${k} = ${this.rightKeys[i]}`).join(', ');
     const residual = this.residual === undefined ? '' : ` residual=${this.residual}`;
     const runtime = this.runtimeFilters.length === 0 ? '' : ` runtime_filter=[${this.runtimeFilters.map((t) => t.column).join(', ')}]`;
-    return `HashJoin: type=${this.type} on=[${on}]${residual}${this.nullAwareAnti ? ' null_aware=true' : ''}${runtime}`;
+    return `HashJoin: type=${this.type} on=[${on}]${residual}${this.nullAwareAnti ? ' null_aware=true' : ''}${runtime}${spillText(this.metrics)}`;
   }
 
   execute(ctx: ExecContext): AsyncIterable<arrow.RecordBatch> {
-    const { left, right, rightKeys, type, schema, runtimeFilters } = this;
+    const { left, right, leftKeys, rightKeys, type, schema, runtimeFilters, metrics } = this;
     const spec: ProbeSpec = {
       type,
       keys: this.leftKeys,
@@ -92,28 +96,20 @@ export class HashJoinExec implements PhysicalOperator {
       pairSchema: pairSchema(left.schema, right.schema),
     };
     return (async function* hashJoin() {
-      // ── build ──
-      const ht = await buildHashTable(right, rightKeys, ctx);
+      // ── build ── (past the memory budget: to hash partitions on disk, joined pairwise by grace.ts)
+      const built = await buildHashTable(right, rightKeys, ctx, { level: 0, metrics });
+      if (built.kind === 'spilled') {
+        yield* graceJoin({ spec, leftSchema: left.schema, rightSchema: right.schema, leftKeys, rightKeys, metrics }, built, left.execute(ctx), 0, ctx);
+        return;
+      }
+      const ht = built.ht;
       // Nothing can come out: skip reading the probe side at all.
       if (ht.rows === 0 && (type === 'inner' || type === 'right' || type === 'semi')) return;
       if (spec.nullAwareAnti && ht.hasNullKey) return;
 
-      // ── probe ── (leaving this loop early returns the left iterator: its `finally` runs)
-      const run = newProbeRun(ht, type);
+      // ── probe ──
       const probeCtx = runtimeFilters.length === 0 || ht.rows === 0 ? ctx : withRuntimeFilters(ctx, runtimeFilters, ht.table);
-      for await (const batch of left.execute(probeCtx)) {
-        await yieldThenCheckCancelled(ctx.signal);
-        if (batch.numRows === 0) continue;
-        yield* probeBatch(spec, run, batch, batchColumns(batch));
-      }
-
-      // ── emit unmatched build rows (RIGHT, FULL), NULLs on the probe side ──
-      if (run.buildMatched === null) return;
-      const leftEmpty = left.schema.fields.map((f) => emptyColumn(f.type));
-      for (const rows of chunks(positionsOf(run.buildMatched, 0))) {
-        await yieldThenCheckCancelled(ctx.signal);
-        yield pairBatch(schema, leftEmpty, ht.columns, nullIndices(rows.length), rows);
-      }
+      yield* probeAll(spec, ht, left.execute(probeCtx), left.schema, ctx);
     })();
   }
 }

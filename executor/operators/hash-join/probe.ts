@@ -1,11 +1,13 @@
 import type * as arrow from 'apache-arrow';
 import { takeBatch, take } from '../../../common/arrow/take.js';
-import { makeBatch } from '../../arrow/batch.js';
+import { batchColumns, makeBatch } from '../../arrow/batch.js';
+import { yieldThenCheckCancelled } from '../../cancel.js';
+import type { ExecContext } from '../../operator.js';
 import { maskIndices } from '../../arrow/filter.js';
 import type { PhysicalExpr } from '../../expr/physical-expr.js';
 import { GroupTable } from '../../hash/group-table.js';
 import type { JoinHashTable } from './build.js';
-import { chunks, markRows, nullIndices, OUTPUT_BATCH_ROWS, pairBatch, positionsOf, type JoinType } from './output.js';
+import { chunks, emptyColumn, markRows, nullIndices, OUTPUT_BATCH_ROWS, pairBatch, positionsOf, type JoinType } from './output.js';
 
 /**
  * Probing one left batch against the build side's hash table. Everything is per batch and
@@ -43,6 +45,26 @@ export function newProbeRun(ht: JoinHashTable, type: JoinType): ProbeRun {
     pairProbe: new Int32Array(OUTPUT_BATCH_ROWS),
     pairBuild: new Int32Array(OUTPUT_BATCH_ROWS),
   };
+}
+
+/**
+ * The whole join of `probe`'s batches against a built table: each batch probed in turn, then
+ * (RIGHT, FULL) the build rows no probe row matched, with NULLs on the probe side. Leaving early
+ * returns `probe`'s iterator, so its `finally` runs.
+ */
+export async function* probeAll(spec: ProbeSpec, ht: JoinHashTable, probe: AsyncIterable<arrow.RecordBatch>, probeSchema: arrow.Schema, ctx: ExecContext): AsyncGenerator<arrow.RecordBatch> {
+  const run = newProbeRun(ht, spec.type);
+  for await (const batch of probe) {
+    await yieldThenCheckCancelled(ctx.signal);
+    if (batch.numRows === 0) continue;
+    yield* probeBatch(spec, run, batch, batchColumns(batch));
+  }
+  if (run.buildMatched === null) return;
+  const probeEmpty = probeSchema.fields.map((f) => emptyColumn(f.type));
+  for (const rows of chunks(positionsOf(run.buildMatched, 0))) {
+    await yieldThenCheckCancelled(ctx.signal);
+    yield pairBatch(spec.outputSchema, probeEmpty, ht.columns, nullIndices(rows.length), rows);
+  }
 }
 
 /** The output batches for one probe (left) batch, in probe order with unmatched rows last. */
