@@ -59,4 +59,45 @@ describe('decoding in worker threads', () => {
     expect(pooled).toEqual(run('0'));
     expect(pooled).toEqual({ rows: 600, sum: '180300', batches: 204 });
   });
+
+  it('hands flat-decoded columns from the workers as raw buffers with the values parquet-wasm gives', () => {
+    // Every column of these tables through the worker pool, with the flat decoder and without:
+    // the rows (and the batch sizes) are the same; the flat run got raw batches from the workers.
+    ensureBuilt();
+    const script = `
+      import { Warehouse } from './dist/storage/warehouse.js';
+      import { DecodePool } from './dist/storage/scan/decode-pool.js';
+      // Count the worker replies that carry raw flat-decoded batches.
+      let raw = 0;
+      const request = DecodePool.prototype.request;
+      DecodePool.prototype.request = function (...args) {
+        return request.apply(this, args).then((reply) => (reply.kind === 'raw' && raw++, reply));
+      };
+      const w = new Warehouse(${JSON.stringify(CORPUS_DIR)});
+      const out = {};
+      for (const table of process.argv[1].split(',')) {
+        const source = await w.resolveTable({ kind: 'named', name: table });
+        const rows = [];
+        const sizes = [];
+        for await (const b of source.scan({ columns: source.schema.fields.map((f) => f.name), batchSize: 7 })) {
+          sizes.push(b.numRows);
+          for (const row of b.toArray()) rows.push(JSON.stringify(row, (_k, v) => (typeof v === 'bigint' ? String(v) + 'n' : v)));
+        }
+        out[table] = { rows, sizes };
+      }
+      console.log(JSON.stringify({ workers: DecodePool.shared() !== undefined, raw, out }));
+    `;
+    const tables = ['data-reader-primitives', 'parquet-all-types', 'partition-type-primitives', 'basic-with-inserts-deletes-checkpoint', 'table-with-dv-small', 'data-reader-timestamp_ntz'];
+    const run = (fast: string) =>
+      JSON.parse(execFileSync('node', ['--input-type=module', '-e', script, tables.join(',')], { cwd: repo, env: { ...process.env, DELTASQL_DECODE_THREADS: '2', DELTASQL_FAST_PARQUET: fast } }).toString()) as { workers: boolean; raw: number; out: Record<string, { rows: string[]; sizes: number[] }> };
+    const flat = run('1');
+    const wasm = run('0');
+    expect(flat.workers).toBe(true);
+    expect(flat.raw).toBeGreaterThan(10);
+    expect(wasm.raw).toBe(0);
+    for (const table of tables) {
+      expect(flat.out[table]?.rows.length, table).toBeGreaterThan(0);
+      expect(flat.out[table], table).toEqual(wasm.out[table]);
+    }
+  });
 });

@@ -22,7 +22,7 @@ import { parquetMetadataAsync, type FileMetaData } from 'hyparquet';
 import * as parquet from 'parquet-wasm';
 import { rawBuffers, type RawBatch } from './flat-parquet/raw-batch.js';
 import { fileSource, readFlatOrFallback } from './flat-parquet/read.js';
-import { ReadAhead } from './read-ahead.js';
+import { ReadAhead, Turns } from './read-ahead.js';
 
 export type DecodeRequest = { readonly seq: number } & (
   | { readonly kind: 'open'; readonly id: number; readonly path: string }
@@ -81,6 +81,9 @@ async function* wasmPieces(file: parquet.ParquetFile, columns: readonly string[]
 
 const files = new Map<number, OpenFile>();
 
+/** The worker decodes its open files' pieces one at a time, the earliest opened (scanned) first. */
+const turns = new Turns();
+
 async function handle(request: DecodeRequest): Promise<{ reply: DecodeReply; transfer?: ArrayBuffer[] }> {
   const { id } = request;
   switch (request.kind) {
@@ -118,7 +121,7 @@ async function handle(request: DecodeRequest): Promise<{ reply: DecodeReply; tra
       );
       await open.ahead?.close();
       // An IPC piece is one batch of at most batchSize rows.
-      open.ahead = new ReadAhead(pieces, (p) => (p.kind === 'raw' ? p.batches.reduce((n, b) => n + b.length, 0) : batchSize), READ_AHEAD_ROWS, READ_AHEAD_PIECES);
+      open.ahead = new ReadAhead(pieces, (p) => (p.kind === 'raw' ? p.batches.reduce((n, b) => n + b.length, 0) : batchSize), READ_AHEAD_ROWS, READ_AHEAD_PIECES, { queue: turns, priority: id });
       return { reply: { kind: 'ok', id } };
     }
     case 'next': {

@@ -17,6 +17,8 @@ export class ReadAhead<T> {
     private readonly weigh: (item: T) => number,
     private readonly maxWeight: number,
     private readonly maxItems: number,
+    /** Shared with the other streams of the thread: one pull at a time, lowest `priority` first. */
+    private readonly turns?: { readonly queue: Turns; readonly priority: number },
   ) {
     void this.pull();
   }
@@ -48,7 +50,8 @@ export class ReadAhead<T> {
       while (!this.ended && this.ready.length < this.maxItems && (this.weight < this.maxWeight || this.ready.length === 0)) {
         let item: { value: T | null } | { error: unknown };
         try {
-          const next = await this.source.next();
+          const turns = this.turns;
+          const next = await (turns === undefined ? this.source.next() : turns.queue.run(turns.priority, () => this.source.next()));
           item = { value: next.done ? null : next.value };
         } catch (error) {
           item = { error };
@@ -62,6 +65,35 @@ export class ReadAhead<T> {
       }
     } finally {
       this.pulling = false;
+    }
+  }
+}
+
+/**
+ * Runs one task at a time; among those waiting, the lowest priority number goes first. A decode
+ * worker holds several files open and the scan consumes them in order (prefetch.ts): decoding the
+ * earliest file first hands the main thread its next batches soonest, instead of every open file
+ * advancing a row group at a time.
+ */
+export class Turns {
+  private busy = false;
+  private readonly waiting: { readonly priority: number; readonly start: () => void }[] = [];
+
+  async run<T>(priority: number, task: () => Promise<T>): Promise<T> {
+    if (this.busy) {
+      await new Promise<void>((start) => {
+        let at = this.waiting.length;
+        while (at > 0 && (this.waiting[at - 1] as { priority: number }).priority > priority) at--;
+        this.waiting.splice(at, 0, { priority, start });
+      });
+    }
+    this.busy = true;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next === undefined) this.busy = false;
+      else next.start(); // the turn passes on: still busy
     }
   }
 }

@@ -95,7 +95,7 @@ class InThreadDataFile implements DataFile {
 
   async *read(columns: readonly string[], batchSize: number, rowGroups?: readonly number[]): AsyncGenerator<arrow.RecordBatch> {
     const { blob } = this;
-    const footer = () => (this.footer ??= parquetMetadataAsync({ byteLength: blob.size, slice: (start, end) => blob.slice(start, end).arrayBuffer() }));
+    const footer = () => (this.footer ??= parquetMetadataAsync({ byteLength: blob.size, slice: (start, end) => blob.slice(start, end).arrayBuffer() }, { initialFetchSize: Math.min(blob.size, 64 * 1024) }));
     const request = { columns, batchSize, ...(rowGroups === undefined ? {} : { rowGroups }) };
     for await (const batches of readFlatOrFallback<arrow.RecordBatch[]>(
       blobSource(blob),

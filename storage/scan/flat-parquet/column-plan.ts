@@ -126,8 +126,11 @@ function outputKind(element: SchemaElement, type: arrow.DataType): OutputKind | 
       if (arrow.DataType.isTimestamp(type)) {
         const unit = logical?.type === 'TIMESTAMP' ? logical.unit : converted === 'TIMESTAMP_MILLIS' ? 'MILLIS' : converted === 'TIMESTAMP_MICROS' ? 'MICROS' : undefined;
         const arrowUnit = { MILLIS: arrow.TimeUnit.MILLISECOND, MICROS: arrow.TimeUnit.MICROSECOND, NANOS: arrow.TimeUnit.NANOSECOND }[unit ?? 'MILLIS'];
-        // Same unit: the same int64s (the time zone is the field's, the values are UTC either way).
-        return unit !== undefined && type.unit === arrowUnit && (logical === undefined || logical.type === 'TIMESTAMP') ? 'int64' : decline;
+        // Same unit: the same int64s. A time zone on the field iff the values are UTC-adjusted
+        // (legacy TIMESTAMP_* annotations are); which zone is the field's to say.
+        const utc = logical?.type === 'TIMESTAMP' ? logical.isAdjustedToUTC : true;
+        const zoned = type.timezone !== null && type.timezone !== undefined && type.timezone !== '';
+        return unit !== undefined && type.unit === arrowUnit && (logical === undefined || logical.type === 'TIMESTAMP') && zoned === utc ? 'int64' : decline;
       }
       return decline;
     }

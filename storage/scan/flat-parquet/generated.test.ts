@@ -80,6 +80,37 @@ describe.each(Object.entries(variants))('a file written with %s', (name, { decli
   });
 });
 
+describe('columns whose Arrow type is not the Parquet bytes as they are', () => {
+  it('are declined at planning and read by parquet-wasm', async () => {
+    const path = join(dir, 'declined.parquet');
+    const n = 100;
+    const declined = new arrow.Table({
+      // Parquet has no seconds: arrow-rs stores plain INT64 and types it from its embedded schema.
+      ts_s: arrow.vectorFromArray(Array.from({ length: n }, (_, i) => 1_600_000_000_000 + i * 1000), new arrow.TimestampSecond('UTC')),
+      u32: arrow.vectorFromArray(Array.from({ length: n }, (_, i) => 4_000_000_000 + i), new arrow.Uint32()),
+      large: arrow.vectorFromArray(Array.from({ length: n }, (_, i) => `v${i}`), new arrow.LargeUtf8()),
+    });
+    writeSample(path, declined, {});
+    const opened = await openFile(path);
+    const reasons: Record<string, RegExp> = {
+      ts_s: /^column ts_s: INT64 as Timestamp<SECOND/,
+      u32: /INT32 UINT_32 INTEGER as Uint32/,
+      large: /BYTE_ARRAY UTF8 STRING as LargeUtf8/,
+    };
+    try {
+      for (const [column, reason] of Object.entries(reasons)) {
+        const got = await flatRead(opened, [column], 64);
+        expect(got.declines, column).toHaveLength(1);
+        expect(got.declines[0], column).toMatch(reason);
+        expect(got.fast).toBe(0);
+        expectSameBatches(got.batches, await wasmRead(opened, [column], 64), column);
+      }
+    } finally {
+      opened.file.free();
+    }
+  });
+});
+
 describe('the generated files exercise what they claim', () => {
   it('several row groups and pages, a dictionary that falls back to PLAIN, data page v2', () => {
     const fallback = metadataOf(join(dir, 'v1-several-pages-per-chunk-dictionary-falls-back-to-PLAIN-3-000-row-row-groups.parquet'));

@@ -38,9 +38,13 @@ export async function* readFlatOrFallback<T>(
   fallback: (rowGroups: readonly number[] | undefined) => AsyncIterable<T>,
   onDecline?: (reason: string) => void,
 ): AsyncGenerator<T> {
+  if (!flatDecoderEnabled()) {
+    onDecline?.('disabled by DELTASQL_FAST_PARQUET=0');
+    yield* fallback(request.rowGroups);
+    return;
+  }
   let metadata: FileMetaData;
   try {
-    if (!flatDecoderEnabled()) throw new Error('disabled by DELTASQL_FAST_PARQUET=0');
     metadata = await meta();
   } catch (err) {
     onDecline?.(`footer: ${errorText(err)}`);

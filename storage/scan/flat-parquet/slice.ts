@@ -272,7 +272,7 @@ function outputArray(column: FlatColumn, n: number): ValueArray {
     case 'float64':
       return new Float64Array(n);
     case 'bytes':
-      throw new RangeError('byte arrays have no fixed-width output'); // unreachable: planned as bytes
+      throw new Declined('byte arrays have no fixed-width output'); // unreachable: byte arrays are sliced as bytes
   }
 }
 

@@ -5,12 +5,13 @@
  */
 import * as arrow from 'apache-arrow';
 import { registerStringDictionary } from '../../../common/arrow/string-dictionary.js';
+import { assert } from '../../../common/sql-error.js';
 import type { RawBatch, RawColumn } from './raw-batch.js';
 
 export function toRecordBatch(raw: RawBatch, fields: readonly arrow.Field[]): arrow.RecordBatch {
   const picked = raw.names.map((name) => {
     const field = fields.find((f) => f.name === name);
-    if (field === undefined) throw new RangeError(`decoded column ${name} is not a field of the file`); // the worker planned it from these fields
+    assert(field !== undefined, `decoded column ${name} is not a field of the file`); // the read was planned from these fields
     return field;
   });
   const children = raw.columns.map((column, i) => toData(column, (picked[i] as arrow.Field).type));
