@@ -60,7 +60,7 @@ export function lateralFunction(ctx: BindContext, left: BoundFrom, n: AnyNode, j
   const column = view?.columns[0] ?? String(alias?.colnames?.[0]?.String?.sval ?? alias?.aliasname ?? (name === 'unnest' ? 'unnest' : 'col'));
   if (view !== undefined && view.columns.length > 1) throw SqlError.syntax(`${name} of an array produces 1 column, but ${view.columns.length} names were given`, position);
   const always = quals === undefined || isTrue(quals);
-  if (join === 'left' && !always) throw SqlError.unsupportedFeature('LEFT JOIN LATERAL over a function with a condition other than ON true').at(position);
+  if (join === 'left' && !always) return undefined; // a condition decides which elements pad: per value (bind-from.ts)
   const width = left.plan.schema.fields.length;
   let plan: LogicalPlan = Explode.create(left.plan, list, column, join === 'left' || name === 'explode_outer' || view?.outer === true);
   const scope = Scope.join(left.scope, new Scope([{ qualifier, name: column, type: plan.schema.fields[width].type, index: 0 }], [qualifier]), width, position);
