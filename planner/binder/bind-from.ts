@@ -175,6 +175,14 @@ function bindJoin(ctx: BindContext, n: AnyNode, outer?: Scope, outerHook?: BindH
     return { ...joined, deferred };
   }
   if ((left.deferred !== undefined || right.deferred !== undefined) && type !== 'inner') throw SqlError.unsupportedFeature('a subquery in the ON condition of a join inside an outer join');
+  // `l LEFT JOIN r ON <with subqueries>` is `l LEFT JOIN LATERAL (SELECT * FROM r WHERE …) r ON true`.
+  const [rightKind, rightNode] = unwrap(n.rarg);
+  if (type === 'left' && n.quals !== undefined && hasSubLink(n.quals) && (rightKind === 'RangeVar' || (rightKind === 'RangeSubselect' && rightNode.alias !== undefined && rightNode.lateral !== true))) {
+    const alias = rightNode.alias ?? { aliasname: rightNode.relname };
+    const item = { RangeSubselect: { lateral: true, subquery: { SelectStmt: { targetList: [{ ResTarget: { val: { ColumnRef: { fields: [{ A_Star: {} }] } } } }], fromClause: [n.rarg], whereClause: n.quals, limitOption: 'LIMIT_OPTION_DEFAULT', op: 'SETOP_NONE' } }, alias: { aliasname: alias.aliasname } } } as Node;
+    const lateral = bindLateral(ctx, left, item, 'left', undefined, outer, outerHook);
+    if (lateral !== undefined) return lateral;
+  }
   const width = left.plan.schema.fields.length;
   const scope = Scope.join(left.scope, right.scope, width);
   const binder = new ExprBinder(ctx, scope.withParent(outer), { clause: 'JOIN conditions', ...(outerHook === undefined ? {} : { outer: outerHook }) });
