@@ -884,8 +884,13 @@ class SelectBinder {
     if (mode === 'scalar' && !isAggregate && (grouped || limited || this.windows.length > 0)) {
       throw perValueError('a correlated scalar subquery with GROUP BY, DISTINCT, LIMIT or windows');
     }
-    if (mode === 'scalar' && isAggregate) {
-      if (grouped || limited || this.windows.length > 0) {
+    // EXISTS / IN / LATERAL over a GROUP BY correlated by equalities: the correlation's inner sides
+    // join the GROUP BY keys (each outer row meets the groups of its own key; no groups, no rows,
+    // as over its empty input). Without GROUP BY an aggregate makes one row even from no input,
+    // which grouping would lose: those run per value.
+    const groupedByKey = mode !== 'scalar' && isAggregate && grouped && !limited && this.windows.length === 0 && equalityInnerSides(correlated.flatMap(splitAnd)) !== undefined;
+    if ((mode === 'scalar' && isAggregate) || groupedByKey) {
+      if (!groupedByKey && (grouped || limited || this.windows.length > 0)) {
         throw perValueError('a correlated scalar subquery that is not a single aggregate');
       }
       const conditions: Expr[] = [];
