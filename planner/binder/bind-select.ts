@@ -912,7 +912,12 @@ class SelectBinder {
     // `ORDER BY … LIMIT n` per outer row (LATERAL's top-N idiom): with `inner = outer` equalities
     // only, the first n rows of each partition by the inner keys.
     const partition = topN && !isAggregate && this.windows.length === 0 ? equalityInnerSides(correlated.flatMap(splitAnd)) : undefined;
-    if (isAggregate || (limited && partition === undefined) || this.windows.length > 0) {
+    // DISTINCT alone over an equality correlation: distinct over the items and the correlation's
+    // inner sides (appended as outputs) is distinct per outer key.
+    // (Inner sides that are plain columns: those are what the outputs carry.)
+    const distinctByKey = this.s.distinctClause !== undefined && this.s.limitCount === undefined && this.s.limitOffset === undefined
+      && (equalityInnerSides(correlated.flatMap(splitAnd))?.every((e) => e.kind === 'ColumnRef') ?? false);
+    if (isAggregate || (limited && partition === undefined && !distinctByKey) || this.windows.length > 0) {
       throw perValueError('a correlated EXISTS / IN / LATERAL subquery with aggregates, DISTINCT, LIMIT (unless correlated by equalities only) or windows');
     }
     const selectWidth = ((this.s.targetList ?? []) as AnyNode[]).length;
