@@ -917,7 +917,12 @@ class SelectBinder {
     // (Inner sides that are plain columns: those are what the outputs carry.)
     const distinctByKey = this.s.distinctClause !== undefined && this.s.limitCount === undefined && this.s.limitOffset === undefined
       && (equalityInnerSides(correlated.flatMap(splitAnd))?.every((e) => e.kind === 'ColumnRef') ?? false);
-    if (isAggregate || (limited && partition === undefined && !distinctByKey) || this.windows.length > 0) {
+    // Window calls over an equality correlation: partitioned by its inner sides too, each outer
+    // row's rows are numbered and framed apart from other keys' (as a per-row run would).
+    const keys = equalityInnerSides(correlated.flatMap(splitAnd));
+    const windowsByKey = this.windows.length > 0 && !isAggregate && !limited && keys !== undefined;
+    if (windowsByKey) this.windows.forEach((w, i) => (this.windows[i] = { ...w, partitionBy: [...keys, ...w.partitionBy] }));
+    if (isAggregate || (limited && partition === undefined && !distinctByKey) || (this.windows.length > 0 && !windowsByKey)) {
       throw perValueError('a correlated EXISTS / IN / LATERAL subquery with aggregates, DISTINCT, LIMIT (unless correlated by equalities only) or windows');
     }
     const selectWidth = ((this.s.targetList ?? []) as AnyNode[]).length;
