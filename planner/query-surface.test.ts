@@ -186,6 +186,17 @@ describe('subqueries', () => {
     expect(plan).toContain('Scan: public.prices version=1 columns=[ticker, d]');
   });
 
+  it('filters a LATERAL run per value on its input first (fewer runs)', async () => {
+    const plan = await explainQuery("SELECT p.ticker, t.n FROM prices p, LATERAL (SELECT count(DISTINCT q.flag) AS n FROM prices q WHERE q.d > p.d GROUP BY q.d > '2021-01-02') t WHERE p.vol > 0 AND t.n > 1", pricesCatalog());
+    expect(plan.split('\n').map((l) => l.trim().replace(/ files=.*$/, ''))).toEqual([
+      'Projection: ticker, n',
+      'Filter: n > 1',
+      'Apply: LATERAL (subquery) over [#2]',
+      'Filter: vol > 0',
+      'Scan: public.prices version=1 columns=[ticker, vol, d] filters=[vol > 0]',
+    ]);
+  });
+
   it('decorrelates a correlated aggregate subquery into GROUP BY + left join', async () => {
     expect(await bound('SELECT p.ticker, (SELECT max(q.vol) FROM prices q WHERE q.flag = p.flag) AS m FROM prices p')).toBe(
       [
