@@ -17,7 +17,7 @@ import { joinCondition, shiftCondition } from './mark-subquery.js';
 import { Scope } from './scope.js';
 import { Apply } from '../logical/apply.js';
 import { bindPerValue, isPerValueError, runPlan } from './per-value.js';
-import { aggregatePerRow, topNPerRow } from './bind-select.js';
+import { aggregatePerRow, topNPerRow } from './per-row.js';
 
 type AnyNode = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
