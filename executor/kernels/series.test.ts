@@ -36,4 +36,10 @@ describe('zipLists', () => {
       [],
     ]);
   });
+
+  it('numbers the elements from 1 when the struct has an ordinality field (WITH ORDINALITY)', () => {
+    const a = dataFromValues(listOf(int32), [[7, 8], [], [9]]);
+    const type = listOf(new arrow.Struct([new arrow.Field('f0', int32, true), new arrow.Field('ordinality', new arrow.Int64(), true)]));
+    expect(valuesOf(zipLists([a], type))).toEqual([[{ f0: 7, ordinality: 1n }, { f0: 8, ordinality: 2n }], [], [{ f0: 9, ordinality: 1n }]]);
+  });
 });

@@ -44,7 +44,8 @@ const MAX_ELEMENTS = 10_000_000;
 /**
  * Several lists zipped into one list of structs, field k from list k, as long as the longest,
  * shorter ones padded with NULL — PostgreSQL's lock-step evaluation of several set-returning
- * functions in one select list. A NULL list counts as empty.
+ * functions in one select list. A NULL list counts as empty. When the struct has one field more
+ * than there are lists, that last field is the element's 1-based position (WITH ORDINALITY).
  */
 export function zipLists(args: readonly arrow.Data[], type: arrow.DataType): arrow.Data {
   const length = args[0]?.length ?? 0;
@@ -73,6 +74,11 @@ export function zipLists(args: readonly arrow.Data[], type: arrow.DataType): arr
     }
     return take(list.children[0], picks);
   });
+  if (struct.children.length === args.length + 1) {
+    const position = new BigInt64Array(total);
+    for (let i = 0; i < length; i++) for (let j = offsets[i]; j < offsets[i + 1]; j++) position[j] = BigInt(j - offsets[i] + 1);
+    children.push(arrow.makeData({ type: struct.children[args.length].type, length: total, nullCount: 0, data: position } as never) as arrow.Data);
+  }
   const child = arrow.makeData({ type: struct, length: total, nullCount: 0, children });
   return arrow.makeData({ type: type as arrow.List, length, nullCount: 0, valueOffsets: offsets, child });
 }

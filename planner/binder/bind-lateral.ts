@@ -40,7 +40,7 @@ export type LateralJoin = 'inner' | 'left';
 export function lateralFunction(ctx: BindContext, left: BoundFrom, n: AnyNode, join: LateralJoin, quals: Node | undefined, outer: Scope | undefined, outerHook: BindHooks['outer'] | undefined): BoundFrom | undefined {
   const functions = (n.functions ?? []) as AnyNode[];
   const items = (functions[0]?.List?.items ?? []) as Node[];
-  if (functions.length !== 1 || items.length === 0 || n.ordinality === true) return undefined;
+  if (functions.length !== 1 || items.length === 0) return undefined;
   const [kind, call] = unwrap(items[0]);
   if (kind !== 'FuncCall') return undefined;
   const names = ((call.funcname ?? []) as AnyNode[]).map((x) => String(x.String?.sval ?? ''));
@@ -51,7 +51,7 @@ export function lateralFunction(ctx: BindContext, left: BoundFrom, n: AnyNode, j
   const args = ((call.args ?? []) as Node[]).map((a) => binder.bind(a));
   // Over the enclosing query's row: not an Explode here (a subquery then runs per row, Apply).
   if (args.some((a) => someExpr(a, (e) => e.kind === 'Placeholder'))) return undefined;
-  if (args.length !== 1) return undefined; // several arrays zip: per value (bind-from.ts)
+  if (args.length !== 1 || n.ordinality === true) return name === 'unnest' ? zippedUnnest(ctx, left, n, args, join, quals, outer, position) : undefined;
   const [list] = args;
   if (list.type.typeId !== arrow.Type.List) throw new SqlError('42883', `function ${name}(${String(list.type)}) does not exist`, { position, hint: 'It takes an array.' });
   const view = ctx.prepass.lateralViews?.get(n.location ?? -1) ?? ctx.prepass.lateralViews?.get(call.location ?? -1);
@@ -228,6 +228,36 @@ function lateralValues(ctx: BindContext, left: BoundFrom, n: AnyNode, select: An
   let plan: LogicalPlan = parts.length === 1 ? parts[0] : Union.create(parts, false);
   const right = aliased({ plan: Values.create(coerced.slice(0, 1), names), names }, n.alias as AnyNode | undefined, position);
   const scope = Scope.join(left.scope, right, width, position);
+  if (quals !== undefined && !isTrue(quals)) plan = Filter.create(plan, new ExprBinder(ctx, scope.withParent(outer), { clause: 'JOIN/ON' }).bindCondition(quals, 'JOIN/ON'));
+  return { plan, scope };
+}
+
+/**
+ * `FROM t, unnest(t.a, t.b) WITH ORDINALITY AS u(x, y, n)`: the arrays zipped per row into one
+ * list of structs (kernels/series.ts `zipLists`; the shorter padded with NULL, the ordinality
+ * counted from 1), exploded, and its fields spread into columns — one pass, no per-row planning.
+ * A LEFT JOIN (`ON true`) keeps a row whose arrays are all empty or NULL once, with NULLs.
+ */
+function zippedUnnest(ctx: BindContext, left: BoundFrom, n: AnyNode, args: readonly Expr[], join: LateralJoin, quals: Node | undefined, outer: Scope | undefined, position: number | undefined): BoundFrom | undefined {
+  if (args.some((a) => a.type.typeId !== arrow.Type.List)) return undefined;
+  if (join === 'left' && quals !== undefined && !isTrue(quals)) return undefined;
+  const ordinality = n.ordinality === true;
+  const fields = args.map((a, k) => new arrow.Field(`f${k}`, (a.type as arrow.List).children[0].type, true));
+  if (ordinality) fields.push(new arrow.Field('ordinality', new arrow.Int64(), true));
+  const zipped: Expr = { kind: 'Call', name: 'zip_lists', args, type: new arrow.List(new arrow.Field('item', new arrow.Struct(fields), true)) };
+  const width = left.plan.schema.fields.length;
+  const exploded = Explode.create(left.plan, zipped, '__zip', join === 'left');
+  const element: Expr = { kind: 'ColumnRef', index: width, name: '__zip', type: exploded.schema.fields[width].type };
+  const alias = n.alias as AnyNode | undefined;
+  const qualifier = String(alias?.aliasname ?? 'unnest');
+  const aliases = ((alias?.colnames ?? []) as AnyNode[]).map((c) => String(c.String?.sval));
+  if (aliases.length > fields.length) throw new SqlError('42P10', `table "${qualifier}" has ${fields.length} columns available but ${aliases.length} columns specified`, { position });
+  // PostgreSQL's names: each array's column is `unnest` (the alias for a single array), then `ordinality`.
+  const names = fields.map((f, k) => aliases[k] ?? (f.name === 'ordinality' ? 'ordinality' : args.length === 1 ? String(alias?.aliasname ?? 'unnest') : 'unnest'));
+  const leftRefs = left.plan.schema.fields.map<Expr>((f, i) => ({ kind: 'ColumnRef', index: i, name: f.name, type: f.type }));
+  const spread = fields.map<Expr>((f, k) => ({ kind: 'FieldAccess', input: element, fieldIndex: k, field: f.name, type: f.type }));
+  let plan: LogicalPlan = Project.create(exploded, [...leftRefs, ...spread], [...left.plan.schema.fields.map((f) => f.name), ...names]);
+  const scope = Scope.join(left.scope, new Scope(fields.map((f, k) => ({ qualifier, name: names[k], type: f.type, index: k })), [qualifier]), width, position);
   if (quals !== undefined && !isTrue(quals)) plan = Filter.create(plan, new ExprBinder(ctx, scope.withParent(outer), { clause: 'JOIN/ON' }).bindCondition(quals, 'JOIN/ON'));
   return { plan, scope };
 }
