@@ -164,8 +164,8 @@ function bindJoin(ctx: BindContext, n: AnyNode, outer?: Scope, outerHook?: BindH
   }
   const right = bindFromItem(ctx, n.rarg, outer, outerHook);
   if (special !== undefined && n.jointype !== 'JOIN_INNER') throw SqlError.syntax(`${special.toUpperCase()} JOIN cannot be combined with ${String(n.jointype).replace('JOIN_', '')}`);
-  // Subqueries in ON: an inner join's go to the WHERE clause (BoundFrom.deferred); an outer join's
-  // would change which rows are padded, so they stay refused (ExprBinder: "subqueries in JOIN conditions").
+  // Subqueries in ON: an inner join's go to the WHERE clause (BoundFrom.deferred); a LEFT join's
+  // become a LEFT JOIN LATERAL (below); RIGHT / FULL ones stay refused (ExprBinder: "subqueries in JOIN conditions").
   const moved = type === 'inner' && n.quals !== undefined && hasSubLink(n.quals) ? splitConjuncts(n.quals) : undefined;
   if (moved !== undefined) {
     const rest = moved.filter((c) => !hasSubLink(c));

@@ -73,8 +73,10 @@ export function lateralFunction(ctx: BindContext, left: BoundFrom, n: AnyNode, j
  * the subquery's WHERE conjuncts over `t` become the join's condition (a hash join on its
  * equalities), as for EXISTS. A subquery that aggregates without GROUP BY (`LATERAL (SELECT
  * count(*), max(v) FROM s WHERE s.k = t.k)`) gives one row per row of `t`: it is grouped by
- * its correlation keys and left-joined, with counts of 0 where nothing matched. Other shapes
- * (LIMIT / DISTINCT / windows with correlation, correlation outside WHERE) are `0A000`.
+ * its correlation keys and left-joined, with counts of 0 where nothing matched; one correlated by
+ * more than equalities is aggregated per row of `t`, and `ORDER BY … LIMIT` over such a
+ * correlation keeps the first rows per row (per-row.ts). Other shapes run per value
+ * (perValueLateral); `(VALUES …)` is a union of projections (lateralValues).
  */
 export function lateralSubquery(ctx: BindContext, left: BoundFrom, n: AnyNode, join: LateralJoin, quals: Node | undefined, outer?: Scope): BoundFrom {
   const select = unwrap(n.subquery)[1];
