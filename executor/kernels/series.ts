@@ -111,7 +111,8 @@ export function timeSeriesList(args: readonly arrow.Data[], type: arrow.DataType
       for (let v = at(start, i); span > 0n ? v <= end : v >= end;) {
         out.push(v);
         if (out.length > MAX_ELEMENTS) throw new SqlError('54000', `generate_series of more than ${MAX_ELEMENTS} rows in a select list`);
-        v = BigInt((addInterval(dataFromValues(element, [v]), interval, 1, element).values as BigInt64Array)[0]);
+        // A fixed step (no months or days) is plain addition; calendar steps go through timestamp + interval.
+        v = by.months === 0 && by.days === 0 ? v + by.micros : BigInt((addInterval(dataFromValues(element, [v]), interval, 1, element).values as BigInt64Array)[0]);
       }
     }
     offsets[i + 1] = out.length;

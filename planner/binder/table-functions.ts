@@ -156,8 +156,8 @@ function timeSeries(args: readonly Expr[], position: number | undefined): { type
   for (let v = start; span > 0n ? v <= stop : v >= stop;) {
     values.push(v);
     if (values.length > MAX_ROWS) throw SqlError.unsupportedFeature(`generate_series of more than ${MAX_ROWS} rows in FROM`).at(position);
-    const next = addInterval(dataFromValues(type, [v]), interval, 1, type);
-    v = BigInt((next.values as BigInt64Array)[0]);
+    // A fixed step (no months or days) is plain addition; calendar steps go through timestamp + interval.
+    v = step.months === 0 && step.days === 0 ? v + step.micros : BigInt((addInterval(dataFromValues(type, [v]), interval, 1, type).values as BigInt64Array)[0]);
   }
   return { type, values };
 }
