@@ -180,7 +180,21 @@ describe('subqueries', () => {
   it('runs a correlated GROUP BY … LIMIT once per distinct outer value (Apply)', async () => {
     const sql = "SELECT p.ticker, (SELECT count(DISTINCT q.flag) FROM prices q WHERE q.d > p.d GROUP BY q.d > '2021-01-02' ORDER BY 1 DESC LIMIT 1) FROM prices p ORDER BY 1 NULLS LAST";
     expect(await run(sql)).toEqual(['ticker|count', 'AAPL|1', 'GOOG|NULL', 'MSFT|1', 'Zeta|2', 'aapl|NULL', 'NULL|1']);
-    expect(await explainQuery(sql, pricesCatalog())).toContain('Apply: (subquery) over [#3]');
+    // Over the scan's columns [ticker, d]: the subquery reads d; nothing else is read.
+    const plan = await explainQuery(sql, pricesCatalog());
+    expect(plan).toContain('Apply: (subquery) over [#1]');
+    expect(plan).toContain('Scan: public.prices version=1 columns=[ticker, d]');
+  });
+
+  it('filters a LATERAL run per value on its input first (fewer runs)', async () => {
+    const plan = await explainQuery("SELECT p.ticker, t.n FROM prices p, LATERAL (SELECT count(DISTINCT q.flag) AS n FROM prices q WHERE q.d > p.d GROUP BY q.d > '2021-01-02') t WHERE p.vol > 0 AND t.n > 1", pricesCatalog());
+    expect(plan.split('\n').map((l) => l.trim().replace(/ files=.*$/, ''))).toEqual([
+      'Projection: ticker, n',
+      'Filter: n > 1',
+      'Apply: LATERAL (subquery) over [#2]',
+      'Filter: vol > 0',
+      'Scan: public.prices version=1 columns=[ticker, vol, d] filters=[vol > 0]',
+    ]);
   });
 
   it('decorrelates a correlated aggregate subquery into GROUP BY + left join', async () => {

@@ -173,6 +173,7 @@ export const SCALAR_FUNCTIONS = {
   array_cat: (args, type) => pgc.arrayCat(args, type),
   // ── set-returning functions in a select list, as lists to explode (kernels/series.ts) ──
   series_list: (args, type) => series.seriesList(args, type),
+  time_series_list: (args, type) => series.timeSeriesList(args, type),
   zip_lists: (args, type) => series.zipLists(args, type),
   expand_array: (args, type) => pgc.expandArray(args, type),
   bit_and: (args) => pgc.bitwise(args, '&'),

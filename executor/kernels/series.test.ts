@@ -1,7 +1,8 @@
 import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { dataFromValues, valuesOf } from '../arrow/scalar.js';
-import { seriesList, zipLists } from './series.js';
+import { intervalData } from './interval.js';
+import { seriesList, timeSeriesList, zipLists } from './series.js';
 
 // Expected values are PostgreSQL 15's: SELECT generate_series(a, b[, s]) per row, and several
 // set-returning functions in one select list run in lock step (shorter ones padded with NULL).
@@ -36,4 +37,23 @@ describe('zipLists', () => {
       [],
     ]);
   });
+
+  it('numbers the elements from 1 when the struct has an ordinality field (WITH ORDINALITY)', () => {
+    const a = dataFromValues(listOf(int32), [[7, 8], [], [9]]);
+    const type = listOf(new arrow.Struct([new arrow.Field('f0', int32, true), new arrow.Field('ordinality', new arrow.Int64(), true)]));
+    expect(valuesOf(zipLists([a], type))).toEqual([[{ f0: 7, ordinality: 1n }, { f0: 8, ordinality: 2n }], [], [{ f0: 9, ordinality: 1n }]]);
+  });
 });
+
+describe('timeSeriesList', () => {
+  it('steps timestamps by an interval, months clamped to the month end, per row', () => {
+    const ts = new arrow.TimestampMicrosecond();
+    const us = (iso: string) => BigInt(Date.parse(iso)) * 1000n;
+    const out = timeSeriesList(
+      [dataFromValues(ts, [us('2024-01-31T00:00:00Z'), null]), dataFromValues(ts, [us('2024-04-30T00:00:00Z'), us('2024-01-01T00:00:00Z')]), intervalData([1, 1], [0, 0], [0n, 0n], null)],
+      listOf(ts),
+    );
+    expect(valuesOf(out)).toEqual([[us('2024-01-31T00:00:00Z'), us('2024-02-29T00:00:00Z'), us('2024-03-29T00:00:00Z'), us('2024-04-29T00:00:00Z')], []]);
+  });
+});
+

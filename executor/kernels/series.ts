@@ -2,6 +2,9 @@ import * as arrow from 'apache-arrow';
 import { validityBytes } from '../../common/arrow/bitmap.js';
 import { take } from '../../common/arrow/take.js';
 import { SqlError } from '../../common/sql-error.js';
+import { dataFromValues } from '../arrow/scalar.js';
+import { addInterval } from './datetime.js';
+import { intervalAt, intervalData, intervalParts } from './interval.js';
 
 /**
  * Kernels behind set-returning functions in a select list (planner/binder/bind-select.ts
@@ -44,7 +47,8 @@ const MAX_ELEMENTS = 10_000_000;
 /**
  * Several lists zipped into one list of structs, field k from list k, as long as the longest,
  * shorter ones padded with NULL — PostgreSQL's lock-step evaluation of several set-returning
- * functions in one select list. A NULL list counts as empty.
+ * functions in one select list. A NULL list counts as empty. When the struct has one field more
+ * than there are lists, that last field is the element's 1-based position (WITH ORDINALITY).
  */
 export function zipLists(args: readonly arrow.Data[], type: arrow.DataType): arrow.Data {
   const length = args[0]?.length ?? 0;
@@ -73,6 +77,46 @@ export function zipLists(args: readonly arrow.Data[], type: arrow.DataType): arr
     }
     return take(list.children[0], picks);
   });
+  if (struct.children.length === args.length + 1) {
+    const position = new BigInt64Array(total);
+    for (let i = 0; i < length; i++) for (let j = offsets[i]; j < offsets[i + 1]; j++) position[j] = BigInt(j - offsets[i] + 1);
+    children.push(arrow.makeData({ type: struct.children[args.length].type, length: total, nullCount: 0, data: position } as never) as arrow.Data);
+  }
   const child = arrow.makeData({ type: struct, length: total, nullCount: 0, children });
+  return arrow.makeData({ type: type as arrow.List, length, nullCount: 0, valueOffsets: offsets, child });
+}
+
+/**
+ * `generate_series(start, stop, step interval)` over timestamps, per row, as a list: each step
+ * added to the previous value as `timestamp + interval` does (months first, clamped to the
+ * month's end), while ≤ stop (≥ for a negative step); empty when an argument is NULL; `22023`
+ * for a zero step.
+ */
+export function timeSeriesList(args: readonly arrow.Data[], type: arrow.DataType): arrow.Data {
+  const [start, stop, step] = args;
+  const length = start.length;
+  const element = (type as arrow.List).children[0].type;
+  const valid = args.map(validityBytes);
+  const parts = intervalParts(step);
+  const offsets = new Int32Array(length + 1);
+  const out: bigint[] = [];
+  const at = (d: arrow.Data, i: number): bigint => BigInt((d.values as BigInt64Array)[d.offset + i]);
+  for (let i = 0; i < length; i++) {
+    if (valid.every((v) => v === null || v[i] === 1)) {
+      const by = intervalAt(parts, step.offset + i);
+      const span = BigInt(by.months) * 30n * 86_400_000_000n + BigInt(by.days) * 86_400_000_000n + by.micros;
+      if (span === 0n) throw new SqlError('22023', 'step size cannot equal zero');
+      const interval = intervalData([by.months], [by.days], [by.micros], null);
+      const end = at(stop, i);
+      for (let v = at(start, i); span > 0n ? v <= end : v >= end;) {
+        out.push(v);
+        if (out.length > MAX_ELEMENTS) throw new SqlError('54000', `generate_series of more than ${MAX_ELEMENTS} rows in a select list`);
+        // A fixed step (no months or days) is plain addition; calendar steps go through timestamp + interval.
+        v = by.months === 0 && by.days === 0 ? v + by.micros : BigInt((addInterval(dataFromValues(element, [v]), interval, 1, element).values as BigInt64Array)[0]);
+      }
+    }
+    offsets[i + 1] = out.length;
+  }
+  const child = arrow.makeData({ type: element, length: out.length, nullCount: 0, data: BigInt64Array.from(out) } as never) as arrow.Data;
   return arrow.makeData({ type: type as arrow.List, length, nullCount: 0, valueOffsets: offsets, child });
 }

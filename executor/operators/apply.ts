@@ -15,12 +15,15 @@ export interface ApplyRows {
 
 /** Distinct value combinations remembered per run; past it the cache starts over (memory stays bounded). */
 export const APPLY_CACHE_ENTRIES = 4096;
+/** Subquery rows remembered per run, over all entries; past it the cache starts over too. */
+export const APPLY_CACHE_ROWS = 1_000_000;
 
 /**
  * Runs a subquery per input row (planner/logical/apply.ts): the row's values of `columns` go to
  * `evaluate`, which plans the subquery with them as constants and runs it. Runs are cached by
  * those values, so a subquery correlated on a ticker runs once per ticker, not once per price
- * row; the cache holds at most APPLY_CACHE_ENTRIES results and is dropped when full.
+ * row; the cache holds at most APPLY_CACHE_ENTRIES results of APPLY_CACHE_ROWS rows in all and
+ * is dropped when full.
  *
  * Output: the input columns, then the subquery's columns, one row per row it returned; with
  * `join = 'left'` an input row whose run returned nothing appears once, padded with NULLs.
@@ -51,6 +54,7 @@ export class ApplyExec implements PhysicalOperator {
     const { input, columns, evaluate, fields, schema, join } = this;
     return (async function* apply() {
       const cache = new Map<string, ApplyRows>();
+      let cachedRows = 0;
       const nullRow: ApplyRows = { columns: fields.map((f) => dataFromValues(f.type, [null])), length: 1 };
       for await (const batch of input.execute(ctx)) {
         const inputs = batchColumns(batch);
@@ -64,8 +68,12 @@ export class ApplyExec implements PhysicalOperator {
             await yieldThenCheckCancelled(ctx.signal);
             rows = await evaluate(values, ctx.signal);
             if (rows.columns.length !== fields.length) throw SqlError.internal(`Apply expected ${fields.length} columns from its subquery, got ${rows.columns.length}`);
-            if (cache.size >= APPLY_CACHE_ENTRIES) cache.clear();
+            if (cache.size >= APPLY_CACHE_ENTRIES || cachedRows + rows.length > APPLY_CACHE_ROWS) {
+              cache.clear();
+              cachedRows = 0;
+            }
             cache.set(key, rows);
+            cachedRows += rows.length;
           }
           runs.push(rows);
         }

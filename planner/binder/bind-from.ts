@@ -164,8 +164,8 @@ function bindJoin(ctx: BindContext, n: AnyNode, outer?: Scope, outerHook?: BindH
   }
   const right = bindFromItem(ctx, n.rarg, outer, outerHook);
   if (special !== undefined && n.jointype !== 'JOIN_INNER') throw SqlError.syntax(`${special.toUpperCase()} JOIN cannot be combined with ${String(n.jointype).replace('JOIN_', '')}`);
-  // Subqueries in ON: an inner join's go to the WHERE clause (BoundFrom.deferred); an outer join's
-  // would change which rows are padded, so they stay refused (ExprBinder: "subqueries in JOIN conditions").
+  // Subqueries in ON: an inner join's go to the WHERE clause (BoundFrom.deferred); a LEFT or RIGHT
+  // join's become a LEFT JOIN LATERAL (below); FULL ones stay refused (ExprBinder: "subqueries in JOIN conditions").
   const moved = type === 'inner' && n.quals !== undefined && hasSubLink(n.quals) ? splitConjuncts(n.quals) : undefined;
   if (moved !== undefined) {
     const rest = moved.filter((c) => !hasSubLink(c));
@@ -175,6 +175,31 @@ function bindJoin(ctx: BindContext, n: AnyNode, outer?: Scope, outerHook?: BindH
     return { ...joined, deferred };
   }
   if ((left.deferred !== undefined || right.deferred !== undefined) && type !== 'inner') throw SqlError.unsupportedFeature('a subquery in the ON condition of a join inside an outer join');
+  // `l LEFT JOIN r ON <with subqueries>` is `l LEFT JOIN LATERAL (SELECT * FROM r WHERE …) r ON true`.
+  const [rightKind, rightNode] = unwrap(n.rarg);
+  if (type === 'left' && n.quals !== undefined && hasSubLink(n.quals) && (rightKind === 'RangeVar' || (rightKind === 'RangeSubselect' && rightNode.alias !== undefined && rightNode.lateral !== true))) {
+    const alias = rightNode.alias ?? { aliasname: rightNode.relname };
+    const item = { RangeSubselect: { lateral: true, subquery: { SelectStmt: { targetList: [{ ResTarget: { val: { ColumnRef: { fields: [{ A_Star: {} }] } } } }], fromClause: [n.rarg], whereClause: n.quals, limitOption: 'LIMIT_OPTION_DEFAULT', op: 'SETOP_NONE' } }, alias: { aliasname: alias.aliasname } } } as Node;
+    const lateral = bindLateral(ctx, left, item, 'left', undefined, outer, outerHook);
+    if (lateral !== undefined) return lateral;
+  }
+  // `l RIGHT JOIN r ON <with subqueries>` is `r LEFT JOIN LATERAL (SELECT * FROM l WHERE …) l ON true`,
+  // its columns put back in l, r order.
+  const [leftKind, leftNode] = unwrap(n.larg);
+  if (type === 'right' && n.quals !== undefined && hasSubLink(n.quals) && (leftKind === 'RangeVar' || (leftKind === 'RangeSubselect' && leftNode.alias !== undefined && leftNode.lateral !== true))) {
+    const alias = String((leftNode.alias ?? { aliasname: leftNode.relname }).aliasname);
+    const item = { RangeSubselect: { lateral: true, subquery: { SelectStmt: { targetList: [{ ResTarget: { val: { ColumnRef: { fields: [{ A_Star: {} }] } } } }], fromClause: [n.larg], whereClause: n.quals, limitOption: 'LIMIT_OPTION_DEFAULT', op: 'SETOP_NONE' } }, alias: { aliasname: alias } } } as Node;
+    const lateral = bindLateral(ctx, right, item, 'left', undefined, outer, outerHook);
+    if (lateral !== undefined) {
+      const rw = right.plan.schema.fields.length;
+      const fields = lateral.plan.schema.fields;
+      const lw = fields.length - rw;
+      const order = [...Array.from({ length: lw }, (_, i) => rw + i), ...Array.from({ length: rw }, (_, i) => i)];
+      const plan = Project.create(lateral.plan, order.map<Expr>((i) => ({ kind: 'ColumnRef', index: i, name: fields[i].name, type: fields[i].type })), order.map((i) => fields[i].name));
+      const leftScope = new Scope(lateral.scope.columns.filter((c) => c.index >= rw).map((c) => ({ ...c, index: c.index - rw })), [alias]);
+      return { plan, scope: Scope.join(leftScope, right.scope, lw) };
+    }
+  }
   const width = left.plan.schema.fields.length;
   const scope = Scope.join(left.scope, right.scope, width);
   const binder = new ExprBinder(ctx, scope.withParent(outer), { clause: 'JOIN conditions', ...(outerHook === undefined ? {} : { outer: outerHook }) });

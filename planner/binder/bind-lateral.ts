@@ -17,7 +17,7 @@ import { joinCondition, shiftCondition } from './mark-subquery.js';
 import { Scope } from './scope.js';
 import { Apply } from '../logical/apply.js';
 import { bindPerValue, isPerValueError, runPlan } from './per-value.js';
-import { aggregatePerRow, topNPerRow } from './bind-select.js';
+import { aggregatePerRow, topNPerRow } from './per-row.js';
 
 type AnyNode = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -40,7 +40,7 @@ export type LateralJoin = 'inner' | 'left';
 export function lateralFunction(ctx: BindContext, left: BoundFrom, n: AnyNode, join: LateralJoin, quals: Node | undefined, outer: Scope | undefined, outerHook: BindHooks['outer'] | undefined): BoundFrom | undefined {
   const functions = (n.functions ?? []) as AnyNode[];
   const items = (functions[0]?.List?.items ?? []) as Node[];
-  if (functions.length !== 1 || items.length === 0 || n.ordinality === true) return undefined;
+  if (functions.length !== 1 || items.length === 0) return undefined;
   const [kind, call] = unwrap(items[0]);
   if (kind !== 'FuncCall') return undefined;
   const names = ((call.funcname ?? []) as AnyNode[]).map((x) => String(x.String?.sval ?? ''));
@@ -51,7 +51,7 @@ export function lateralFunction(ctx: BindContext, left: BoundFrom, n: AnyNode, j
   const args = ((call.args ?? []) as Node[]).map((a) => binder.bind(a));
   // Over the enclosing query's row: not an Explode here (a subquery then runs per row, Apply).
   if (args.some((a) => someExpr(a, (e) => e.kind === 'Placeholder'))) return undefined;
-  if (args.length !== 1) return undefined; // several arrays zip: per value (bind-from.ts)
+  if (args.length !== 1 || n.ordinality === true) return name === 'unnest' ? zippedUnnest(ctx, left, n, args, join, quals, outer, position) : undefined;
   const [list] = args;
   if (list.type.typeId !== arrow.Type.List) throw new SqlError('42883', `function ${name}(${String(list.type)}) does not exist`, { position, hint: 'It takes an array.' });
   const view = ctx.prepass.lateralViews?.get(n.location ?? -1) ?? ctx.prepass.lateralViews?.get(call.location ?? -1);
@@ -60,7 +60,7 @@ export function lateralFunction(ctx: BindContext, left: BoundFrom, n: AnyNode, j
   const column = view?.columns[0] ?? String(alias?.colnames?.[0]?.String?.sval ?? alias?.aliasname ?? (name === 'unnest' ? 'unnest' : 'col'));
   if (view !== undefined && view.columns.length > 1) throw SqlError.syntax(`${name} of an array produces 1 column, but ${view.columns.length} names were given`, position);
   const always = quals === undefined || isTrue(quals);
-  if (join === 'left' && !always) throw SqlError.unsupportedFeature('LEFT JOIN LATERAL over a function with a condition other than ON true').at(position);
+  if (join === 'left' && !always) return undefined; // a condition decides which elements pad: per value (bind-from.ts)
   const width = left.plan.schema.fields.length;
   let plan: LogicalPlan = Explode.create(left.plan, list, column, join === 'left' || name === 'explode_outer' || view?.outer === true);
   const scope = Scope.join(left.scope, new Scope([{ qualifier, name: column, type: plan.schema.fields[width].type, index: 0 }], [qualifier]), width, position);
@@ -73,8 +73,10 @@ export function lateralFunction(ctx: BindContext, left: BoundFrom, n: AnyNode, j
  * the subquery's WHERE conjuncts over `t` become the join's condition (a hash join on its
  * equalities), as for EXISTS. A subquery that aggregates without GROUP BY (`LATERAL (SELECT
  * count(*), max(v) FROM s WHERE s.k = t.k)`) gives one row per row of `t`: it is grouped by
- * its correlation keys and left-joined, with counts of 0 where nothing matched. Other shapes
- * (LIMIT / DISTINCT / windows with correlation, correlation outside WHERE) are `0A000`.
+ * its correlation keys and left-joined, with counts of 0 where nothing matched; one correlated by
+ * more than equalities is aggregated per row of `t`, and `ORDER BY … LIMIT` over such a
+ * correlation keeps the first rows per row (per-row.ts). Other shapes run per value
+ * (perValueLateral); `(VALUES …)` is a union of projections (lateralValues).
  */
 export function lateralSubquery(ctx: BindContext, left: BoundFrom, n: AnyNode, join: LateralJoin, quals: Node | undefined, outer?: Scope): BoundFrom {
   const select = unwrap(n.subquery)[1];
@@ -228,6 +230,36 @@ function lateralValues(ctx: BindContext, left: BoundFrom, n: AnyNode, select: An
   let plan: LogicalPlan = parts.length === 1 ? parts[0] : Union.create(parts, false);
   const right = aliased({ plan: Values.create(coerced.slice(0, 1), names), names }, n.alias as AnyNode | undefined, position);
   const scope = Scope.join(left.scope, right, width, position);
+  if (quals !== undefined && !isTrue(quals)) plan = Filter.create(plan, new ExprBinder(ctx, scope.withParent(outer), { clause: 'JOIN/ON' }).bindCondition(quals, 'JOIN/ON'));
+  return { plan, scope };
+}
+
+/**
+ * `FROM t, unnest(t.a, t.b) WITH ORDINALITY AS u(x, y, n)`: the arrays zipped per row into one
+ * list of structs (kernels/series.ts `zipLists`; the shorter padded with NULL, the ordinality
+ * counted from 1), exploded, and its fields spread into columns — one pass, no per-row planning.
+ * A LEFT JOIN (`ON true`) keeps a row whose arrays are all empty or NULL once, with NULLs.
+ */
+function zippedUnnest(ctx: BindContext, left: BoundFrom, n: AnyNode, args: readonly Expr[], join: LateralJoin, quals: Node | undefined, outer: Scope | undefined, position: number | undefined): BoundFrom | undefined {
+  if (args.some((a) => a.type.typeId !== arrow.Type.List)) return undefined;
+  if (join === 'left' && quals !== undefined && !isTrue(quals)) return undefined;
+  const ordinality = n.ordinality === true;
+  const fields = args.map((a, k) => new arrow.Field(`f${k}`, (a.type as arrow.List).children[0].type, true));
+  if (ordinality) fields.push(new arrow.Field('ordinality', new arrow.Int64(), true));
+  const zipped: Expr = { kind: 'Call', name: 'zip_lists', args, type: new arrow.List(new arrow.Field('item', new arrow.Struct(fields), true)) };
+  const width = left.plan.schema.fields.length;
+  const exploded = Explode.create(left.plan, zipped, '__zip', join === 'left');
+  const element: Expr = { kind: 'ColumnRef', index: width, name: '__zip', type: exploded.schema.fields[width].type };
+  const alias = n.alias as AnyNode | undefined;
+  const qualifier = String(alias?.aliasname ?? 'unnest');
+  const aliases = ((alias?.colnames ?? []) as AnyNode[]).map((c) => String(c.String?.sval));
+  if (aliases.length > fields.length) throw new SqlError('42P10', `table "${qualifier}" has ${fields.length} columns available but ${aliases.length} columns specified`, { position });
+  // PostgreSQL's names: each array's column is `unnest` (the alias for a single array), then `ordinality`.
+  const names = fields.map((f, k) => aliases[k] ?? (f.name === 'ordinality' ? 'ordinality' : args.length === 1 ? String(alias?.aliasname ?? 'unnest') : 'unnest'));
+  const leftRefs = left.plan.schema.fields.map<Expr>((f, i) => ({ kind: 'ColumnRef', index: i, name: f.name, type: f.type }));
+  const spread = fields.map<Expr>((f, k) => ({ kind: 'FieldAccess', input: element, fieldIndex: k, field: f.name, type: f.type }));
+  let plan: LogicalPlan = Project.create(exploded, [...leftRefs, ...spread], [...left.plan.schema.fields.map((f) => f.name), ...names]);
+  const scope = Scope.join(left.scope, new Scope(fields.map((f, k) => ({ qualifier, name: names[k], type: f.type, index: k })), [qualifier]), width, position);
   if (quals !== undefined && !isTrue(quals)) plan = Filter.create(plan, new ExprBinder(ctx, scope.withParent(outer), { clause: 'JOIN/ON' }).bindCondition(quals, 'JOIN/ON'));
   return { plan, scope };
 }

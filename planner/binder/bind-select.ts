@@ -20,19 +20,19 @@ import { scalarAt, type ScalarValue } from '../../executor/arrow/scalar.js';
 import { isLateralError } from './table-functions.js';
 import { booleanTest } from './operators.js';
 import { bindPerValue, isPerValueError, oneValue, perValueError, runPlan } from './per-value.js';
-import { coerce, commonType } from '../types/coerce.js';
 import { aggregateKey, aggregateLabel, bindAggregateCall } from './bind-aggregate.js';
-import { columnOrigins, ExprBinder, operatorError, startOf, unwrap, type BindHooks } from './bind-expr.js';
+import { columnOrigins, ExprBinder, startOf, unwrap, type BindHooks } from './bind-expr.js';
 import { bindFrom } from './bind-from.js';
 import { bindQuery, type BoundQuery } from './bind-query.js';
 import { bindWindowCall, windowLabel, windowSpecKey, type PendingWindowCall } from './bind-window.js';
 import type { BindContext } from './context.js';
 import { outputName } from './names.js';
 import { Scope, type ScopeColumn } from './scope.js';
-import { joinCondition, markSubquery, NEGATED_OP, shiftCondition, type MarkTest } from './mark-subquery.js';
-import { rowItems } from './row-compare.js';
-import { pgTypeName } from '../../executor/values/type-names.js';
-import { isUnknownLiteral } from '../types/coerce.js';
+import { joinCondition, markSubquery, shiftCondition, type MarkTest } from './mark-subquery.js';
+import { aggregatePerRow, perRowSubquery, topNPerRow } from './per-row.js';
+import { checkDistinctOn, firstPerGroup } from './distinct-on.js';
+import { expandCall, seriesCall } from './select-srf.js';
+import { anyTest, compareExprs, compareRow } from './any-test.js';
 import type { CompareOp } from '../../executor/kernels/compare.js';
 import { parseQualify, qualifyClauseOf } from '../parser/qualify.js';
 
@@ -884,8 +884,13 @@ class SelectBinder {
     if (mode === 'scalar' && !isAggregate && (grouped || limited || this.windows.length > 0)) {
       throw perValueError('a correlated scalar subquery with GROUP BY, DISTINCT, LIMIT or windows');
     }
-    if (mode === 'scalar' && isAggregate) {
-      if (grouped || limited || this.windows.length > 0) {
+    // EXISTS / IN / LATERAL over a GROUP BY correlated by equalities: the correlation's inner sides
+    // join the GROUP BY keys (each outer row meets the groups of its own key; no groups, no rows,
+    // as over its empty input). Without GROUP BY an aggregate makes one row even from no input,
+    // which grouping would lose: those run per value.
+    const groupedByKey = mode !== 'scalar' && isAggregate && grouped && !limited && this.windows.length === 0 && equalityInnerSides(correlated.flatMap(splitAnd)) !== undefined;
+    if ((mode === 'scalar' && isAggregate) || groupedByKey) {
+      if (!groupedByKey && (grouped || limited || this.windows.length > 0)) {
         throw perValueError('a correlated scalar subquery that is not a single aggregate');
       }
       const conditions: Expr[] = [];
@@ -907,7 +912,17 @@ class SelectBinder {
     // `ORDER BY … LIMIT n` per outer row (LATERAL's top-N idiom): with `inner = outer` equalities
     // only, the first n rows of each partition by the inner keys.
     const partition = topN && !isAggregate && this.windows.length === 0 ? equalityInnerSides(correlated.flatMap(splitAnd)) : undefined;
-    if (isAggregate || (limited && partition === undefined) || this.windows.length > 0) {
+    // DISTINCT alone over an equality correlation: distinct over the items and the correlation's
+    // inner sides (appended as outputs) is distinct per outer key.
+    // (Inner sides that are plain columns: those are what the outputs carry.)
+    const distinctByKey = this.s.distinctClause !== undefined && this.s.limitCount === undefined && this.s.limitOffset === undefined
+      && (equalityInnerSides(correlated.flatMap(splitAnd))?.every((e) => e.kind === 'ColumnRef') ?? false);
+    // Window calls over an equality correlation: partitioned by its inner sides too, each outer
+    // row's rows are numbered and framed apart from other keys' (as a per-row run would).
+    const keys = equalityInnerSides(correlated.flatMap(splitAnd));
+    const windowsByKey = this.windows.length > 0 && !isAggregate && !limited && keys !== undefined;
+    if (windowsByKey) this.windows.forEach((w, i) => (this.windows[i] = { ...w, partitionBy: [...keys, ...w.partitionBy] }));
+    if (isAggregate || (limited && partition === undefined && !distinctByKey) || (this.windows.length > 0 && !windowsByKey)) {
       throw perValueError('a correlated EXISTS / IN / LATERAL subquery with aggregates, DISTINCT, LIMIT (unless correlated by equalities only) or windows');
     }
     const selectWidth = ((this.s.targetList ?? []) as AnyNode[]).length;
@@ -938,48 +953,6 @@ class SelectBinder {
   }
 }
 
-/**
- * A correlated scalar subquery without aggregate, `(SELECT d.x FROM d WHERE d.k = o.k AND …)`,
- * joined in row by row (PostgreSQL's SubPlan, decorrelated): each outer row gets a number, the
- * subquery is left-joined on its whole correlation condition (equalities or not), and the rows
- * are folded back per number, keeping the outer columns, the subquery's value, and how many rows
- * matched; more than one is PostgreSQL's `21000`.
- *
- * ```
- * Project [outer…, assert_single_row(value, matches)]
- *   Aggregate by __row: first(outer…), first(value), count(*)
- *     Join left on (correlation)
- *       Window row_number() AS __row
- *         <outer>
- *       <subquery: value, correlation columns…>
- * ```
- * Output: the outer columns, then the value (where the other kinds of subquery put theirs).
- */
-function perRowSubquery(outer: LogicalPlan, sub: PendingSubquery): LogicalPlan {
-  const width = outer.schema.fields.length;
-  const numbered = Window.create(outer, [], [], [{ name: 'row_number', args: [], type: new arrow.Int64(), outputName: '__row' }]);
-  const joined = Join.create(numbered, sub.plan, 'left', joinCondition(sub.conditions, width + 1));
-  const column = (index: number): Expr => ({ kind: 'ColumnRef', index, name: joined.schema.fields[index].name, type: joined.schema.fields[index].type });
-  const first = (index: number, outputName: string): AggregateCallExpr => ({ name: 'first', args: [column(index)], distinct: false, type: joined.schema.fields[index].type, outputName });
-  const valueField = joined.schema.fields[width + 1];
-  const aggregates: AggregateCallExpr[] = [
-    ...outer.schema.fields.map((f, i) => first(i, f.name)),
-    sub.array === true
-      // An outer row with no match has one NULL value from the left join: collect_list skips it, giving '{}'.
-      ? { name: 'collect_list', args: [column(width + 1)], distinct: false, type: new arrow.List(new arrow.Field('item', valueField.type, true)), outputName: '__value' }
-      : first(width + 1, '__value'),
-    { name: 'count_star', args: [], distinct: false, type: new arrow.Int64(), outputName: '__matches' },
-  ];
-  const folded = Aggregate.create(joined, [column(width)], ['__row'], aggregates);
-  const out = (index: number): Expr => ({ kind: 'ColumnRef', index, name: folded.schema.fields[index].name, type: folded.schema.fields[index].type });
-  const value = folded.schema.fields[width + 1];
-  return Project.create(
-    folded,
-    [...outer.schema.fields.map((_, i) => out(1 + i)), sub.array === true ? out(width + 1) : { kind: 'Call', name: 'assert_single_row', args: [out(width + 1), out(width + 2)], type: value.type }],
-    [...outer.schema.fields.map((f) => f.name), '__value'],
-  );
-}
-
 function isOuter(e: Expr): boolean {
   return e.kind === 'Placeholder' && e.slot === 'outer';
 }
@@ -1000,12 +973,6 @@ function equalityInnerSides(conjuncts: readonly Expr[]): Expr[] | undefined {
     else return undefined;
   }
   return out;
-}
-
-/** `left op right` at their common type, as the expression binder types comparisons; undefined when they have none. */
-function compareExprs(op: CompareOp, left: Expr, right: Expr): Expr | undefined {
-  const t = commonType(left, right);
-  return t === undefined ? undefined : { kind: 'Binary', op, left: coerce(left, t), right: coerce(right, t), type: BOOL };
 }
 
 /** The AND-ed parts of a WHERE clause, as written. */
@@ -1098,169 +1065,4 @@ function emptyGroupCount(plan: LogicalPlan): bigint | undefined {
 /** An error a per-value run of the subquery avoids (per-value.ts; a function in FROM over the outer row). */
 function needsPerValue(err: unknown): boolean {
   return isPerValueError(err) || (err instanceof SqlError && isLateralError(err));
-}
-
-/**
- * `x op ANY|ALL (subquery)`, `x [NOT] IN (subquery)`, `(a, b) [NOT] IN (SELECT x, y …)`: the left
- * side bound by `binder` and type-checked against the subquery's columns (so a mismatch is
- * reported at planning time), and the test as mark-subquery.ts plans it (`op ALL` is
- * `NOT (negop ANY)`). A row compares item by item, with `=` / `<>` only.
- */
-function anyTest(link: AnyNode, binder: ExprBinder, q: BoundQuery, position: number | undefined): { op: CompareOp; negated: boolean; left: Expr[] } {
-  const opName = ((link.operName ?? []) as AnyNode[]).map((x) => x.String?.sval as string).pop() ?? '=';
-  const op = (opName === '!=' ? '<>' : opName) as CompareOp;
-  const items = rowItems(link.testexpr);
-  if (!(op in NEGATED_OP) || (items !== undefined && op !== '=' && op !== '<>')) throw SqlError.unsupportedFeature(`operator ${opName} with ANY / ALL (subquery)${items === undefined ? '' : ' over a row'}`).at(position);
-  const width = items?.length ?? 1;
-  if (q.names.length !== width) throw SqlError.syntax(q.names.length > width ? 'subquery has too many columns' : 'subquery has too few columns', position);
-  const left = (items ?? [link.testexpr as Node]).map((n) => binder.bind(n));
-  const rights = q.plan.schema.fields.map<Expr>((f, k) => ({ kind: 'ColumnRef', index: k, name: f.name, type: f.type }));
-  left.forEach((l, k) => {
-    if (compareExprs(op, l, rights[k]) === undefined) throw operatorError(op, l, rights[k], position);
-  });
-  const all = link.subLinkType === 'ALL_SUBLINK';
-  return { op: all ? NEGATED_OP[op] : op, negated: all, left };
-}
-
-/** `a op x` for one item; for a row, `a = x AND b = y` (`=`) or `a <> x OR b <> y` (`<>`). */
-function compareRow(op: CompareOp, left: readonly Expr[], right: readonly Expr[]): Expr {
-  const each = left.map((l, k) => {
-    const e = compareExprs(op, l, right[k]);
-    if (e === undefined) throw SqlError.internal('an ANY / ALL comparison that type-checked no longer binds');
-    return e;
-  });
-  return each.reduce((a, b) => ({ kind: 'Binary', op: op === '<>' ? 'OR' : 'AND', left: a, right: b, type: BOOL }));
-}
-
-/**
- * `SELECT DISTINCT ON (a, b) … ORDER BY a, b, c`: of each (a, b) group, the first row in ORDER BY
- * order — `row_number() OVER (PARTITION BY a, b ORDER BY …) = 1`; the input's columns are kept.
- */
-function firstPerGroup(input: LogicalPlan, on: readonly Expr[], keys: readonly SortKey[]): LogicalPlan {
-  const width = input.schema.fields.length;
-  const int64 = new arrow.Int64();
-  const numbered = Window.create(input, on, keys, [{ name: 'row_number', args: [], type: int64, outputName: '__distinct_on' }]);
-  const rn: Expr = { kind: 'ColumnRef', index: width, name: '__distinct_on', type: int64 };
-  return Filter.create(numbered, { kind: 'Binary', op: '=', left: rn, right: { kind: 'Literal', value: 1n, type: int64 }, type: BOOL });
-}
-
-/**
- * PostgreSQL's rule: the leading ORDER BY items must be DISTINCT ON expressions until all of
- * them appear (`42P10` at the first one missing); a shorter ORDER BY is fine.
- */
-function checkDistinctOn(ctx: BindContext, items: readonly Node[], on: readonly Expr[], order: readonly Expr[]): void {
-  const wanted = new Map(on.map((e, i) => [exprKey(e), i]));
-  const seen = new Set<string>();
-  for (const e of order) {
-    if (seen.size === wanted.size) return;
-    const key = exprKey(e);
-    if (!wanted.has(key)) {
-      const missing = on.findIndex((x) => !seen.has(exprKey(x)));
-      throw new SqlError('42P10', 'SELECT DISTINCT ON expressions must match initial ORDER BY expressions', { position: ctx.position(startOf(items[missing])) });
-    }
-    seen.add(key);
-  }
-}
-
-/**
- * A scalar aggregate subquery correlated by more than equalities — `(SELECT count(*) FROM
- * impressions i WHERE i.uid = c.uid AND i.ts < c.ts)` — decorrelated per outer row: each outer
- * row gets a number, the subquery's rows are left-joined on the whole correlation (a hash join on
- * its equalities, the rest as residual), and the aggregates run per number, each filtered to
- * rows that matched (so count is 0 and array_agg NULL for none, as over an empty set).
- *
- * ```
- * Project [outer…, value(aggregates…)]
- *   Aggregate by __row: first(outer…), agg(args) FILTER (WHERE __mark)…
- *     Join left on (correlation)
- *       Window row_number() AS __row
- *         <outer>
- *       Project [sub…, true AS __mark]
- *         <subquery FROM + WHERE>
- * ```
- * Output: the outer columns, then the value (where the other kinds of subquery put theirs).
- */
-export function aggregatePerRow(outer: LogicalPlan, input: LogicalPlan, conditions: readonly Expr[], join: NonNullable<BoundQuery['aggregateJoin']>): LogicalPlan {
-  const width = outer.schema.fields.length;
-  const int64 = new arrow.Int64();
-  const numbered = Window.create(outer, [], [], [{ name: 'row_number', args: [], type: int64, outputName: '__row' }]);
-  const innerWidth = input.schema.fields.length;
-  const marked = Project.create(input, [...input.schema.fields.map<Expr>((f, i) => ({ kind: 'ColumnRef', index: i, name: f.name, type: f.type })), { kind: 'Literal', value: true, type: BOOL }], [...input.schema.fields.map((f) => f.name), '__mark']);
-  const joined = Join.create(numbered, marked, 'left', joinCondition(conditions, width + 1));
-  const ref = (index: number): Expr => ({ kind: 'ColumnRef', index, name: joined.schema.fields[index].name, type: joined.schema.fields[index].type });
-  const shift = (e: Expr) => transformExpr(e, (x) => (x.kind === 'ColumnRef' ? { ...x, index: x.index + width + 1 } : x));
-  const matched: Expr = { kind: 'IsNull', input: ref(width + 1 + innerWidth), negated: true, type: BOOL };
-  const aggregates: AggregateCallExpr[] = [
-    ...outer.schema.fields.map<AggregateCallExpr>((f, i) => ({ name: 'first', args: [ref(i)], distinct: false, type: f.type, outputName: f.name })),
-    ...join.aggregates.map<AggregateCallExpr>((a) => ({
-      ...a,
-      args: a.args.map(shift),
-      filter: a.filter === undefined ? matched : { kind: 'Binary', op: 'AND', left: matched, right: shift(a.filter), type: BOOL },
-      ...(a.orderBy === undefined ? {} : { orderBy: a.orderBy.map((k) => ({ ...k, expr: shift(k.expr) })) }),
-    })),
-  ];
-  const folded = Aggregate.create(joined, [ref(width)], ['__row'], aggregates);
-  const out = (index: number): Expr => ({ kind: 'ColumnRef', index, name: folded.schema.fields[index].name, type: folded.schema.fields[index].type });
-  const value = transformExpr(join.value, (x) => (x.kind === 'ColumnRef' ? out(1 + width + x.index) : x));
-  return Project.create(folded, [...outer.schema.fields.map((_, i) => out(1 + i)), value], [...outer.schema.fields.map((f) => f.name), '__value']);
-}
-
-/**
- * `ORDER BY … LIMIT n [OFFSET m]` per outer row over a correlation that is more than equalities
- * (last touch: the latest impression before each conversion): each outer row gets a number, the
- * subquery's rows are joined on the whole correlation (a hash join on its equalities), numbered
- * per outer row in ORDER BY order, and rows (m, m + n] kept. `join = 'left'` keeps an outer row
- * with no match once, its items NULL (LEFT JOIN LATERAL; a scalar subquery's NULL).
- *
- * ```
- * Project [outer…, items…]
- *   Filter m < __rank <= m + n
- *     Window partition=[__row] order=[keys] row_number() AS __rank
- *       Join inner|left on (correlation)
- *         Window row_number() AS __row
- *           <outer>
- *         Project [sub…, true AS __mark]
- * ```
- */
-export function topNPerRow(outer: LogicalPlan, input: LogicalPlan, conditions: readonly Expr[], topN: NonNullable<BoundQuery['topNJoin']>, join: 'inner' | 'left'): LogicalPlan {
-  const width = outer.schema.fields.length;
-  const int64 = new arrow.Int64();
-  const numbered = Window.create(outer, [], [], [{ name: 'row_number', args: [], type: int64, outputName: '__row' }]);
-  const innerWidth = input.schema.fields.length;
-  const marked = Project.create(input, [...input.schema.fields.map<Expr>((f, i) => ({ kind: 'ColumnRef', index: i, name: f.name, type: f.type })), { kind: 'Literal', value: true, type: BOOL }], [...input.schema.fields.map((f) => f.name), '__mark']);
-  const joined = Join.create(numbered, marked, join, joinCondition(conditions, width + 1));
-  const ref = (index: number): Expr => ({ kind: 'ColumnRef', index, name: joined.schema.fields[index].name, type: joined.schema.fields[index].type });
-  const keys = topN.keys.map((k) => ({ ...k, expr: shiftCondition(k.expr, width + 1) }));
-  const ranked = Window.create(joined, [ref(width)], keys, [{ name: 'row_number', args: [], type: int64, outputName: '__rank' }]);
-  const rank: Expr = { kind: 'ColumnRef', index: joined.schema.fields.length, name: '__rank', type: int64 };
-  const bound = (op: '>' | '<=', n: number): Expr => ({ kind: 'Binary', op, left: rank, right: { kind: 'Literal', value: BigInt(n), type: int64 }, type: BOOL });
-  const kept = Filter.create(ranked, { kind: 'Binary', op: 'AND', left: bound('>', topN.offset), right: bound('<=', topN.offset + topN.limit), type: BOOL });
-  const matched: Expr = { kind: 'IsNull', input: ref(width + 1 + innerWidth), negated: true, type: BOOL };
-  const items = topN.exprs.map((e) => {
-    const x = shiftCondition(e, width + 1);
-    return join === 'left' ? ({ kind: 'Case', whens: [{ condition: matched, result: x }], type: x.type } as Expr) : x;
-  });
-  return Project.create(kept, [...outer.schema.fields.map((_, i) => ref(i)), ...items], [...outer.schema.fields.map((f) => f.name), ...topN.exprs.map((_, i) => `__item${i}`)]);
-}
-
-/** `unnest(arr)` / `_pg_expandarray(arr)` in a select list: the list it expands. */
-function expandCall(name: string, args: readonly Expr[], position: number | undefined): Expr {
-  const [list] = args;
-  if (args.length !== 1 || list.type.typeId !== arrow.Type.List) throw new SqlError('42883', `function ${name}(${args.map((a) => pgTypeName(a.type)).join(', ')}) does not exist`, { position });
-  const element = (list.type as arrow.List).children[0].type;
-  return name === 'unnest'
-    ? list
-    : { kind: 'Call', name: 'expand_array', args: [list], type: new arrow.List(new arrow.Field('item', new arrow.Struct([new arrow.Field('x', element, true), new arrow.Field('n', new arrow.Int32(), true)]), true)) };
-}
-
-/** `generate_series(a, b [, step])` over integers in a select list: each row's series as a list (kernels/series.ts). */
-function seriesCall(args: readonly Expr[], position: number | undefined): Expr {
-  const integral = (e: Expr) => e.type.typeId === arrow.Type.Int || e.type.typeId === arrow.Type.Null || isUnknownLiteral(e);
-  if (args.length < 2 || args.length > 3 || !args.every(integral)) {
-    if (args.some((a) => a.type.typeId === arrow.Type.Timestamp || a.type.typeId === arrow.Type.Date)) throw SqlError.unsupportedFeature('generate_series over timestamps in a select list (call it in FROM)').at(position);
-    throw new SqlError('42883', `function generate_series(${args.map((a) => pgTypeName(a.type)).join(', ')}) does not exist`, { position, hint: 'No function matches the given name and argument types. You might need to add explicit type casts.' });
-  }
-  const wide = args.some((a) => a.type.typeId === arrow.Type.Int && (a.type as arrow.Int).bitWidth === 64);
-  const element = wide ? new arrow.Int64() : new arrow.Int32();
-  return { kind: 'Call', name: 'series_list', args: args.map((a) => coerce(a, element)), type: new arrow.List(new arrow.Field('item', element, true)) };
 }

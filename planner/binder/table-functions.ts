@@ -20,10 +20,11 @@ type AnyNode = Record<string, any>; // eslint-disable-line @typescript-eslint/no
 
 /**
  * Set-returning functions in FROM whose arguments are constants: `generate_series(a, b [, step])`
- * over integers and `unnest(array)`, as catalog queries use them (Grafana's search-path walk,
- * pgjdbc's type lookup). They become constant rows. `f(…) AS s` names the column `s` (as
- * PostgreSQL does for a one-column function), `AS s(x)` names it `x`. Arguments that read other
- * FROM items or the enclosing query (LATERAL) are refused with 0A000.
+ * over integers or timestamps, `unnest(a [, b …])` (zipped, the shorter padded with NULL), any
+ * other function as one row; `WITH ORDINALITY` adds a bigint `ordinality` column. They become
+ * constant rows. `f(…) AS s` names the column `s` (as PostgreSQL does for a one-column
+ * function), `AS s(x, n)` names them. Arguments that read other FROM items or the enclosing
+ * query raise lateralError: the caller then explodes or runs the call per value (bind-lateral.ts).
  */
 export function bindTableFunction(ctx: BindContext, n: AnyNode, outer: Scope | undefined, outerHook?: BindHooks['outer']): { plan: Values; scope: Scope } {
   const position = ctx.position(n.location ?? 0);
@@ -118,7 +119,7 @@ const MAX_ROWS = 1_000_000;
 
 const LATERAL = new WeakSet<SqlError>();
 
-/** `0A000`: a function in FROM over columns of other FROM items or of the enclosing query. */
+/** `0A000` for a function in FROM over columns of other FROM items or of the enclosing query; callers catch it and plan the call LATERAL. */
 function lateralError(name: string, position: number | undefined): SqlError {
   const err = SqlError.unsupportedFeature(`${name} in FROM over columns of other FROM items or of the enclosing query (LATERAL)`).at(position);
   LATERAL.add(err);
@@ -155,8 +156,8 @@ function timeSeries(args: readonly Expr[], position: number | undefined): { type
   for (let v = start; span > 0n ? v <= stop : v >= stop;) {
     values.push(v);
     if (values.length > MAX_ROWS) throw SqlError.unsupportedFeature(`generate_series of more than ${MAX_ROWS} rows in FROM`).at(position);
-    const next = addInterval(dataFromValues(type, [v]), interval, 1, type);
-    v = BigInt((next.values as BigInt64Array)[0]);
+    // A fixed step (no months or days) is plain addition; calendar steps go through timestamp + interval.
+    v = step.months === 0 && step.days === 0 ? v + step.micros : BigInt((addInterval(dataFromValues(type, [v]), interval, 1, type).values as BigInt64Array)[0]);
   }
   return { type, values };
 }

@@ -14,6 +14,7 @@ import { Union } from '../logical/union.js';
 import { Values } from '../logical/values.js';
 import { Window } from '../logical/window.js';
 import { Explode } from '../logical/explode.js';
+import { Apply } from '../logical/apply.js';
 import type { OptimizerRule } from './rule.js';
 
 /**
@@ -144,7 +145,19 @@ function prune(plan: LogicalPlan, required: ReadonlySet<number> | undefined): Pr
     SetOp: (n) => ({ plan: SetOp.create(prune(n.left, undefined).plan, prune(n.right, undefined).plan, n.op, n.all), mapping: undefined }),
     SingleRow: (n) => ({ plan: SingleRow.create(prune(n.input, undefined).plan), mapping: undefined }),
     // The subquery reads input columns by index: all of them stay.
-    Apply: (n) => ({ plan: { ...n, input: prune(n.input, undefined).plan }, mapping: undefined }),
+    // The subquery reads `columns`; above, only the input columns asked for (its own columns stay, appended).
+    Apply: (n) => {
+      const iw = n.input.schema.fields.length;
+      const used = new Set<number>([...(required ?? n.schema.fields.map((_, i) => i))].filter((i) => i < iw));
+      for (const c of n.columns) used.add(c);
+      const child = prune(n.input, used);
+      const m = child.mapping;
+      const apply = Apply.create(child.plan, n.columns.map((c) => m?.get(c) ?? c), n.evaluate, n.schema.fields.slice(iw), n.label, n.join);
+      if (m === undefined) return { plan: apply, mapping: undefined };
+      const mapping = new Map(m);
+      for (let k = iw; k < n.schema.fields.length; k++) mapping.set(k, child.plan.schema.fields.length + (k - iw));
+      return { plan: apply, mapping };
+    },
     // Every round feeds the next through the work table: its columns all stay.
     RecursiveUnion: (n) => ({ plan: { ...n, anchor: prune(n.anchor, undefined).plan, recursive: prune(n.recursive, undefined).plan }, mapping: undefined }),
     WorkTable: (n) => ({ plan: n, mapping: undefined }),

@@ -57,8 +57,16 @@ function push(plan: LogicalPlan, predicates: readonly Expr[]): LogicalPlan {
     Scan: (n) => filter(n, predicates),
     Values: (n) => filter(n, predicates),
     SingleRow: (n) => filter(SingleRow.create(push(n.input, [])), predicates),
-    Apply: (n) => filter({ ...n, input: push(n.input, []) }, predicates),
-    Explode: (n) => filter({ ...n, input: push(n.input, []) }, predicates),
+    // Both repeat input rows unchanged beside new columns: a predicate over the input's columns
+    // alone holds for every copy of a row or none, so it goes below (fewer subquery runs).
+    Apply: (n) => {
+      const { below, above } = splitByInput(predicates, n.input.schema.fields.length);
+      return filter({ ...n, input: push(n.input, below) }, above);
+    },
+    Explode: (n) => {
+      const { below, above } = splitByInput(predicates, n.input.schema.fields.length);
+      return filter({ ...n, input: push(n.input, below) }, above);
+    },
     // A filter over the result is not a filter over each round's input (rows feed later rounds).
     RecursiveUnion: (n) => filter({ ...n, anchor: push(n.anchor, []), recursive: push(n.recursive, []) }, predicates),
     WorkTable: (n) => filter(n, predicates),
@@ -143,4 +151,15 @@ function substitute(p: Expr, exprs: readonly Expr[]): Expr {
 
 function shift(e: Expr, by: number): Expr {
   return transformExpr(e, (x) => (x.kind === 'ColumnRef' ? { ...x, index: x.index + by } : x));
+}
+
+/** Predicates reading only (and some of) the first `width` columns, and the rest. */
+function splitByInput(predicates: readonly Expr[], width: number): { below: Expr[]; above: Expr[] } {
+  const below: Expr[] = [];
+  const above: Expr[] = [];
+  for (const p of predicates) {
+    const used = [...columnsUsed(p)];
+    (used.length > 0 && used.every((i) => i < width) ? below : above).push(p);
+  }
+  return { below, above };
 }

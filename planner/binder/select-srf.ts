@@ -1,0 +1,35 @@
+import * as arrow from 'apache-arrow';
+import { SqlError } from '../../common/sql-error.js';
+import { pgTypeName } from '../../executor/values/type-names.js';
+import type { Expr } from '../expr/expr.js';
+import { coerce, isUnknownLiteral } from '../types/coerce.js';
+import { intervalLiteral } from './functions.js';
+
+/** `unnest(arr)` / `_pg_expandarray(arr)` in a select list: the list it expands. */
+export function expandCall(name: string, args: readonly Expr[], position: number | undefined): Expr {
+  const [list] = args;
+  if (args.length !== 1 || list.type.typeId !== arrow.Type.List) throw new SqlError('42883', `function ${name}(${args.map((a) => pgTypeName(a.type)).join(', ')}) does not exist`, { position });
+  const element = (list.type as arrow.List).children[0].type;
+  return name === 'unnest'
+    ? list
+    : { kind: 'Call', name: 'expand_array', args: [list], type: new arrow.List(new arrow.Field('item', new arrow.Struct([new arrow.Field('x', element, true), new arrow.Field('n', new arrow.Int32(), true)]), true)) };
+}
+
+/** `generate_series(a, b [, step])` over integers in a select list: each row's series as a list (kernels/series.ts). */
+export function seriesCall(args: readonly Expr[], position: number | undefined): Expr {
+  const integral = (e: Expr) => e.type.typeId === arrow.Type.Int || e.type.typeId === arrow.Type.Null || isUnknownLiteral(e);
+  if (args.length < 2 || args.length > 3 || !args.every(integral)) {
+    const temporal = (e: Expr) => e.type.typeId === arrow.Type.Timestamp || e.type.typeId === arrow.Type.Date;
+    const step = args.length === 3 && isUnknownLiteral(args[2]) && args[2].kind === 'Literal' && typeof args[2].value === 'string' ? intervalLiteral(args[2].value, undefined, position) : args[2];
+    if (args.length === 3 && (temporal(args[0]) || temporal(args[1])) && step.type.typeId === arrow.Type.Interval) {
+      // Timestamps (dates as timestamptz, PostgreSQL's choice) stepped by an interval.
+      const witness = temporal(args[0]) ? args[0] : args[1];
+      const element = witness.type.typeId === arrow.Type.Date ? new arrow.TimestampMicrosecond('UTC') : witness.type;
+      return { kind: 'Call', name: 'time_series_list', args: [coerce(args[0], element), coerce(args[1], element), step], type: new arrow.List(new arrow.Field('item', element, true)) };
+    }
+    throw new SqlError('42883', `function generate_series(${args.map((a) => pgTypeName(a.type)).join(', ')}) does not exist`, { position, hint: 'No function matches the given name and argument types. You might need to add explicit type casts.' });
+  }
+  const wide = args.some((a) => a.type.typeId === arrow.Type.Int && (a.type as arrow.Int).bitWidth === 64);
+  const element = wide ? new arrow.Int64() : new arrow.Int32();
+  return { kind: 'Call', name: 'series_list', args: args.map((a) => coerce(a, element)), type: new arrow.List(new arrow.Field('item', element, true)) };
+}
