@@ -63,6 +63,21 @@ describe('ReadAhead', () => {
     expect(closed).toBe(true);
     expect(await stopped.next()).toBeNull();
   });
+
+  it('ends a next that waits for an item when closed (a scan stopped early with a request in flight)', async () => {
+    let release = () => {};
+    async function* slow() {
+      await new Promise<void>((resolve) => (release = resolve));
+      yield 1;
+    }
+    const ahead = new ReadAhead(slow(), () => 1, 10, 10);
+    const waiting = ahead.next();
+    await tick();
+    const closing = ahead.close();
+    expect(await waiting).toBeNull();
+    release();
+    await closing;
+  });
 });
 
 describe('Turns', () => {

@@ -40,6 +40,9 @@ export class ReadAhead<T> {
   async close(): Promise<void> {
     this.ended = true;
     this.ready.length = 0;
+    // A `next` waiting for an item ends now (with null): its reply must not wait for a pull that stopped.
+    this.wake?.();
+    this.wake = undefined;
     await this.source.return(undefined).catch(() => undefined);
   }
 
