@@ -1,35 +1,12 @@
-import { readdirSync, rmSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Session } from '../../server/session.js';
+import { describe, expect, it } from 'vitest';
 import { runSql } from '../write/testing/run-sql.js';
-import { spillDirForTest, spillWarehouse } from './testing/spill-fixture.js';
+import { useSpillWarehouse } from './testing/spill-fixture.js';
 
 // GROUP BY with more groups than DELTASQL_OPERATOR_MEMORY_MB holds: rows of groups that do not
 // fit go to 16 files by key hash and are aggregated file by file (again split when a file still
 // has too many). Group order is not defined by SQL, so answers are compared as sorted sets.
 
-let warehouse: { dir: string; session: Session };
-let spill: ReturnType<typeof spillDirForTest>;
-
-beforeAll(async () => {
-  warehouse = await spillWarehouse();
-}, 60_000);
-afterAll(() => rmSync(warehouse.dir, { recursive: true, force: true }));
-afterEach(() => {
-  delete process.env.DELTASQL_OPERATOR_MEMORY_MB;
-  delete process.env.DELTASQL_SPILL_DIR;
-  spill?.remove();
-});
-
-function budget(kib: number): void {
-  spill = spillDirForTest();
-  process.env.DELTASQL_OPERATOR_MEMORY_MB = String(kib / 1024);
-  process.env.DELTASQL_SPILL_DIR = spill.base;
-}
-
-function spilled(): boolean {
-  return readdirSync(spill.base).some((d) => d.startsWith(`deltasql-spill-${process.pid}-`));
-}
+const fx = useSpillWarehouse();
 
 const sorted = (rows: unknown[][]): unknown[][] => [...rows].sort((a, b) => (JSON.stringify(a, big) < JSON.stringify(b, big) ? -1 : 1));
 const big = (_k: string, v: unknown): unknown => (typeof v === 'bigint' ? `${v}n` : v);
@@ -42,31 +19,31 @@ describe('GROUP BY spilling to disk', () => {
     ['a string and an expression key: avg, count(DISTINCT), NULL-skipping count', 'SELECT s, i % 20 AS m, avg(f) AS a, count(DISTINCT k) AS dk, count(f) AS cf FROM t GROUP BY s, i % 20', 4],
     ['two keys with a NULL group: string_agg in order, HAVING', "SELECT k, d, string_agg(s, ',' ORDER BY i) AS ss FROM t GROUP BY k, d HAVING count(*) > 1", 16],
   ])('%s: the in-memory answer, as a set', async (_name, sql, kib) => {
-    const inMemory = await runSql(warehouse.session, sql);
-    budget(kib);
-    const result = await runSql(warehouse.session, sql);
+    const inMemory = await runSql(fx.session, sql);
+    fx.budget(kib);
+    const result = await runSql(fx.session, sql);
     expect(result.rows.length).toBeGreaterThan(900);
     expect(result.rows.length).toBe(inMemory.rows.length);
     expect(sorted(result.rows)).toEqual(sorted(inMemory.rows));
-    expect(spilled()).toBe(true);
-    expect(spill.files()).toEqual([]);
+    expect(fx.spilled()).toBe(true);
+    expect(fx.files()).toEqual([]);
   });
 
   it('deletes its partition files when cancelled between partitions', async () => {
-    budget(64);
+    fx.budget(64);
     const controller = new AbortController();
-    const result = await warehouse.session.execute('SELECT i, count(*) FROM t GROUP BY i', { signal: controller.signal });
+    const result = await fx.session.execute('SELECT i, count(*) FROM t GROUP BY i', { signal: controller.signal });
     const batches = result.batches[Symbol.asyncIterator]();
     let rows = 0;
     // The in-memory groups come first; a later batch comes from a partition file.
-    while (spill.files().length === 0 || rows === 0) {
+    while (fx.files().length === 0 || rows === 0) {
       const next = await batches.next();
       expect(next.done).toBe(false);
       rows += next.value?.numRows ?? 0;
     }
-    expect(spill.files().length).toBeGreaterThan(0);
+    expect(fx.files().length).toBeGreaterThan(0);
     controller.abort();
     await expect(batches.next()).rejects.toMatchObject({ sqlstate: '57014' });
-    expect(spill.files()).toEqual([]);
+    expect(fx.files()).toEqual([]);
   });
 });

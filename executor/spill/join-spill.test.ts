@@ -1,36 +1,13 @@
-import { readdirSync, rmSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Session } from '../../server/session.js';
+import { describe, expect, it } from 'vitest';
 import { runSql, sqlError } from '../write/testing/run-sql.js';
-import { spillDirForTest, spillWarehouse } from './testing/spill-fixture.js';
+import { useSpillWarehouse } from './testing/spill-fixture.js';
 
 // Hash joins whose build side outgrows DELTASQL_OPERATOR_MEMORY_MB (a grace hash join,
 // operators/hash-join/grace.ts): both sides go to 16 files by key hash and are joined pair by
 // pair, again split when a build partition still does not fit. Every join type must give the
 // in-memory answer; row order is not defined by SQL, so answers are compared as sorted sets.
 
-let warehouse: { dir: string; session: Session };
-let spill: ReturnType<typeof spillDirForTest>;
-
-beforeAll(async () => {
-  warehouse = await spillWarehouse();
-}, 60_000);
-afterAll(() => rmSync(warehouse.dir, { recursive: true, force: true }));
-afterEach(() => {
-  delete process.env.DELTASQL_OPERATOR_MEMORY_MB;
-  delete process.env.DELTASQL_SPILL_DIR;
-  spill?.remove();
-});
-
-function budget(kib: number): void {
-  spill = spillDirForTest();
-  process.env.DELTASQL_OPERATOR_MEMORY_MB = String(kib / 1024);
-  process.env.DELTASQL_SPILL_DIR = spill.base;
-}
-
-function spilled(): boolean {
-  return readdirSync(spill.base).some((d) => d.startsWith(`deltasql-spill-${process.pid}-`));
-}
+const fx = useSpillWarehouse();
 
 const big = (_k: string, v: unknown): unknown => (typeof v === 'bigint' ? `${v}n` : v);
 const sorted = (rows: unknown[][]): string[] => rows.map((r) => JSON.stringify(r, big)).sort();
@@ -51,50 +28,50 @@ describe('hash joins spilling to disk', () => {
     // 4 KiB: every level-1 partition (3,000 rows) outgrows it and is split again.
     ['split twice', 'SELECT a.i, b.i AS bi FROM t a JOIN t b ON a.i = b.i - 7', 4],
   ])('%s: the in-memory answer, as a set', async (_name, sql, kib) => {
-    const inMemory = await runSql(warehouse.session, sql);
-    budget(kib);
-    const result = await runSql(warehouse.session, sql);
+    const inMemory = await runSql(fx.session, sql);
+    fx.budget(kib);
+    const result = await runSql(fx.session, sql);
     expect(result.rows.length).toBeGreaterThan(900);
     expect(result.rows.length).toBe(inMemory.rows.length);
     expect(sorted(result.rows)).toEqual(sorted(inMemory.rows));
-    expect(spilled()).toBe(true);
-    expect(spill.files()).toEqual([]);
+    expect(fx.spilled()).toBe(true);
+    expect(fx.files()).toEqual([]);
   });
 
   it('NOT IN with a NULL in a spilled list answers nothing', async () => {
-    budget(64);
-    const result = await runSql(warehouse.session, 'SELECT i FROM t WHERE k NOT IN (SELECT k FROM t WHERE i > 10)');
+    fx.budget(64);
+    const result = await runSql(fx.session, 'SELECT i FROM t WHERE k NOT IN (SELECT k FROM t WHERE i > 10)');
     expect(result.rows).toEqual([]);
-    expect(spill.files()).toEqual([]);
+    expect(fx.files()).toEqual([]);
   });
 
   it('EXPLAIN ANALYZE shows what the join spilled', async () => {
-    budget(64);
-    const result = await runSql(warehouse.session, 'EXPLAIN ANALYZE SELECT a.i FROM t a JOIN t b ON a.i = b.i');
+    fx.budget(64);
+    const result = await runSql(fx.session, 'EXPLAIN ANALYZE SELECT a.i FROM t a JOIN t b ON a.i = b.i');
     const join = result.rows.map((r) => String(r[0])).find((line) => line.includes('HashJoin'));
     expect(join).toMatch(/spilled=\d+ files \d+\.\d MiB/);
   });
 
   it('a build side whose keys cannot be split is 53200, its files deleted', async () => {
     // k has 37 values: every row of one k stays in one partition at every level.
-    budget(4);
-    const error = await sqlError(warehouse.session, 'SELECT count(*) FROM t a JOIN t b ON a.k = b.k AND a.i < b.i');
+    fx.budget(4);
+    const error = await sqlError(fx.session, 'SELECT count(*) FROM t a JOIN t b ON a.k = b.k AND a.i < b.i');
     expect(error.sqlstate).toBe('53200');
     expect(error.message).toMatch(/hash join build side needs more than/);
     expect(error.detail).toMatch(/Split 4 times by key hash/);
-    expect(spill.files()).toEqual([]);
+    expect(fx.files()).toEqual([]);
   });
 
   it('deletes its partition files when cancelled mid-join', async () => {
-    budget(64);
+    fx.budget(64);
     const controller = new AbortController();
-    const result = await warehouse.session.execute('SELECT a.i, b.s FROM t a JOIN t b ON a.i = b.i', { signal: controller.signal });
+    const result = await fx.session.execute('SELECT a.i, b.s FROM t a JOIN t b ON a.i = b.i', { signal: controller.signal });
     const batches = result.batches[Symbol.asyncIterator]();
     const first = await batches.next();
     expect(first.done).toBe(false);
-    expect(spill.files().length).toBeGreaterThan(0);
+    expect(fx.files().length).toBeGreaterThan(0);
     controller.abort();
     await expect(batches.next()).rejects.toMatchObject({ sqlstate: '57014' });
-    expect(spill.files()).toEqual([]);
+    expect(fx.files()).toEqual([]);
   });
 });

@@ -3,43 +3,29 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as arrow from 'apache-arrow';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { SqlError } from '../../common/sql-error.js';
-import type { Session } from '../../server/session.js';
 import { valuesOf } from '../arrow/scalar.js';
 import { ColumnExpr } from '../expr/column.js';
 import { BufferBudget } from '../memory.js';
 import { runSql, sqlError } from '../write/testing/run-sql.js';
 import { ExternalSort } from './external-sort.js';
-import { spillDirForTest, spillWarehouse } from './testing/spill-fixture.js';
+import { useSpillWarehouse } from './testing/spill-fixture.js';
 
 // ORDER BY past DELTASQL_OPERATOR_MEMORY_MB spills sorted runs to DELTASQL_SPILL_DIR and merges
 // them: the answer is the in-memory sort's, row for row (both are stable), and no run file
 // outlives the query, whether it succeeds, fails or is cancelled.
 
-let warehouse: { dir: string; session: Session };
-let spill: ReturnType<typeof spillDirForTest>;
+const fx = useSpillWarehouse();
 
-beforeAll(async () => {
-  warehouse = await spillWarehouse();
-}, 60_000);
-afterAll(() => rmSync(warehouse.dir, { recursive: true, force: true }));
-afterEach(() => {
-  delete process.env.DELTASQL_OPERATOR_MEMORY_MB;
-  delete process.env.DELTASQL_SPILL_DIR;
-  spill?.remove();
-});
-
-/** Sets a 64 KiB budget (each 6,000-row input batch is ~150 KiB: every batch becomes a run) and a fresh spill dir. */
+/** A 64 KiB budget (each 6,000-row input batch is ~150 KiB: every batch becomes a run) and a fresh spill dir. */
 function tinyBudget(): void {
-  spill = spillDirForTest();
-  process.env.DELTASQL_OPERATOR_MEMORY_MB = String(64 / 1024);
-  process.env.DELTASQL_SPILL_DIR = spill.base;
+  fx.budget(64);
 }
 
 /** The spill directories this process made under the test's base. */
 function spillDirs(): string[] {
-  return readdirSync(spill.base).filter((d) => d.startsWith(`deltasql-spill-${process.pid}-`));
+  return readdirSync(fx.base).filter((d) => d.startsWith(`deltasql-spill-${process.pid}-`));
 }
 
 describe('ORDER BY spilling to disk', () => {
@@ -51,20 +37,20 @@ describe('ORDER BY spilling to disk', () => {
     ['an expression key', 'SELECT i, s FROM t ORDER BY length(s) DESC, s, i % 7'],
     ['after a filter', "SELECT i, s, f FROM t WHERE s > 's5' ORDER BY f NULLS FIRST, s"],
   ])('%s: equals the in-memory sort row for row', async (_name, sql) => {
-    const inMemory = await runSql(warehouse.session, sql);
+    const inMemory = await runSql(fx.session, sql);
     tinyBudget();
-    const spilled = await runSql(warehouse.session, sql);
+    const spilled = await runSql(fx.session, sql);
     expect(spilled.rows.length).toBeGreaterThan(20_000);
     expect(spilled.rows.length).toBe(inMemory.rows.length);
     expect(spilled.rows).toEqual(inMemory.rows);
     // It did spill (the directory is made on the first run written), and left no file behind.
     expect(spillDirs()).toHaveLength(1);
-    expect(spill.files()).toEqual([]);
+    expect(fx.files()).toEqual([]);
   });
 
   it('keeps the order PostgreSQL defines on every key: checked pairwise over the spilled answer', async () => {
     tinyBudget();
-    const { rows } = await runSql(warehouse.session, 'SELECT k, f, i FROM t ORDER BY k DESC NULLS LAST, f NULLS FIRST, i DESC');
+    const { rows } = await runSql(fx.session, 'SELECT k, f, i FROM t ORDER BY k DESC NULLS LAST, f NULLS FIRST, i DESC');
     const cmp = (a: unknown, b: unknown, desc: boolean, nullsFirst: boolean): number => {
       if (a === null || b === null) return a === b ? 0 : (a === null) === nullsFirst ? -1 : 1;
       const c = (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
@@ -75,7 +61,7 @@ describe('ORDER BY spilling to disk', () => {
       const c = cmp(a[0], b[0], true, false) || cmp(a[1], b[1], false, true) || cmp(a[2], b[2], true, false);
       expect(c, `rows ${r - 1} and ${r}`).toBeLessThan(0);
     }
-    const [[first]] = (await runSql(warehouse.session, 'SELECT max(i) FROM t WHERE k = 36 AND f IS NULL')).rows as [[number]];
+    const [[first]] = (await runSql(fx.session, 'SELECT max(i) FROM t WHERE k = 36 AND f IS NULL')).rows as [[number]];
     expect(rows).toHaveLength(48_000);
     expect(rows[0]).toEqual([36, null, first]);
     expect(rows.at(-1)?.[0]).toBeNull();
@@ -83,19 +69,19 @@ describe('ORDER BY spilling to disk', () => {
 
   it('deletes its run files when the client stops reading, and when the statement is cancelled', async () => {
     tinyBudget();
-    const stopped = await warehouse.session.execute('SELECT * FROM t ORDER BY s, i');
+    const stopped = await fx.session.execute('SELECT * FROM t ORDER BY s, i');
     const reader = stopped.batches[Symbol.asyncIterator]();
     const first = await reader.next();
     expect((first.value as arrow.RecordBatch).numRows).toBe(48_000);
-    expect(spill.files().length).toBeGreaterThan(1); // runs being merged
+    expect(fx.files().length).toBeGreaterThan(1); // runs being merged
     await reader.return?.();
-    expect(spill.files()).toEqual([]);
+    expect(fx.files()).toEqual([]);
 
     // Cancelled while the input is read and runs are written: aborted once the first run exists.
     const controller = new AbortController();
-    const cancelled = await warehouse.session.execute('SELECT * FROM t ORDER BY f, s', { signal: controller.signal });
+    const cancelled = await fx.session.execute('SELECT * FROM t ORDER BY f, s', { signal: controller.signal });
     const watch = setInterval(() => {
-      if (spill.files().length > 0) controller.abort();
+      if (fx.files().length > 0) controller.abort();
     }, 1);
     try {
       await expect(cancelled.batches[Symbol.asyncIterator]().next()).rejects.toMatchObject({ sqlstate: '57014' });
@@ -103,29 +89,29 @@ describe('ORDER BY spilling to disk', () => {
       clearInterval(watch);
     }
     expect(controller.signal.aborted).toBe(true);
-    expect(spill.files()).toEqual([]);
+    expect(fx.files()).toEqual([]);
 
     // Cancelled while merging, between two output batches.
     const merging = new AbortController();
-    const result = await warehouse.session.execute('SELECT * FROM t UNION ALL SELECT * FROM t ORDER BY d, i', { signal: merging.signal });
+    const result = await fx.session.execute('SELECT * FROM t UNION ALL SELECT * FROM t ORDER BY d, i', { signal: merging.signal });
     const batches = result.batches[Symbol.asyncIterator]();
     expect(((await batches.next()).value as arrow.RecordBatch).numRows).toBe(65_536);
     merging.abort();
     await expect(batches.next()).rejects.toMatchObject({ sqlstate: '57014' });
-    expect(spill.files()).toEqual([]);
+    expect(fx.files()).toEqual([]);
   });
 
   it('deletes its run files when the statement fails after spilling', async () => {
     tinyBudget();
-    const err = await sqlError(warehouse.session, 'SELECT i FROM t ORDER BY 100 / (i - 40000)');
+    const err = await sqlError(fx.session, 'SELECT i FROM t ORDER BY 100 / (i - 40000)');
     expect(err.sqlstate).toBe('22012');
     expect(spillDirs()).toHaveLength(1);
-    expect(spill.files()).toEqual([]);
+    expect(fx.files()).toEqual([]);
   });
 
   it('merges many runs in passes when they outnumber the fan-in, still stable', async () => {
     tinyBudget();
-    const result = await warehouse.session.execute('SELECT * FROM t');
+    const result = await fx.session.execute('SELECT * FROM t');
     const s = result.schema.fields.findIndex((f) => f.name === 's');
     const keys = [{ expr: new ColumnExpr(s, 's', (result.schema.fields[s] as arrow.Field).type), descending: false, nullsFirst: false }];
     const sort = new ExternalSort(result.schema, keys, new BufferBudget('sort', 16 * 1024), undefined, undefined, 3);
@@ -147,7 +133,7 @@ describe('ORDER BY spilling to disk', () => {
     // Stable: ties on s keep input order, which is what a stable in-memory sort gives.
     const expected = input.map((row, n) => ({ row, n })).sort((a, b) => ((a.row[s] as string) < (b.row[s] as string) ? -1 : (a.row[s] as string) > (b.row[s] as string) ? 1 : a.n - b.n)).map((x) => x.row);
     expect(out).toEqual(expected);
-    expect(spill.files()).toEqual([]);
+    expect(fx.files()).toEqual([]);
   });
 });
 
@@ -156,7 +142,7 @@ describe('EXPLAIN ANALYZE', () => {
     tinyBudget();
     process.env.DELTASQL_OPERATOR_MEMORY_MB = String(256 / 1024);
     const { rows } = await runSql(
-      warehouse.session,
+      fx.session,
       // The aggregate reads the scan's 6,000-row batches (the groups of the first fill the table,
       // later batches' new groups spill); the window and the sort above get 48,000 rows.
       'EXPLAIN ANALYZE SELECT x.*, row_number() OVER (PARTITION BY k ORDER BY i) AS rn FROM (SELECT i, k, count(*) AS n FROM t GROUP BY i, k) x ORDER BY n, i DESC',
@@ -169,10 +155,10 @@ describe('EXPLAIN ANALYZE', () => {
       expect(Number(m?.[1])).toBeGreaterThanOrEqual(1);
       expect(Number(m?.[2])).toBeGreaterThan(0);
     }
-    expect(spill.files()).toEqual([]);
+    expect(fx.files()).toEqual([]);
     // Without a budget nothing spills and the lines say nothing about it.
     delete process.env.DELTASQL_OPERATOR_MEMORY_MB;
-    const free = await runSql(warehouse.session, 'EXPLAIN ANALYZE SELECT * FROM t ORDER BY s');
+    const free = await runSql(fx.session, 'EXPLAIN ANALYZE SELECT * FROM t ORDER BY s');
     expect(free.rows.map((r) => r[0] as string).find((l) => l.trimStart().startsWith('Sort:'))).toMatch(/^\s*Sort: s ASC NULLS LAST \(rows=48000 /);
   });
 });
@@ -181,18 +167,18 @@ describe('the spill directory', () => {
   it('removes the directories of processes that no longer run, and replaces its own when it vanished', async () => {
     tinyBudget();
     const dead = spawnSync(process.execPath, ['-e', '0']).pid as number;
-    mkdirSync(join(spill.base, `deltasql-spill-${dead}-AbC123`));
-    writeFileSync(join(spill.base, `deltasql-spill-${dead}-AbC123`, 'run-7.arrows'), 'left by a crash');
-    mkdirSync(join(spill.base, 'deltasql-spill-1-AbC123')); // pid 1 runs: kept
-    mkdirSync(join(spill.base, 'unrelated'));
+    mkdirSync(join(fx.base, `deltasql-spill-${dead}-AbC123`));
+    writeFileSync(join(fx.base, `deltasql-spill-${dead}-AbC123`, 'run-7.arrows'), 'left by a crash');
+    mkdirSync(join(fx.base, 'deltasql-spill-1-AbC123')); // pid 1 runs: kept
+    mkdirSync(join(fx.base, 'unrelated'));
     const sql = 'SELECT i FROM t ORDER BY s, i';
-    const first = await runSql(warehouse.session, sql);
+    const first = await runSql(fx.session, sql);
     expect(first.rows).toHaveLength(48_000);
-    expect(readdirSync(spill.base).sort()).toEqual(['deltasql-spill-1-AbC123', spillDirs()[0], 'unrelated'].sort());
+    expect(readdirSync(fx.base).sort()).toEqual(['deltasql-spill-1-AbC123', spillDirs()[0], 'unrelated'].sort());
     // A tmp cleaner removes our directory: the next spill makes a new one.
     const [ours] = spillDirs();
-    rmSync(join(spill.base, ours as string), { recursive: true });
-    expect((await runSql(warehouse.session, sql)).rows).toEqual(first.rows);
+    rmSync(join(fx.base, ours as string), { recursive: true });
+    expect((await runSql(fx.session, sql)).rows).toEqual(first.rows);
     expect(spillDirs()).toHaveLength(1);
     expect(spillDirs()[0]).not.toBe(ours);
   });
@@ -201,17 +187,17 @@ describe('the spill directory', () => {
 describe('spill directory errors', () => {
   it('58030 naming the directory when DELTASQL_SPILL_DIR is not a directory', async () => {
     tinyBudget();
-    const file = join(spill.base, 'a-file');
+    const file = join(fx.base, 'a-file');
     writeFileSync(file, 'not a directory');
     process.env.DELTASQL_SPILL_DIR = join(file, 'spill');
-    const err = await sqlError(warehouse.session, 'SELECT * FROM t ORDER BY s');
+    const err = await sqlError(fx.session, 'SELECT * FROM t ORDER BY s');
     expect(err).toBeInstanceOf(SqlError);
     expect(err.sqlstate).toBe('58030');
     expect(err.message).toBe(`could not write to temporary directory "${join(file, 'spill')}": ENOTDIR: not a directory, mkdir '${join(file, 'spill')}'`);
     expect(err.hint).toContain('DELTASQL_SPILL_DIR');
     // The next query, with a good directory, runs.
-    process.env.DELTASQL_SPILL_DIR = spill.base;
-    expect((await runSql(warehouse.session, 'SELECT i FROM t ORDER BY s')).rows).toHaveLength(48_000);
+    process.env.DELTASQL_SPILL_DIR = fx.base;
+    expect((await runSql(fx.session, 'SELECT i FROM t ORDER BY s')).rows).toHaveLength(48_000);
   });
 
   describe('on small file systems of their own (tmpfs, mounted as root)', () => {
@@ -233,7 +219,7 @@ describe('spill directory errors', () => {
       tinyBudget();
       const small = mount('size=256k');
       process.env.DELTASQL_SPILL_DIR = small;
-      const err = await sqlError(warehouse.session, 'SELECT * FROM t ORDER BY s');
+      const err = await sqlError(fx.session, 'SELECT * FROM t ORDER BY s');
       expect(err.sqlstate).toBe('53100');
       const dir = readdirSync(small).filter((d) => d.startsWith(`deltasql-spill-${process.pid}-`));
       expect(dir).toHaveLength(1);
@@ -245,7 +231,7 @@ describe('spill directory errors', () => {
       tinyBudget();
       const readOnly = mount('size=256k,ro');
       process.env.DELTASQL_SPILL_DIR = readOnly;
-      const err = await sqlError(warehouse.session, 'SELECT * FROM t ORDER BY s');
+      const err = await sqlError(fx.session, 'SELECT * FROM t ORDER BY s');
       expect(err.sqlstate).toBe('58030');
       expect(err.message).toMatch(new RegExp(`^could not write to temporary directory "${readOnly}": EROFS: read-only file system`));
     });

@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Warehouse } from '../../../storage/warehouse.js';
@@ -44,4 +45,59 @@ export function fixtureSelect(from: number, rows: number): string {
       's' || (((g + ${from})::bigint * 31) % 997) AS s,
       DATE '2020-01-01' + CAST((g * 17) % 400 AS integer) AS d
     FROM generate_series(1, ${rows}) AS x(g)`;
+}
+
+/** What a spill test file works with: see `useSpillWarehouse`. */
+export interface SpillTestContext {
+  /** A session over the file's warehouse (holding `t`). */
+  readonly session: Session;
+  /** This test's DELTASQL_SPILL_DIR (set by `budget`). */
+  readonly base: string;
+  /** Sets DELTASQL_OPERATOR_MEMORY_MB to `kib` KiB and a fresh DELTASQL_SPILL_DIR, both undone after the test. */
+  budget(kib: number): void;
+  /** Whether this process made its spill directory under the test's DELTASQL_SPILL_DIR. */
+  spilled(): boolean;
+  /** The run files left in it. */
+  files(): string[];
+}
+
+/**
+ * The spill tests' shared set-up, registered with vitest: `spillWarehouse()` built once for the
+ * file and removed after it; per test, a budget and a spill directory that `afterEach` undoes.
+ */
+export function useSpillWarehouse(): SpillTestContext {
+  let warehouse: { dir: string; session: Session } | undefined;
+  let spill: ReturnType<typeof spillDirForTest> | undefined;
+  beforeAll(async () => {
+    warehouse = await spillWarehouse();
+  }, 60_000);
+  afterAll(() => {
+    if (warehouse !== undefined) rmSync(warehouse.dir, { recursive: true, force: true });
+  });
+  afterEach(() => {
+    delete process.env.DELTASQL_OPERATOR_MEMORY_MB;
+    delete process.env.DELTASQL_SPILL_DIR;
+    spill?.remove();
+    spill = undefined;
+  });
+  const current = () => {
+    if (spill === undefined) throw new Error('call budget() first');
+    return spill;
+  };
+  return {
+    get session() {
+      if (warehouse === undefined) throw new Error('the spill warehouse is built in beforeAll');
+      return warehouse.session;
+    },
+    get base() {
+      return current().base;
+    },
+    budget(kib) {
+      spill = spillDirForTest();
+      process.env.DELTASQL_OPERATOR_MEMORY_MB = String(kib / 1024);
+      process.env.DELTASQL_SPILL_DIR = spill.base;
+    },
+    spilled: () => readdirSync(current().base).some((d) => d.startsWith(`deltasql-spill-${process.pid}-`)),
+    files: () => current().files(),
+  };
 }
