@@ -109,3 +109,15 @@ function concatValidity(parts: readonly arrow.Data[], length: number): Uint8Arra
   }
   return out;
 }
+
+/** Typed-array parts (per-batch group ids, row numbers) end to end; the one part itself when there is one. */
+export function concatInt32(parts: readonly Int32Array[], length: number): Int32Array {
+  if (parts.length === 1 && (parts[0] as Int32Array).length === length) return parts[0] as Int32Array;
+  const out = new Int32Array(length);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}

@@ -2,7 +2,7 @@ import * as arrow from 'apache-arrow';
 import { take, takeBatch } from '../../common/arrow/take.js';
 import { validityBytes } from '../../common/arrow/bitmap.js';
 import { batchColumns, makeBatch } from '../arrow/batch.js';
-import { concat } from '../arrow/concat.js';
+import { concat, concatInt32 } from '../arrow/concat.js';
 import { yieldThenCheckCancelled } from '../cancel.js';
 import type { PhysicalExpr } from '../expr/physical-expr.js';
 import { GroupTable } from '../hash/group-table.js';
@@ -138,7 +138,7 @@ class Candidates {
     const { schema, rows, orderBy, rank, limit } = this;
     const columns = schema.fields.map((_, c) => concat(this.batches.map((b) => batchColumns(b)[c] as arrow.Data)));
     const all = makeBatch(schema, columns, rows);
-    const groups = this.groupParts.length === 1 ? (this.groupParts[0] as Int32Array) : concatInt32(this.groupParts, rows);
+    const groups = concatInt32(this.groupParts, rows);
     const groupKey: SortKey = { data: arrow.makeData({ type: new arrow.Int32(), length: rows, data: groups }), descending: false, nullsFirst: false };
     const orderKeys: SortKey[] = orderBy.map((k) => ({ data: k.expr.evaluate(all), descending: k.descending, nullsFirst: k.nullsFirst }));
     const order = sortIndices([groupKey, ...orderKeys], rows);
@@ -244,15 +244,5 @@ function passing(values: NumericView, groups: Int32Array, threshold: Float64Arra
 function take32(values: Int32Array, rows: Int32Array): Int32Array {
   const out = new Int32Array(rows.length);
   for (let i = 0; i < rows.length; i++) out[i] = values[rows[i] as number] as number;
-  return out;
-}
-
-function concatInt32(parts: readonly Int32Array[], length: number): Int32Array {
-  const out = new Int32Array(length);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
   return out;
 }

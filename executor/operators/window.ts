@@ -3,7 +3,7 @@ import { SqlError } from '../../common/sql-error.js';
 import { take } from '../../common/arrow/take.js';
 import { isAggregateName } from '../aggregates/result-type.js';
 import { batchColumns, makeBatch } from '../arrow/batch.js';
-import { concat } from '../arrow/concat.js';
+import { concat, concatInt32 } from '../arrow/concat.js';
 import { yieldThenCheckCancelled } from '../cancel.js';
 import { BufferBudget } from '../memory.js';
 import type { PhysicalExpr } from '../expr/physical-expr.js';
@@ -169,7 +169,7 @@ export class WindowExec implements PhysicalOperator {
 
     // ── sort and find partitions / peers ──
     const orderKeys: SortKey[] = orderBy.map((k) => ({ data: k.expr.evaluate(all), descending: k.descending, nullsFirst: k.nullsFirst }));
-    const partitioned = partitions === undefined ? undefined : { table: partitions.table, ids: concatIds(partitions.idParts, rows) };
+    const partitioned = partitions === undefined ? undefined : { table: partitions.table, ids: concatInt32(partitions.idParts, rows) };
     if (partitions !== undefined) partitions.idParts.length = 0;
     const layout = await buildLayout(partitionBy.map((e) => e.evaluate(all)), orderKeys, rows, partitioned, ctx.signal);
     await yieldThenCheckCancelled(ctx.signal);
@@ -295,14 +295,4 @@ function describeValue(v: unknown): string {
   if (typeof v === 'string') return `'${v}'`;
   if (typeof v === 'object') return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x));
   return String(v);
-}
-
-function concatIds(parts: readonly Int32Array[], length: number): Int32Array {
-  const out = new Int32Array(length);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }

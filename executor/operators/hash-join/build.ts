@@ -1,6 +1,6 @@
 import type * as arrow from 'apache-arrow';
 import { batchColumns } from '../../arrow/batch.js';
-import { concat } from '../../arrow/concat.js';
+import { concat, concatInt32 } from '../../arrow/concat.js';
 import { yieldThenCheckCancelled } from '../../cancel.js';
 import { BufferBudget } from '../../memory.js';
 import { HashPartitions } from '../../spill/hash-partitions.js';
@@ -163,15 +163,4 @@ async function spillBuildSide(
     await rest.return?.();
     throw err;
   }
-}
-
-function concatInt32(parts: readonly Int32Array[], length: number): Int32Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Int32Array(length);
-  let pos = 0;
-  for (const p of parts) {
-    out.set(p, pos);
-    pos += p.length;
-  }
-  return out;
 }
