@@ -86,6 +86,8 @@ export function checkRecursiveQuery(ctx: BindContext, q: AnyNode, name: string, 
   walk(q.larg, 'nonRecursiveTerm');
   walk(q.rarg, 'ok');
   if (q.withClause !== undefined) walk(q.withClause.ctes, 'subquery');
+  // PostgreSQL 15 refuses these with exactly this SQLSTATE and message (parse_cte.c); deltasql
+  // answers what PostgreSQL answers, so a client sees the same refusal (cte/recursive-rules.slt).
   const decoration = (what: string, node: AnyNode | undefined): never => {
     throw new SqlError('0A000', `${what} in a recursive query is not implemented`, { position: node === undefined ? undefined : ctx.position(startOf(node as never)) });
   };
@@ -126,7 +128,8 @@ function firstAggregate(node: unknown): AnyNode | undefined {
 
 /**
  * `0A000` "mutual recursion between WITH items is not implemented" (at the first item in the
- * cycle), for WITH RECURSIVE items that reach each other through their references.
+ * cycle), for WITH RECURSIVE items that reach each other through their references: PostgreSQL
+ * 15's own refusal, word for word (checked against it in cte/recursive-rules.slt).
  */
 export function checkMutualRecursion(ctx: BindContext, items: readonly { name: string; query: AnyNode; location: number }[]): void {
   const names = new Set(items.map((i) => i.name.toLowerCase()));

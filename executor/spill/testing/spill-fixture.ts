@@ -1,5 +1,5 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Warehouse } from '../../../storage/warehouse.js';
@@ -59,6 +59,16 @@ export interface SpillTestContext {
   spilled(): boolean;
   /** The run files left in it. */
   files(): string[];
+  /**
+   * Runs `sql` unlimited, then under a `kib` KiB budget, and expects the same rows as a set (SQL
+   * leaves their order open), more than 900 of them, something spilled and no file left.
+   */
+  expectSameRowsSpilled(sql: string, kib: number): Promise<void>;
+}
+
+/** A row as text for set comparison (bigints marked, so `1n` and `1` differ). */
+function rowKey(row: unknown[]): string {
+  return JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
 }
 
 /**
@@ -84,7 +94,7 @@ export function useSpillWarehouse(): SpillTestContext {
     if (spill === undefined) throw new Error('call budget() first');
     return spill;
   };
-  return {
+  const context: SpillTestContext = {
     get session() {
       if (warehouse === undefined) throw new Error('the spill warehouse is built in beforeAll');
       return warehouse.session;
@@ -99,5 +109,16 @@ export function useSpillWarehouse(): SpillTestContext {
     },
     spilled: () => readdirSync(current().base).some((d) => d.startsWith(`deltasql-spill-${process.pid}-`)),
     files: () => current().files(),
+    async expectSameRowsSpilled(sql, kib) {
+      const inMemory = await runSql(context.session, sql);
+      context.budget(kib);
+      const result = await runSql(context.session, sql);
+      expect(result.rows.length).toBeGreaterThan(900);
+      expect(result.rows.length).toBe(inMemory.rows.length);
+      expect(result.rows.map(rowKey).sort()).toEqual(inMemory.rows.map(rowKey).sort());
+      expect(context.spilled()).toBe(true);
+      expect(context.files()).toEqual([]);
+    },
   };
+  return context;
 }
