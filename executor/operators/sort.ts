@@ -47,7 +47,7 @@ export class SortExec implements PhysicalOperator {
     const keys = this.keys
       .map((k) => `${k.expr} ${k.descending ? 'DESC' : 'ASC'} NULLS ${k.nullsFirst ? 'FIRST' : 'LAST'}`)
       .join(', ');
-    return this.fetch === undefined ? `Sort: ${keys}${spillText(this.metrics)}` : `TopN: fetch=${this.fetch} ${keys}`;
+    return this.fetch === undefined ? `Sort: ${keys}${spillText(this.metrics)}` : `TopN: fetch=${this.fetch} ${keys}${spillText(this.metrics)}`;
   }
 
   execute(ctx: ExecContext): AsyncIterable<arrow.RecordBatch> {
@@ -79,26 +79,47 @@ export class SortExec implements PhysicalOperator {
     let buffered: arrow.RecordBatch[] = [];
     let rows = 0;
     let best: arrow.RecordBatch | undefined;
-    for await (const batch of input.execute(ctx)) {
-      await yieldThenCheckCancelled(ctx.signal);
-      // Until the first `fetch` rows are kept, a batch is taken a slice at a time: sorting a
-      // small slice gives a boundary the rest of the batch is tested against, instead of a
-      // comparator sort of the whole first batch (65,536 rows for LIMIT 10).
-      for (let start = 0; start < batch.numRows; ) {
-        const step = best === undefined ? Math.max(FIRST_SLICE_ROWS, 4 * fetch) : batch.numRows;
-        const end = Math.min(batch.numRows, start + step);
-        const part = start === 0 && end === batch.numRows ? batch : batch.slice(start, end);
-        start = end;
-        const candidates = best === undefined ? part : rowsBeating(part, best, keys);
-        if (candidates === undefined || candidates.numRows === 0) continue;
-        buffered.push(candidates);
-        rows += candidates.numRows;
-        if (rows >= fetch) {
-          best = await sortBuffered(schema, best === undefined ? buffered : [best, ...buffered], keys, fetch, ctx.signal);
-          buffered = [];
-          rows = 0;
+    // A large LIMIT (or OFFSET) keeps many rows: past DELTASQL_OPERATOR_MEMORY_MB what is held and
+    // the rest of the input go to the spilling full sort instead, cut to `fetch` rows at the end.
+    const budget = new BufferBudget('sort');
+    const batches = input.execute(ctx)[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        const next = await batches.next();
+        if (next.done === true) break;
+        const batch = next.value;
+        await yieldThenCheckCancelled(ctx.signal);
+        // Until the first `fetch` rows are kept, a batch is taken a slice at a time: sorting a
+        // small slice gives a boundary the rest of the batch is tested against, instead of a
+        // comparator sort of the whole first batch (65,536 rows for LIMIT 10).
+        for (let start = 0; start < batch.numRows; ) {
+          const step = best === undefined ? Math.max(FIRST_SLICE_ROWS, 4 * fetch) : batch.numRows;
+          const end = Math.min(batch.numRows, start + step);
+          const part = start === 0 && end === batch.numRows ? batch : batch.slice(start, end);
+          start = end;
+          const candidates = best === undefined ? part : rowsBeating(part, best, keys);
+          if (candidates === undefined || candidates.numRows === 0) continue;
+          buffered.push(candidates);
+          rows += candidates.numRows;
+          if (budget.addOrOverflow(candidates)) {
+            // Rows already dropped sorted after the `fetch`-th best: they cannot be in the answer.
+            const held = [...(best === undefined ? [] : [best]), ...buffered, ...(end < batch.numRows ? [batch.slice(end)] : [])];
+            yield* this.spilledTopN(held, batches, fetch, ctx);
+            return;
+          }
+          if (rows >= fetch) {
+            best = await sortBuffered(schema, best === undefined ? buffered : [best, ...buffered], keys, fetch, ctx.signal);
+            buffered = [];
+            rows = 0;
+            budget.reset();
+            // Over already? Then the next candidates switch to the spilling sort.
+            budget.addOrOverflow(best);
+          }
         }
       }
+    } finally {
+      // Stopped early (a LIMIT above, cancel): close the input as `for await` would.
+      await batches.return?.();
     }
     if (best !== undefined) buffered.unshift(best);
     if (buffered.length === 0 || buffered.every((b) => b.numRows === 0)) return;
@@ -108,6 +129,32 @@ export class SortExec implements PhysicalOperator {
     for (let start = 0; start < kept.length; start += OUTPUT_BATCH_ROWS) {
       const rows = kept.subarray(start, Math.min(kept.length, start + OUTPUT_BATCH_ROWS));
       yield makeBatch(schema, columns.map((c) => take(c, rows)), rows.length);
+    }
+  }
+
+  /**
+   * Top-N past the memory budget: the rows held (in arrival order, so ties keep it) and the rest
+   * of the input through the external sort, whose first `fetch` rows are the answer.
+   */
+  private async *spilledTopN(held: readonly arrow.RecordBatch[], rest: AsyncIterator<arrow.RecordBatch>, fetch: number, ctx: ExecContext): AsyncGenerator<arrow.RecordBatch> {
+    const sort = new ExternalSort(this.schema, this.keys, new BufferBudget('sort'), ctx.signal, this.metrics);
+    try {
+      for (const batch of held) await sort.add(batch);
+      for (;;) {
+        const next = await rest.next();
+        if (next.done === true) break;
+        await yieldThenCheckCancelled(ctx.signal);
+        await sort.add(next.value);
+      }
+      let left = fetch;
+      for await (const batch of sort.sorted()) {
+        if (left <= 0) break;
+        yield batch.numRows <= left ? batch : batch.slice(0, left);
+        left -= batch.numRows;
+      }
+    } finally {
+      await rest.return?.();
+      await sort.dispose();
     }
   }
 }

@@ -137,6 +137,28 @@ describe('ORDER BY spilling to disk', () => {
   });
 });
 
+describe('top-N with a large LIMIT', () => {
+  it('switches to the spilling sort past the budget and answers what the in-memory top-N does, row for row', async () => {
+    const sql = 'SELECT i, s, f FROM t ORDER BY f DESC NULLS LAST, s, i LIMIT 30000 OFFSET 5';
+    const inMemory = await runSql(fx.session, sql);
+    tinyBudget();
+    const result = await runSql(fx.session, sql);
+    expect(result.rows).toHaveLength(30_000);
+    expect(result.rows).toEqual(inMemory.rows);
+    expect(fx.spilled()).toBe(true);
+    expect(fx.files()).toEqual([]);
+    const plan = await runSql(fx.session, `EXPLAIN ANALYZE ${sql}`);
+    expect(plan.rows.map((r) => String(r[0])).find((line) => line.includes('TopN'))).toMatch(/TopN: fetch=30005 .* spilled=\d+ files/);
+  });
+
+  it('keeps a small LIMIT in memory under the same budget', async () => {
+    tinyBudget();
+    const result = await runSql(fx.session, 'SELECT i FROM t ORDER BY f DESC NULLS LAST, i LIMIT 10');
+    expect(result.rows).toHaveLength(10);
+    expect(fx.spilled()).toBe(false);
+  });
+});
+
 describe('EXPLAIN ANALYZE', () => {
   it('prints what each spilling operator wrote: files and MiB', async () => {
     tinyBudget();
@@ -199,6 +221,14 @@ describe('spill directory errors', () => {
     process.env.DELTASQL_SPILL_DIR = fx.base;
     expect((await runSql(fx.session, 'SELECT i FROM t ORDER BY s')).rows).toHaveLength(48_000);
   });
+
+  it('58030 under /proc, where Node\'s recursive mkdir would retry forever', async () => {
+    tinyBudget();
+    process.env.DELTASQL_SPILL_DIR = '/proc/deltasql-spill-test/runs';
+    const err = await sqlError(fx.session, 'SELECT * FROM t ORDER BY s');
+    expect(err.sqlstate).toBe('58030');
+    expect(err.message).toBe(`could not write to temporary directory "/proc/deltasql-spill-test/runs": ENOENT: no such file or directory, mkdir '/proc/deltasql-spill-test'`);
+  }, 10_000);
 
   describe('on small file systems of their own (tmpfs, mounted as root)', () => {
     const mounts: string[] = [];

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { SqlError } from '../../common/sql-error.js';
 
 /**
@@ -46,7 +46,7 @@ export function forgetSpillDirectory(dir: string): void {
 
 async function makeDirectory(base: string): Promise<string> {
   try {
-    await mkdir(base, { recursive: true });
+    await makeParents(base);
     await removeStale(base);
     const dir = await mkdtemp(join(base, `deltasql-spill-${process.pid}-`));
     if (!exitHook) process.once('exit', removeAll);
@@ -56,6 +56,27 @@ async function makeDirectory(base: string): Promise<string> {
     return dir;
   } catch (err) {
     throw spillError(err, base);
+  }
+}
+
+/**
+ * `mkdir -p`, one level at a time. Not `mkdir(base, { recursive: true })`: under a directory
+ * that refuses new entries with ENOENT (`/proc`), Node's recursive mkdir retries forever — a
+ * query spilling there hung instead of failing with 58030.
+ */
+async function makeParents(path: string): Promise<void> {
+  const missing: string[] = [];
+  for (let at = resolve(path); ; at = dirname(at)) {
+    // Any failure counts as missing: the mkdir below then fails with its own error (ENOTDIR…).
+    const found = await stat(at).catch(() => undefined);
+    if (found !== undefined) break;
+    missing.push(at);
+    if (dirname(at) === at) break;
+  }
+  for (const dir of missing.reverse()) {
+    await mkdir(dir).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+    });
   }
 }
 
