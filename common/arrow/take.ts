@@ -1,6 +1,7 @@
 import * as arrow from 'apache-arrow';
 import { SqlError } from '../sql-error.js';
 import { boolBytes, packBits, validityBytes, validityProps } from './bitmap.js';
+import { CodedStringData, takeCoded } from './string-dictionary.js';
 
 /**
  * `take(data, indices)`: a new Data whose row i is row `indices[i]` of `data`, or NULL where
@@ -39,6 +40,7 @@ export function take(data: arrow.Data, indices: Int32Array): arrow.Data {
       return arrow.makeData({ type, length, ...validity, data: takeFixed(data, indices) } as never);
     case arrow.Type.Utf8:
     case arrow.Type.Binary: {
+      if (data instanceof CodedStringData) return takeCoded(data, indices, type as arrow.Utf8 | arrow.Binary, validity.nullCount, validity.nullBitmap);
       const { valueOffsets, values } = takeVarBinary(data.valueOffsets as Int32Array, data.values as Uint8Array, indices);
       return arrow.makeData({ type, length, ...validity, valueOffsets, data: values } as never);
     }

@@ -30,20 +30,25 @@ const MIN_ROWS_TO_KEEP = 1024;
  */
 const kept = new BufferKeyedRegistry<ChunkDictionary>();
 
+/** Hash tables' view of each decoder dictionary, made once (a cached column's is asked by every scan of it). */
+const fromDecoder = new WeakMap<StringDictionary, ChunkDictionary>();
+
 /**
  * The dictionary encoding of a UTF-8 / binary column: the one its decoder registered (the Parquet
- * file's own dictionary, storage/scan/flat-parquet), else computed by one pass that hashes each
- * row's bytes, or reused from an earlier call on the same buffers (see `kept`).
+ * file's own dictionary, storage/scan/flat-parquet — without building a coded column's bytes),
+ * else computed by one pass that hashes each row's bytes, or reused from an earlier call on the
+ * same buffers (see `kept`).
  */
 export function chunkDictionary(data: arrow.Data): ChunkDictionary {
-  const known = kept.get(data);
-  if (known !== undefined) return known;
+  // A decoder's dictionary first: asking `kept` reads the column's offsets, which a coded column builds on demand.
   const given = stringDictionaryOf(data);
   if (given !== undefined) {
-    const dictionary = fromStringDictionary(given);
-    kept.set(data, dictionary);
+    let dictionary = fromDecoder.get(given);
+    if (dictionary === undefined) fromDecoder.set(given, (dictionary = fromStringDictionary(given)));
     return dictionary;
   }
+  const known = kept.get(data);
+  if (known !== undefined) return known;
   const offsets = data.valueOffsets as Int32Array;
   const n = data.length;
   const bytes = data.values as Uint8Array;

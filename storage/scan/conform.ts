@@ -5,6 +5,7 @@ import type { ColumnMappingMode } from '../snapshot/snapshot.js';
 import type { DeltaType, StructField } from '../schema/types.js';
 import { deltaTypeToArrow } from '../schema/arrow.js';
 import { nullData } from '../../common/arrow/null-data.js';
+import { CodedStringData } from '../../common/arrow/string-dictionary.js';
 
 /**
  * Turns a column as Parquet gave it (physical names, the file's own types) into the column the
@@ -84,6 +85,8 @@ function conformPrimitive(source: arrow.Data, targetType: arrow.DataType, where:
       ...(source.valueOffsets ? { valueOffsets: source.valueOffsets } : {}),
     } as never);
   if (src.typeId === targetType.typeId) {
+    // Kept as it is: re-making it would build the offsets and bytes it holds as dictionary codes.
+    if (source instanceof CodedStringData) return source;
     if (arrow.DataType.isTimestamp(src)) return rewrap(timestampToMicros(source));
     if (arrow.DataType.isInt(src) && (src as arrow.Int).bitWidth !== (targetType as arrow.Int).bitWidth) return rewrap(widenInts(source, targetType as arrow.Int));
     if (arrow.DataType.isFloat(src) && (src as arrow.Float).precision !== (targetType as arrow.Float).precision) return rewrap(Float64Array.from(activeValues(source) as Float32Array));

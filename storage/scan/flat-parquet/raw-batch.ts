@@ -13,10 +13,10 @@ export interface RawColumn {
   readonly validity: Uint8Array | null;
   /** Fixed-width values (one per row; NULL rows hold 0), or a boolean column's bitmap. */
   readonly values: ValueArray | null;
-  /** Utf8 / Binary: `length + 1` offsets into `bytes`, starting at 0. */
+  /** Utf8 / Binary stored PLAIN: `length + 1` offsets into `bytes`, starting at 0. */
   readonly offsets: Int32Array | null;
   readonly bytes: Uint8Array | null;
-  /** For dictionary-encoded byte arrays: the batch's own dictionary (common/arrow/string-dictionary.ts). */
+  /** Utf8 / Binary stored dictionary-encoded, instead of offsets and bytes: the batch's own dictionary (common/arrow/string-dictionary.ts). */
   readonly dictionary: StringDictionary | null;
 }
 

@@ -1,10 +1,11 @@
 /**
  * Rebuilds a raw batch (raw-batch.ts) as an Arrow RecordBatch against the file's fields as
- * parquet-wasm reports them — `makeData` over the buffers as they are, no IPC — and registers each
- * dictionary-coded string column's batch dictionary (common/arrow/string-dictionary.ts).
+ * parquet-wasm reports them — `makeData` over the buffers as they are, no IPC; a dictionary-coded
+ * string column becomes a `CodedStringData` (common/arrow/string-dictionary.ts), its bytes built
+ * only if read.
  */
 import * as arrow from 'apache-arrow';
-import { registerStringDictionary } from '../../../common/arrow/string-dictionary.js';
+import { CodedStringData } from '../../../common/arrow/string-dictionary.js';
 import { assert } from '../../../common/sql-error.js';
 import type { RawBatch, RawColumn } from './raw-batch.js';
 
@@ -22,10 +23,9 @@ export function toRecordBatch(raw: RawBatch, fields: readonly arrow.Field[]): ar
 function toData(column: RawColumn, type: arrow.DataType): arrow.Data {
   const { length, nullCount } = column;
   const nullBitmap = column.validity ?? undefined;
+  if (column.dictionary !== null) return new CodedStringData(type as arrow.Utf8 | arrow.Binary, length, nullCount, nullBitmap, column.dictionary);
   if (column.offsets !== null) {
-    const data = arrow.makeData({ type: type as arrow.Utf8, length, nullCount, nullBitmap, valueOffsets: column.offsets, data: column.bytes ?? new Uint8Array(0) });
-    if (column.dictionary !== null) registerStringDictionary(data, column.dictionary);
-    return data;
+    return arrow.makeData({ type: type as arrow.Utf8, length, nullCount, nullBitmap, valueOffsets: column.offsets, data: column.bytes ?? new Uint8Array(0) });
   }
   return arrow.makeData({ type: type as arrow.Int32, length, nullCount, nullBitmap, data: column.values as Int32Array });
 }
