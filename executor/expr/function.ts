@@ -19,6 +19,8 @@ import * as series from '../kernels/series.js';
 import { interleave } from '../kernels/select.js';
 import { changeCase, charLength } from '../kernels/string.js';
 import * as str from '../kernels/string-fns.js';
+import { LiteralExpr } from './literal.js';
+import { constantRows, perDistinctValue } from './per-distinct-value.js';
 import type { PhysicalExpr } from './physical-expr.js';
 
 /**
@@ -209,7 +211,15 @@ export class FunctionExpr implements PhysicalExpr {
 
   evaluate(batch: arrow.RecordBatch): arrow.Data {
     const kernel: Kernel = SCALAR_FUNCTIONS[this.name];
-    return kernel(this.args.map((a) => a.evaluate(batch)), this.type, batch.numRows);
+    const args = this.args.map((a) => a.evaluate(batch));
+    // One column argument, the rest constants: once per distinct value when the column is dictionary-coded.
+    const columns = this.args.filter((a) => !(a instanceof LiteralExpr));
+    if (columns.length === 1 && !VOLATILE_FUNCTIONS.has(this.name)) {
+      const k = this.args.indexOf(columns[0] as PhysicalExpr);
+      const once = perDistinctValue(args[k] as arrow.Data, (values, m) => kernel(args.map((a, i) => (i === k ? values : constantRows(a, m))), this.type, m));
+      if (once !== undefined) return once;
+    }
+    return kernel(args, this.type, batch.numRows);
   }
 
   toString(): string {

@@ -1,6 +1,7 @@
 import * as arrow from 'apache-arrow';
 import { not } from '../kernels/boolean.js';
 import { like } from '../kernels/string.js';
+import { perDistinctValue } from './per-distinct-value.js';
 import type { PhysicalExpr } from './physical-expr.js';
 
 /** `x [NOT] LIKE|ILIKE 'pattern'` with a constant pattern. */
@@ -10,7 +11,8 @@ export class LikeExpr implements PhysicalExpr {
   constructor(readonly input: PhysicalExpr, readonly pattern: string, readonly caseInsensitive: boolean, readonly negated: boolean) {}
 
   evaluate(batch: arrow.RecordBatch): arrow.Data {
-    const m = like(this.input.evaluate(batch), this.pattern, this.caseInsensitive);
+    const input = this.input.evaluate(batch);
+    const m = perDistinctValue(input, (values) => like(values, this.pattern, this.caseInsensitive)) ?? like(input, this.pattern, this.caseInsensitive);
     return this.negated ? not(m) : m;
   }
 
