@@ -165,10 +165,14 @@ export class SortExec implements PhysicalOperator {
  */
 function rowsBeating(batch: arrow.RecordBatch, best: arrow.RecordBatch, keys: readonly PhysicalSortKey[]): arrow.RecordBatch | undefined {
   const boundary = best.numRows - 1;
-  const comparators = keys.map((k) => {
-    const key = { data: k.expr.evaluate(batch), descending: k.descending, nullsFirst: k.nullsFirst };
-    return crossComparator(key, k.expr.evaluate(best));
-  });
+  // Made only when needed: a comparator reads its column's values, and a string column held as
+  // dictionary codes would build every row's bytes for the few rows that tie on the first key.
+  let made: ((a: number, b: number) => number)[] | undefined;
+  const comparators = () =>
+    (made ??= keys.map((k) => {
+      const key = { data: k.expr.evaluate(batch), descending: k.descending, nullsFirst: k.nullsFirst };
+      return crossComparator(key, k.expr.evaluate(best));
+    }));
   // The first key decides almost every row: split in one typed-array pass where it can be, the
   // comparators then only break the ties with the boundary on it.
   const first = keys[0] as PhysicalSortKey;
@@ -179,11 +183,12 @@ function rowsBeating(batch: arrow.RecordBatch, best: arrow.RecordBatch, keys: re
     kept = new Int32Array(split.before.length + split.ties.length);
     kept.set(split.before);
     n = split.before.length;
-    for (const row of split.ties) if (beats(comparators, row, boundary, 1)) kept[n++] = row;
+    for (const row of split.ties) if (beats(comparators(), row, boundary, 1)) kept[n++] = row;
     if (n > split.before.length) kept.subarray(0, n).sort(); // ties interleave with the rows before
   } else {
     kept = new Int32Array(batch.numRows);
-    for (let row = 0; row < batch.numRows; row++) if (beats(comparators, row, boundary, 0)) kept[n++] = row;
+    const all = comparators();
+    for (let row = 0; row < batch.numRows; row++) if (beats(all, row, boundary, 0)) kept[n++] = row;
   }
   if (n === 0) return undefined;
   return makeBatch(batch.schema, batchColumns(batch).map((c) => take(c, kept.subarray(0, n))), n);
