@@ -57,7 +57,7 @@ export class ChunkSlicer {
     const batchCodes = new Int32Array(n);
     const used = new Int32Array(Math.min(size, n) + 1);
     const firstRows = new Int32Array(used.length);
-    const distinct = valid === null ? renumberAll(codes, n, remap, batchCodes, used, firstRows) : renumber(codes, valid, n, remap, batchCodes, used, firstRows);
+    const distinct = renumber(codes, valid, n, remap, batchCodes, used, firstRows);
     if (distinct < 0) throw new Declined('dictionary index out of range');
     const valueOffsets = new Int32Array(distinct + 1);
     const valueBytes = copyDistinct(used, distinct, dictOffsets, dictBytes, valueOffsets, remap);
@@ -72,37 +72,18 @@ export class ChunkSlicer {
 /**
  * Numbers each row's dictionary code in order of first appearance (`remap`: code → batch code,
  * -1 unseen), recording the codes in that order (`used`) and where each first appears
- * (`firstRows`). Answers the number of distinct values, or -1 when a code falls outside the
- * dictionary (corrupt data).
+ * (`firstRows`); NULL rows (`valid`, null when there are none) get -1 and take no code. Answers
+ * the number of distinct values, or -1 when a code falls outside the dictionary (corrupt data).
  */
-function renumber(codes: Int32Array, valid: Uint8Array, n: number, remap: Int32Array, batchCodes: Int32Array, used: Int32Array, firstRows: Int32Array): number {
+function renumber(codes: Int32Array, valid: Uint8Array | null, n: number, remap: Int32Array, batchCodes: Int32Array, used: Int32Array, firstRows: Int32Array): number {
   const size = remap.length;
   let distinct = 0;
   for (let i = 0, j = 0; i < n; i++) {
-    if (valid[i] === 0) {
+    if (valid !== null && valid[i] === 0) {
       batchCodes[i] = -1;
       continue;
     }
     const code = codes[j++] as number;
-    if (code >>> 0 >= size) return -1;
-    let mapped = remap[code] as number;
-    if (mapped < 0) {
-      mapped = distinct++;
-      remap[code] = mapped;
-      used[mapped] = code;
-      firstRows[mapped] = i;
-    }
-    batchCodes[i] = mapped;
-  }
-  return distinct;
-}
-
-/** `renumber` for a batch without NULLs. */
-function renumberAll(codes: Int32Array, n: number, remap: Int32Array, batchCodes: Int32Array, used: Int32Array, firstRows: Int32Array): number {
-  const size = remap.length;
-  let distinct = 0;
-  for (let i = 0; i < n; i++) {
-    const code = codes[i] as number;
     if (code >>> 0 >= size) return -1;
     let mapped = remap[code] as number;
     if (mapped < 0) {
