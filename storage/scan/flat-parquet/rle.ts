@@ -23,18 +23,12 @@ export function decodeHybrid(bytes: Uint8Array, pos: number, end: number, width:
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let o = outAt;
   const stop = outAt + count;
+  const at = { pos };
   while (o < stop) {
     if (pos >= end) throw new Declined('hybrid run past the end of its buffer');
-    // varint header
-    let header = 0;
-    let shift = 0;
-    for (;;) {
-      const b = bytes[pos++] as number;
-      header += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) break;
-      shift += 7;
-      if (shift > 35 || pos >= end) throw new Declined('bad hybrid run header');
-    }
+    at.pos = pos;
+    const header = runHeader(bytes, at, end);
+    pos = at.pos;
     if ((header & 1) === 0) {
       const run = Math.floor(header / 2);
       let value = 0;
@@ -120,17 +114,12 @@ export function decodeDefinitionLevels(bytes: Uint8Array, pos: number, end: numb
   let o = at;
   const stop = at + n;
   let ones = 0;
+  const cursor = { pos };
   while (o < stop) {
     if (pos >= end) throw new Declined('definition levels past the end of their buffer');
-    let header = 0;
-    let shift = 0;
-    for (;;) {
-      const b = bytes[pos++] as number;
-      header += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) break;
-      shift += 7;
-      if (shift > 35 || pos >= end) throw new Declined('bad hybrid run header');
-    }
+    cursor.pos = pos;
+    const header = runHeader(bytes, cursor, end);
+    pos = cursor.pos;
     if ((header & 1) === 0) {
       const value = bytes[pos++] as number;
       if (value > 1) throw new Declined('definition level above 1');
@@ -152,4 +141,20 @@ export function decodeDefinitionLevels(bytes: Uint8Array, pos: number, end: numb
     }
   }
   return ones;
+}
+
+/** A run's varint header at `at.pos` (ULEB128, up to 35 bits), moving `at.pos` past it. */
+function runHeader(bytes: Uint8Array, at: { pos: number }, end: number): number {
+  let pos = at.pos;
+  let header = 0;
+  let shift = 0;
+  for (;;) {
+    const b = bytes[pos++] as number;
+    header += (b & 0x7f) * 2 ** shift;
+    if (b < 0x80) break;
+    shift += 7;
+    if (shift > 35 || pos >= end) throw new Declined('bad hybrid run header');
+  }
+  at.pos = pos;
+  return header;
 }
