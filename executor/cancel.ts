@@ -1,3 +1,4 @@
+import type { RecordBatch } from 'apache-arrow';
 import { SqlError } from '../common/sql-error.js';
 
 /** `57014` when the statement's signal has been aborted (client cancel or disconnect). */
@@ -21,4 +22,15 @@ export async function yieldThenCheckCancelled(signal: AbortSignal | undefined): 
     lastYield = performance.now();
   }
   throwIfCancelled(signal);
+}
+
+/**
+ * The next batch of an input driven by hand (an operator that may hand the rest of its input
+ * to a spilling path), after `yieldThenCheckCancelled`; undefined at the end of the input.
+ */
+export async function nextBatch(input: AsyncIterator<RecordBatch>, signal: AbortSignal | undefined): Promise<RecordBatch | undefined> {
+  const next = await input.next();
+  if (next.done === true) return undefined;
+  await yieldThenCheckCancelled(signal);
+  return next.value;
 }

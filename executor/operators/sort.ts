@@ -2,7 +2,7 @@ import type * as arrow from 'apache-arrow';
 import { batchColumns, makeBatch } from '../arrow/batch.js';
 import { concat } from '../arrow/concat.js';
 import { take } from '../../common/arrow/take.js';
-import { yieldThenCheckCancelled } from '../cancel.js';
+import { nextBatch, yieldThenCheckCancelled } from '../cancel.js';
 import { BufferBudget } from '../memory.js';
 import { ExternalSort } from '../spill/external-sort.js';
 import { newSpillMetrics, spillText, type SpillMetrics } from '../spill/metrics.js';
@@ -85,10 +85,8 @@ export class SortExec implements PhysicalOperator {
     const batches = input.execute(ctx)[Symbol.asyncIterator]();
     try {
       for (;;) {
-        const next = await batches.next();
-        if (next.done === true) break;
-        const batch = next.value;
-        await yieldThenCheckCancelled(ctx.signal);
+        const batch = await nextBatch(batches, ctx.signal);
+        if (batch === undefined) break;
         // Until the first `fetch` rows are kept, a batch is taken a slice at a time: sorting a
         // small slice gives a boundary the rest of the batch is tested against, instead of a
         // comparator sort of the whole first batch (65,536 rows for LIMIT 10).
@@ -140,12 +138,8 @@ export class SortExec implements PhysicalOperator {
     const sort = new ExternalSort(this.schema, this.keys, new BufferBudget('sort'), ctx.signal, this.metrics);
     try {
       for (const batch of held) await sort.add(batch);
-      for (;;) {
-        const next = await rest.next();
-        if (next.done === true) break;
-        await yieldThenCheckCancelled(ctx.signal);
-        await sort.add(next.value);
-      }
+      let batch: arrow.RecordBatch | undefined;
+      while ((batch = await nextBatch(rest, ctx.signal)) !== undefined) await sort.add(batch);
       let left = fetch;
       for await (const batch of sort.sorted()) {
         if (left <= 0) break;

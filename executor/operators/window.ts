@@ -4,7 +4,7 @@ import { take } from '../../common/arrow/take.js';
 import { isAggregateName } from '../aggregates/result-type.js';
 import { batchColumns, makeBatch } from '../arrow/batch.js';
 import { concat, concatInt32 } from '../arrow/concat.js';
-import { yieldThenCheckCancelled } from '../cancel.js';
+import { nextBatch, yieldThenCheckCancelled } from '../cancel.js';
 import { BufferBudget } from '../memory.js';
 import type { PhysicalExpr } from '../expr/physical-expr.js';
 import type { SortKey } from '../kernels/sort.js';
@@ -94,10 +94,8 @@ export class WindowExec implements PhysicalOperator {
       const input = op.input.execute(ctx)[Symbol.asyncIterator]();
       try {
         for (;;) {
-          const next = await input.next();
-          if (next.done === true) break;
-          const batch = next.value;
-          await yieldThenCheckCancelled(ctx.signal);
+          const batch = await nextBatch(input, ctx.signal);
+          if (batch === undefined) break;
           if (batch.numRows === 0) continue;
           buffered.push(batch);
           rows += batch.numRows;
@@ -142,12 +140,8 @@ export class WindowExec implements PhysicalOperator {
     const sort = new ExternalSort(input.schema, keys, new BufferBudget('window', budget.limit), ctx.signal, this.metrics);
     try {
       for (const batch of buffered) await sort.add(batch);
-      for (;;) {
-        const next = await rest.next();
-        if (next.done === true) break;
-        await yieldThenCheckCancelled(ctx.signal);
-        await sort.add(next.value);
-      }
+      let batch: arrow.RecordBatch | undefined;
+      while ((batch = await nextBatch(rest, ctx.signal)) !== undefined) await sort.add(batch);
       for await (const chunk of partitionChunks(sort.sorted(), partitionBy, budget.limit / 2, budget.limit, tooBig)) {
         const table = new GroupTable(partitionBy.map((e) => e.type));
         const idParts = chunk.map((b) => table.findOrInsert(partitionBy.map((e) => e.evaluate(b)), b.numRows));

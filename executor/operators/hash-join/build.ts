@@ -1,7 +1,7 @@
 import type * as arrow from 'apache-arrow';
 import { batchColumns } from '../../arrow/batch.js';
 import { concat, concatInt32 } from '../../arrow/concat.js';
-import { yieldThenCheckCancelled } from '../../cancel.js';
+import { nextBatch } from '../../cancel.js';
 import { BufferBudget } from '../../memory.js';
 import { HashPartitions } from '../../spill/hash-partitions.js';
 import type { SpillMetrics } from '../../spill/metrics.js';
@@ -78,10 +78,8 @@ export async function buildHashTable(
   let handedOver = false;
   try {
     for (;;) {
-      const next = await batches.next();
-      if (next.done === true) break;
-      const batch = next.value;
-      await yieldThenCheckCancelled(ctx.signal);
+      const batch = await nextBatch(batches, ctx.signal);
+      if (batch === undefined) break;
       const n = batch.numRows;
       if (n === 0) continue;
       if (spill === undefined) budget.add(batch);
@@ -151,12 +149,8 @@ async function spillBuildSide(
   };
   try {
     for (const batch of held) await write(batch);
-    for (;;) {
-      const next = await rest.next();
-      if (next.done === true) break;
-      await yieldThenCheckCancelled(ctx.signal);
-      if (next.value.numRows > 0) await write(next.value);
-    }
+    let batch: arrow.RecordBatch | undefined;
+    while ((batch = await nextBatch(rest, ctx.signal)) !== undefined) if (batch.numRows > 0) await write(batch);
     return { kind: 'spilled', partitions: await partitions.finishEach(), hasNullKey };
   } catch (err) {
     await partitions.dispose();
