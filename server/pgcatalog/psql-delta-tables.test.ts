@@ -1,9 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Warehouse } from '../../storage/warehouse.js';
-import { startPgServer, type PgServer } from '../pgwire/server.js';
+import { describe, expect, it } from 'vitest';
+import { useServerAndOracle } from './testing/server-and-oracle.js';
 import { runPsql } from '../pgwire/testing/psql.js';
-import { CORPUS } from '../testing/cli.js';
-import { PostgresOracle } from './testing/postgres-oracle.js';
 
 // psql's \d and \d+ on partitioned Delta tables and tables with properties, against what a real
 // PostgreSQL 15 prints for a plain table of the same columns. A Delta partition is a value of
@@ -11,32 +8,21 @@ import { PostgresOracle } from './testing/postgres-oracle.js';
 // PostgreSQL's "Partitioned table" with "Number of partitions: 0"; \d+ lists the partition
 // columns and the Delta table properties where psql prints a table's storage options.
 
-let server: PgServer;
-let oracle: PostgresOracle;
-beforeAll(async () => {
-  server = await startPgServer({ catalog: new Warehouse(CORPUS), port: 0 });
-  oracle = new PostgresOracle();
-  oracle.start();
-  expect(oracle.psql('postgres', ['-c', 'CREATE TABLE basic_partitioned (letter text, number bigint, a_float double precision)']).status).toBe(0);
-});
-afterAll(async () => {
-  oracle.stop();
-  await server.close();
-});
+const pg = useServerAndOracle(['CREATE TABLE basic_partitioned (letter text, number bigint, a_float double precision)']);
 
 const ours = async (command: string) => {
-  const run = await runPsql(server.port, ['-c', command], { user: 'postgres', database: 'postgres' });
+  const run = await runPsql(pg.server.port, ['-c', command], { user: 'postgres', database: 'postgres' });
   expect(run.stderr).toBe('');
   return run.stdout;
 };
 
 describe('psql \\d on Delta tables', () => {
   it('\\d of a partitioned table prints what PostgreSQL prints for the same plain table', async () => {
-    expect(await ours('\\d basic_partitioned')).toBe(oracle.psql('postgres', ['-c', '\\d basic_partitioned']).stdout);
+    expect(await ours('\\d basic_partitioned')).toBe(pg.oracle.psql('postgres', ['-c', '\\d basic_partitioned']).stdout);
   });
 
   it('\\d+ adds the partition columns as the table\'s Options', async () => {
-    const postgres = oracle.psql('postgres', ['-c', '\\d+ basic_partitioned']).stdout;
+    const postgres = pg.oracle.psql('postgres', ['-c', '\\d+ basic_partitioned']).stdout;
     expect(postgres.endsWith('Access method: heap\n\n')).toBe(true);
     expect(await ours('\\d+ basic_partitioned')).toBe(postgres.replace(/\n\n$/, '\nOptions: partitionColumns=letter\n\n'));
   });

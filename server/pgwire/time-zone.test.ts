@@ -1,8 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Warehouse } from '../../storage/warehouse.js';
-import { PostgresOracle } from '../pgcatalog/testing/postgres-oracle.js';
-import { CORPUS } from '../testing/cli.js';
-import { startPgServer, type PgServer } from './server.js';
+import { describe, expect, it } from 'vitest';
+import { useServerAndOracle } from '../pgcatalog/testing/server-and-oracle.js';
 import { runPsql } from './testing/psql.js';
 
 // `SET TimeZone` and timestamptz text output: psql 15 against a real listening deltasql and
@@ -17,23 +14,13 @@ const INSTANTS = [
 const ZONES = ['UTC', 'America/New_York', 'Europe/London', 'Asia/Kolkata', 'America/St_Johns', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Asia/Kathmandu', 'GMT-05:00', 'UTC+3', 'GMT+5:30'];
 const VALUES = `(VALUES ${INSTANTS.map((t, i) => `(${i + 1}, timestamptz '${t}')`).join(', ')}) v(i, t)`;
 
-let server: PgServer;
-let oracle: PostgresOracle;
-beforeAll(async () => {
-  server = await startPgServer({ catalog: new Warehouse(CORPUS), port: 0 });
-  oracle = new PostgresOracle();
-  oracle.start();
-});
-afterAll(async () => {
-  oracle.stop();
-  await server.close();
-});
+const pg = useServerAndOracle();
 
 describe('timestamptz text output follows the session TimeZone, as PostgreSQL 15 prints it', () => {
   it.each(ZONES)('SET TimeZone = %s', async (zone) => {
     const script = `SET TimeZone = '${zone}';\nSHOW TimeZone;\nSELECT i, t, ARRAY[t] AS a FROM ${VALUES} ORDER BY i;\nCOPY (SELECT t FROM ${VALUES} ORDER BY i) TO STDOUT;\n`;
-    const ours = await runPsql(server.port, [], { input: script, env: { PGTZ: 'UTC' } });
-    const postgres = oracle.psql('postgres', [], script);
+    const ours = await runPsql(pg.server.port, [], { input: script, env: { PGTZ: 'UTC' } });
+    const postgres = pg.oracle.psql('postgres', [], script);
     expect(ours.stderr).toBe('');
     expect(ours.stdout).toBe(postgres.stdout);
   });
@@ -42,8 +29,8 @@ describe('timestamptz text output follows the session TimeZone, as PostgreSQL 15
 describe('the TimeZone setting', () => {
   it('comes from the startup packet (libpq\'s PGTZ), accepts SET TIME ZONE and refuses unknown zones with 22023', async () => {
     const script = `SHOW TimeZone;\nSELECT timestamptz '2021-07-01 12:00:00+00' AS t;\nSET TIME ZONE 'europe/paris';\nSHOW TimeZone;\nSELECT timestamptz '2021-07-01 12:00:00+00' AS t;\nSET TimeZone = 'Nowhere/Land';\nSHOW TimeZone;\n`;
-    const ours = await runPsql(server.port, [], { input: script, env: { PGTZ: 'America/New_York' } });
-    const postgres = oracle.psqlWithEnv('postgres', script, { PGTZ: 'America/New_York' });
+    const ours = await runPsql(pg.server.port, [], { input: script, env: { PGTZ: 'America/New_York' } });
+    const postgres = pg.oracle.psqlWithEnv('postgres', script, { PGTZ: 'America/New_York' });
     expect(ours.stdout).toContain('2021-07-01 08:00:00-04');
     expect(ours.stdout).toContain('2021-07-01 14:00:00+02');
     expect(ours.stderr).toBe('ERROR:  invalid value for parameter "TimeZone": "Nowhere/Land"\n');
