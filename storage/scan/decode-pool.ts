@@ -109,18 +109,20 @@ export class RemoteParquetFile {
       const reply = await next;
       if (reply.kind === 'done') return;
       if (reply.kind === 'error') throw new DecodeError(reply.message, false);
-      if (reply.kind === 'raw') {
-        // A row group from the flat decoder: buffers rebuilt as Arrow data, no IPC.
-        next = this.pool.request(this.worker, { kind: 'next', id: this.id });
-        for (const raw of reply.batches) yield toRecordBatch(raw, this.fields);
-        continue;
-      }
-      if (reply.kind !== 'batch') throw new DecodeError(`unexpected reply ${reply.kind}`, false);
-      next = this.pool.request(this.worker, { kind: 'next', id: this.id });
-      for (const batch of arrow.tableFromIPC(reply.ipc).batches) yield batch;
+      if (reply.kind !== 'raw' && reply.kind !== 'batch') throw new DecodeError(`unexpected reply ${reply.kind}`, false);
+      // The next piece is asked for before this one is used, unless the worker said this is the last.
+      if (!reply.last) next = this.pool.request(this.worker, { kind: 'next', id: this.id });
+      // A row group from the flat decoder: buffers rebuilt as Arrow data, no IPC.
+      if (reply.kind === 'raw') for (const raw of reply.batches) yield toRecordBatch(raw, this.fields);
+      else for (const batch of arrow.tableFromIPC(reply.ipc).batches) yield batch;
+      if (reply.last) return;
     }
   }
 
+  /**
+   * Closes the file in its worker. Callers need not wait: the reply comes once the worker is
+   * between row groups, and nothing depends on it.
+   */
   async close(): Promise<void> {
     await this.pool.request(this.worker, { kind: 'close', id: this.id });
   }

@@ -9,7 +9,9 @@
  * Protocol (one `id` per open file; every request carries a `seq` that its one reply echoes):
  *   open  {path}                     → opened {schemaIpc, numRows} | error
  *   read  {columns, batchSize, rowGroups?} → ok | error     (starts the stream)
- *   next                             → batch {ipc} | raw {batches} | done | error
+ *   next                             → batch {ipc, last} | raw {batches, last} | done | error
+ *                                      (`last`: the stream is known to end after this piece, so
+ *                                      the reader asks no more)
  *   close                            → closed
  * The main thread asks for one batch at a time, so a slow consumer never lets a worker decode
  * ahead without bound.
@@ -34,8 +36,8 @@ export type DecodeRequest = { readonly seq: number } & (
 export type DecodeReply =
   | { readonly kind: 'opened'; readonly id: number; readonly schemaIpc: Uint8Array; readonly numRows: number }
   | { readonly kind: 'ok'; readonly id: number }
-  | { readonly kind: 'batch'; readonly id: number; readonly ipc: Uint8Array }
-  | { readonly kind: 'raw'; readonly id: number; readonly batches: readonly RawBatch[] }
+  | { readonly kind: 'batch'; readonly id: number; readonly ipc: Uint8Array; readonly last: boolean }
+  | { readonly kind: 'raw'; readonly id: number; readonly batches: readonly RawBatch[]; readonly last: boolean }
   | { readonly kind: 'done'; readonly id: number }
   | { readonly kind: 'closed'; readonly id: number }
   | { readonly kind: 'error'; readonly id: number; readonly message: string; readonly notFound?: boolean };
@@ -130,8 +132,9 @@ async function handle(request: DecodeRequest): Promise<{ reply: DecodeReply; tra
       if (ahead === undefined) return { reply: { kind: 'error', id, message: 'next before read' } };
       const piece = await ahead.next();
       if (piece === null) return { reply: { kind: 'done', id } };
-      if (piece.kind === 'raw') return { reply: { kind: 'raw', id, batches: piece.batches }, transfer: rawBuffers(piece.batches) };
-      return { reply: { kind: 'batch', id, ipc: piece.ipc }, transfer: [piece.ipc.buffer as ArrayBuffer] };
+      const last = ahead.drained;
+      if (piece.kind === 'raw') return { reply: { kind: 'raw', id, batches: piece.batches, last }, transfer: rawBuffers(piece.batches) };
+      return { reply: { kind: 'batch', id, ipc: piece.ipc, last }, transfer: [piece.ipc.buffer as ArrayBuffer] };
     }
     case 'close': {
       const open = files.get(id);

@@ -31,6 +31,32 @@ describe('ReadAhead', () => {
     expect(finished).toBe(true);
   });
 
+  it('knows when the item it hands out is the last, once the source has ended', async () => {
+    async function* source() {
+      yield 1;
+      yield 2;
+    }
+    const ahead = new ReadAhead(source(), () => 1, 10, 10);
+    await tick(); // both items and the end are queued
+    expect(ahead.drained).toBe(false);
+    expect(await ahead.next()).toBe(1);
+    expect(ahead.drained).toBe(false);
+    expect(await ahead.next()).toBe(2);
+    expect(ahead.drained).toBe(true);
+    expect(await ahead.next()).toBeNull();
+
+    // A failure queued after the last item is still to be reported: not drained.
+    async function* failing() {
+      yield 1;
+      throw new Error('bad page');
+    }
+    const other = new ReadAhead(failing(), () => 1, 10, 10);
+    await tick();
+    expect(await other.next()).toBe(1);
+    expect(other.drained).toBe(false);
+    await expect(other.next()).rejects.toThrow('bad page');
+  });
+
   it('keeps at least one item in flight, caps the items, reports a failure at its place, and closes', async () => {
     let finished = false;
     async function* source() {

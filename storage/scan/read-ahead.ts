@@ -36,6 +36,15 @@ export class ReadAhead<T> {
     return item.value;
   }
 
+  /**
+   * Whether the source is known to have ended with nothing left to hand out: the next `next`
+   * would answer null. (A worker says so with the last piece, sparing the reader a round trip.)
+   */
+  get drained(): boolean {
+    const only = this.ready.length === 1 ? this.ready[0] : undefined;
+    return only !== undefined && 'value' in only && only.value === null;
+  }
+
   /** Stops pulling and ends the source (its `finally` runs once a pull under way settles). */
   async close(): Promise<void> {
     this.ended = true;

@@ -209,7 +209,8 @@ async function* decodeChunks(plan: FileScanPlan, path: string, add: AddFile, dat
     }
     if (kept && plan.cache) plan.cache.store(key, file.fields, kept.rows, kept.columns);
   } finally {
-    await file.close();
+    // Not awaited: a worker answers between row groups, and the next file's batches need not wait.
+    file.close().catch(() => undefined);
   }
 }
 
