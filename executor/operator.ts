@@ -1,5 +1,5 @@
 import type { RecordBatch, Schema } from 'apache-arrow';
-import type { ScanFilter } from './operators/scan.js';
+import type { DynamicScanFilter, ScanFilter } from './operators/scan.js';
 
 /** What a running plan needs from outside: cancellation, and room for settings later. */
 export interface ExecContext {
@@ -9,6 +9,8 @@ export interface ExecContext {
    * side's key range to the probe side's scan (operators/hash-join/runtime-filter.ts).
    */
   readonly scanFilters?: ReadonlyMap<PhysicalOperator, readonly ScanFilter[]>;
+  /** Filters an operator tightens while running, for particular scans below: top-N's boundary (operators/sort.ts). */
+  readonly dynamicScanFilters?: ReadonlyMap<PhysicalOperator, readonly DynamicScanFilter[]>;
 }
 
 /**

@@ -24,7 +24,7 @@ export type TimeTravel =
  * groups; it never drops rows inside a file it reads, so the planner keeps the Filter above.
  */
 export type ScanPredicate =
-  | { readonly kind: 'compare'; readonly column: string; readonly op: '=' | '<>' | '<' | '<=' | '>' | '>='; readonly value: unknown }
+  | { readonly kind: 'compare'; readonly column: string; readonly op: '=' | '<>' | '<' | '<=' | '>' | '>='; readonly value: unknown; readonly orNull?: boolean }
   | { readonly kind: 'isNull'; readonly column: string; readonly negated: boolean }
   | { readonly kind: 'in'; readonly column: string; readonly values: readonly unknown[] };
 
@@ -42,12 +42,17 @@ export interface ScanRequest {
   readonly columns: readonly string[];
   /** Conjuncts that hold for every wanted row; files that cannot hold a matching row are skipped. */
   readonly filters?: readonly ScanPredicate[];
+  /**
+   * More such conjuncts, whose values tighten while the scan runs (a top-N's boundary): asked for
+   * as each file starts, so later files and row groups can be skipped.
+   */
+  readonly dynamicFilters?: () => readonly ScanPredicate[];
   /** Rows per batch the scan aims for (64k by default). */
   readonly batchSize?: number;
   /** Aborted when the client goes away or cancels; the scan stops reading. */
   readonly signal?: AbortSignal;
   /** Counters the storage adds to: row groups seen in footers and skipped by their statistics. */
-  readonly metrics?: { rowGroups: number; rowGroupsSkipped: number };
+  readonly metrics?: { rowGroups: number; rowGroupsSkipped: number; filesSkippedAtRuntime: number };
 }
 
 /** One resolved table at one version. Its batches always carry the Arrow types of `schema`. */

@@ -73,7 +73,7 @@ describe('SortExec', () => {
 
   it('explains itself', () => {
     const { scan } = countingSource(1, 1);
-    expect(new SortExec(scan, [key(false)], 7).explain()).toBe('TopN: fetch=7 n ASC NULLS LAST');
+    expect(new SortExec(scan, [key(false)], 7).explain()).toBe('TopN: fetch=7 n ASC NULLS LAST dynamic_filter=[n]');
     expect(new FilterExec(scan, new BinaryExpr('>', new ColumnExpr(0, 'n', new arrow.Int32()), new LiteralExpr(3, new arrow.Int32(), '3'), new arrow.Bool())).explain()).toBe('Filter: n > 3');
   });
 });

@@ -10,23 +10,39 @@ import type { ExecContext, PhysicalOperator } from '../operator.js';
 export interface ScanSource {
   readonly displayName: string;
   readonly version: number;
-  scan(request: { columns: readonly string[]; batchSize?: number; signal?: AbortSignal; filters?: readonly ScanFilter[]; metrics?: ScanMetrics }): AsyncIterable<arrow.RecordBatch>;
+  scan(request: {
+    columns: readonly string[];
+    batchSize?: number;
+    signal?: AbortSignal;
+    filters?: readonly ScanFilter[];
+    dynamicFilters?: () => readonly ScanFilter[];
+    metrics?: ScanMetrics;
+  }): AsyncIterable<arrow.RecordBatch>;
 }
 
 /** Counters storage adds to while scanning (storage/scan/scan.ts `ScanMetrics`, restated). */
 export interface ScanMetrics {
   rowGroups: number;
   rowGroupsSkipped: number;
+  /** Files the dynamic filters ruled out by their statistics as they were about to start. */
+  filesSkippedAtRuntime: number;
 }
 
 /**
  * A conjunct every wanted row satisfies, by which storage may skip whole files and row groups
  * (the planner's `ScanPredicate`, restated: values in the column's scalar form). Storage never
  * drops rows of a file it reads, so a filter only saves reading; correctness stays with the plan.
+ * `orNull`: a NULL in the column also qualifies (top-N's boundary when NULLs sort first).
  */
 export type ScanFilter =
-  | { readonly kind: 'compare'; readonly column: string; readonly op: '=' | '<>' | '<' | '<=' | '>' | '>='; readonly value: unknown }
+  | { readonly kind: 'compare'; readonly column: string; readonly op: '=' | '<>' | '<' | '<=' | '>' | '>='; readonly value: unknown; readonly orNull?: boolean }
   | { readonly kind: 'in'; readonly column: string; readonly values: readonly unknown[] };
+
+/**
+ * A filter a running operator keeps tightening — top-N's boundary (operators/sort.ts): undefined
+ * until there is one. Storage asks for the current value as it starts each file.
+ */
+export type DynamicScanFilter = () => ScanFilter | undefined;
 
 /**
  * Leaf: streams `columns` of one table version. Only the projected columns are asked for, so
@@ -41,7 +57,7 @@ export class ScanExec implements PhysicalOperator {
    * Row groups seen and skipped by this node's runs so far (footer statistics against the pushed
    * and runtime filters): EXPLAIN ANALYZE prints them after its run.
    */
-  readonly metrics: ScanMetrics = { rowGroups: 0, rowGroupsSkipped: 0 };
+  readonly metrics: ScanMetrics = { rowGroups: 0, rowGroupsSkipped: 0, filesSkippedAtRuntime: 0 };
 
   constructor(
     readonly source: ScanSource,
@@ -59,10 +75,14 @@ export class ScanExec implements PhysicalOperator {
     return `Scan: ${this.source.displayName} version=${this.source.version} columns=[${this.columns.join(', ')}]`;
   }
 
-  /** ` row_groups=kept/total skipped_by_stats=N` once a run consulted footers, else empty. */
+  /**
+   * ` row_groups=kept/total skipped_by_stats=N` once a run consulted footers, and
+   * ` files_skipped_at_runtime=N` once dynamic filters (top-N's boundary) ruled files out.
+   */
   protected rowGroupText(): string {
-    const { rowGroups, rowGroupsSkipped } = this.metrics;
-    return rowGroups === 0 ? '' : ` row_groups=${rowGroups - rowGroupsSkipped}/${rowGroups} skipped_by_stats=${rowGroupsSkipped}`;
+    const { rowGroups, rowGroupsSkipped, filesSkippedAtRuntime } = this.metrics;
+    const groups = rowGroups === 0 ? '' : ` row_groups=${rowGroups - rowGroupsSkipped}/${rowGroups} skipped_by_stats=${rowGroupsSkipped}`;
+    return `${groups}${filesSkippedAtRuntime === 0 ? '' : ` files_skipped_at_runtime=${filesSkippedAtRuntime}`}`;
   }
 
   execute(ctx: ExecContext): AsyncIterable<arrow.RecordBatch> {
@@ -72,7 +92,16 @@ export class ScanExec implements PhysicalOperator {
       throwIfCancelled(ctx.signal);
       // Filters a hash join learnt from its build side for this scan (runtime-filter.ts).
       const filters = ctx.scanFilters?.get(scanNode);
-      const request = { columns, signal: ctx.signal, metrics: scanNode.metrics, ...(batchSize === undefined ? {} : { batchSize }), ...(filters === undefined ? {} : { filters }) };
+      // …and those an operator above tightens while this scan runs (top-N's boundary).
+      const dynamic = ctx.dynamicScanFilters?.get(scanNode);
+      const request = {
+        columns,
+        signal: ctx.signal,
+        metrics: scanNode.metrics,
+        ...(batchSize === undefined ? {} : { batchSize }),
+        ...(filters === undefined ? {} : { filters }),
+        ...(dynamic === undefined ? {} : { dynamicFilters: () => dynamic.flatMap((current) => current() ?? []) }),
+      };
       for await (const batch of source.scan(request)) {
         throwIfCancelled(ctx.signal);
         if (batch.numRows === 0) continue;

@@ -10,6 +10,7 @@ import type { PhysicalExpr } from '../expr/physical-expr.js';
 import { crossComparator, rowsBeforeRow } from '../kernels/sort.js';
 import { sortIndicesCancellable } from '../kernels/sort-cancellable.js';
 import type { ExecContext, PhysicalOperator } from '../operator.js';
+import { TopNBoundary } from './top-n-boundary.js';
 
 export interface PhysicalSortKey {
   readonly expr: PhysicalExpr;
@@ -37,17 +38,22 @@ export class SortExec implements PhysicalOperator {
   readonly schema: arrow.Schema;
   /** What this node's runs spilled so far (EXPLAIN ANALYZE prints it after the run). */
   readonly metrics: SpillMetrics = newSpillMetrics();
+  /** Top-N's dynamic filter for the scan its first key comes from (top-n-boundary.ts), if any. */
+  readonly boundary: TopNBoundary | undefined;
 
   constructor(readonly input: PhysicalOperator, readonly keys: readonly PhysicalSortKey[], readonly fetch?: number) {
     this.children = [input];
     this.schema = input.schema;
+    this.boundary = fetch === undefined ? undefined : TopNBoundary.over(input, keys);
   }
 
   explain(): string {
     const keys = this.keys
       .map((k) => `${k.expr} ${k.descending ? 'DESC' : 'ASC'} NULLS ${k.nullsFirst ? 'FIRST' : 'LAST'}`)
       .join(', ');
-    return this.fetch === undefined ? `Sort: ${keys}${spillText(this.metrics)}` : `TopN: fetch=${this.fetch} ${keys}${spillText(this.metrics)}`;
+    if (this.fetch === undefined) return `Sort: ${keys}${spillText(this.metrics)}`;
+    const dynamic = this.boundary === undefined ? '' : ` dynamic_filter=[${this.boundary}]`;
+    return `TopN: fetch=${this.fetch} ${keys}${dynamic}${spillText(this.metrics)}`;
   }
 
   execute(ctx: ExecContext): AsyncIterable<arrow.RecordBatch> {
@@ -82,7 +88,9 @@ export class SortExec implements PhysicalOperator {
     // A large LIMIT (or OFFSET) keeps many rows: past DELTASQL_OPERATOR_MEMORY_MB what is held and
     // the rest of the input go to the spilling full sort instead, cut to `fetch` rows at the end.
     const budget = new BufferBudget('sort');
-    const batches = input.execute(ctx)[Symbol.asyncIterator]();
+    // The scan below hears the boundary as it tightens, and skips what cannot beat it.
+    const boundary = this.boundary?.start(ctx);
+    const batches = input.execute(boundary?.ctx ?? ctx)[Symbol.asyncIterator]();
     try {
       for (;;) {
         const batch = await nextBatch(batches, ctx.signal);
@@ -107,6 +115,7 @@ export class SortExec implements PhysicalOperator {
           }
           if (rows >= fetch) {
             best = await sortBuffered(schema, best === undefined ? buffered : [best, ...buffered], keys, fetch, ctx.signal);
+            boundary?.tighten(best);
             buffered = [];
             rows = 0;
             budget.reset();

@@ -39,6 +39,12 @@ export class ColumnCache {
     return this.entries.get(key)?.file.fields;
   }
 
+  /** Whether every wanted column is cached, without counting a hit or a miss. */
+  holds(key: string, columns: readonly string[]): boolean {
+    const entry = this.entries.get(key);
+    return entry !== undefined && columns.every((c) => entry.file.columns.has(c));
+  }
+
   /** The cached chunks when every wanted column is there (and marks the file recently used). */
   lookup(key: string, columns: readonly string[]): CachedFile | undefined {
     const entry = this.entries.get(key);

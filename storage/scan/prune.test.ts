@@ -23,6 +23,13 @@ describe('file skipping', () => {
     expect(selectFiles(snapshot, [{ kind: 'in', column: 'letter', values: ['b', 'e', 'z'] }]).keptFiles).toBe(2);
   });
 
+  it('keeps files with a NULL for a comparison that NULL also satisfies (orNull: top-N, NULLs first)', async () => {
+    const snapshot = await snapshotOf('basic_partitioned');
+    // One partition is letter = NULL: a bound no value passes keeps only it, with orNull.
+    expect(selectFiles(snapshot, [{ kind: 'compare', column: 'letter', op: '>', value: 'z' }]).keptFiles).toBe(0);
+    expect(selectFiles(snapshot, [{ kind: 'compare', column: 'letter', op: '>', value: 'z', orNull: true }]).keptFiles).toBe(1);
+  });
+
   it('matches the delta-rs partition filter counts (partition-type-primitives)', async () => {
     const count = async (column: string, value: string) => (await rowsMatching('partition-type-primitives', [{ kind: 'compare', column, op: '=', value }], 'id')).length;
     expect(await count('year', '2020')).toBe(8);

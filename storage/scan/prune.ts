@@ -13,7 +13,7 @@ import { parseDecimalUnscaled, parsePartitionValue, type PartitionScalar } from 
  * string; boolean.
  */
 export type FilePredicate =
-  | { readonly kind: 'compare'; readonly column: string; readonly op: '=' | '<>' | '<' | '<=' | '>' | '>='; readonly value: unknown }
+  | { readonly kind: 'compare'; readonly column: string; readonly op: '=' | '<>' | '<' | '<=' | '>' | '>='; readonly value: unknown; readonly orNull?: boolean }
   | { readonly kind: 'isNull'; readonly column: string; readonly negated: boolean }
   | { readonly kind: 'in'; readonly column: string; readonly values: readonly unknown[] };
 
@@ -43,20 +43,37 @@ export function selectFiles(snapshot: Snapshot, predicates: readonly FilePredica
   let byPartition = 0;
   let byStats = 0;
   const files = snapshot.files.filter((add) => {
-    if (partitionPredicates.some((p) => !partitionMayMatch(add, p, fields.get(p.column) as StructField, snapshot.columnMappingMode))) {
-      byPartition++;
-      return false;
-    }
-    if (statsPredicates.length > 0) {
-      const stats = fileStats(add);
-      if (stats && statsPredicates.some((p) => !statsMayMatch(stats, p, fields.get(p.column) as StructField, snapshot.columnMappingMode))) {
-        byStats++;
-        return false;
-      }
-    }
-    return true;
+    const verdict = fileVerdict(add, partitionPredicates, statsPredicates, fields, snapshot.columnMappingMode);
+    if (verdict === 'partition') byPartition++;
+    if (verdict === 'stats') byStats++;
+    return verdict === 'keep';
   });
   return { files, totalFiles: total, keptFiles: files.length, skippedByPartition: byPartition, skippedByStats: byStats };
+}
+
+/** Whether one file may hold a row satisfying every predicate (its partition values, then its stats). */
+export function fileMayMatch(snapshot: Snapshot, add: AddFile, predicates: readonly FilePredicate[]): boolean {
+  const partitionColumns = new Set(snapshot.partitionColumns);
+  const fields = new Map(snapshot.schema.fields.map((f) => [f.name, f] as const));
+  const usable = predicates.filter((p) => fields.has(p.column));
+  const onPartitions = usable.filter((p) => partitionColumns.has(p.column));
+  const onStats = usable.filter((p) => !partitionColumns.has(p.column));
+  return fileVerdict(add, onPartitions, onStats, fields, snapshot.columnMappingMode) === 'keep';
+}
+
+function fileVerdict(
+  add: AddFile,
+  partitionPredicates: readonly FilePredicate[],
+  statsPredicates: readonly FilePredicate[],
+  fields: ReadonlyMap<string, StructField>,
+  mode: ColumnMappingMode,
+): 'keep' | 'partition' | 'stats' {
+  if (partitionPredicates.some((p) => !partitionMayMatch(add, p, fields.get(p.column) as StructField, mode))) return 'partition';
+  if (statsPredicates.length > 0) {
+    const stats = fileStats(add);
+    if (stats && statsPredicates.some((p) => !statsMayMatch(stats, p, fields.get(p.column) as StructField, mode))) return 'stats';
+  }
+  return 'keep';
 }
 
 /** Rows the live files hold (numRecords less deletion-vector cardinality); undefined without stats. */
@@ -87,7 +104,7 @@ function partitionMayMatch(add: AddFile, p: FilePredicate, field: StructField, m
     case 'in':
       return value !== null && p.values.some((v) => compareScalars(value, v) === 0);
     case 'compare': {
-      if (value === null) return false;
+      if (value === null) return p.orNull === true;
       const c = compareScalars(value, p.value);
       if (c === undefined) return true;
       return holds(p.op, c);
@@ -106,6 +123,8 @@ export function statsMayMatch(stats: FileStats, p: FilePredicate, field: StructF
     if (!stats.tightBounds || nullCount === undefined) return true;
     return p.negated ? !allNull : nullCount > 0;
   }
+  // A NULL qualifies too: any NULL (or not knowing) keeps the file.
+  if (p.kind === 'compare' && p.orNull === true && (nullCount === undefined || nullCount > 0 || !stats.tightBounds)) return true;
   if (allNull) return false; // a comparison with NULL is never true
   const min = boundOf(stats.minValues[key], field.type, 'min');
   const max = boundOf(stats.maxValues[key], field.type, 'max');

@@ -14,15 +14,20 @@ import { ColumnCache } from './column-cache.js';
 import { conformColumn, findSourceField, physicalName } from './conform.js';
 import { constantData, parsePartitionValue } from './partition-values.js';
 import { orderedPrefetch } from './prefetch.js';
-import { selectFiles, type FilePredicate } from './prune.js';
+import { fileMayMatch, selectFiles, type FilePredicate } from './prune.js';
 import { openDataFile, type DataFile } from './read-parquet.js';
-import { readFooter, selectRowGroups } from './row-groups.js';
+import { readFooter, selectRowGroups, type RowGroupSelection } from './row-groups.js';
 
 export interface ScanOptions {
   /** Logical column names, in output order; empty when only row counts are needed. */
   readonly columns: readonly string[];
   /** Conjuncts every wanted row satisfies: files that cannot hold one are not read (prune.ts). */
   readonly filters?: readonly FilePredicate[];
+  /**
+   * More conjuncts, tightening while the scan runs (a top-N's boundary): asked for as each file
+   * starts, they skip that file or some of its row groups. Files already started are read whole.
+   */
+  readonly dynamicFilters?: () => readonly FilePredicate[];
   readonly batchSize?: number;
   readonly signal?: AbortSignal;
   /** Decoded columns of hot files, reused across scans. */
@@ -36,6 +41,8 @@ export interface ScanMetrics {
   /** Row groups in the files whose footers were consulted, and those skipped by their statistics. */
   rowGroups: number;
   rowGroupsSkipped: number;
+  /** Files the dynamic filters ruled out by their statistics as they were about to start. */
+  filesSkippedAtRuntime: number;
 }
 
 export const DEFAULT_BATCH_SIZE = 65_536;
@@ -69,6 +76,7 @@ export async function* scanSnapshot(store: ObjectStore, snapshot: Snapshot, opti
     batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
     ...(options.cache ? { cache: options.cache } : {}),
     filters: options.filters ?? [],
+    ...(options.dynamicFilters ? { dynamicFilters: options.dynamicFilters } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
   };
   const { files } = selectFiles(snapshot, options.filters ?? []);
@@ -88,6 +96,7 @@ interface FileScanPlan {
   readonly batchSize: number;
   readonly cache?: ColumnCache;
   readonly filters: readonly FilePredicate[];
+  readonly dynamicFilters?: () => readonly FilePredicate[];
   readonly metrics?: ScanMetrics;
 }
 
@@ -108,6 +117,12 @@ async function* scanFile(plan: FileScanPlan, add: AddFile): AsyncGenerator<arrow
     const key = physicalName(field, mode);
     const raw = key in add.partitionValues ? add.partitionValues[key] : add.partitionValues[field.name];
     partitionData.set(field.name, parsePartitionValue(raw, field.type, `${path} partition value ${field.name}`));
+  }
+  // The dynamic filters as this file starts: its stats may already rule it out.
+  const dynamic = plan.dynamicFilters?.() ?? [];
+  if (dynamic.length > 0 && !fileMayMatch(snapshot, add, dynamic)) {
+    if (plan.metrics) plan.metrics.filesSkippedAtRuntime++;
+    return;
   }
   const deleted = add.deletionVector ? await loadDeletionVector(plan.store, snapshot.tableRoot, add.deletionVector) : undefined;
   const dataFields = fields.filter((f) => !partitionColumns.has(f.name));
@@ -136,22 +151,18 @@ async function* scanFile(plan: FileScanPlan, add: AddFile): AsyncGenerator<arrow
 
   // Row groups whose footer statistics rule the predicates out are not decoded. Not with a
   // deletion vector: its row numbers count every row of the file.
-  let rowGroups: readonly number[] | undefined;
-  if (!deleted && plan.filters.some((p) => dataFields.some((f) => f.name === p.column))) {
-    const fieldsByName = new Map(dataFields.map((f) => [f.name, f] as const));
-    const selection = await readFooter(plan.store, add, path).then(
-      (footer) => selectRowGroups(footer, plan.filters, fieldsByName, mode),
-      () => undefined, // an unreadable footer is the decoder's error to report
-    );
-    if (selection !== undefined) {
-      if (plan.metrics) {
-        plan.metrics.rowGroups += selection.total;
-        plan.metrics.rowGroupsSkipped += selection.total - selection.kept.length;
-      }
-      if (selection.kept.length === 0) return;
-      if (selection.kept.length < selection.total) rowGroups = selection.kept;
-    }
+  let selection = await rowGroupSelection(plan, add, path, dataFields, plan.filters);
+  // The dynamic filters narrow the read, unless the planned read is in the column cache already
+  // (then they would save nothing, and a narrower read would miss the cache).
+  if (dynamic.length > 0 && !cachedRead(plan, path, add, dataFields, keptOf(selection))) {
+    selection = (await rowGroupSelection(plan, add, path, dataFields, [...plan.filters, ...dynamic])) ?? selection;
   }
+  if (selection !== undefined && plan.metrics) {
+    plan.metrics.rowGroups += selection.total;
+    plan.metrics.rowGroupsSkipped += selection.total - selection.kept.length;
+  }
+  if (selection?.kept.length === 0) return;
+  const rowGroups = keptOf(selection);
 
   let firstRow = 0;
   for await (const { fileFields, chunk } of decodeChunks(plan, path, add, dataFields, rowGroups)) {
@@ -168,6 +179,32 @@ async function* scanFile(plan: FileScanPlan, add: AddFile): AsyncGenerator<arrow
       return conformColumn(indices ? take(data, indices) : data, sourceField, field.type, mode, path);
     });
   }
+}
+
+/**
+ * Which row groups of the file may hold a row satisfying `filters`, by its footer's statistics;
+ * undefined when no filter is on a column the file holds, or with a deletion vector (its row
+ * numbers count every row of the file), or when the footer is unreadable (the decoder reports it).
+ */
+async function rowGroupSelection(plan: FileScanPlan, add: AddFile, path: string, dataFields: readonly StructField[], filters: readonly FilePredicate[]): Promise<RowGroupSelection | undefined> {
+  if (add.deletionVector || !filters.some((p) => dataFields.some((f) => f.name === p.column))) return undefined;
+  const fieldsByName = new Map(dataFields.map((f) => [f.name, f] as const));
+  return readFooter(plan.store, add, path).then(
+    (footer) => selectRowGroups(footer, filters, fieldsByName, plan.snapshot.columnMappingMode),
+    () => undefined,
+  );
+}
+
+/** The row groups to read: undefined for all of them. */
+function keptOf(selection: RowGroupSelection | undefined): readonly number[] | undefined {
+  return selection !== undefined && selection.kept.length < selection.total ? selection.kept : undefined;
+}
+
+/** Whether the column cache holds every wanted column of this read. */
+function cachedRead(plan: FileScanPlan, path: string, add: AddFile, dataFields: readonly StructField[], rowGroups: readonly number[] | undefined): boolean {
+  const key = ColumnCache.key(path, add.size, plan.batchSize, rowGroups);
+  const known = plan.cache?.fieldsOf(key);
+  return known !== undefined && plan.cache?.holds(key, sourceNames(known, dataFields, plan.snapshot)) === true;
 }
 
 /**

@@ -4,9 +4,8 @@ import { scalarAt } from '../../arrow/scalar.js';
 import { ColumnExpr } from '../../expr/column.js';
 import type { PhysicalExpr } from '../../expr/physical-expr.js';
 import type { PhysicalOperator } from '../../operator.js';
-import { FilterExec } from '../filter.js';
-import { ProjectExec } from '../project.js';
-import { ScanExec, type ScanFilter } from '../scan.js';
+import type { ScanExec, ScanFilter } from '../scan.js';
+import { scanColumnOf } from '../scan-column.js';
 
 /**
  * Runtime ("dynamic") filters of a hash join: once the build side is in its table, the probe
@@ -41,24 +40,10 @@ export function runtimeFilterTargets(probe: PhysicalOperator, keys: readonly Phy
   const targets: RuntimeFilterTarget[] = [];
   keys.forEach((key, k) => {
     if (!(key instanceof ColumnExpr) || !(rangeFilterType(key.type) || listType(key.type))) return;
-    const found = scanColumn(probe, key.index);
+    const found = scanColumnOf(probe, key.index);
     if (found !== undefined) targets.push({ key: k, ...found });
   });
   return targets;
-}
-
-function scanColumn(op: PhysicalOperator, index: number): { scan: ScanExec; column: string } | undefined {
-  if (op.wrapped !== undefined) return scanColumn(op.wrapped, index);
-  if (op instanceof ScanExec) {
-    const column = op.columns[index];
-    return column === undefined ? undefined : { scan: op, column };
-  }
-  if (op instanceof FilterExec) return scanColumn(op.input, index);
-  if (op instanceof ProjectExec) {
-    const expr = op.exprs[index];
-    return expr instanceof ColumnExpr ? scanColumn(op.input, expr.index) : undefined;
-  }
-  return undefined;
 }
 
 /** Key types whose min/max is a filter storage can compare with Delta stats. */
