@@ -1,6 +1,6 @@
 /**
  * Page decompression for the codecs the flat decoder covers: UNCOMPRESSED, SNAPPY (`hysnappy`,
- * Google's C decoder compiled to WebAssembly, from hyparquet's authors) and GZIP (node:zlib).
+ * a C snappy decoder compiled to WebAssembly, from hyparquet's authors) and GZIP (node:zlib).
  * Other codecs are declined when the read is planned (column-plan.ts), never here.
  *
  * Why hysnappy: on the benchmark's price columns (random doubles, ratio 0.6, many short copies)
