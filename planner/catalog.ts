@@ -47,6 +47,11 @@ export interface ScanRequest {
    * as each file starts, so later files and row groups can be skipped.
    */
   readonly dynamicFilters?: () => readonly ScanPredicate[];
+  /**
+   * Only the set of distinct rows matters (a duplicate-blind aggregate reads the scan): storage
+   * may return each distinct row once or more instead of every row, in any order.
+   */
+  readonly distinctValues?: boolean;
   /** Rows per batch the scan aims for (64k by default). */
   readonly batchSize?: number;
   /** Aborted when the client goes away or cancels; the scan stops reading. */

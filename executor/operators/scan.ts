@@ -16,6 +16,7 @@ export interface ScanSource {
     signal?: AbortSignal;
     filters?: readonly ScanFilter[];
     dynamicFilters?: () => readonly ScanFilter[];
+    distinctValues?: boolean;
     metrics?: ScanMetrics;
   }): AsyncIterable<arrow.RecordBatch>;
 }
@@ -49,7 +50,10 @@ export type DynamicScanFilter = () => ScanFilter | undefined;
  * storage decodes nothing else. Batches are re-labelled with this node's schema (names as
  * bound), and empty batches are dropped.
  *
- * EXPLAIN: `Scan: public.prices version=3 columns=[ticker, close]`
+ * `distinctValues`: only the set of distinct rows matters to the operators above, so storage may
+ * answer each once (planner/optimizer/distinct-values-scan.ts).
+ *
+ * EXPLAIN: `Scan: public.prices version=3 columns=[ticker, close]`, then ` distinct_values`
  */
 export class ScanExec implements PhysicalOperator {
   readonly children: readonly PhysicalOperator[] = [];
@@ -64,6 +68,7 @@ export class ScanExec implements PhysicalOperator {
     readonly columns: readonly string[],
     readonly schema: arrow.Schema,
     readonly batchSize?: number,
+    readonly distinctValues = false,
   ) {}
 
   explain(): string {
@@ -72,7 +77,7 @@ export class ScanExec implements PhysicalOperator {
 
   /** `Scan: table version=N columns=[…]`. */
   protected scanText(): string {
-    return `Scan: ${this.source.displayName} version=${this.source.version} columns=[${this.columns.join(', ')}]`;
+    return `Scan: ${this.source.displayName} version=${this.source.version} columns=[${this.columns.join(', ')}]${this.distinctValues ? ' distinct_values' : ''}`;
   }
 
   /**
@@ -86,7 +91,7 @@ export class ScanExec implements PhysicalOperator {
   }
 
   execute(ctx: ExecContext): AsyncIterable<arrow.RecordBatch> {
-    const { source, columns, schema, batchSize } = this;
+    const { source, columns, schema, batchSize, distinctValues } = this;
     const scanNode: ScanExec = this;
     return (async function* scan() {
       throwIfCancelled(ctx.signal);
@@ -99,6 +104,7 @@ export class ScanExec implements PhysicalOperator {
         signal: ctx.signal,
         metrics: scanNode.metrics,
         ...(batchSize === undefined ? {} : { batchSize }),
+        ...(distinctValues ? { distinctValues } : {}),
         ...(filters === undefined ? {} : { filters }),
         ...(dynamic === undefined ? {} : { dynamicFilters: () => dynamic.flatMap((current) => current() ?? []) }),
       };

@@ -73,7 +73,8 @@ export function logicalPlanToString(plan: LogicalPlan, depth = 0): string {
   const line = visitPlan<string>(plan, {
     Scan: (n) =>
       `Scan: ${n.source.displayName} columns=[${n.schema.fields.map((f) => f.name).join(', ')}]` +
-      (n.filters.length === 0 ? '' : ` filters=[${n.filters.map(scanPredicateToString).join(', ')}]`),
+      (n.filters.length === 0 ? '' : ` filters=[${n.filters.map(scanPredicateToString).join(', ')}]`) +
+      (n.distinctValues ? ' distinct_values' : ''),
     Values: (n) => `Values: rows=${n.rows.length} columns=${n.schema.fields.length}`,
     Filter: (n) => `Filter: ${exprToString(n.predicate)}`,
     Project: (n) => `Project: ${n.exprs.map((e, i) => (exprToString(e) === n.names[i] ? n.names[i] : `${exprToString(e)} AS ${n.names[i]}`)).join(', ')}`,

@@ -10,13 +10,14 @@ import { scanPredicateToString } from '../logical/plan.js';
  * the predicates and, when the source can tell without reading, the files kept and skipped.
  */
 export function lowerScan(node: Scan): ScanExec {
-  if (node.filters.length === 0) return new ScanExec(node.source, node.schema.fields.map((f) => f.name), node.schema);
-  return new FilteredScanExec(node.source, node.filters, node.schema.fields.map((f) => f.name), node.schema);
+  const columns = node.schema.fields.map((f) => f.name);
+  if (node.filters.length === 0) return new ScanExec(node.source, columns, node.schema, undefined, node.distinctValues);
+  return new FilteredScanExec(node.source, node.filters, columns, node.schema, node.distinctValues);
 }
 
 class FilteredScanExec extends ScanExec {
-  constructor(private readonly table: TableSource, readonly filters: readonly ScanPredicate[], columns: readonly string[], schema: ScanExec['schema']) {
-    super(withFilters(table, filters), columns, schema);
+  constructor(private readonly table: TableSource, readonly filters: readonly ScanPredicate[], columns: readonly string[], schema: ScanExec['schema'], distinctValues: boolean) {
+    super(withFilters(table, filters), columns, schema, undefined, distinctValues);
   }
 
   override explain(): string {

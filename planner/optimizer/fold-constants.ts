@@ -1,6 +1,7 @@
 import * as arrow from 'apache-arrow';
 import { makeBatch } from '../../executor/arrow/batch.js';
 import { scalarAt } from '../../executor/arrow/scalar.js';
+import { isVolatileCall } from '../binder/functions.js';
 import { exprChildren, transformExpr, type Expr, type Literal } from '../expr/expr.js';
 import { Aggregate } from '../logical/aggregate.js';
 import { Filter } from '../logical/filter.js';
@@ -30,7 +31,8 @@ import type { OptimizerRule } from './rule.js';
  * no columns). `TRUE AND x ≡ x`, `FALSE AND x ≡ FALSE`, `FALSE OR x ≡ x`, `TRUE OR x ≡ TRUE`
  * hold in three-valued logic. A Filter whose predicate folds to TRUE is removed. An expression
  * that fails when folded (`1/0`) is left as it is, so the error (if the row is ever evaluated)
- * comes at run time, as it would without folding.
+ * comes at run time, as it would without folding. A volatile call (`random()`) is not a
+ * constant: it is drawn per row.
  */
 export const foldConstants: OptimizerRule = {
   name: 'fold_constants',
@@ -93,7 +95,7 @@ function simplifyBoolean(e: Expr): Expr | undefined {
 const ONE_ROW = makeBatch(new arrow.Schema([]), [], 1);
 
 function evaluateConstant(e: Expr): Literal | undefined {
-  if (e.kind === 'Literal' || e.kind === 'ColumnRef' || e.kind === 'Placeholder') return undefined;
+  if (e.kind === 'Literal' || e.kind === 'ColumnRef' || e.kind === 'Placeholder' || isVolatileCall(e)) return undefined;
   if (!exprChildren(e).every(isConstant)) return undefined;
   try {
     const value = scalarAt(lowerExpr(e).evaluate(ONE_ROW), 0);

@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import * as arrow from 'apache-arrow';
 import type { DecodeReply, DecodeRequest } from './decode-worker.js';
 import { toRecordBatch } from './flat-parquet/to-arrow.js';
+import type { ReadOptions } from './read-parquet.js';
 
 /**
  * A pool of Parquet decoding workers, one per core (DESIGN.md §3). Files are spread across the
@@ -101,8 +102,8 @@ export class RemoteParquetFile {
   ) {}
 
   /** Streams the columns' batches, decoding ahead in the worker while batch k is used. */
-  async *read(columns: readonly string[], batchSize: number, rowGroups?: readonly number[]): AsyncGenerator<arrow.RecordBatch> {
-    const started = await this.pool.request(this.worker, { kind: 'read', id: this.id, columns, batchSize, ...(rowGroups === undefined ? {} : { rowGroups }) });
+  async *read(columns: readonly string[], batchSize: number, options: ReadOptions = {}): AsyncGenerator<arrow.RecordBatch> {
+    const started = await this.pool.request(this.worker, { kind: 'read', id: this.id, columns, batchSize, ...options });
     if (started.kind === 'error') throw new DecodeError(started.message, false);
     let next = this.pool.request(this.worker, { kind: 'next', id: this.id });
     for (;;) {

@@ -8,7 +8,7 @@
  *
  * Protocol (one `id` per open file; every request carries a `seq` that its one reply echoes):
  *   open  {path}                     → opened {schemaIpc, numRows} | error
- *   read  {columns, batchSize, rowGroups?} → ok | error     (starts the stream)
+ *   read  {columns, batchSize, rowGroups?, distinctValues?} → ok | error     (starts the stream)
  *   next                             → batch {ipc, last} | raw {batches, last} | done | error
  *                                      (`last`: the stream is known to end after this piece, so
  *                                      the reader asks no more)
@@ -28,7 +28,7 @@ import { ReadAhead, Turns } from './read-ahead.js';
 
 export type DecodeRequest = { readonly seq: number } & (
   | { readonly kind: 'open'; readonly id: number; readonly path: string }
-  | { readonly kind: 'read'; readonly id: number; readonly columns: readonly string[]; readonly batchSize: number; readonly rowGroups?: readonly number[] }
+  | { readonly kind: 'read'; readonly id: number; readonly columns: readonly string[]; readonly batchSize: number; readonly rowGroups?: readonly number[]; readonly distinctValues?: boolean }
   | { readonly kind: 'next'; readonly id: number }
   | { readonly kind: 'close'; readonly id: number }
 );

@@ -16,9 +16,19 @@ export interface DataFile {
   readonly path: string;
   readonly fields: readonly arrow.Field[];
   readonly numRows: number;
-  /** Streams the columns; `rowGroups` (ascending indexes) limits the read to those row groups. */
-  read(columns: readonly string[], batchSize: number, rowGroups?: readonly number[]): AsyncGenerator<arrow.RecordBatch>;
+  /** Streams the columns (see ReadOptions). */
+  read(columns: readonly string[], batchSize: number, options?: ReadOptions): AsyncGenerator<arrow.RecordBatch>;
   close(): Promise<void>;
+}
+
+export interface ReadOptions {
+  /** Limits the read to these row groups (ascending indexes). */
+  readonly rowGroups?: readonly number[];
+  /**
+   * Only the set of values of the one column read matters: row groups may answer each value once,
+   * in any order (flat-parquet/read.ts). Row positions then mean nothing.
+   */
+  readonly distinctValues?: boolean;
 }
 
 /**
@@ -38,7 +48,7 @@ async function openInWorker(pool: DecodePool, path: string): Promise<DataFile> {
       path,
       fields: remote.fields,
       numRows: remote.numRows,
-      read: (columns, batchSize, rowGroups) => wrapDecodeErrors(path, remote.read(columns, batchSize, rowGroups)),
+      read: (columns, batchSize, options) => wrapDecodeErrors(path, remote.read(columns, batchSize, options)),
       close: () => remote.close(),
     };
   } catch (err) {
@@ -93,10 +103,10 @@ class InThreadDataFile implements DataFile {
     }
   }
 
-  async *read(columns: readonly string[], batchSize: number, rowGroups?: readonly number[]): AsyncGenerator<arrow.RecordBatch> {
+  async *read(columns: readonly string[], batchSize: number, options: ReadOptions = {}): AsyncGenerator<arrow.RecordBatch> {
     const { blob } = this;
     const footer = () => (this.footer ??= parquetMetadataAsync({ byteLength: blob.size, slice: (start, end) => blob.slice(start, end).arrayBuffer() }, { initialFetchSize: Math.min(blob.size, 64 * 1024) }));
-    const request = { columns, batchSize, ...(rowGroups === undefined ? {} : { rowGroups }) };
+    const request = { columns, batchSize, ...options };
     for await (const batches of readFlatOrFallback<arrow.RecordBatch[]>(
       blobSource(blob),
       footer,

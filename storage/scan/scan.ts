@@ -28,6 +28,13 @@ export interface ScanOptions {
    * starts, they skip that file or some of its row groups. Files already started are read whole.
    */
   readonly dynamicFilters?: () => readonly FilePredicate[];
+  /**
+   * The caller needs only the set of distinct rows, not every row (`count(DISTINCT ticker)`,
+   * `SELECT DISTINCT ticker`): a file of one wanted data column may answer each value of a row
+   * group once (flat-parquet/column-chunk.ts), a file of only partition columns one row. Each
+   * distinct row still comes at least once; files with a deletion vector are read row by row.
+   */
+  readonly distinctValues?: boolean;
   readonly batchSize?: number;
   readonly signal?: AbortSignal;
   /** Decoded columns of hot files, reused across scans. */
@@ -77,6 +84,7 @@ export async function* scanSnapshot(store: ObjectStore, snapshot: Snapshot, opti
     ...(options.cache ? { cache: options.cache } : {}),
     filters: options.filters ?? [],
     ...(options.dynamicFilters ? { dynamicFilters: options.dynamicFilters } : {}),
+    distinctValues: options.distinctValues === true,
     ...(options.metrics ? { metrics: options.metrics } : {}),
   };
   const { files } = selectFiles(snapshot, options.filters ?? []);
@@ -97,6 +105,7 @@ interface FileScanPlan {
   readonly cache?: ColumnCache;
   readonly filters: readonly FilePredicate[];
   readonly dynamicFilters?: () => readonly FilePredicate[];
+  readonly distinctValues: boolean;
   readonly metrics?: ScanMetrics;
 }
 
@@ -145,6 +154,11 @@ async function* scanFile(plan: FileScanPlan, add: AddFile): AsyncGenerator<arrow
     // Only partition columns or a bare count: the row count comes from stats, else the footer.
     const physicalRows = fileStats(add)?.numRecords ?? (await footerRows(plan.store, add, path));
     const live = physicalRows - (deleted?.length ?? 0);
+    // Every row of the file holds the same partition values.
+    if (plan.distinctValues && fields.length > 0) {
+      if (live > 0) yield assemble(1, () => undefined);
+      return;
+    }
     for (let start = 0; start < live; start += plan.batchSize) yield assemble(Math.min(plan.batchSize, live - start), () => undefined);
     return;
   }
@@ -163,9 +177,11 @@ async function* scanFile(plan: FileScanPlan, add: AddFile): AsyncGenerator<arrow
   }
   if (selection?.kept.length === 0) return;
   const rowGroups = keptOf(selection);
+  // Row groups may answer their distinct values, unless row numbers matter (a deletion vector).
+  const distinct = plan.distinctValues && dataFields.length === 1 && deleted === undefined;
 
   let firstRow = 0;
-  for await (const { fileFields, chunk } of decodeChunks(plan, path, add, dataFields, rowGroups)) {
+  for await (const { fileFields, chunk } of decodeChunks(plan, path, add, dataFields, rowGroups, distinct)) {
     const keep = deleted ? keepMask(deleted, firstRow, chunk.length) : undefined;
     firstRow += chunk.length;
     const indices = keep ? maskToIndices(keep) : undefined;
@@ -209,10 +225,14 @@ function cachedRead(plan: FileScanPlan, path: string, add: AddFile, dataFields: 
 
 /**
  * The file's chunks for the wanted fields: from the column cache when every column is there,
- * else decoded (and offered to the cache once the whole file has been read).
+ * else decoded (and offered to the cache once the whole file has been read). `distinct`: the
+ * one field's distinct values per row group will do — whole columns cached already serve too.
  */
-async function* decodeChunks(plan: FileScanPlan, path: string, add: AddFile, dataFields: readonly StructField[], rowGroups: readonly number[] | undefined): AsyncGenerator<{ fileFields: readonly arrow.Field[]; chunk: Chunk }> {
-  const key = ColumnCache.key(path, add.size, plan.batchSize, rowGroups);
+async function* decodeChunks(plan: FileScanPlan, path: string, add: AddFile, dataFields: readonly StructField[], rowGroups: readonly number[] | undefined, distinct: boolean): AsyncGenerator<{ fileFields: readonly arrow.Field[]; chunk: Chunk }> {
+  const valuesOnly = distinct && !cachedRead(plan, path, add, dataFields, rowGroups);
+  const rowsKey = ColumnCache.key(path, add.size, plan.batchSize, rowGroups);
+  // Distinct values are cached apart, per column (their chunks align with no other column's).
+  const key = valuesOnly ? `${rowsKey}\u0000distinct=${(dataFields[0] as StructField).name}` : rowsKey;
   const known = plan.cache?.fieldsOf(key);
   if (known) {
     const names = sourceNames(known, dataFields, plan.snapshot);
@@ -236,7 +256,8 @@ async function* decodeChunks(plan: FileScanPlan, path: string, add: AddFile, dat
       return;
     }
     const kept = plan.cache ? { rows: [] as number[], columns: new Map<string, arrow.Data[]>(names.map((n) => [n, []])) } : undefined;
-    for await (const batch of file.read(names, plan.batchSize, rowGroups)) {
+    const options = { ...(rowGroups === undefined ? {} : { rowGroups }), ...(valuesOnly ? { distinctValues: true } : {}) };
+    for await (const batch of file.read(names, plan.batchSize, options)) {
       const columns = new Map(batch.schema.fields.map((f, i) => [f.name, batch.data.children[i] as arrow.Data] as const));
       if (kept) {
         kept.rows.push(batch.numRows);

@@ -4,6 +4,11 @@
  * dictionary codes. Pages: dictionary, data page v1 and v2 (index pages are skipped); encodings:
  * PLAIN, PLAIN_DICTIONARY / RLE_DICTIONARY, RLE (levels, and boolean values). Anything else is
  * `Declined` (the read falls back to parquet-wasm).
+ *
+ * A distinct-values read (`decodeChunkValues`) of a chunk whose data pages are all
+ * dictionary-encoded keeps no codes: it marks which dictionary entries the rows use and answers
+ * those entries once each (and one NULL row if any row is NULL), for a caller that needs only the
+ * column's set of values (`count(DISTINCT ticker)`: 500 values instead of 262,144 rows).
  */
 import type { CompressionCodec, PageHeader } from 'hyparquet';
 import { parquetHeader } from 'hyparquet/src/column.js';
@@ -29,6 +34,27 @@ export interface DictionaryCoded {
 }
 
 export function decodeChunk(chunk: Uint8Array, column: FlatColumn, rows: number, codec: CompressionCodec, uncompressedSize: number): DecodedChunk {
+  return decodePages(chunk, column, rows, codec, uncompressedSize, false);
+}
+
+/**
+ * The chunk's distinct values when every data page is dictionary-encoded: the used dictionary
+ * entries as rows, in dictionary order, then one NULL row if some row is NULL. Otherwise the
+ * whole chunk, as `decodeChunk` (each value then comes as often as it occurs: still every value).
+ */
+export function decodeChunkValues(chunk: Uint8Array, column: FlatColumn, rows: number, codec: CompressionCodec, uncompressedSize: number): DecodedChunk {
+  try {
+    return decodePages(chunk, column, rows, codec, uncompressedSize, true);
+  } catch (err) {
+    if (err !== NOT_ALL_CODED) throw err;
+    return decodePages(chunk, column, rows, codec, uncompressedSize, false);
+  }
+}
+
+/** A distinct-values read meets a page that is not dictionary-encoded: it decodes the chunk whole instead. */
+const NOT_ALL_CODED = new Error('not every data page is dictionary-encoded');
+
+function decodePages(chunk: Uint8Array, column: FlatColumn, rows: number, codec: CompressionCodec, uncompressedSize: number, distinctValues: boolean): DecodedChunk {
   const reader = { view: new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength), offset: 0 };
   const valid = column.optional ? new Uint8Array(rows) : null;
   let nonNull = 0;
@@ -36,8 +62,11 @@ export function decodeChunk(chunk: Uint8Array, column: FlatColumn, rows: number,
   /** Codes of the dictionary-encoded pages so far, while no PLAIN page has come. */
   let codes: Int32Array | undefined;
   let codeCount = 0;
+  /** Distinct-values reads: 1 for each dictionary entry some row uses. */
+  let used: Uint8Array | undefined;
   let dense: DenseBuilder | undefined;
   const denseBuilder = (): DenseBuilder => {
+    if (distinctValues) throw NOT_ALL_CODED;
     if (dense === undefined) {
       dense = new DenseBuilder(column.physical, rows, uncompressedSize);
       // A dictionary that falls back to PLAIN mid-chunk: the coded values become dense first.
@@ -120,7 +149,12 @@ export function decodeChunk(chunk: Uint8Array, column: FlatColumn, rows: number,
       if (dictionary === undefined) throw new Declined('dictionary-encoded page without a dictionary');
       const width = page[pos] as number;
       const size = dictionary.kind === 'fixed' ? dictionary.array.length : dictionary.offsets.length - 1;
-      if (dense === undefined) {
+      if (distinctValues) {
+        used ??= new Uint8Array(size);
+        const pageCodes = codeScratch(count);
+        decodeHybrid(page, pos + 1, page.length, width, pageCodes, 0, count);
+        markUsed(pageCodes, count, used);
+      } else if (dense === undefined) {
         codes ??= new Int32Array(rows);
         decodeHybrid(page, pos + 1, page.length, width, codes, codeCount, count);
         // Byte arrays' codes are checked as batches renumber them (slice.ts), saving a pass.
@@ -150,10 +184,45 @@ export function decodeChunk(chunk: Uint8Array, column: FlatColumn, rows: number,
   }
 
   const validity = valid !== null && nonNull < rows ? valid : null;
+  if (distinctValues) {
+    if (dictionary === undefined) throw NOT_ALL_CODED;
+    return usedValues(dictionary, used ?? new Uint8Array(0), validity !== null);
+  }
   if (dense === undefined && dictionary !== undefined && codes !== undefined) {
     return { rows, valid: validity, values: { kind: 'dictionary', codes: codes.subarray(0, codeCount), dictionary } };
   }
   return { rows, valid: validity, values: denseBuilder().finish() };
+}
+
+/** The used dictionary entries as a chunk of their own: one row each, then a NULL row if `withNull`. */
+function usedValues(dictionary: DenseValues, used: Uint8Array, withNull: boolean): DecodedChunk {
+  let distinct = 0;
+  for (let code = 0; code < used.length; code++) distinct += used[code] as number;
+  const codes = new Int32Array(distinct);
+  for (let code = 0, k = 0; code < used.length; code++) if (used[code] === 1) codes[k++] = code;
+  const rows = distinct + (withNull ? 1 : 0);
+  const valid = withNull ? new Uint8Array(rows).fill(1, 0, distinct) : null;
+  return { rows, valid, values: { kind: 'dictionary', codes, dictionary } };
+}
+
+/** Marks each code's entry; a code outside the dictionary means corrupt data. */
+function markUsed(codes: Int32Array, count: number, used: Uint8Array): void {
+  const size = used.length;
+  let bad = 0;
+  for (let i = 0; i < count; i++) {
+    const code = codes[i] as number;
+    if (code >>> 0 >= size) bad = 1;
+    else used[code] = 1;
+  }
+  if (bad !== 0) throw new Declined('dictionary index out of range');
+}
+
+/** One page's codes at a time for distinct-values reads, reused across pages and chunks. */
+let pageCodes = new Int32Array(0);
+
+function codeScratch(count: number): Int32Array {
+  if (pageCodes.length < count) pageCodes = new Int32Array(Math.max(count, 2 * pageCodes.length));
+  return pageCodes;
 }
 
 /** Dictionary indexes must fall inside the dictionary (else the data is corrupt). */

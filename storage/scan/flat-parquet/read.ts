@@ -17,6 +17,12 @@ export interface FlatReadRequest {
   readonly columns: readonly string[];
   readonly batchSize: number;
   readonly rowGroups?: readonly number[];
+  /**
+   * The caller needs only the set of values of its one column: a row group may answer each value
+   * it holds once, in any order, instead of every row (read-row-groups.ts). Ignored for several
+   * columns, and by the parquet-wasm fallback (which answers every row: still every value).
+   */
+  readonly distinctValues?: boolean;
 }
 
 /** The flat decoder may be switched off (DELTASQL_FAST_PARQUET=0), e.g. to compare timings. */
@@ -61,7 +67,7 @@ export async function* readFlatOrFallback<T>(
   for (let k = 0; k < groups.length; k++) {
     let batches: RawBatch[];
     try {
-      batches = await decodeRowGroup(source, metadata, plan.columns, groups[k] as number, request.batchSize);
+      batches = await decodeRowGroup(source, metadata, plan.columns, groups[k] as number, request.batchSize, request.distinctValues === true);
     } catch (err) {
       onDecline?.(errorText(err));
       yield* fallback(k === 0 ? request.rowGroups : groups.slice(k));
