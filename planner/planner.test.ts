@@ -256,6 +256,7 @@ describe('plans', () => {
       { rule: 'join_order', plan: 'Project: ticker\n  Scan: public.prices columns=[ticker, close, vol, d, ts, flag]' },
       { rule: 'prune_columns', plan: 'Project: ticker\n  Scan: public.prices columns=[ticker]' },
       { rule: 'push_scan_filters', plan: 'Project: ticker\n  Scan: public.prices columns=[ticker]' },
+      { rule: 'distinct_values_scan', plan: 'Project: ticker\n  Scan: public.prices columns=[ticker]' },
       { rule: 'window_group_limit', plan: 'Project: ticker\n  Scan: public.prices columns=[ticker]' },
     ]);
   });
@@ -271,6 +272,28 @@ describe('plans', () => {
     expect(await plan('SELECT * FROM (SELECT ticker, rank() OVER (PARTITION BY ticker ORDER BY close) AS rk, lag(close) OVER (PARTITION BY ticker ORDER BY close) AS prev FROM prices) t WHERE rk = 1')).not.toContain('group_limit');
     expect(await plan(top('rank()', 'rk <= 1001'))).not.toContain('group_limit');
     expect(await plan(top('ntile(4)', 'rk = 1'))).not.toContain('group_limit');
+  });
+
+  it('tells a one-column scan under an aggregate blind to repeats that distinct values will do, and no other scan', async () => {
+    const plan = async (sql: string) => (await planLogical(sql, pricesCatalog())).steps.at(-1)?.plan ?? '';
+    const marked = 'Scan: public.prices columns=[ticker] distinct_values';
+    expect(await plan('SELECT count(DISTINCT ticker) FROM prices')).toContain(marked);
+    expect(await plan('SELECT DISTINCT ticker FROM prices')).toContain(marked);
+    expect(await plan('SELECT min(ticker), max(ticker), approx_count_distinct(ticker) FROM prices')).toContain(marked);
+    expect(await plan("SELECT lower(ticker) AS t, count(DISTINCT ticker) FROM prices WHERE ticker <> 'AAPL' GROUP BY lower(ticker)")).toMatch(
+      /Filter: ticker <> 'AAPL'\n\s+Scan: public.prices columns=\[ticker\] filters=\[ticker <> 'AAPL'\] distinct_values/,
+    );
+    // Repeats count, the list's order follows the input, two columns, or a value drawn per row.
+    for (const sql of [
+      'SELECT count(ticker) FROM prices',
+      'SELECT ticker, count(*) FROM prices GROUP BY ticker',
+      'SELECT array_agg(DISTINCT ticker) FROM prices',
+      'SELECT count(DISTINCT ticker), max(close) FROM prices',
+      'SELECT count(DISTINCT ticker) FILTER (WHERE random() < 0.5) FROM prices',
+      'SELECT DISTINCT ticker || random()::text FROM prices',
+    ]) {
+      expect(await plan(sql), sql).not.toContain('distinct_values');
+    }
   });
 
   it('moves a filter on PARTITION BY columns below the window, and no other', async () => {
