@@ -3,6 +3,7 @@ import { snappyCompress } from 'hysnappy';
 import { describe, expect, it } from 'vitest';
 import { Declined } from './decline.js';
 import { decompress } from './decompress.js';
+import { readsInPlace } from './snappy.js';
 
 /** A page-sized payload snappy compresses partly (short repeats among random bytes), as price columns do. */
 function sample(length: number): Uint8Array {
@@ -39,5 +40,19 @@ describe('decompress', () => {
     expect(() => decompress('SNAPPY', corrupt, page.length)).toThrow(Declined);
     expect(() => decompress('SNAPPY', snappyCompress(page).subarray(0, 1_000), page.length)).toThrow(Declined);
     expect(decompress('SNAPPY', snappyCompress(page), page.length)).toEqual(page);
+  });
+
+  it('reads snappy pages in place: the answer is a view of the decoder memory, valid until the next page', () => {
+    expect(readsInPlace()).toBe(true);
+    const first = sample(2_000);
+    const view = decompress('SNAPPY', snappyCompress(first), first.length);
+    expect(view).toEqual(first);
+    expect(view.buffer.byteLength).toBeGreaterThan(view.length); // inside the instance's memory, not a copy
+    const copy = view.slice();
+    // A page bigger than the memory so far grows it; the earlier view is then stale, as documented.
+    const big = sample(6_000_000);
+    expect(decompress('SNAPPY', snappyCompress(big), big.length)).toEqual(big);
+    expect(copy).toEqual(first);
+    expect(view.length === 0 || !view.every((b, i) => b === first[i])).toBe(true);
   });
 });

@@ -6,17 +6,17 @@
  * Why hysnappy: on the benchmark's price columns (random doubles, ratio 0.6, many short copies)
  * it decompresses at 1.4 GB/s against 0.3 GB/s for the napi-rs `snappy` binary and 0.5 GB/s for
  * a JavaScript decoder; on high-ratio dictionary-code pages both reach 5–6 GB/s. It needs the
- * output length up front, which every Parquet page header gives.
+ * output length up front, which every Parquet page header gives. A snappy page is read where the
+ * decoder wrote it (snappy.ts): the bytes `decompress` answers are valid until its next call on
+ * this thread, and every caller copies what it keeps.
  */
 import { gunzipSync } from 'node:zlib';
-import { snappyUncompressor } from 'hysnappy';
 import type { CompressionCodec } from 'hyparquet';
 import { Declined } from './decline.js';
-
-type Uncompress = (input: Uint8Array, outputLength: number) => Uint8Array;
+import { pageUncompressor, type PageUncompress } from './snappy.js';
 
 /** This thread's WebAssembly instance, made on first use (each decode worker has its own). */
-let snappyInstance: Uncompress | undefined;
+let snappyInstance: PageUncompress | undefined;
 
 /**
  * Snappy-decompresses one page. The stream's own length preamble must equal the page header's
@@ -26,7 +26,7 @@ let snappyInstance: Uncompress | undefined;
 function uncompressSnappy(input: Uint8Array, uncompressedSize: number): Uint8Array {
   const declared = snappyLength(input);
   if (declared !== uncompressedSize) throw new Declined(`snappy page of ${declared} bytes, header says ${uncompressedSize}`);
-  snappyInstance ??= snappyUncompressor();
+  snappyInstance ??= pageUncompressor();
   try {
     return snappyInstance(input, uncompressedSize);
   } catch (err) {
@@ -48,7 +48,10 @@ function snappyLength(input: Uint8Array): number {
 
 export const SUPPORTED_CODECS: ReadonlySet<CompressionCodec> = new Set(['UNCOMPRESSED', 'SNAPPY', 'GZIP']);
 
-/** The page bytes uncompressed; a size other than the page header's is corrupt data. */
+/**
+ * The page bytes uncompressed, valid until the next call (see above); a size other than the page
+ * header's is corrupt data.
+ */
 export function decompress(codec: CompressionCodec, input: Uint8Array, uncompressedSize: number): Uint8Array {
   let out: Uint8Array;
   switch (codec) {
