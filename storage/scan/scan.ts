@@ -60,6 +60,12 @@ export const DEFAULT_BATCH_SIZE = 65_536;
  * past the file before; 5 gives each worker a file to go on with.
  */
 const FILES_IN_FLIGHT = 5;
+/**
+ * A distinct-values scan's files answer a few hundred rows each, so twice as many are under way
+ * at once without holding more memory: the workers never wait for the scan to move past a file
+ * whose row groups were slow to decode (count(DISTINCT ticker) over 10 files: 84–90 ms against 91–104).
+ */
+const DISTINCT_FILES_IN_FLIGHT = 10;
 
 /**
  * Reads a snapshot's live files as Arrow record batches in the logical schema
@@ -89,7 +95,7 @@ export async function* scanSnapshot(store: ObjectStore, snapshot: Snapshot, opti
   };
   const { files } = selectFiles(snapshot, options.filters ?? []);
   const perFile = files.map((add) => () => scanFile(plan, add));
-  for await (const batch of orderedPrefetch(perFile, FILES_IN_FLIGHT)) {
+  for await (const batch of orderedPrefetch(perFile, plan.distinctValues ? DISTINCT_FILES_IN_FLIGHT : FILES_IN_FLIGHT)) {
     if (options.signal?.aborted) throw new SqlError('57014', 'canceling statement due to user request');
     yield batch;
   }
