@@ -272,14 +272,14 @@ class SetState {
 /**
  * One call's rows and arguments for a batch, shared by every grouping set: `rows` are the rows
  * FILTER keeps (and, for DISTINCT calls, whose arguments are all non-NULL, as NULLs are never
- * counted), null for all rows; `args` are the call's arguments then its ORDER BY keys, already
- * narrowed to `rows`.
+ * counted — except array_agg's, which keeps NULL as an element, once), null for all rows; `args`
+ * are the call's arguments then its ORDER BY keys, already narrowed to `rows`.
  */
 function callInput(call: AggregateCall, batch: arrow.RecordBatch): { rows: Int32Array | null; args: arrow.Data[] } {
   let args = call.args.map((e) => e.evaluate(batch));
   if (call.orderBy !== undefined) for (const k of call.orderBy) args.push(k.expr.evaluate(batch));
   let rows: Int32Array | null = call.filter === undefined ? null : maskIndices(call.filter.evaluate(batch));
-  if (isDistinct(call) && distinctMatters(call)) {
+  if (isDistinct(call) && distinctMatters(call) && call.name !== 'array_agg') {
     for (const arg of args.slice(0, call.args.length)) {
       const valid = validityBytes(arg);
       if (valid === null) continue;

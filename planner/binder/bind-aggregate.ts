@@ -111,11 +111,21 @@ export function bindAggregateCall(call: AnyNode, binder: ExprBinder, argumentBin
         const sb = s.SortBy as AnyNode;
         const descending = sb.sortby_dir === 'SORTBY_DESC';
         const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : sb.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : descending;
-        return { expr: inner.bind(sb.node), descending, nullsFirst };
+        const expr = inner.bind(sb.node);
+        // Sorting the de-duplicated values by anything else would be ill-defined (PostgreSQL's rule).
+        if (call.agg_distinct === true && !args.some((a) => exprToString(a) === exprToString(expr))) {
+          throw new SqlError('42P10', 'in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list', { position: ctx.position(startOf(sb.node)) });
+        }
+        return { expr, descending, nullsFirst };
       });
     }
   }
   args = checkArguments(name, args, noSuch);
+  // PostgreSQL de-duplicates a DISTINCT aggregate's input by sorting it: without an ORDER BY of
+  // their own, array_agg and string_agg see their distinct values in ascending order, NULL last.
+  if (call.agg_distinct === true && orderBy === undefined && (name === 'array_agg' || name === 'string_agg')) {
+    orderBy = [{ expr: args[0] as Expr, descending: false, nullsFirst: false }];
+  }
   // FILTER (WHERE …) may name the enclosing query's columns and hold subqueries (planned below the aggregate).
   const filterBinder = inner.with({
     clause: 'FILTER',

@@ -37,7 +37,8 @@ export class PostgresOracle implements Engine {
       execFileSync('chown', ['postgres', data, socket]);
       asPostgres(`initdb -D ${data} -A trust -U postgres >/dev/null`);
     }
-    if (!existsSync(join(socket, `.s.PGSQL.${port}`))) {
+    // Not by the socket file alone: a server that died (the machine restarted) leaves it behind.
+    if (!existsSync(join(socket, `.s.PGSQL.${port}`)) || !serverRunning(data)) {
       asPostgres(`pg_ctl -D ${data} -l ${data}/server.log -o "-p ${port} -k ${socket} -c listen_addresses=''" -w start >/dev/null`);
     }
     const admin = new PostgresOracle(socket, port, '');
@@ -162,4 +163,14 @@ function sqlLiteral(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
   if (typeof value === 'number') return String(value);
   return `'${String(value).replaceAll("'", "''")}'`;
+}
+
+/** Whether the server of `data` is up (`pg_ctl status`: 0 when running, 3 when not). */
+function serverRunning(data: string): boolean {
+  try {
+    asPostgres(`pg_ctl -D ${data} status >/dev/null`);
+    return true;
+  } catch {
+    return false;
+  }
 }
