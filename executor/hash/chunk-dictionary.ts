@@ -11,9 +11,18 @@ import { hashBytes, mix32 } from './value-hash.js';
  */
 export interface ChunkDictionary {
   readonly codes: Int32Array;
-  readonly values: BytesInterner;
+  readonly values: DistinctBytes;
   /** The row where each value first appears (increasing: values are numbered in that order). */
   readonly firstRows: Int32Array;
+}
+
+/** Distinct byte strings numbered 0 … size − 1: string `d` is `bytes[start(d), end(d))`, hashed `hashOf(d)`. */
+export interface DistinctBytes {
+  readonly size: number;
+  readonly bytes: Uint8Array;
+  start(d: number): number;
+  end(d: number): number;
+  hashOf(d: number): number;
 }
 
 /**
@@ -58,16 +67,38 @@ export function chunkDictionary(data: arrow.Data): ChunkDictionary {
   return dictionary;
 }
 
-/** A decoder's dictionary: only its distinct values are hashed (they are distinct, so codes match). */
+/**
+ * A decoder's dictionary: its values are distinct already, so they are only hashed, read where
+ * they are (no table of their own: a batch's key column looks each up once in its own).
+ */
 function fromStringDictionary(given: StringDictionary): ChunkDictionary {
-  const values = new BytesInterner();
-  const { valueOffsets, valueBytes } = given;
-  for (let k = 0; k + 1 < valueOffsets.length; k++) {
-    const start = valueOffsets[k] as number;
-    const end = valueOffsets[k + 1] as number;
-    values.intern(valueBytes, start, end, hashBytes(valueBytes, start, end), true);
+  return { codes: given.codes, values: new HashedValues(given.valueOffsets, given.valueBytes), firstRows: given.firstRows };
+}
+
+class HashedValues implements DistinctBytes {
+  readonly size: number;
+  private readonly hashes: Uint32Array;
+
+  constructor(
+    private readonly offsets: Int32Array,
+    readonly bytes: Uint8Array,
+  ) {
+    this.size = offsets.length - 1;
+    this.hashes = new Uint32Array(this.size);
+    for (let d = 0; d < this.size; d++) this.hashes[d] = hashBytes(bytes, offsets[d] as number, offsets[d + 1] as number);
   }
-  return { codes: given.codes, values, firstRows: given.firstRows };
+
+  start(d: number): number {
+    return this.offsets[d] as number;
+  }
+
+  end(d: number): number {
+    return this.offsets[d + 1] as number;
+  }
+
+  hashOf(d: number): number {
+    return this.hashes[d] as number;
+  }
 }
 
 /** Any strings: each row's bytes hashed and interned. */
