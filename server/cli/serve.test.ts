@@ -1,15 +1,55 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as arrow from 'apache-arrow';
+import { parquetMetadata } from 'hyparquet';
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { writeSample } from '../../storage/scan/flat-parquet/testing/generate.js';
 import { BIN, CORPUS, ensureBuilt, runCli } from '../testing/cli.js';
 
 // `deltasql serve` as a user runs it: the real bin, a real port, a real client, then SIGTERM.
 
 beforeAll(() => ensureBuilt());
+
+/** Starts `deltasql serve` over `warehouse`; answers the child and its PostgreSQL port. */
+async function serve(warehouse: string): Promise<{ child: ReturnType<typeof spawn>; port: number }> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--warehouse', warehouse, '--pg-port', '0', '--http-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+  const deadline = Date.now() + 30_000;
+  while (!stdout.includes('\n') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const port = /PostgreSQL on 127\.0\.0\.1:(\d+)/.exec(stdout)?.[1];
+  if (port === undefined) throw new Error(`deltasql serve did not start: ${stdout}`);
+  return { child, port: Number(port) };
+}
+
+/**
+ * A one-file Delta table `broken` whose second row group has a garbled data page (parquet-wasm
+ * panics on it, which ends the decode worker reading it).
+ */
+function brokenTable(root: string): void {
+  const table = join(root, 'broken');
+  mkdirSync(join(table, '_delta_log'), { recursive: true });
+  const file = join(table, 'part-0.parquet');
+  const k = Array.from({ length: 12_000 }, (_, i) => BigInt(i < 4_000 ? i % 10 : i * 31));
+  const s = Array.from({ length: 12_000 }, (_, i) => `v${i % 20}`);
+  writeSample(file, new arrow.Table({ k: arrow.vectorFromArray(k, new arrow.Int64()), s: arrow.vectorFromArray(s, new arrow.Utf8()) }), { rowGroupRows: 4_000 });
+  const bytes = readFileSync(file);
+  const md = parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length)).row_groups[1]?.columns[1]?.meta_data;
+  if (md === undefined) throw new Error('no column chunk metadata');
+  bytes.fill(0xff, Number(md.data_page_offset), Number(md.data_page_offset) + 6);
+  writeFileSync(file, bytes);
+  const fields = [{ name: 'k', type: 'long', nullable: true, metadata: {} }, { name: 's', type: 'string', nullable: true, metadata: {} }];
+  const actions = [
+    { protocol: { minReaderVersion: 1, minWriterVersion: 2 } },
+    { metaData: { id: 'broken', format: { provider: 'parquet', options: {} }, schemaString: JSON.stringify({ type: 'struct', fields }), partitionColumns: [], configuration: {}, createdTime: 0 } },
+    { add: { path: 'part-0.parquet', partitionValues: {}, size: statSync(file).size, modificationTime: 0, dataChange: true } },
+  ];
+  writeFileSync(join(table, '_delta_log', '00000000000000000000.json'), actions.map((a) => JSON.stringify(a)).join('\n') + '\n');
+}
 
 describe('deltasql serve', () => {
   it('prints its addresses, answers PostgreSQL and HTTP clients, and stops cleanly on SIGTERM', async () => {
@@ -56,6 +96,39 @@ describe('deltasql serve', () => {
       child.kill('SIGTERM');
       await once(child, 'exit');
       rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('answers a query over a corrupt data file with XX001 and keeps serving every client after it', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'deltasql-broken-'));
+    brokenTable(root);
+    const { child, port } = await serve(root);
+    const clients: pg.Client[] = [];
+    const connect = async () => {
+      // A query stuck on a dead worker fails the test in 15 s rather than at the test's timeout.
+      const client = new pg.Client({ host: '127.0.0.1', port, user: 'u', database: 'd', query_timeout: 15_000 });
+      client.on('error', () => undefined); // the server stopping under a failed assertion
+      clients.push(client);
+      await client.connect();
+      return client;
+    };
+    const simple = `SELECT count(*) AS n, sum(id) AS total FROM delta.\`${join(CORPUS, 'simple_table')}\``;
+    try {
+      const first = await connect();
+      const other = await connect();
+      for (let round = 0; round < 2; round++) {
+        await expect(first.query('SELECT k, s FROM broken')).rejects.toMatchObject({ code: 'XX001', message: expect.stringContaining('undecodable Parquet data (decoder worker failed: unreachable)') });
+        // Each read lands on a decode worker in turn: the replaced one answers like the others, on both connections.
+        for (let i = 0; i < 4; i++) {
+          expect((await (i % 2 === 0 ? first : other).query(simple)).rows).toEqual([{ n: '3', total: '21' }]);
+          expect((await other.query('SELECT count(*) AS n, max(k) AS top FROM broken WHERE k < 10')).rows).toEqual([{ n: '4000', top: '9' }]);
+        }
+      }
+    } finally {
+      await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+      rmSync(root, { recursive: true, force: true });
     }
   }, 60_000);
 

@@ -15,6 +15,9 @@ import type { ReadOptions } from './read-parquet.js';
  * The worker script is the compiled `decode-worker.js`; when running from TypeScript sources
  * (vitest) it does not exist and `DecodePool.shared()` answers undefined: the scan then decodes
  * on the calling thread, with the same results.
+ *
+ * A worker that dies (parquet-wasm panics on some corrupt pages) fails the reads it was serving
+ * and is replaced, so one bad file never stalls the other queries of a server.
  */
 export class DecodePool {
   private static instance: DecodePool | undefined | null = null;
@@ -26,18 +29,37 @@ export class DecodePool {
   private nextSeq = 1;
   private nextWorker = 0;
 
-  private constructor(script: string, size: number) {
-    this.workers = Array.from({ length: size }, () => {
-      // A clean execArgv: the parent's flags (--input-type, -e, test runners' loaders) are not the worker's.
-      const worker = new Worker(script, { execArgv: [] });
-      worker.on('message', (reply: DecodeReply & { seq: number }) => this.settle(reply.seq, reply));
-      worker.on('error', (err) => {
-        // A crashed worker fails the requests it held; the scan reports them as errors.
-        for (const [seq, p] of this.pending) if (p.worker === worker) this.settle(seq, { kind: 'error', id: -1, message: `decoder worker failed: ${err.message}` });
-      });
-      worker.unref(); // after the listeners: attaching a 'message' listener refs the worker again
-      return worker;
-    });
+  /** Workers that failed: a request to one answers an error at once instead of waiting forever. */
+  private readonly dead = new WeakSet<Worker>();
+
+  private constructor(
+    private readonly script: string,
+    size: number,
+  ) {
+    this.workers = Array.from({ length: size }, () => this.spawn());
+  }
+
+  private spawn(): Worker {
+    // A clean execArgv: the parent's flags (--input-type, -e, test runners' loaders) are not the worker's.
+    const worker = new Worker(this.script, { execArgv: [] });
+    worker.on('message', (reply: DecodeReply & { seq: number }) => this.settle(reply.seq, reply));
+    // parquet-wasm panics on some corrupt pages, which ends the worker ('error', then 'exit').
+    worker.on('error', (err) => this.replace(worker, `decoder worker failed: ${err.message}`));
+    worker.on('exit', (code) => this.replace(worker, `decoder worker exited with code ${code}`));
+    worker.unref(); // after the listeners: attaching a 'message' listener refs the worker again
+    return worker;
+  }
+
+  /**
+   * A worker that ended: the requests it held fail (their scans report XX001), so do later ones
+   * for files it had open, and a fresh worker takes its place for every other read.
+   */
+  private replace(worker: Worker, message: string): void {
+    if (this.dead.has(worker)) return;
+    this.dead.add(worker);
+    for (const [seq, p] of this.pending) if (p.worker === worker) this.settle(seq, { kind: 'error', id: -1, message });
+    const at = this.workers.indexOf(worker);
+    if (at >= 0) this.workers[at] = this.spawn();
   }
 
   /** The process-wide pool, or undefined where workers cannot run (TypeScript sources). */
@@ -62,6 +84,7 @@ export class DecodePool {
   }
 
   request(worker: Worker, body: DistributiveOmit<DecodeRequest, 'seq'>): Promise<DecodeReply> {
+    if (this.dead.has(worker)) return Promise.resolve({ kind: 'error', id: body.id, message: 'decoder worker failed earlier' });
     return new Promise((resolve) => {
       const seq = this.nextSeq++;
       this.pending.set(seq, { worker, resolve });
