@@ -38,6 +38,8 @@ export class GroupTable {
   private nullGroup = -1;
   /** Scratch key rows of the current batch, reused across batches. */
   private rows = new Uint32Array(0);
+  /** Key columns built by `keyColumn`, with the group count they cover. */
+  private readonly builtKeys = new Map<number, { readonly count: number; readonly data: arrow.Data }>();
 
   constructor(readonly keyTypes: readonly arrow.DataType[]) {
     this.columns = keyTypes.map(keyColumnFor);
@@ -100,8 +102,19 @@ export class GroupTable {
     return this.columns.map((_, k) => this.keyColumn(k));
   }
 
-  /** Key column `k` alone (see `keys()`). */
+  /**
+   * Key column `k` alone (see `keys()`). Kept until the next new group: a join's key bitmaps and
+   * its runtime filters both read the built table's key columns.
+   */
   keyColumn(k: number): arrow.Data {
+    const known = this.builtKeys.get(k);
+    if (known !== undefined && known.count === this.count) return known.data;
+    const data = this.buildKeyColumn(k);
+    this.builtKeys.set(k, { count: this.count, data });
+    return data;
+  }
+
+  private buildKeyColumn(k: number): arrow.Data {
     const { stride, count, keyWords } = this;
     const maskWord = this.maskAt + (k >> 5);
     const bit = 1 << (k & 31);

@@ -70,14 +70,8 @@ export function filtersForKeys(column: string, keys: arrow.Data): ScanFilter[] {
   const valid = validityBytes(keys);
   const type = keys.type;
   if (rangeFilterType(type)) {
-    const values = keys.values as Int32Array | BigInt64Array;
-    let lo = -1;
-    let hi = -1;
-    for (let i = 0; i < n; i++) {
-      if (valid !== null && valid[i] === 0) continue;
-      if (lo < 0 || (values[i] as number | bigint) < (values[lo] as number | bigint)) lo = i;
-      if (hi < 0 || (values[i] as number | bigint) > (values[hi] as number | bigint)) hi = i;
-    }
+    const values = keys.values as Int32Array | BigInt64Array | BigUint64Array;
+    const [lo, hi] = values instanceof BigInt64Array || values instanceof BigUint64Array ? extremes64(values, valid, n) : extremes32(values, valid, n);
     if (lo < 0) return [];
     return [
       { kind: 'compare', column, op: '>=', value: scalarAt(keys, lo) },
@@ -88,4 +82,29 @@ export function filtersForKeys(column: string, keys: arrow.Data): ScanFilter[] {
   const values: unknown[] = [];
   for (let i = 0; i < n; i++) if (valid === null || valid[i] === 1) values.push(scalarAt(keys, i));
   return values.length === 0 ? [] : [{ kind: 'in', column, values }];
+}
+
+/** The rows holding the least and the greatest non-NULL value ([-1, -1] when none). One loop per element type: each stays monomorphic. */
+function extremes32(values: Int32Array, valid: Uint8Array | null, n: number): [number, number] {
+  let lo = -1;
+  let hi = -1;
+  for (let i = 0; i < n; i++) {
+    if (valid !== null && valid[i] === 0) continue;
+    const v = values[i] as number;
+    if (lo < 0 || v < (values[lo] as number)) lo = i;
+    if (hi < 0 || v > (values[hi] as number)) hi = i;
+  }
+  return [lo, hi];
+}
+
+function extremes64(values: BigInt64Array | BigUint64Array, valid: Uint8Array | null, n: number): [number, number] {
+  let lo = -1;
+  let hi = -1;
+  for (let i = 0; i < n; i++) {
+    if (valid !== null && valid[i] === 0) continue;
+    const v = values[i] as bigint;
+    if (lo < 0 || v < (values[lo] as bigint)) lo = i;
+    if (hi < 0 || v > (values[hi] as bigint)) hi = i;
+  }
+  return [lo, hi];
 }
