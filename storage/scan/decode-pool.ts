@@ -31,6 +31,8 @@ export class DecodePool {
 
   /** Workers that failed: a request to one answers an error at once instead of waiting forever. */
   private readonly dead = new WeakSet<Worker>();
+  /** Workers that have answered a request: only such a worker is replaced when it dies (no respawn loop for one that cannot start). */
+  private readonly answered = new WeakSet<Worker>();
 
   private constructor(
     private readonly script: string,
@@ -42,7 +44,10 @@ export class DecodePool {
   private spawn(): Worker {
     // A clean execArgv: the parent's flags (--input-type, -e, test runners' loaders) are not the worker's.
     const worker = new Worker(this.script, { execArgv: [] });
-    worker.on('message', (reply: DecodeReply & { seq: number }) => this.settle(reply.seq, reply));
+    worker.on('message', (reply: DecodeReply & { seq: number }) => {
+      this.answered.add(worker);
+      this.settle(reply.seq, reply);
+    });
     // parquet-wasm panics on some corrupt pages, which ends the worker ('error', then 'exit').
     worker.on('error', (err) => this.replace(worker, `decoder worker failed: ${err.message}`));
     worker.on('exit', (code) => this.replace(worker, `decoder worker exited with code ${code}`));
@@ -59,7 +64,7 @@ export class DecodePool {
     this.dead.add(worker);
     for (const [seq, p] of this.pending) if (p.worker === worker) this.settle(seq, { kind: 'error', id: -1, message });
     const at = this.workers.indexOf(worker);
-    if (at >= 0) this.workers[at] = this.spawn();
+    if (at >= 0 && this.answered.has(worker)) this.workers[at] = this.spawn();
   }
 
   /** The process-wide pool, or undefined where workers cannot run (TypeScript sources). */
