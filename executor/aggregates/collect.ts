@@ -11,7 +11,7 @@ import { gather } from './growable.js';
 import { isMinMaxType } from './min-max.js';
 import { toFloat64 } from './numeric.js';
 
-export type CollectName = 'percentile_cont' | 'percentile_disc' | 'median' | 'collect_list' | 'collect_set' | 'array_agg' | 'string_agg';
+export type CollectName = 'percentile_cont' | 'percentile_disc' | 'median' | 'mode' | 'collect_list' | 'collect_set' | 'array_agg' | 'string_agg';
 
 const utf8 = new TextEncoder();
 
@@ -27,6 +27,8 @@ const utf8 = new TextEncoder();
  * - percentile_cont(f) / median: PostgreSQL's linear interpolation between the values at
  *   positions floor and ceil of f·(n−1);
  * - percentile_disc(f): the first value whose cumulative share reaches f (the ⌈f·n⌉-th);
+ * - mode(): the most frequent value, the first in sort order among equally frequent ones
+ *   (PostgreSQL's `mode() WITHIN GROUP (ORDER BY x [DESC])`; `params[0]` true for DESC);
  * - collect_list / collect_set: a list in input order (or ORDER BY), NULLs skipped, an empty
  *   list for a group with no input (Spark); collect_set arrives de-duplicated (the operator
  *   treats it as DISTINCT);
@@ -50,7 +52,7 @@ export class CollectAccumulator implements Accumulator {
     if ((name === 'percentile_cont' || name === 'percentile_disc') && !(this.fraction >= 0 && this.fraction <= 1)) {
       throw new SqlError('22003', `percentile value ${String(params[0])} is not between 0 and 1`);
     }
-    if (name === 'percentile_disc' && !isMinMaxType(argType)) throw SqlError.undefinedFunction(`percentile_disc(${String(argType)})`);
+    if ((name === 'percentile_disc' || name === 'mode') && !isMinMaxType(argType)) throw SqlError.undefinedFunction(`${name}(${String(argType)})`);
     if ((name === 'percentile_cont' || name === 'median') && toFloatable(argType) === false) throw SqlError.undefinedFunction(`${name}(${String(argType)})`);
     if (name === 'string_agg' && !arrow.DataType.isUtf8(argType) && !arrow.DataType.isBinary(argType)) throw SqlError.undefinedFunction(`string_agg(${String(argType)})`);
   }
@@ -98,6 +100,8 @@ export class CollectAccumulator implements Accumulator {
         return this.percentileCont(values, order, starts, groups);
       case 'percentile_disc':
         return this.percentileDisc(values, order, starts, groups);
+      case 'mode':
+        return this.mode(values, order, starts, groups);
       default: {
         if (this.keyChunks.length > 0) {
           const keys = this.orderBy.map((k, c) => ({ data: concat(this.keyChunks.map((chunk) => chunk[c])), descending: k.descending, nullsFirst: k.nullsFirst }));
@@ -157,6 +161,28 @@ export class CollectAccumulator implements Accumulator {
       }
       const k = Math.max(1, Math.ceil(this.fraction * n)); // PostgreSQL: the ceil(f·n)-th row, at least the first
       picks[g] = order[starts[g] + Math.min(n, k) - 1];
+    }
+    if (values.length === 0) return nullData(this.type, groups);
+    return take(values, picks);
+  }
+
+  private mode(values: arrow.Data, order: Int32Array, starts: Int32Array, groups: number): arrow.Data {
+    const compare = rowComparator({ data: values, descending: this.params[0] === true, nullsFirst: false });
+    this.sortSegments(order, starts, groups, [compare]);
+    const picks = new Int32Array(groups).fill(-1);
+    for (let g = 0; g < groups; g++) {
+      let best = -1;
+      let bestRun = 0;
+      let run = 0;
+      for (let k = starts[g]; k < starts[g + 1]; k++) {
+        run = k > starts[g] && compare(order[k - 1], order[k]) === 0 ? run + 1 : 1;
+        // Strictly longer: among runs of equal length the first (in sort order) stays.
+        if (run > bestRun) {
+          bestRun = run;
+          best = order[k];
+        }
+      }
+      picks[g] = best;
     }
     if (values.length === 0) return nullData(this.type, groups);
     return take(values, picks);

@@ -2,10 +2,12 @@ import { SqlError } from '../../common/sql-error.js';
 import type { Accumulator } from './accumulator.js';
 import type { AggregateCall } from './aggregate-call.js';
 import { ApproxCountDistinctAccumulator } from './approx-count-distinct.js';
+import { BitwiseAccumulator } from './bitwise.js';
 import { CollectAccumulator } from './collect.js';
 import { BoolAccumulator, CountAccumulator } from './count.js';
 import { FirstLastAccumulator } from './first-last.js';
 import { MinMaxAccumulator } from './min-max.js';
+import { RegressionAccumulator } from './regression.js';
 import { SumAvgAccumulator } from './sum-avg.js';
 import { VarianceAccumulator } from './variance.js';
 
@@ -46,9 +48,30 @@ export function createAccumulator(call: AggregateCall): Accumulator {
       const ignoreNulls = call.name === 'any_value' || call.params?.[0] === true;
       return new FirstLastAccumulator(call.name === 'last', ignoreNulls, needArg());
     }
+    case 'bit_and':
+    case 'bit_or':
+    case 'bit_xor':
+      return new BitwiseAccumulator(call.name, needArg());
+    case 'corr':
+    case 'covar_pop':
+    case 'covar_samp':
+    case 'regr_count':
+    case 'regr_sxx':
+    case 'regr_syy':
+    case 'regr_sxy':
+    case 'regr_avgx':
+    case 'regr_avgy':
+    case 'regr_slope':
+    case 'regr_intercept':
+    case 'regr_r2': {
+      const xType = call.args[1]?.type;
+      if (xType === undefined) throw SqlError.undefinedFunction(`${call.name}(${String(needArg())})`);
+      return new RegressionAccumulator(call.name, needArg(), xType);
+    }
     case 'percentile_cont':
     case 'percentile_disc':
     case 'median':
+    case 'mode':
     case 'collect_list':
     case 'collect_set':
     case 'array_agg':
@@ -70,5 +93,5 @@ export function isDistinct(call: AggregateCall): boolean {
  * de-duplication table for them.
  */
 export function distinctMatters(call: AggregateCall): boolean {
-  return !['min', 'max', 'bool_and', 'bool_or', 'any_value', 'approx_count_distinct'].includes(call.name);
+  return !['min', 'max', 'bool_and', 'bool_or', 'bit_and', 'bit_or', 'any_value', 'approx_count_distinct'].includes(call.name);
 }

@@ -11,6 +11,9 @@ export const AGGREGATE_NAMES = [
   'stddev_samp', 'stddev_pop', 'var_samp', 'var_pop',
   'percentile_cont', 'percentile_disc', 'median', 'approx_count_distinct',
   'collect_list', 'collect_set', 'array_agg', 'string_agg', 'bool_and', 'bool_or', 'count_if',
+  'mode', 'bit_and', 'bit_or', 'bit_xor',
+  'corr', 'covar_pop', 'covar_samp',
+  'regr_count', 'regr_sxx', 'regr_syy', 'regr_sxy', 'regr_avgx', 'regr_avgy', 'regr_slope', 'regr_intercept', 'regr_r2',
 ] as const;
 export type AggregateName = (typeof AGGREGATE_NAMES)[number];
 
@@ -29,7 +32,8 @@ export function isAggregateName(name: string): name is AggregateName {
  *   decimal(p,s) → decimal(min(38,p+4), min(38,s+4)) (Spark);
  * - `stddev*`/`var*` → float8; `percentile_cont`/`median` → float8; `percentile_disc` → the argument's type;
  * - `min`/`max`/`first`/`last`/`any_value` → the argument's type;
- * - `approx_count_distinct`, `count_if` → int8; `bool_and`/`bool_or` → bool;
+ * - `approx_count_distinct`, `count_if`, `regr_count` → int8; `bool_and`/`bool_or` → bool;
+ * - `corr`, `covar_*`, the other `regr_*` → float8; `mode`, `bit_and`/`bit_or`/`bit_xor` → the argument's type;
  * - `collect_list`/`collect_set`/`array_agg` → list of the argument's type; `string_agg` → text.
  */
 export function aggregateResultType(name: AggregateName, argTypes: readonly arrow.DataType[]): arrow.DataType {
@@ -39,7 +43,20 @@ export function aggregateResultType(name: AggregateName, argTypes: readonly arro
     case 'count_star':
     case 'approx_count_distinct':
     case 'count_if':
+    case 'regr_count':
       return new arrow.Int64();
+    case 'corr':
+    case 'covar_pop':
+    case 'covar_samp':
+    case 'regr_sxx':
+    case 'regr_syy':
+    case 'regr_sxy':
+    case 'regr_avgx':
+    case 'regr_avgy':
+    case 'regr_slope':
+    case 'regr_intercept':
+    case 'regr_r2':
+      return new arrow.Float64();
     case 'bool_and':
     case 'bool_or':
       return new arrow.Bool();
@@ -62,6 +79,10 @@ export function aggregateResultType(name: AggregateName, argTypes: readonly arro
     case 'last':
     case 'any_value':
     case 'percentile_disc':
+    case 'mode':
+    case 'bit_and':
+    case 'bit_or':
+    case 'bit_xor':
       return required(name, arg);
     case 'sum': {
       const t = required(name, arg);

@@ -7,6 +7,7 @@ import { pgTypeName } from '../../executor/values/type-names.js';
 import { exprToString } from '../expr/display.js';
 import type { Expr } from '../expr/expr.js';
 import type { AggregateCallExpr } from '../logical/aggregate.js';
+import { REGRESSION_NAMES } from '../../executor/aggregates/regression.js';
 import type { SortKey } from '../logical/sort.js';
 import { coerce, isNumeric, isUnknownLiteral } from '../types/coerce.js';
 import { aggregateCalls, startOf, unwrap, type ExprBinder } from './bind-expr.js';
@@ -29,6 +30,10 @@ const AGGREGATE_ALIASES: Record<string, AggregateName> = {
   approx_count_distinct: 'approx_count_distinct', collect_list: 'collect_list', array_agg: 'array_agg',
   collect_set: 'collect_set', string_agg: 'string_agg', listagg: 'string_agg',
   bool_and: 'bool_and', every: 'bool_and', bool_or: 'bool_or', count_if: 'count_if',
+  mode: 'mode', bit_and: 'bit_and', bit_or: 'bit_or', bit_xor: 'bit_xor',
+  corr: 'corr', covar_pop: 'covar_pop', covar_samp: 'covar_samp',
+  regr_count: 'regr_count', regr_sxx: 'regr_sxx', regr_syy: 'regr_syy', regr_sxy: 'regr_sxy', regr_avgx: 'regr_avgx',
+  regr_avgy: 'regr_avgy', regr_slope: 'regr_slope', regr_intercept: 'regr_intercept', regr_r2: 'regr_r2',
 };
 
 export function aggregateNameOf(name: string): AggregateName | undefined {
@@ -80,12 +85,17 @@ export function bindAggregateCall(call: AnyNode, binder: ExprBinder, argumentBin
   const noSuch = (): SqlError => new SqlError('42883', `function ${signature()} does not exist`, { position, hint: NO_FUNCTION_HINT });
 
   if (call.agg_within_group) {
-    // percentile_cont(0.5) WITHIN GROUP (ORDER BY x): the fraction is the argument, x the input.
-    if (name !== 'percentile_cont' && name !== 'percentile_disc') throw SqlError.unsupportedFeature(`WITHIN GROUP with ${written}`).at(position);
+    // percentile_cont(0.5) WITHIN GROUP (ORDER BY x): the fraction is the argument, x the input;
+    // mode() WITHIN GROUP (ORDER BY x [DESC]): no argument, the direction breaks ties.
+    if (name !== 'percentile_cont' && name !== 'percentile_disc' && name !== 'mode') throw SqlError.unsupportedFeature(`WITHIN GROUP with ${written}`).at(position);
     const order = ((call.agg_order ?? []) as AnyNode[]).map((s) => s.SortBy as AnyNode);
-    if (args.length !== 1 || order.length !== 1) throw noSuch();
-    params.push(fraction(args[0], argNodes[0]));
-    if (order[0].sortby_dir === 'SORTBY_DESC') params[0] = 1 - (params[0] as number);
+    if (args.length !== (name === 'mode' ? 0 : 1) || order.length !== 1) throw noSuch();
+    const descending = order[0].sortby_dir === 'SORTBY_DESC';
+    if (name === 'mode') params.push(descending);
+    else {
+      params.push(fraction(args[0], argNodes[0]));
+      if (descending) params[0] = 1 - (params[0] as number);
+    }
     args = [inner.bind(order[0].node)];
   } else if (call.agg_star) {
     if (name !== 'count') throw new SqlError('42809', `* specified, but ${written} is not an aggregate function`, { position });
@@ -148,6 +158,15 @@ export function bindAggregateCall(call: AnyNode, binder: ExprBinder, argumentBin
 
 /** Argument count and types per aggregate (PostgreSQL's 42883 when none matches); unknown literals typed. */
 function checkArguments(name: AggregateName, args: Expr[], noSuch: () => SqlError): Expr[] {
+  if ((REGRESSION_NAMES as readonly string[]).includes(name)) {
+    // corr(y, x), covar_*(y, x), regr_*(y, x): PostgreSQL's float8 pairs, numbers converted.
+    if (args.length !== 2) throw noSuch();
+    return args.map((a) => {
+      const typed = isUnknownLiteral(a) || a.type.typeId === arrow.Type.Null ? coerce(a, new arrow.Float64()) : a;
+      if (!isNumeric(typed.type)) throw noSuch();
+      return typed;
+    });
+  }
   const want = name === 'count_star' ? 0 : 1;
   if (args.length !== want) throw noSuch();
   if (want === 0) return args;
@@ -158,6 +177,7 @@ function checkArguments(name: AggregateName, args: Expr[], noSuch: () => SqlErro
   if (numericOnly && !isNumeric(a.type)) throw noSuch();
   if ((name === 'bool_and' || name === 'bool_or' || name === 'count_if') && a.type.typeId !== arrow.Type.Bool) throw noSuch();
   if (name === 'string_agg' && a.type.typeId !== arrow.Type.Utf8) throw noSuch();
+  if ((name === 'bit_and' || name === 'bit_or' || name === 'bit_xor') && a.type.typeId !== arrow.Type.Int) throw noSuch();
   // Percentiles interpolate in double precision (PostgreSQL: float8 only).
   if ((name === 'percentile_cont' || name === 'median') && a.type.typeId !== arrow.Type.Float) a = coerce(a, new arrow.Float64());
   return [a];

@@ -497,6 +497,8 @@ const SIGNATURES: Record<string, FunctionDef> = {
 
   // conditional
   coalesce: { impl: 'coalesce', check: (args) => unify(args) },
+  /** The argument's type name, known when binding (text: PostgreSQL answers regtype, which prints the same). */
+  pg_typeof: { impl: 'coalesce', check: (args) => (args.length === 1 ? lit(typeLabel(args[0] as Expr), TEXT) : undefined) },
   nullif: {
     impl: 'nullif',
     check: (args) => {

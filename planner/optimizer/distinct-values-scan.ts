@@ -10,7 +10,7 @@ import { mapPlan } from './map-plan.js';
 import type { OptimizerRule } from './rule.js';
 
 /** Aggregates whose result is the same however often each input row repeats, DISTINCT or not. */
-const SET_AGGREGATES = new Set<AggregateName>(['min', 'max', 'bool_and', 'bool_or', 'approx_count_distinct']);
+const SET_AGGREGATES = new Set<AggregateName>(['min', 'max', 'bool_and', 'bool_or', 'bit_and', 'bit_or', 'approx_count_distinct']);
 
 /**
  * With DISTINCT, these see each value once whatever the input: their result depends on the set of
