@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import * as arrow from 'apache-arrow';
 import { SqlError } from '../../common/sql-error.js';
 import { validityBytes } from '../../common/arrow/bitmap.js';
 import { take } from '../../common/arrow/take.js';
 import { concat } from '../arrow/concat.js';
-import { broadcast, scalarAt, type ScalarValue } from '../arrow/scalar.js';
+import { broadcast, dataFromValues, scalarAt, type ScalarValue } from '../arrow/scalar.js';
 import { absolute } from '../kernels/arith.js';
 import { cast } from '../kernels/cast.js';
 import { distinctFrom, ifThenElse, nullIf, truthTest } from '../kernels/conditional.js';
@@ -111,6 +112,7 @@ export const SCALAR_FUNCTIONS = {
   least: (args) => math.extreme(args, false),
   pi: (_args, _type, length) => math.constantFloat(length, 'pi'),
   random: (_args, _type, length) => math.constantFloat(length, 'random'),
+  uuid: (_args, _type, length) => dataFromValues(new arrow.Utf8(), Array.from({ length }, () => randomUUID())),
   width_bucket: (args) => math.widthBucket(args),
   // ── date/time ──
   extract: (args, type) => dt.extractField(args[1], String(constant(args[0])), type),
@@ -183,6 +185,9 @@ export const SCALAR_FUNCTIONS = {
   map_keys: (args, type) => nested.mapPart(args[0], 0, type),
   map_values: (args, type) => nested.mapPart(args[0], 1, type),
   sort_array: (args) => nested.sortArray(args),
+  array_sort: (args) => nested.sortArray(args, true),
+  flatten: (args, type) => nested.flatten(args[0], type),
+  sequence: (args, type) => nested.sequence(args, type),
   array_distinct: (args) => nested.arrayDistinct(args[0]),
   array_position: (args) => nested.arrayPosition(args),
   // ── JSON over text ──
@@ -201,7 +206,7 @@ export type ScalarFunctionName = keyof typeof SCALAR_FUNCTIONS;
  * Functions whose value changes between calls with the same arguments: constant folding must
  * not evaluate them at plan time (`random()`).
  */
-export const VOLATILE_FUNCTIONS: ReadonlySet<ScalarFunctionName> = new Set(['random']);
+export const VOLATILE_FUNCTIONS: ReadonlySet<ScalarFunctionName> = new Set(['random', 'uuid']);
 
 /** A call of one of SCALAR_FUNCTIONS. */
 export class FunctionExpr implements PhysicalExpr {

@@ -208,10 +208,11 @@ export function mapPart(map: arrow.Data, part: 0 | 1, type: arrow.DataType): arr
 }
 
 /**
- * `sort_array(arr [, asc = true])` (Spark): NULL elements first ascending, last descending.
- * One sort of the whole child by (row, value) — not one sort per row.
+ * `sort_array(arr [, asc = true])` (Spark): NULL elements first ascending, last descending;
+ * `array_sort(arr)` (`nullsLast`): ascending, NULL elements last. One sort of the whole child by
+ * (row, value) — not one sort per row.
  */
-export function sortArray(args: readonly arrow.Data[]): arrow.Data {
+export function sortArray(args: readonly arrow.Data[], nullsLast = false): arrow.Data {
   const [arr, ascData] = args;
   const length = arr.length;
   const o = offsetsOf(arr);
@@ -222,7 +223,7 @@ export function sortArray(args: readonly arrow.Data[]): arrow.Data {
   const ascending = ascData === undefined || (ascData.values as Uint8Array)[ascData.offset >> 3] >> (ascData.offset & 7) & 1;
   const order = sortIndices([
     { data: rows, descending: false, nullsFirst: false },
-    { data: elements, descending: !ascending, nullsFirst: Boolean(ascending) },
+    { data: elements, descending: !ascending, nullsFirst: !nullsLast && Boolean(ascending) },
   ], n);
   const rebased = new Int32Array(length + 1);
   for (let i = 0; i <= length; i++) rebased[i] = o[i] - base;
@@ -261,4 +262,77 @@ export function arrayDistinct(arr: arrow.Data): arrow.Data {
     offsets[i + 1] = indices.length;
   }
   return listOf(arr.type, length, offsets, take(elements, Int32Array.from(indices)), validityBytes(arr));
+}
+
+/**
+ * `flatten(arr)` (Spark): each row's inner arrays concatenated, in order; NULL when the row or
+ * one of its inner arrays is NULL. The inner elements of a row are contiguous already, so the
+ * answer shares them: only offsets and validity are new.
+ */
+export function flatten(arr: arrow.Data, type: arrow.DataType): arrow.Data {
+  const length = arr.length;
+  const outer = offsetsOf(arr);
+  const innerData = arr.children[0] as arrow.Data;
+  const inner = offsetsOf(innerData);
+  const outerValid = validityBytes(arr);
+  const innerValid = validityBytes(innerData);
+  const base = inner[outer[0] as number] as number;
+  const offsets = new Int32Array(length + 1);
+  const valid = new Uint8Array(length);
+  for (let i = 0; i < length; i++) {
+    const from = outer[i] as number;
+    const to = outer[i + 1] as number;
+    offsets[i + 1] = (inner[to] as number) - base;
+    let ok = outerValid === null || outerValid[i] === 1;
+    for (let k = from; ok && k < to; k++) if (innerValid !== null && innerValid[k] === 0) ok = false;
+    valid[i] = ok ? 1 : 0;
+  }
+  const child = (innerData.children[0] as arrow.Data).slice(base, offsets[length] as number);
+  return listOf(type, length, offsets, child, valid.includes(0) ? valid : null);
+}
+
+/** The most elements one `sequence` row may hold (Spark refuses past its own array limit too). */
+export const MAX_SEQUENCE_LENGTH = 10_000_000;
+
+/**
+ * `sequence(start, stop [, step])` (Spark) over integers: start, start + step, … up to stop
+ * inclusive; step defaults to 1 (−1 when stop < start). A step of 0, or one pointing away from
+ * stop, is `22023`, as is a row past MAX_SEQUENCE_LENGTH elements; a NULL argument gives NULL.
+ */
+export function sequence(args: readonly arrow.Data[], type: arrow.DataType): arrow.Data {
+  const length = (args[0] as arrow.Data).length;
+  const [start, stop] = [numbers(args[0] as arrow.Data), numbers(args[1] as arrow.Data)];
+  const step = args[2] === undefined ? undefined : numbers(args[2]);
+  const valid = allValid(args);
+  const offsets = new Int32Array(length + 1);
+  let total = 0;
+  for (let i = 0; i < length; i++) {
+    if (valid !== null && valid[i] === 0) {
+      offsets[i + 1] = total;
+      continue;
+    }
+    const a = start[i] as number;
+    const b = stop[i] as number;
+    const d = step === undefined ? (b >= a ? 1 : -1) : (step[i] as number);
+    if (d === 0 || (b > a && d < 0) || (b < a && d > 0)) {
+      throw new SqlError('22023', `Illegal sequence boundaries: ${a} to ${b} by ${d}`);
+    }
+    const count = Math.floor((b - a) / d) + 1;
+    if (count > MAX_SEQUENCE_LENGTH) throw new SqlError('22023', `sequence of ${count} elements exceeds the limit of ${MAX_SEQUENCE_LENGTH}`);
+    total += count;
+    offsets[i + 1] = total;
+  }
+  const elementType = (type as arrow.List).children[0]!.type;
+  const wide = arrow.DataType.isInt(elementType) && (elementType as arrow.Int).bitWidth === 64;
+  const values = wide ? new BigInt64Array(total) : new Int32Array(total);
+  for (let i = 0; i < length; i++) {
+    const from = offsets[i] as number;
+    const to = offsets[i + 1] as number;
+    if (from === to) continue;
+    const a = start[i] as number;
+    const d = step === undefined ? ((stop[i] as number) >= a ? 1 : -1) : (step[i] as number);
+    if (wide) for (let k = from; k < to; k++) (values as BigInt64Array)[k] = BigInt(a + (k - from) * d);
+    else for (let k = from; k < to; k++) (values as Int32Array)[k] = a + (k - from) * d;
+  }
+  return listOf(type, length, offsets, fixedData(elementType, values as Int32Array, null, total), valid);
 }

@@ -371,6 +371,8 @@ const SIGNATURES: Record<string, FunctionDef> = {
   pi: sig('pi', [], FLOAT64),
   /** `random()` / Spark's `rand([seed])`: uniform in [0, 1); a seed is accepted and ignored. */
   random: sig('random', [P.int], FLOAT64, { optional: 1 }),
+  /** PostgreSQL's gen_random_uuid() / Spark's uuid(): a version-4 UUID per row, as text. */
+  uuid: sig('uuid', [], TEXT),
   width_bucket: sig('width_bucket', [P.float, P.float, P.float, P.int], INT32),
 
   // date/time
@@ -534,6 +536,13 @@ const SIGNATURES: Record<string, FunctionDef> = {
     impl: 'make_array',
     check: (args) => {
       if (args.length === 0) return { args: [], type: listType(TEXT) };
+      // Arrays of arrays (`array(array(1, 2), array(3))`): every argument an array of one element type, or NULL.
+      const lists = args.filter((a) => isList(a));
+      if (lists.length > 0) {
+        const type = (lists[0] as Expr).type;
+        const same = args.every((a) => (isList(a) && sameType(listElement(a.type), listElement(type))) || a.type.typeId === arrow.Type.Null);
+        return same ? { args: args.map((a) => (isList(a) ? a : coerce(a, type))), type: listType(type) } : undefined;
+      }
       const u = unify(args);
       return u === undefined ? undefined : { args: u.args, type: listType(u.type) };
     },
@@ -630,6 +639,29 @@ const SIGNATURES: Record<string, FunctionDef> = {
     },
   },
   array_distinct: { impl: 'array_distinct', check: (args) => (args.length === 1 && isList(args[0]) ? { args, type: args[0].type } : undefined) },
+  /** Spark's array_sort(arr): ascending, NULL elements last (sort_array puts them first). */
+  array_sort: { impl: 'array_sort', check: (args) => (args.length === 1 && isList(args[0]) ? { args, type: args[0].type } : undefined) },
+  /** Spark's flatten(array<array<T>>) → array<T>. */
+  flatten: {
+    impl: 'flatten',
+    check: (args) => {
+      if (args.length !== 1 || !isList(args[0])) return undefined;
+      const inner = listElement(args[0].type);
+      return arrow.DataType.isList(inner) ? { args, type: inner } : undefined;
+    },
+  },
+  /** Spark's sequence(start, stop [, step]) over integers: bigint elements when any argument is bigint. */
+  sequence: {
+    impl: 'sequence',
+    check: (args) => {
+      if (args.length < 2 || args.length > 3) return undefined;
+      const wide = args.some((a) => arrow.DataType.isInt(a.type) && (a.type as arrow.Int).bitWidth === 64);
+      const element = wide ? INT64 : INT32;
+      const typed = args.map((a) => (isUnknownLiteral(a) || a.type.typeId === arrow.Type.Null || arrow.DataType.isInt(a.type) ? coerce(a, element) : undefined));
+      if (typed.some((a) => a === undefined)) return undefined;
+      return { args: typed as Expr[], type: listType(element) };
+    },
+  },
 
   // JSON over text
   get_json_object: sig('get_json_object', [P.text, P.text], TEXT),
@@ -667,7 +699,7 @@ const ALIASES: Record<string, string> = {
   dayofmonth: 'day', current_timestamp: 'now', localtimestamp: 'now', statement_timestamp: 'now', transaction_timestamp: 'now', getdate: 'now',
   to_char: 'date_format', date_diff: 'datediff', to_unix_timestamp: 'unix_timestamp',
   ifnull: 'coalesce', nvl: 'coalesce', iff: 'if', make_array: 'array', size: 'cardinality',
-  json_object_field_text: 'json_extract_path_text',
+  json_object_field_text: 'json_extract_path_text', gen_random_uuid: 'uuid', regexp_split_to_array: 'split',
 };
 for (const [alias, target] of Object.entries(ALIASES)) if (SIGNATURES[target] !== undefined) SIGNATURES[alias] = SIGNATURES[target];
 
