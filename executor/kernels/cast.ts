@@ -121,6 +121,13 @@ export function cast(data: arrow.Data, to: arrow.DataType): arrow.Data {
         return arrow.makeData({ type: to, length, ...validityProps(valid), valueOffsets: data.valueOffsets, data: data.values } as never);
       }
       return fail();
+    case arrow.Type.List:
+      // Element by element; the offsets and validity stay as they are.
+      if (from.typeId === arrow.Type.List) {
+        const child = cast(data.children[0] as arrow.Data, (to as arrow.List).children[0].type);
+        return arrow.makeData({ type: to as arrow.List, offset: data.offset, length, nullCount: data.nullCount, nullBitmap: data.nullBitmap, valueOffsets: data.valueOffsets, child });
+      }
+      return fail();
   }
   return fail();
 }

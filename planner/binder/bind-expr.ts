@@ -42,7 +42,7 @@ export interface BindHooks {
 }
 
 /** Set-returning functions a select list may call (each becomes an Explode below the projection). */
-const SET_RETURNING = new Set(['unnest', 'generate_series', '_pg_expandarray']);
+const SET_RETURNING = new Set(['unnest', 'explode', 'explode_outer', 'generate_series', '_pg_expandarray']);
 
 /** Whether `name(…)` (no OVER) is an aggregate call; set by bind-aggregate.ts (avoids an import cycle). */
 export const aggregateCalls: { isAggregate: (name: string, call: AnyNode) => boolean } = { isAggregate: () => false };

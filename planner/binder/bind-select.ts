@@ -31,7 +31,7 @@ import { Scope, type ScopeColumn } from './scope.js';
 import { joinCondition, markSubquery, shiftCondition, type MarkTest } from './mark-subquery.js';
 import { aggregatePerRow, perRowSubquery, topNPerRow } from './per-row.js';
 import { checkDistinctOn, firstPerGroup } from './distinct-on.js';
-import { expandCall, seriesCall } from './select-srf.js';
+import { expandCall, seriesCall, setReturningName } from './select-srf.js';
 import { anyTest, compareExprs, compareRow } from './any-test.js';
 import type { CompareOp } from '../../executor/kernels/compare.js';
 import { parseQualify, qualifyClauseOf } from '../parser/qualify.js';
@@ -434,7 +434,7 @@ class SelectBinder {
       id = this.srfs.length;
       this.srfs.push({ key, list: expanded });
     }
-    return { kind: 'Placeholder', slot: 'srf', id, type: (expanded.type as arrow.List).children[0].type, label: name };
+    return { kind: 'Placeholder', slot: 'srf', id, type: (expanded.type as arrow.List).children[0].type, label: setReturningName(name) };
   }
 
   private readonly outerHook = (column: ScopeColumn, name: string, position?: number): Expr => {

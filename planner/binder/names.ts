@@ -7,7 +7,7 @@ import { unwrap } from './bind-expr.js';
  * Output column names, as PostgreSQL names them (its FigureColname) but keeping the user's
  * spelling (DESIGN.md §3): `SELECT Ticker` → `Ticker`, `AVG(close) AS Average_Close` →
  * `Average_Close`, `t.Close` → `Close`, `lower(x)` → `lower`, `CAST(x AS int)` → `x`,
- * `1::int` → `int4`, `CASE …` → `case`, anything else → `?column?`.
+ * `1::int` → `int4`, `CASE …` → `case`, `explode(arr)` → `col` (Spark's), anything else → `?column?`.
  */
 export function outputName(ctx: BindContext, target: Record<string, any>): string { // eslint-disable-line @typescript-eslint/no-explicit-any
   if (target.name !== undefined) return aliasSpelling(ctx, target.location ?? 0, target.name);
@@ -33,7 +33,9 @@ function figure(ctx: BindContext, node: Node | undefined): string {
       const renamed = ctx.prepass.renamed?.get(n.location ?? -1);
       if (renamed !== undefined) return renamed;
       const names = (n.funcname ?? []) as Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
-      return names[names.length - 1]?.String?.sval ?? '?column?';
+      const name: string = names[names.length - 1]?.String?.sval ?? '?column?';
+      // Spark names an exploded array's column `col`.
+      return /^explode(_outer)?$/i.test(name) ? 'col' : name;
     }
     case 'TypeCast': {
       const inner = figure(ctx, n.arg);

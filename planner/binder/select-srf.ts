@@ -3,16 +3,28 @@ import { SqlError } from '../../common/sql-error.js';
 import { pgTypeName } from '../../executor/values/type-names.js';
 import type { Expr } from '../expr/expr.js';
 import { coerce, isUnknownLiteral } from '../types/coerce.js';
-import { intervalLiteral } from './functions.js';
+import { bindFunction, intervalLiteral } from './functions.js';
 
-/** `unnest(arr)` / `_pg_expandarray(arr)` in a select list: the list it expands. */
+/**
+ * `unnest(arr)` / Spark's `explode(arr)` / `_pg_expandarray(arr)` in a select list: the list it
+ * expands. `explode_outer(arr)` expands a NULL or empty array as one NULL element.
+ */
 export function expandCall(name: string, args: readonly Expr[], position: number | undefined): Expr {
   const [list] = args;
   if (args.length !== 1 || list.type.typeId !== arrow.Type.List) throw new SqlError('42883', `function ${name}(${args.map((a) => pgTypeName(a.type)).join(', ')}) does not exist`, { position });
   const element = (list.type as arrow.List).children[0].type;
-  return name === 'unnest'
-    ? list
-    : { kind: 'Call', name: 'expand_array', args: [list], type: new arrow.List(new arrow.Field('item', new arrow.Struct([new arrow.Field('x', element, true), new arrow.Field('n', new arrow.Int32(), true)]), true)) };
+  if (name === 'unnest' || name === 'explode') return list;
+  if (name === 'explode_outer') {
+    const nonEmpty: Expr = { kind: 'Binary', op: '>', left: bindFunction('cardinality', [list], position), right: { kind: 'Literal', value: 0, type: new arrow.Int32() }, type: new arrow.Bool() };
+    const oneNull = bindFunction('array', [{ kind: 'Literal', value: null, type: element }], position);
+    return { kind: 'Case', whens: [{ condition: nonEmpty, result: list }], otherwise: coerce(oneNull, list.type), type: list.type };
+  }
+  return { kind: 'Call', name: 'expand_array', args: [list], type: new arrow.List(new arrow.Field('item', new arrow.Struct([new arrow.Field('x', element, true), new arrow.Field('n', new arrow.Int32(), true)]), true)) };
+}
+
+/** The column a select-list set-returning call is named by: PostgreSQL's function name, Spark's `col` for explode. */
+export function setReturningName(name: string): string {
+  return name === 'explode' || name === 'explode_outer' ? 'col' : name;
 }
 
 /** `generate_series(a, b [, step])` over integers in a select list: each row's series as a list (kernels/series.ts). */

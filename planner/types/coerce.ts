@@ -67,6 +67,13 @@ export function commonType(a: Expr, b: Expr): arrow.DataType | undefined {
     return ta.typeId === arrow.Type.Timestamp ? ta : tb;
   }
   if (ta.typeId === tb.typeId && (ta.typeId === arrow.Type.Utf8 || ta.typeId === arrow.Type.Binary || ta.typeId === arrow.Type.Bool)) return ta;
+  // Arrays: of their elements' common type (`ARRAY[1.5]` and `'{}'::numeric[]`; list fields may be named differently).
+  if (arrow.DataType.isList(ta) && arrow.DataType.isList(tb)) {
+    const [ea, eb] = [(ta as arrow.List).children[0].type, (tb as arrow.List).children[0].type];
+    if (sameType(ea, eb)) return ta;
+    const element = commonType({ kind: 'Literal', type: ea, value: null }, { kind: 'Literal', type: eb, value: null });
+    return element === undefined ? undefined : new arrow.List(new arrow.Field('item', element, true));
+  }
   return undefined;
 }
 
@@ -108,5 +115,7 @@ export function canCast(from: arrow.DataType, to: arrow.DataType): boolean {
   if (f === arrow.Type.Int && t === arrow.Type.Bool) return true;
   if (f === arrow.Type.Bool && t === arrow.Type.Int) return true;
   if ((f === arrow.Type.Date || f === arrow.Type.Timestamp) && (t === arrow.Type.Date || t === arrow.Type.Timestamp)) return true;
+  // Arrays element by element (`ARRAY[1, 2]::bigint[]`, or only the list field's name differs).
+  if (f === arrow.Type.List && t === arrow.Type.List) return canCast((from as arrow.List).children[0].type, (to as arrow.List).children[0].type);
   return false;
 }
