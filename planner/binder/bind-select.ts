@@ -253,18 +253,19 @@ class SelectBinder {
     // ── aggregation ──
     const isAggregate = this.aggregates.length > 0 || groupClause.length > 0 || having !== undefined || this.groupings.length > 0;
     let srfColumn: Expr | undefined;
-    if (this.srfs.length > 0) {
-      if (isAggregate || this.windows.length > 0) throw SqlError.unsupportedFeature('a set-returning function beside aggregates or window functions');
-      // Several calls run in lock step (PostgreSQL 10+): their lists zipped, the shorter padded with NULL.
-      const lists = this.srfs.map((x) => x.list);
-      const zipped: Expr = lists.length === 1 ? lists[0] : {
-        kind: 'Call', name: 'zip_lists', args: lists,
+    // Several calls run in lock step (PostgreSQL 10+): their lists zipped, the shorter padded with NULL.
+    const explodeSrfs = (lists: readonly Expr[]): void => {
+      const zipped: Expr = lists.length === 1 ? (lists[0] as Expr) : {
+        kind: 'Call', name: 'zip_lists', args: [...lists],
         type: new arrow.List(new arrow.Field('item', new arrow.Struct(lists.map((l, k) => new arrow.Field(`f${k}`, (l.type as arrow.List).children[0].type, true))), true)),
       };
       plan = Explode.create(plan, zipped, '__srf');
       const index = plan.schema.fields.length - 1;
       srfColumn = { kind: 'ColumnRef', index, name: '__srf', type: plan.schema.fields[index].type };
-    }
+    };
+    // Beside aggregates or windows, as in PostgreSQL, they expand the rows those give (below).
+    const srfsAfterWindows = this.srfs.length > 0 && (isAggregate || this.windows.length > 0);
+    if (this.srfs.length > 0 && !srfsAfterWindows) explodeSrfs(this.srfs.map((x) => x.list));
     const srfCount = this.srfs.length;
     const resolveSrf = (e: Expr): Expr => (srfColumn === undefined ? e : transformExpr(e, (x) => {
       if (x.kind !== 'Placeholder' || x.slot !== 'srf') return x;
@@ -306,6 +307,12 @@ class SelectBinder {
     const resolveWindows = (e: Expr): Expr => transformExpr(e, (x) => (x.kind === 'Placeholder' && x.slot === 'window' ? this.windowColumns.get(x.id) ?? x : x));
     finalExprs = finalExprs.map(resolveWindows);
     keys = keys.map((k) => ({ ...k, expr: resolveWindows(k.expr) }));
+    if (srfsAfterWindows) {
+      // `SELECT ticker, unnest(array_agg(close))`: each group's (or window row's) arrays expanded.
+      explodeSrfs(this.srfs.map((x) => resolveWindows(toOutput(x.list))));
+      finalExprs = finalExprs.map(resolveSrf);
+      keys = keys.map((k) => ({ ...k, expr: resolveSrf(k.expr) }));
+    }
     if (qualify !== undefined) {
       const q = resolveWindows(resolveSrf(toOutput(qualify)));
       plan = this.attachSubqueries(plan, [q], !isAggregate, (e) => resolveWindows(resolveSrf(toOutput(e))));
