@@ -52,6 +52,12 @@ export function createAccumulator(call: AggregateCall): Accumulator {
     case 'bit_or':
     case 'bit_xor':
       return new BitwiseAccumulator(call.name, needArg());
+    case 'max_by':
+    case 'min_by': {
+      const keyType = call.args[1]?.type;
+      if (keyType === undefined) throw SqlError.undefinedFunction(`${call.name}(${String(needArg())})`);
+      return new FirstLastAccumulator(false, false, needArg(), { greatest: call.name === 'max_by', keyType });
+    }
     case 'corr':
     case 'covar_pop':
     case 'covar_samp':

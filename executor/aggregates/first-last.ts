@@ -1,10 +1,12 @@
-import type * as arrow from 'apache-arrow';
+import * as arrow from 'apache-arrow';
 import { validityBytes } from '../../common/arrow/bitmap.js';
+import { SqlError } from '../../common/sql-error.js';
 import { take } from '../../common/arrow/take.js';
 import { concat } from '../arrow/concat.js';
 import { nullData } from '../../common/arrow/null-data.js';
 import type { Accumulator } from './accumulator.js';
 import { ensure } from './growable.js';
+import { numericKind, toFloat64 } from './numeric.js';
 
 /**
  * `first`, `last`, `any_value` in input order, for any type (structs and lists included). With
@@ -12,10 +14,14 @@ import { ensure } from './growable.js';
  * group's first/last row counts even when its value is NULL; any_value and `first(x, true)`
  * take the first/last non-NULL value.
  *
+ * With `by` it is Spark's `max_by(x, y)` / `min_by(x, y)`: x of the row whose y is greatest /
+ * least (NULL y rows skipped, the first such row on ties), y a number, date or timestamp (compared
+ * as float64: exact for every date and for timestamps within ±285 years of 1970).
+ *
  * Per batch, each group's chosen row is found with one pass over the group ids, and the chosen
  * rows are copied out with one `take` into a chunk; a group remembers (chunk, row). `last`
- * re-points groups every batch, so chunks are compacted (one concat + take of the live rows)
- * when dead rows outnumber the live ones.
+ * and `by` re-point groups every batch, so chunks are compacted (one concat + take of the live
+ * rows) when dead rows outnumber the live ones.
  */
 export class FirstLastAccumulator implements Accumulator {
   private chunks: arrow.Data[] = [];
@@ -25,8 +31,17 @@ export class FirstLastAccumulator implements Accumulator {
   private chunkOf = new Int32Array(0);
   private rowOf = new Int32Array(0);
   private pick = new Int32Array(0);
+  /** `by`: each group's best y so far. */
+  private best = new Float64Array(0);
 
-  constructor(private readonly last: boolean, private readonly ignoreNulls: boolean, private readonly type: arrow.DataType) {}
+  constructor(
+    private readonly last: boolean,
+    private readonly ignoreNulls: boolean,
+    private readonly type: arrow.DataType,
+    private readonly by?: { readonly greatest: boolean; readonly keyType: arrow.DataType },
+  ) {
+    if (by !== undefined && orderKeys(by.keyType) === undefined) throw SqlError.undefinedFunction(`${by.greatest ? 'max_by' : 'min_by'}(${String(type)}, ${String(by.keyType)})`);
+  }
 
   update(groupIds: Int32Array, args: readonly arrow.Data[], groups: number): void {
     const data = args[0];
@@ -37,7 +52,23 @@ export class FirstLastAccumulator implements Accumulator {
     const chunkOf = this.chunkOf;
     const touched: number[] = [];
     const n = groupIds.length;
-    if (this.last) {
+    if (this.by !== undefined) {
+      const keyData = args[1] as arrow.Data;
+      const keys = (orderKeys(keyData.type) as (d: arrow.Data) => Float64Array)(keyData);
+      const keyValid = validityBytes(keyData);
+      const best = (this.best = ensure(this.best, groups));
+      const greatest = this.by.greatest;
+      for (let i = 0; i < n; i++) {
+        if (keyValid !== null && keyValid[i] === 0) continue;
+        const g = groupIds[i];
+        const k = keys[i];
+        const seen = chunkOf[g] !== -1 || pick[g] !== -1;
+        if (seen && !(greatest ? k > best[g] : k < best[g])) continue;
+        if (pick[g] === -1) touched.push(g);
+        pick[g] = i;
+        best[g] = k;
+      }
+    } else if (this.last) {
       for (let i = 0; i < n; i++) {
         if (valid !== null && valid[i] === 0) continue;
         const g = groupIds[i];
@@ -99,4 +130,18 @@ export class FirstLastAccumulator implements Accumulator {
     if (this.chunks.length === 0) return nullData(this.type, groups);
     return take(concat(this.chunks), this.flatRows(groups));
   }
+}
+
+/** How a `max_by` / `min_by` key column becomes comparable float64s, or undefined for a type it does not order. */
+function orderKeys(type: arrow.DataType): ((data: arrow.Data) => Float64Array) | undefined {
+  if (numericKind(type) !== undefined) return toFloat64;
+  if (arrow.DataType.isDate(type) || arrow.DataType.isTimestamp(type)) {
+    return (data) => {
+      const values = data.values as Int32Array | BigInt64Array;
+      const out = new Float64Array(data.length);
+      for (let i = 0; i < out.length; i++) out[i] = Number(values[i]);
+      return out;
+    };
+  }
+  return undefined;
 }

@@ -11,7 +11,7 @@ export const AGGREGATE_NAMES = [
   'stddev_samp', 'stddev_pop', 'var_samp', 'var_pop',
   'percentile_cont', 'percentile_disc', 'median', 'approx_count_distinct',
   'collect_list', 'collect_set', 'array_agg', 'string_agg', 'bool_and', 'bool_or', 'count_if',
-  'mode', 'bit_and', 'bit_or', 'bit_xor',
+  'mode', 'bit_and', 'bit_or', 'bit_xor', 'max_by', 'min_by',
   'corr', 'covar_pop', 'covar_samp',
   'regr_count', 'regr_sxx', 'regr_syy', 'regr_sxy', 'regr_avgx', 'regr_avgy', 'regr_slope', 'regr_intercept', 'regr_r2',
 ] as const;
@@ -33,7 +33,7 @@ export function isAggregateName(name: string): name is AggregateName {
  * - `stddev*`/`var*` → float8; `percentile_cont`/`median` → float8; `percentile_disc` → the argument's type;
  * - `min`/`max`/`first`/`last`/`any_value` → the argument's type;
  * - `approx_count_distinct`, `count_if`, `regr_count` → int8; `bool_and`/`bool_or` → bool;
- * - `corr`, `covar_*`, the other `regr_*` → float8; `mode`, `bit_and`/`bit_or`/`bit_xor` → the argument's type;
+ * - `corr`, `covar_*`, the other `regr_*` → float8; `mode`, `bit_and`/`bit_or`/`bit_xor`, `max_by`/`min_by` → the (first) argument's type;
  * - `collect_list`/`collect_set`/`array_agg` → list of the argument's type; `string_agg` → text.
  */
 export function aggregateResultType(name: AggregateName, argTypes: readonly arrow.DataType[]): arrow.DataType {
@@ -80,6 +80,8 @@ export function aggregateResultType(name: AggregateName, argTypes: readonly arro
     case 'any_value':
     case 'percentile_disc':
     case 'mode':
+    case 'max_by':
+    case 'min_by':
     case 'bit_and':
     case 'bit_or':
     case 'bit_xor':

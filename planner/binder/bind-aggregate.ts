@@ -30,7 +30,7 @@ const AGGREGATE_ALIASES: Record<string, AggregateName> = {
   approx_count_distinct: 'approx_count_distinct', collect_list: 'collect_list', array_agg: 'array_agg',
   collect_set: 'collect_set', string_agg: 'string_agg', listagg: 'string_agg',
   bool_and: 'bool_and', every: 'bool_and', bool_or: 'bool_or', count_if: 'count_if',
-  mode: 'mode', bit_and: 'bit_and', bit_or: 'bit_or', bit_xor: 'bit_xor',
+  mode: 'mode', bit_and: 'bit_and', bit_or: 'bit_or', bit_xor: 'bit_xor', max_by: 'max_by', min_by: 'min_by',
   corr: 'corr', covar_pop: 'covar_pop', covar_samp: 'covar_samp',
   regr_count: 'regr_count', regr_sxx: 'regr_sxx', regr_syy: 'regr_syy', regr_sxy: 'regr_sxy', regr_avgx: 'regr_avgx',
   regr_avgy: 'regr_avgy', regr_slope: 'regr_slope', regr_intercept: 'regr_intercept', regr_r2: 'regr_r2',
@@ -166,6 +166,14 @@ function checkArguments(name: AggregateName, args: Expr[], noSuch: () => SqlErro
       if (!isNumeric(typed.type)) throw noSuch();
       return typed;
     });
+  }
+  if (name === 'max_by' || name === 'min_by') {
+    // Spark's max_by(x, y): x of the row with the greatest y — a number, date or timestamp.
+    if (args.length !== 2) throw noSuch();
+    const [x, y] = args as [Expr, Expr];
+    const orderable = isNumeric(y.type) || y.type.typeId === arrow.Type.Date || y.type.typeId === arrow.Type.Timestamp;
+    if (!orderable) throw noSuch();
+    return [isUnknownLiteral(x) || x.type.typeId === arrow.Type.Null ? coerce(x, new arrow.Utf8()) : x, y];
   }
   const want = name === 'count_star' ? 0 : 1;
   if (args.length !== want) throw noSuch();
