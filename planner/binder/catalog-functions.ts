@@ -153,6 +153,10 @@ export function sqlValueFunction(ctx: BindContext, op: string): Expr | undefined
 
 type CatalogFunction = (ctx: BindContext, args: readonly Expr[], position: number | undefined) => Expr | undefined;
 
+const arrayToString: CatalogFunction = (_ctx, [list, sep, nullText]) => {
+  if (list === undefined || sep === undefined || list.type.typeId !== arrow.Type.List) return undefined;
+  return { kind: 'Call', name: 'array_to_string', args: [list, coerce(sep, TEXT), ...(nullText === undefined ? [] : [coerce(nullText, TEXT)])], type: TEXT };
+};
 const arity = (min: number, max: number, f: CatalogFunction): CatalogFunction => (ctx, args, position) => (args.length < min || args.length > max ? undefined : f(ctx, args, position));
 const always = (value: ScalarValue, type: arrow.DataType, min = 0, max = min): CatalogFunction => arity(min, max, () => lit(value, type));
 /** Describes an object kind deltasql has none of: NULL for every OID. */
@@ -245,10 +249,9 @@ const FUNCTIONS: Record<string, CatalogFunction> = {
   pg_my_temp_schema: always(0n, INT64),
   pg_is_other_temp_schema: always(false, BOOL, 1),
   pg_jit_available: always(false, BOOL),
-  array_to_string: arity(2, 3, (_ctx, [list, sep, nullText]) => {
-    if (list.type.typeId !== arrow.Type.List) return undefined;
-    return { kind: 'Call', name: 'array_to_string', args: [list, coerce(sep, TEXT), ...(nullText === undefined ? [] : [coerce(nullText, TEXT)])], type: TEXT };
-  }),
+  array_to_string: arity(2, 3, arrayToString),
+  /** Spark's spelling of array_to_string. */
+  array_join: arity(2, 3, arrayToString),
   array_upper: arity(2, 2, (_ctx, [list]) => arrayBound(list, 'upper')),
   array_lower: arity(2, 2, (_ctx, [list]) => arrayBound(list, 'lower')),
   pg_size_pretty: arity(1, 1, (_ctx, [bytes]) => ({ kind: 'Call', name: 'pg_size_pretty', args: [coerce(bytes, INT64)], type: TEXT })),

@@ -699,7 +699,7 @@ const ALIASES: Record<string, string> = {
   dayofmonth: 'day', current_timestamp: 'now', localtimestamp: 'now', statement_timestamp: 'now', transaction_timestamp: 'now', getdate: 'now',
   to_char: 'date_format', date_diff: 'datediff', to_unix_timestamp: 'unix_timestamp',
   ifnull: 'coalesce', nvl: 'coalesce', iff: 'if', make_array: 'array', size: 'cardinality',
-  json_object_field_text: 'json_extract_path_text', gen_random_uuid: 'uuid', regexp_split_to_array: 'split', array_join: 'array_to_string',
+  json_object_field_text: 'json_extract_path_text', gen_random_uuid: 'uuid', regexp_split_to_array: 'split',
 };
 for (const [alias, target] of Object.entries(ALIASES)) if (SIGNATURES[target] !== undefined) SIGNATURES[alias] = SIGNATURES[target];
 
