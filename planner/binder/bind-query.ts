@@ -18,6 +18,7 @@ import type { BindContext, CteDefinition } from './context.js';
 import { Scope } from './scope.js';
 import { referencesItself } from './bind-recursive.js';
 import { checkMutualRecursion } from './recursive-checks.js';
+import { expandOrderByAll } from './by-all.js';
 
 type AnyNode = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -210,7 +211,7 @@ function orderAndLimit(ctx: BindContext, stmt: AnyNode, q: BoundQuery): BoundQue
   let plan = q.plan;
   const scope = new Scope(q.names.map((name, index) => ({ qualifier: undefined, name, type: plan.schema.fields[index].type, index })), []);
   const outputs: Expr[] = q.names.map((name, index) => ({ kind: 'ColumnRef', index, name, type: plan.schema.fields[index].type }));
-  const sortClause = (stmt.sortClause ?? []) as AnyNode[];
+  const sortClause = expandOrderByAll(ctx, (stmt.sortClause ?? []) as AnyNode[], q.names.length);
   if (sortClause.length > 0) {
     const binder = new ExprBinder(ctx, scope, { clause: 'ORDER BY' });
     plan = Sort.create(plan, sortClause.map((s) => sortKey(ctx, binder, s.SortBy as AnyNode, outputs, q.names)));

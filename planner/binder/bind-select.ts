@@ -32,6 +32,7 @@ import { joinCondition, markSubquery, shiftCondition, type MarkTest } from './ma
 import { aggregatePerRow, perRowSubquery, topNPerRow } from './per-row.js';
 import { checkDistinctOn, firstPerGroup } from './distinct-on.js';
 import { expandCall, seriesCall, setReturningName } from './select-srf.js';
+import { expandGroupByAll, expandOrderByAll } from './by-all.js';
 import { anyTest, compareExprs, compareRow } from './any-test.js';
 import type { CompareOp } from '../../executor/kernels/compare.js';
 import { parseQualify, qualifyClauseOf } from '../parser/qualify.js';
@@ -200,12 +201,12 @@ class SelectBinder {
     const qualify = this.bindQualify(exprs, names);
 
     // ── GROUP BY, HAVING, ORDER BY (bound over the FROM scope, with placeholders) ──
-    const groupClause = (s.groupClause ?? []) as Node[];
+    const groupClause = expandGroupByAll(ctx, (s.groupClause ?? []) as Node[], exprs);
     const group = this.bindGroupBy(groupClause, exprs, names, targets);
     const havingBinder = new ExprBinder(ctx, this.scope, { ...this.hooks('HAVING', { aggregate: true, subquery: true }), namedGroup });
     const having = s.havingClause === undefined ? undefined : havingBinder.bindCondition(s.havingClause, 'HAVING');
     const orderBinder = new ExprBinder(ctx, this.scope, { ...this.hooks('ORDER BY', { aggregate: true, window: true, subquery: true }), namedGroup });
-    const sortClause = (s.sortClause ?? []) as AnyNode[];
+    const sortClause = expandOrderByAll(ctx, (s.sortClause ?? []) as AnyNode[], exprs.length);
     let keys = sortClause.map((x) => sortKey(ctx, orderBinder, x.SortBy as AnyNode, exprs, names));
     // DISTINCT ON (exprs): the first row of each group in ORDER BY order (planned as a window below).
     const onItems = ((s.distinctClause ?? []) as AnyNode[]).filter((d) => Object.keys(d).length > 0) as Node[];

@@ -96,6 +96,17 @@ describe('prepass', () => {
     expect(run('SELECT 1 FROM t LATERAL VIEW explode(a) AS v').lateralViews?.get(29)).toEqual({ columns: ['v'], outer: false });
   });
 
+  it('rewrites GROUP BY ALL and ORDER BY ALL in place and records where, leaving PostgreSQL\'s GROUP BY ALL a alone', () => {
+    const sql = 'SELECT a, count(*) FROM t GROUP BY ALL HAVING count(*) > 1 ORDER BY ALL DESC';
+    const out = run(sql);
+    expect(out.text).toBe('SELECT a, count(*) FROM t GROUP BY () HAVING count(*) > 1 ORDER BY 1   DESC');
+    expect([...(out.groupByAll ?? [])]).toEqual([sql.indexOf('ALL')]);
+    expect([...(out.orderByAll ?? [])]).toEqual([sql.lastIndexOf('ALL')]);
+    expect(run('SELECT a FROM t GROUP BY ALL a').text).toBe('SELECT a FROM t GROUP BY ALL a');
+    expect(run('SELECT a FROM t UNION ALL SELECT b FROM u').groupByAll?.size ?? 0).toBe(0);
+    expect(run('SELECT * FROM (SELECT a FROM t ORDER BY all) x').orderByAll?.size).toBe(1);
+  });
+
   it('refuses backtick identifiers it cannot rewrite in place, pointing at them', () => {
     const refuse = (sql: string) => {
       try {

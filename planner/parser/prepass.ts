@@ -24,6 +24,8 @@ import { SourceText } from './source-text.js';
  * | `INTERVAL 3 HOURS`                  | `INTERVAL'3'HOUR `                   | —                    |
  * | `… QUALIFY cond ORDER BY …`         | `…              ORDER BY …` (blanked)| `qualify` at SELECT  |
  * | `LATERAL VIEW [OUTER] f(a) t AS x`  | `, LATERAL          f(a)       `     | `lateralViews` at f  |
+ * | `GROUP BY ALL` (Databricks, DuckDB) | `GROUP BY () `                       | `groupByAll` at `(`  |
+ * | `ORDER BY ALL [DESC]`               | `ORDER BY 1   [DESC]`                | `orderByAll` at `1`  |
  *
  * Identifiers in backticks may not contain `"` or a doubled backtick (no same-length spelling).
  */
@@ -54,7 +56,14 @@ export interface Prepassed {
   readonly qualify?: ReadonlyMap<number, QualifyClause>;
   /** Spark's `LATERAL VIEW [OUTER] f(…) t AS x`, keyed by the byte offset of `f`. */
   readonly lateralViews?: ReadonlyMap<number, LateralView>;
+  /** Byte offsets of the `()` written over `ALL` in `GROUP BY ALL` (every select item without an aggregate). */
+  readonly groupByAll?: ReadonlySet<number>;
+  /** Byte offsets of the `1` written over `ALL` in `ORDER BY ALL` (every output column, left to right). */
+  readonly orderByAll?: ReadonlySet<number>;
 }
+
+/** What may follow `GROUP BY ALL` / `ORDER BY ALL` (PostgreSQL's `GROUP BY ALL a` is its own, and left alone). */
+const AFTER_BY_ALL = new Set([')', ';', 'having', 'order', 'limit', 'offset', 'fetch', 'qualify', 'window', 'union', 'intersect', 'except', 'asc', 'desc', 'nulls', 'for']);
 
 /** The names (and OUTER) of a `LATERAL VIEW`, which the rewritten text no longer spells. */
 export interface LateralView {
@@ -103,6 +112,8 @@ export function prepass(source: SourceText): Prepassed {
   const tryCasts = new Set<number>();
   const qualifySpans: { select: number; keyword: number; end: number }[] = [];
   const lateralViews = new Map<number, LateralView>();
+  const groupByAll = new Set<number>();
+  const orderByAll = new Set<number>();
   const encoder = new TextEncoder();
   const write = (at: number, text: string, length: number) => {
     bytes.fill(SPACE, at, at + length);
@@ -142,6 +153,15 @@ export function prepass(source: SourceText): Prepassed {
       if (span !== undefined) {
         if (span.select === undefined) throw nearError(source, t);
         qualifySpans.push({ select: span.select, keyword: t.start, end: span.end });
+        continue;
+      }
+    }
+    if (lower === 'all' && tokens[i - 1]?.text.toLowerCase() === 'by' && t.end - t.start === 3) {
+      const clause = tokens[i - 2]?.text.toLowerCase();
+      const next = tokens[i + 1];
+      if ((clause === 'group' || clause === 'order') && (next === undefined || AFTER_BY_ALL.has(next.text.toLowerCase()))) {
+        write(t.start, clause === 'group' ? '()' : '1', 3);
+        (clause === 'group' ? groupByAll : orderByAll).add(t.start);
         continue;
       }
     }
@@ -207,7 +227,7 @@ export function prepass(source: SourceText): Prepassed {
     qualify.set(q.select, { keyword: q.keyword, end: q.end, text: decoder.decode(own) });
   }
   for (const q of qualifySpans) bytes.fill(SPACE, q.keyword, q.end);
-  return { text: decoder.decode(bytes), tokens, timeTravel, pathTables, backticked, semiJoins, renamed, tryCasts, qualify, lateralViews };
+  return { text: decoder.decode(bytes), tokens, timeTravel, pathTables, backticked, semiJoins, renamed, tryCasts, qualify, lateralViews, groupByAll, orderByAll };
 }
 
 /**
