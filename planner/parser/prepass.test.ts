@@ -99,7 +99,7 @@ describe('prepass', () => {
   it('rewrites GROUP BY ALL and ORDER BY ALL in place and records where, leaving PostgreSQL\'s GROUP BY ALL a alone', () => {
     const sql = 'SELECT a, count(*) FROM t GROUP BY ALL HAVING count(*) > 1 ORDER BY ALL DESC';
     const out = run(sql);
-    expect(out.text).toBe('SELECT a, count(*) FROM t GROUP BY () HAVING count(*) > 1 ORDER BY 1   DESC');
+    expect(out.text).toBe('SELECT a, count(*) FROM t GROUP BY ()  HAVING count(*) > 1 ORDER BY 1   DESC');
     expect([...(out.groupByAll ?? [])]).toEqual([sql.indexOf('ALL')]);
     expect([...(out.orderByAll ?? [])]).toEqual([sql.lastIndexOf('ALL')]);
     expect(run('SELECT a FROM t GROUP BY ALL a').text).toBe('SELECT a FROM t GROUP BY ALL a');
