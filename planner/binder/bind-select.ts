@@ -183,7 +183,15 @@ class SelectBinder {
         const position = ctx.position(target.location ?? 0);
         if (from.length === 0) throw SqlError.syntax('SELECT * with no tables specified is not valid', position);
         if (star !== '' && !this.scope.hasQualifier(star)) throw new SqlError('42P01', `missing FROM-clause entry for table "${star}"`, { position });
-        for (const c of this.scope.star(star === '' ? undefined : star)) {
+        const columns = this.scope.star(star === '' ? undefined : star);
+        // Databricks' `* EXCEPT (a, b)` / DuckDB's `* EXCLUDE (a, b)`: each named column must be one of the star's.
+        const except = ctx.prepass.starExcept?.get(target.location ?? -1) ?? [];
+        for (const { name, at } of except) {
+          if (!columns.some((c) => c.name.toLowerCase() === name.toLowerCase())) throw new SqlError('42703', `column "${name}" does not exist`, { position: ctx.position(at) });
+        }
+        const excluded = new Set(except.map((x) => x.name.toLowerCase()));
+        for (const c of columns) {
+          if (excluded.has(c.name.toLowerCase())) continue;
           const ref: Expr = { kind: 'ColumnRef', index: c.index, name: c.name, type: c.type };
           columnOrigins.set(ref, { position, display: c.qualifier === undefined ? c.name : `${c.qualifier}.${c.name}` });
           exprs.push(ref);

@@ -107,6 +107,17 @@ describe('prepass', () => {
     expect(run('SELECT * FROM (SELECT a FROM t ORDER BY all) x').orderByAll?.size).toBe(1);
   });
 
+  it('blanks * EXCEPT / * EXCLUDE column lists and records them by where the star starts, leaving EXCEPT (SELECT …) alone', () => {
+    const sql = 'SELECT t.* EXCEPT (a, `B c`), * EXCLUDE (d) FROM t';
+    const out = run(sql);
+    expect(out.text.length).toBe(sql.length);
+    expect(out.text.replace(/ +/g, ' ')).toBe('SELECT t.* , * FROM t');
+    expect(out.starExcept?.get(sql.indexOf('t.*'))).toEqual([{ name: 'a', at: sql.indexOf('a,') }, { name: 'B c', at: sql.indexOf('`B c`') }]);
+    expect(out.starExcept?.get(sql.indexOf('* EXCLUDE'))).toEqual([{ name: 'd', at: sql.indexOf('d)') }]);
+    expect(run('SELECT * FROM t EXCEPT (SELECT * FROM u)').starExcept?.size ?? 0).toBe(0);
+    expect(run('SELECT * EXCEPT (SELECT 1)').starExcept?.size ?? 0).toBe(0);
+  });
+
   it('refuses backtick identifiers it cannot rewrite in place, pointing at them', () => {
     const refuse = (sql: string) => {
       try {

@@ -25,6 +25,7 @@ import { SourceText } from './source-text.js';
  * | `… QUALIFY cond ORDER BY …`         | `…              ORDER BY …` (blanked)| `qualify` at SELECT  |
  * | `LATERAL VIEW [OUTER] f(a) t AS x`  | `, LATERAL          f(a)       `     | `lateralViews` at f  |
  * | `GROUP BY ALL` (Databricks, DuckDB) | `GROUP BY () `                       | `groupByAll` at `(`  |
+ * | `* EXCEPT (a, b)` / DuckDB `EXCLUDE`| `*` (the list blanked)               | `starExcept` at it   |
  * | `ORDER BY ALL [DESC]`               | `ORDER BY 1   [DESC]`                | `orderByAll` at `1`  |
  *
  * Identifiers in backticks may not contain `"` or a doubled backtick (no same-length spelling).
@@ -60,6 +61,11 @@ export interface Prepassed {
   readonly groupByAll?: ReadonlySet<number>;
   /** Byte offsets of the `1` written over `ALL` in `ORDER BY ALL` (every output column, left to right). */
   readonly orderByAll?: ReadonlySet<number>;
+  /**
+   * Databricks' `* EXCEPT (a, b)` / DuckDB's `* EXCLUDE (a, b)`, keyed by the byte offset where the
+   * star expression starts (`*`, or `t` of `t.*`): the columns left out, and where each is named.
+   */
+  readonly starExcept?: ReadonlyMap<number, readonly { readonly name: string; readonly at: number }[]>;
 }
 
 /** What may follow `GROUP BY ALL` / `ORDER BY ALL` (PostgreSQL's `GROUP BY ALL a` is its own, and left alone). */
@@ -114,6 +120,7 @@ export function prepass(source: SourceText): Prepassed {
   const lateralViews = new Map<number, LateralView>();
   const groupByAll = new Set<number>();
   const orderByAll = new Set<number>();
+  const starExcept = new Map<number, { name: string; at: number }[]>();
   const encoder = new TextEncoder();
   const write = (at: number, text: string, length: number) => {
     bytes.fill(SPACE, at, at + length);
@@ -164,6 +171,25 @@ export function prepass(source: SourceText): Prepassed {
         (clause === 'group' ? groupByAll : orderByAll).add(t.start);
         continue;
       }
+    }
+    if (t.text === '*' && ['except', 'exclude'].includes(tokens[i + 1]?.text.toLowerCase() ?? '') && tokens[i + 2]?.text === '(' && isName(tokens[i + 3]) && !['select', 'values', 'with'].includes(tokens[i + 3]?.text.toLowerCase() ?? '')) {
+      // `* EXCEPT (a, b)`: a column list, not a set operation (`EXCEPT (SELECT …)`).
+      const columns: { name: string; at: number }[] = [];
+      let j = i + 3;
+      for (;;) {
+        const name = tokens[j];
+        if (name === undefined || !isName(name)) throw nearError(source, name);
+        columns.push({ name: unquote(name.text), at: name.start });
+        const sep = tokens[j + 1];
+        if (sep?.text === ')') break;
+        if (sep?.text !== ',') throw nearError(source, sep);
+        j += 2;
+      }
+      const close = tokens[j + 1] as ScanToken;
+      bytes.fill(SPACE, (tokens[i + 1] as ScanToken).start, close.end);
+      starExcept.set(tokens[i - 1]?.text === '.' && tokens[i - 2] !== undefined ? tokens[i - 2].start : t.start, columns);
+      i = j + 1;
+      continue;
     }
     if (lower === 'try_cast' && tokens[i + 1]?.text === '(') {
       write(t.start, '    cast', t.end - t.start);
@@ -227,7 +253,7 @@ export function prepass(source: SourceText): Prepassed {
     qualify.set(q.select, { keyword: q.keyword, end: q.end, text: decoder.decode(own) });
   }
   for (const q of qualifySpans) bytes.fill(SPACE, q.keyword, q.end);
-  return { text: decoder.decode(bytes), tokens, timeTravel, pathTables, backticked, semiJoins, renamed, tryCasts, qualify, lateralViews, groupByAll, orderByAll };
+  return { text: decoder.decode(bytes), tokens, timeTravel, pathTables, backticked, semiJoins, renamed, tryCasts, qualify, lateralViews, groupByAll, orderByAll, starExcept };
 }
 
 /**
