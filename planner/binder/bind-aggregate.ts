@@ -115,7 +115,14 @@ export function bindAggregateCall(call: AnyNode, binder: ExprBinder, argumentBin
       args = [args[0]];
     } else if (name === 'approx_count_distinct' && args.length === 2) {
       args = [args[0]]; // Spark's relative-error argument: the count here is exact.
+    } else if ((name === 'first' || name === 'last') && args.length === 2) {
+      // Spark's first(x, true) / last(x, true): the second argument is IGNORE NULLS.
+      const skip = coerce(args[1] as Expr, new arrow.Bool(), ctx.position(startOf(argNodes[1])));
+      params.push(constant(skip, argNodes[1] as Node, 'ignoreNulls argument') === true);
+      args = [args[0] as Expr];
     }
+    // `first(x) IGNORE NULLS` (the pre-pass recorded it at the call).
+    if ((name === 'first' || name === 'last') && ctx.prepass.ignoreNulls?.has(call.location ?? -1) === true) params.splice(0, params.length, true);
     if (call.agg_order !== undefined) {
       orderBy = ((call.agg_order ?? []) as AnyNode[]).map((s) => {
         const sb = s.SortBy as AnyNode;

@@ -55,7 +55,8 @@ export function bindWindowCall(call: AnyNode, binder: ExprBinder, argumentBinder
     if (agg.orderBy !== undefined || agg.filter !== undefined) throw SqlError.unsupportedFeature(`FILTER or ORDER BY inside ${written}(…) OVER`).at(position);
     call2 = {
       name: agg.name, args: agg.args, ...(agg.params === undefined ? {} : { params: agg.params }), ...(frame === undefined ? {} : { frame }),
-      ...(agg.distinct ? { distinct: true } : {}), type: agg.type, outputName: written,
+      ...(agg.distinct ? { distinct: true } : {}), ...((agg.name === 'first' || agg.name === 'last') && agg.params?.[0] === true ? { ignoreNulls: true } : {}),
+      type: agg.type, outputName: written,
     };
   } else {
     if (call.agg_star || call.agg_distinct || call.agg_filter !== undefined || call.agg_order !== undefined) {
@@ -69,6 +70,8 @@ export function bindWindowCall(call: AnyNode, binder: ExprBinder, argumentBinder
       return c.value;
     };
     const noSuch = () => new SqlError('42883', `function ${written}(${args.map((a) => String(a.type)).join(', ')}) does not exist`, { position });
+    // `lag(x) IGNORE NULLS OVER (…)` (Spark, Databricks, PostgreSQL 16): only rows where x is not NULL count.
+    const nulls = (skip = false): { ignoreNulls?: true } => (skip || ctx.prepass.ignoreNulls?.has(call.location ?? -1) === true ? { ignoreNulls: true } : {});
     if (RANKING[written] !== undefined) {
       if (written === 'ntile') {
         if (args.length !== 1) throw noSuch();
@@ -83,15 +86,17 @@ export function bindWindowCall(call: AnyNode, binder: ExprBinder, argumentBinder
       if (args.length < 1 || args.length > 3) throw noSuch();
       const offset = args.length > 1 ? constant(args[1], 1, new arrow.Int32()) : 1;
       const fallback = args.length > 2 ? constant(args[2], 2, args[0].type) : null;
-      call2 = { name: written, args: [args[0]], params: [offset, fallback], type: args[0].type, outputName: written };
+      call2 = { name: written, args: [args[0]], params: [offset, fallback], ...nulls(), type: args[0].type, outputName: written };
     } else if (written === 'first_value' || written === 'last_value') {
-      if (args.length !== 1) throw noSuch();
-      call2 = { name: written, args, ...(frame === undefined ? {} : { frame }), type: args[0].type, outputName: written };
+      // Spark's first_value(x, true): the second argument is IGNORE NULLS.
+      if (args.length !== 1 && !(args.length === 2 && args[1]?.type.typeId === arrow.Type.Bool)) throw noSuch();
+      const skip = args.length === 2 && constant(args[1], 1) === true;
+      call2 = { name: written, args: [args[0] as Expr], ...(frame === undefined ? {} : { frame }), ...nulls(skip), type: (args[0] as Expr).type, outputName: written };
     } else if (written === 'nth_value') {
       if (args.length !== 2) throw noSuch();
       const n = constant(args[1], 1, new arrow.Int32());
       if (n === null || (n as number) <= 0) throw new SqlError('22016', 'argument of nth_value must be greater than zero', { position });
-      call2 = { name: written, args: [args[0]], params: [n], ...(frame === undefined ? {} : { frame }), type: args[0].type, outputName: written };
+      call2 = { name: written, args: [args[0]], params: [n], ...(frame === undefined ? {} : { frame }), ...nulls(), type: args[0].type, outputName: written };
     } else {
       throw new SqlError('42809', `OVER specified, but ${written} is not a window function nor an aggregate function`, { position });
     }

@@ -118,6 +118,14 @@ describe('prepass', () => {
     expect(run('SELECT * EXCEPT (SELECT 1)').starExcept?.size ?? 0).toBe(0);
   });
 
+  it('blanks IGNORE NULLS / RESPECT NULLS after a call and records the calls that ignore them', () => {
+    const sql = 'SELECT lag(f(x)) IGNORE NULLS OVER (ORDER BY i), last_value(x) respect nulls OVER w FROM t';
+    const out = run(sql);
+    expect(out.text.replace(/ +/g, ' ')).toBe('SELECT lag(f(x)) OVER (ORDER BY i), last_value(x) OVER w FROM t');
+    expect([...(out.ignoreNulls ?? [])]).toEqual([sql.indexOf('lag')]);
+    expect(run('SELECT ignore FROM t').ignoreNulls?.size ?? 0).toBe(0);
+  });
+
   it('refuses backtick identifiers it cannot rewrite in place, pointing at them', () => {
     const refuse = (sql: string) => {
       try {

@@ -26,6 +26,7 @@ import { SourceText } from './source-text.js';
  * | `LATERAL VIEW [OUTER] f(a) t AS x`  | `, LATERAL          f(a)       `     | `lateralViews` at f  |
  * | `GROUP BY ALL` (Databricks, DuckDB) | `GROUP BY () `                       | `groupByAll` at `(`  |
  * | `* EXCEPT (a, b)` / DuckDB `EXCLUDE`| `*` (the list blanked)               | `starExcept` at it   |
+ * | `f(x) IGNORE NULLS` / `RESPECT …`   | `f(x)` (blanked)                     | `ignoreNulls` at `f` |
  * | `ORDER BY ALL [DESC]`               | `ORDER BY 1   [DESC]`                | `orderByAll` at `1`  |
  *
  * Identifiers in backticks may not contain `"` or a doubled backtick (no same-length spelling).
@@ -66,6 +67,8 @@ export interface Prepassed {
    * star expression starts (`*`, or `t` of `t.*`): the columns left out, and where each is named.
    */
   readonly starExcept?: ReadonlyMap<number, readonly { readonly name: string; readonly at: number }[]>;
+  /** Byte offsets of the calls written `f(x) IGNORE NULLS` (window value functions, first / last). */
+  readonly ignoreNulls?: ReadonlySet<number>;
 }
 
 /** What may follow `GROUP BY ALL` / `ORDER BY ALL` (PostgreSQL's `GROUP BY ALL a` is its own, and left alone). */
@@ -121,6 +124,7 @@ export function prepass(source: SourceText): Prepassed {
   const groupByAll = new Set<number>();
   const orderByAll = new Set<number>();
   const starExcept = new Map<number, { name: string; at: number }[]>();
+  const ignoreNulls = new Set<number>();
   const encoder = new TextEncoder();
   const write = (at: number, text: string, length: number) => {
     bytes.fill(SPACE, at, at + length);
@@ -191,6 +195,22 @@ export function prepass(source: SourceText): Prepassed {
       i = j + 1;
       continue;
     }
+    if ((lower === 'ignore' || lower === 'respect') && tokens[i + 1]?.text.toLowerCase() === 'nulls' && tokens[i - 1]?.text === ')') {
+      // After a call's closing parenthesis: find the call's name.
+      let depth = 0;
+      let j = i - 1;
+      for (; j >= 0; j--) {
+        if (tokens[j]?.text === ')') depth++;
+        else if (tokens[j]?.text === '(' && --depth === 0) break;
+      }
+      const name = tokens[j - 1];
+      if (name !== undefined && isName(name)) {
+        if (lower === 'ignore') ignoreNulls.add(name.start);
+        bytes.fill(SPACE, t.start, (tokens[i + 1] as ScanToken).end);
+        i++;
+        continue;
+      }
+    }
     if (lower === 'try_cast' && tokens[i + 1]?.text === '(') {
       write(t.start, '    cast', t.end - t.start);
       tryCasts.add(t.start + 4);
@@ -253,7 +273,7 @@ export function prepass(source: SourceText): Prepassed {
     qualify.set(q.select, { keyword: q.keyword, end: q.end, text: decoder.decode(own) });
   }
   for (const q of qualifySpans) bytes.fill(SPACE, q.keyword, q.end);
-  return { text: decoder.decode(bytes), tokens, timeTravel, pathTables, backticked, semiJoins, renamed, tryCasts, qualify, lateralViews, groupByAll, orderByAll, starExcept };
+  return { text: decoder.decode(bytes), tokens, timeTravel, pathTables, backticked, semiJoins, renamed, tryCasts, qualify, lateralViews, groupByAll, orderByAll, starExcept, ignoreNulls };
 }
 
 /**
