@@ -1,6 +1,6 @@
 import { SqlError } from '../../common/sql-error.js';
 import { parseExprFragment } from './fragment.js';
-import type { ParsedDescribeDetail, ParsedDescribeHistory, ParsedOptimize, ParsedRestore, ParsedVacuum } from './statements.js';
+import type { ParsedDescribeDetail, ParsedDescribeHistory, ParsedOptimize, ParsedRestore, ParsedTableInfo, ParsedVacuum } from './statements.js';
 import type { TokenCursor } from './tokens.js';
 
 /**
@@ -25,6 +25,31 @@ export function parseDescribeDetail(c: TokenCursor): ParsedDescribeDetail {
   const table = c.tableName();
   c.expectEnd();
   return { kind: 'describeDetail', table, source: c.source, prepass: c.prepass };
+}
+
+/** `DESCRIBE [TABLE] [EXTENDED | FORMATTED] t`, after DESCRIBE. */
+export function parseDescribeTable(c: TokenCursor): ParsedTableInfo {
+  c.eatWords('table');
+  const extended = c.eatWords('extended') || c.eatWords('formatted');
+  const table = c.tableName();
+  c.expectEnd();
+  return { kind: 'tableInfo', what: extended ? 'describeExtended' : 'describe', table, source: c.source, prepass: c.prepass };
+}
+
+/** `SHOW COLUMNS (IN | FROM) t`, `SHOW TBLPROPERTIES t`, `SHOW PARTITIONS t`, after SHOW. */
+export function parseShowTableInfo(c: TokenCursor): ParsedTableInfo {
+  let what: ParsedTableInfo['what'];
+  if (c.eatWords('columns')) {
+    if (!c.eatWords('in')) c.expectWords('from');
+    what = 'columns';
+  } else if (c.eatWords('tblproperties')) what = 'properties';
+  else {
+    c.expectWords('partitions');
+    what = 'partitions';
+  }
+  const table = c.tableName();
+  c.expectEnd();
+  return { kind: 'tableInfo', what, table, source: c.source, prepass: c.prepass };
 }
 
 export function parseRestore(c: TokenCursor): ParsedRestore {

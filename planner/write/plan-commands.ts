@@ -1,17 +1,18 @@
 import { SqlError } from '../../common/sql-error.js';
 import { parseTimestamp } from '../../common/time/datetime.js';
 import { describeDetailResult, describeHistoryResult, optimizeResult, restoreResult, vacuumResult, type CommandResult } from '../../executor/write/delta-commands.js';
+import { tableInfoResult } from '../../executor/write/table-info.js';
 import { startOf } from '../binder/bind-expr.js';
 import { bindPartitionPredicate } from './partition-predicate.js';
 import type { Catalog } from '../catalog.js';
 import { bindContext, withPosition, writableCatalog, type PlannedWrite, type WriteOutcome, type WriteSession } from './plan-common.js';
-import type { ParsedDescribeDetail, ParsedDescribeHistory, ParsedOptimize, ParsedRestore, ParsedVacuum } from './statements.js';
+import type { ParsedDescribeDetail, ParsedDescribeHistory, ParsedOptimize, ParsedRestore, ParsedTableInfo, ParsedVacuum } from './statements.js';
 
 /**
  * The Delta commands: storage's commands run, their figures answered as rows in Delta's
  * columns (executor/write/delta-commands.ts). Tag `SELECT n`, as for any statement with rows.
  */
-type Command = ParsedDescribeDetail | ParsedDescribeHistory | ParsedRestore | ParsedOptimize | ParsedVacuum;
+type Command = ParsedDescribeDetail | ParsedDescribeHistory | ParsedRestore | ParsedOptimize | ParsedVacuum | ParsedTableInfo;
 
 const RETENTION_CHECK = 'spark.databricks.delta.retentionDurationCheck.enabled';
 
@@ -29,6 +30,9 @@ export function planDeltaCommand(p: Command, catalog: Catalog, session: WriteSes
           break;
         case 'describeHistory':
           r = await describeHistoryResult(table, p.limit);
+          break;
+        case 'tableInfo':
+          r = tableInfoResult(await table.latest(), p.what);
           break;
         case 'restore': {
           if (p.target.kind === 'version') r = await restoreResult(table, p.target);

@@ -11,7 +11,7 @@ export type { ParsedWrite } from './statements.js';
 
 /** Statement kinds parse-write.ts produces. */
 export const WRITE_KINDS: ReadonlySet<string> = new Set([
-  'createTable', 'dropTable', 'alterTable', 'insert', 'update', 'delete', 'merge', 'describeDetail', 'describeHistory', 'restore', 'optimize', 'vacuum',
+  'createTable', 'dropTable', 'alterTable', 'insert', 'update', 'delete', 'merge', 'describeDetail', 'describeHistory', 'restore', 'optimize', 'vacuum', 'tableInfo',
 ]);
 
 /** A write statement or Delta command → its PlannedWrite (which binds and runs when `run` is called). */
@@ -26,6 +26,7 @@ export function planWrite(parsed: ParsedWrite, catalog: Catalog, session: WriteS
     case 'merge': return planMerge(parsed, catalog, session);
     case 'describeDetail':
     case 'describeHistory':
+    case 'tableInfo':
     case 'restore':
     case 'optimize':
     case 'vacuum': return planDeltaCommand(parsed, catalog, session);

@@ -12,7 +12,7 @@ import type { TableReference } from '../catalog.js';
 export type ParsedWrite =
   | ParsedCreateTable | ParsedDropTable | ParsedAlterTable
   | ParsedInsert | ParsedUpdate | ParsedDelete | ParsedMerge
-  | ParsedDescribeDetail | ParsedDescribeHistory | ParsedRestore | ParsedOptimize | ParsedVacuum;
+  | ParsedDescribeDetail | ParsedDescribeHistory | ParsedRestore | ParsedOptimize | ParsedVacuum | ParsedTableInfo;
 
 interface Base {
   readonly source: SourceText;
@@ -148,6 +148,16 @@ export interface ParsedDescribeHistory extends Base {
 
 export interface ParsedDescribeDetail extends Base {
   readonly kind: 'describeDetail';
+  readonly table: NamedTable;
+}
+
+/**
+ * Spark's table information commands: `DESCRIBE [TABLE] [EXTENDED] t` (columns, types, comments,
+ * partitioning), `SHOW COLUMNS IN t`, `SHOW TBLPROPERTIES t`, `SHOW PARTITIONS t`.
+ */
+export interface ParsedTableInfo extends Base {
+  readonly kind: 'tableInfo';
+  readonly what: 'describe' | 'describeExtended' | 'columns' | 'properties' | 'partitions';
   readonly table: NamedTable;
 }
 

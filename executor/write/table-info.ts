@@ -1,0 +1,118 @@
+import * as arrow from 'apache-arrow';
+import { SqlError } from '../../common/sql-error.js';
+import { physicalName } from '../../storage/scan/conform.js';
+import { parsePartitionValue } from '../../storage/scan/partition-values.js';
+import { deltaFieldToArrow } from '../../storage/schema/arrow.js';
+import type { DeltaType, StructField } from '../../storage/schema/types.js';
+import type { Snapshot } from '../../storage/snapshot/snapshot.js';
+import { makeBatch } from '../arrow/batch.js';
+import { dataFromValues, type ScalarValue } from '../arrow/scalar.js';
+import type { CommandResult } from './delta-commands.js';
+
+const STRING = new arrow.Utf8();
+
+function result(fields: readonly arrow.Field[], rows: readonly (readonly ScalarValue[])[]): CommandResult {
+  const schema = new arrow.Schema([...fields]);
+  return { schema, batch: makeBatch(schema, fields.map((f, c) => dataFromValues(f.type, rows.map((r) => r[c] ?? null))), rows.length) };
+}
+
+const text = (...names: string[]) => names.map((n) => new arrow.Field(n, STRING, true));
+
+/**
+ * Spark's table information commands over one snapshot, in Spark's columns:
+ * - `DESCRIBE [TABLE] t`: `col_name, data_type, comment` per column (Spark's type names: `bigint`,
+ *   `string`, `array<int>`…; the comment from the field's metadata), then for a partitioned table
+ *   `# Partition Information` and its columns; `EXTENDED` adds `# Detailed Table Information`;
+ * - `SHOW COLUMNS IN t`: `col_name`;
+ * - `SHOW TBLPROPERTIES t`: `key, value` — the table's configuration and its protocol versions;
+ * - `SHOW PARTITIONS t`: each partition's values (typed as the columns), from the live files.
+ */
+export function tableInfoResult(snapshot: Snapshot, what: 'describe' | 'describeExtended' | 'columns' | 'properties' | 'partitions'): CommandResult {
+  const fields = snapshot.schema.fields;
+  switch (what) {
+    case 'columns':
+      return result(text('col_name'), fields.map((f) => [f.name]));
+    case 'properties':
+      return result(text('key', 'value'), properties(snapshot));
+    case 'partitions':
+      return partitions(snapshot);
+    case 'describe':
+    case 'describeExtended': {
+      const row = (f: StructField): ScalarValue[] => [f.name, sparkTypeName(f.type), typeof f.metadata.comment === 'string' ? f.metadata.comment : null];
+      const rows: ScalarValue[][] = fields.map(row);
+      const partitionFields = snapshot.partitionColumns.map((name) => fields.find((f) => f.name === name)).filter((f): f is StructField => f !== undefined);
+      if (partitionFields.length > 0) rows.push(['', '', ''], ['# Partition Information', '', ''], ['# col_name', 'data_type', 'comment'], ...partitionFields.map(row));
+      if (what === 'describeExtended') {
+        const props = properties(snapshot).map(([k, v]) => `${k}=${v}`).join(',');
+        rows.push(
+          ['', '', ''],
+          ['# Detailed Table Information', '', ''],
+          ['Name', snapshot.tableName, ''],
+          ['Location', snapshot.tableRoot, ''],
+          ['Provider', 'delta', ''],
+          ['Version', String(snapshot.version), ''],
+          ['Table Properties', `[${props}]`, ''],
+        );
+      }
+      return result(text('col_name', 'data_type', 'comment'), rows);
+    }
+  }
+}
+
+/** The configuration, then the protocol's versions (as Databricks lists them), by key. */
+function properties(snapshot: Snapshot): [string, string][] {
+  const entries: [string, string][] = Object.entries(snapshot.metadata.configuration).map(([k, v]) => [k, String(v)]);
+  entries.push(['delta.minReaderVersion', String(snapshot.protocol.minReaderVersion)], ['delta.minWriterVersion', String(snapshot.protocol.minWriterVersion)]);
+  return entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+function partitions(snapshot: Snapshot): CommandResult {
+  const columns = snapshot.partitionColumns.map((name) => snapshot.schema.fields.find((f) => f.name === name)).filter((f): f is StructField => f !== undefined);
+  if (columns.length === 0) throw new SqlError('42809', `SHOW PARTITIONS is not allowed on a table that is not partitioned: ${snapshot.tableName}`);
+  const seen = new Map<string, ScalarValue[]>();
+  for (const add of snapshot.files) {
+    const values = columns.map((f) => {
+      const key = physicalName(f, snapshot.columnMappingMode);
+      const raw = key in add.partitionValues ? add.partitionValues[key] : add.partitionValues[f.name];
+      return parsePartitionValue(raw, f.type, `${snapshot.tableName} partition value ${f.name}`) as ScalarValue;
+    });
+    const id = JSON.stringify(values, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v));
+    if (!seen.has(id)) seen.set(id, values);
+  }
+  const rows = [...seen.values()].sort(compareRows);
+  return result(columns.map(deltaFieldToArrow), rows);
+}
+
+/** Rows by their values, left to right, NULLs last. */
+function compareRows(a: readonly ScalarValue[], b: readonly ScalarValue[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (x === null || x === undefined) return 1;
+    if (y === null || y === undefined) return -1;
+    return (x as number) < (y as number) ? -1 : 1;
+  }
+  return 0;
+}
+
+/** A Delta type in Spark's DDL spelling (`DESCRIBE`'s data_type). */
+export function sparkTypeName(type: DeltaType): string {
+  switch (type.kind) {
+    case 'primitive':
+      return SPARK_NAMES[type.name];
+    case 'decimal':
+      return `decimal(${type.precision},${type.scale})`;
+    case 'array':
+      return `array<${sparkTypeName(type.elementType)}>`;
+    case 'map':
+      return `map<${sparkTypeName(type.keyType)},${sparkTypeName(type.valueType)}>`;
+    case 'struct':
+      return `struct<${type.fields.map((f) => `${f.name}:${sparkTypeName(f.type)}`).join(',')}>`;
+  }
+}
+
+const SPARK_NAMES: Readonly<Record<Extract<DeltaType, { kind: 'primitive' }>['name'], string>> = {
+  boolean: 'boolean', byte: 'tinyint', short: 'smallint', integer: 'int', long: 'bigint', float: 'float', double: 'double',
+  string: 'string', binary: 'binary', date: 'date', timestamp: 'timestamp', timestamp_ntz: 'timestamp_ntz',
+};
