@@ -94,6 +94,22 @@ describe('SHOW', () => {
     await expect(client.query('SHOW PARTITIONS simple_table')).rejects.toMatchObject({ code: '42809', message: 'SHOW PARTITIONS is not allowed on a table that is not partitioned: simple_table' });
   });
 
+  it('TABLES: each table (namespace default) and each session view (temporary), by name; LIKE with * and |', async () => {
+    const tables = await rows('SHOW TABLES');
+    const names = tables.map((r) => r[1]);
+    expect(names).toEqual([...names].sort());
+    // Every corpus table this server reads (simple_table_features needs a reader feature it refuses).
+    expect(names).toEqual(manifest.tables.map((t) => t.name).filter((n) => n !== 'simple_table_features').sort());
+    expect(tables.every((r) => r[0] === 'default' && r[2] === false)).toBe(true);
+    expect(await rows('SHOW TABLES IN default')).toEqual(tables);
+    // By name in code-unit order, as the list above ('-' before '_').
+    expect(await rows("SHOW TABLES LIKE 'basic*|SIMPLE_TABLE'")).toEqual([['default', 'basic-with-inserts-deletes-checkpoint', false], ['default', 'basic_partitioned', false], ['default', 'simple_table', false]]);
+    await client.query('CREATE TEMPORARY VIEW recent AS SELECT * FROM simple_table WHERE id > 5');
+    expect(await rows("SHOW TABLES LIKE 'rec*'")).toEqual([['', 'recent', true]]);
+    expect(await rows('SHOW SCHEMAS')).toEqual([['default']]);
+    await expect(client.query('SHOW TABLES IN')).rejects.toMatchObject({ code: '42601' });
+  });
+
   it('works from psql', async () => {
     const run = await runPsql(server.port, ['-A', '-t', '-F', ',', '-c', 'DESCRIBE simple_table']);
     expect(run.stderr).toBe('');

@@ -116,3 +116,38 @@ const SPARK_NAMES: Readonly<Record<Extract<DeltaType, { kind: 'primitive' }>['na
   boolean: 'boolean', byte: 'tinyint', short: 'smallint', integer: 'int', long: 'bigint', float: 'float', double: 'double',
   string: 'string', binary: 'binary', date: 'date', timestamp: 'timestamp', timestamp_ntz: 'timestamp_ntz',
 };
+
+/** Catalog namespaces that are PostgreSQL's own, not the warehouse's. */
+const SYSTEM_SCHEMAS = new Set(['pg_catalog', 'information_schema']);
+
+/**
+ * `SHOW TABLES`: `namespace, tableName, isTemporary` per table and view (Spark's columns), by name;
+ * `SHOW SCHEMAS`: `namespace`. Schema `public` prints as Spark's `default`. `like`: Spark's
+ * pattern — `*` any characters, `|` between alternatives, case-insensitive.
+ */
+export function catalogListResult(
+  what: 'tables' | 'schemas',
+  relations: readonly { readonly schema: string; readonly name: string; readonly viewSql?: string }[],
+  schema: string | undefined,
+  like: string | undefined,
+): CommandResult {
+  const spark = (s: string) => (s === 'public' ? 'default' : s);
+  const wanted = schema === undefined ? undefined : spark(schema.toLowerCase());
+  const matches = like === undefined ? () => true : likePattern(like);
+  const own = relations.filter((r) => !SYSTEM_SCHEMAS.has(r.schema));
+  if (what === 'schemas') {
+    const names = [...new Set(['default', ...own.map((r) => spark(r.schema))])].filter(matches).sort();
+    return result(text('namespace'), names.map((n) => [n]));
+  }
+  const rows = own
+    .filter((r) => (wanted === undefined || spark(r.schema) === wanted || r.viewSql !== undefined) && matches(r.name))
+    .map((r): ScalarValue[] => [r.viewSql === undefined ? spark(r.schema) : '', r.name, r.viewSql !== undefined])
+    .sort((a, b) => (String(a[1]) < String(b[1]) ? -1 : String(a[1]) > String(b[1]) ? 1 : 0));
+  return result([...text('namespace', 'tableName'), new arrow.Field('isTemporary', new arrow.Bool(), false)], rows);
+}
+
+/** Spark's SHOW … LIKE pattern as a test. */
+function likePattern(pattern: string): (name: string) => boolean {
+  const alternatives = pattern.split('|').map((p) => new RegExp(`^${p.trim().split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i'));
+  return (name) => alternatives.some((re) => re.test(name));
+}

@@ -1,6 +1,6 @@
 import { SqlError } from '../../common/sql-error.js';
 import { parseExprFragment } from './fragment.js';
-import type { ParsedDescribeDetail, ParsedDescribeHistory, ParsedOptimize, ParsedRestore, ParsedTableInfo, ParsedVacuum } from './statements.js';
+import type { ParsedDescribeDetail, ParsedDescribeHistory, ParsedOptimize, ParsedRestore, ParsedShowCatalog, ParsedTableInfo, ParsedVacuum } from './statements.js';
 import type { TokenCursor } from './tokens.js';
 
 /**
@@ -50,6 +50,19 @@ export function parseShowTableInfo(c: TokenCursor): ParsedTableInfo {
   const table = c.tableName();
   c.expectEnd();
   return { kind: 'tableInfo', what, table, source: c.source, prepass: c.prepass };
+}
+
+/** `SHOW TABLES [IN | FROM schema] [LIKE 'p']`, `SHOW SCHEMAS | DATABASES | NAMESPACES [LIKE 'p']`, after SHOW. */
+export function parseShowCatalog(c: TokenCursor): ParsedShowCatalog {
+  const what = c.eatWords('tables') ? 'tables' : (c.i++, 'schemas');
+  // The schema may be Spark's `default` (a reserved word in PostgreSQL): any word will do here.
+  const schemaToken = what === 'tables' && (c.eatWords('in') || c.eatWords('from')) ? c.peek() : undefined;
+  if (what === 'tables' && c.i > 0 && ['in', 'from'].includes(c.tokens[c.i - 1]?.text.toLowerCase() ?? '') && schemaToken === undefined) throw c.error();
+  if (schemaToken !== undefined) c.i++;
+  const schema = schemaToken === undefined ? undefined : c.spelling(schemaToken);
+  const like = c.eatWords('like') ? c.string() : undefined;
+  c.expectEnd();
+  return { kind: 'showCatalog', what, ...(schema === undefined ? {} : { schema }), ...(like === undefined ? {} : { like }), source: c.source, prepass: c.prepass };
 }
 
 export function parseRestore(c: TokenCursor): ParsedRestore {

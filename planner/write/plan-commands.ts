@@ -1,12 +1,13 @@
 import { SqlError } from '../../common/sql-error.js';
 import { parseTimestamp } from '../../common/time/datetime.js';
 import { describeDetailResult, describeHistoryResult, optimizeResult, restoreResult, vacuumResult, type CommandResult } from '../../executor/write/delta-commands.js';
-import { tableInfoResult } from '../../executor/write/table-info.js';
+import { catalogListResult, tableInfoResult } from '../../executor/write/table-info.js';
+import { isIntrospectable } from '../catalog.js';
 import { startOf } from '../binder/bind-expr.js';
 import { bindPartitionPredicate } from './partition-predicate.js';
 import type { Catalog } from '../catalog.js';
 import { bindContext, withPosition, writableCatalog, type PlannedWrite, type WriteOutcome, type WriteSession } from './plan-common.js';
-import type { ParsedDescribeDetail, ParsedDescribeHistory, ParsedOptimize, ParsedRestore, ParsedTableInfo, ParsedVacuum } from './statements.js';
+import type { ParsedDescribeDetail, ParsedDescribeHistory, ParsedOptimize, ParsedRestore, ParsedShowCatalog, ParsedTableInfo, ParsedVacuum } from './statements.js';
 
 /**
  * The Delta commands: storage's commands run, their figures answered as rows in Delta's
@@ -78,6 +79,25 @@ export function planDeltaCommand(p: Command, catalog: Catalog, session: WriteSes
           break;
         }
       }
+      const outcome: WriteOutcome = { count: r.batch.numRows, result: { schema: r.schema, batches: [r.batch] } };
+      return outcome;
+    },
+  };
+}
+
+/**
+ * `SHOW TABLES` / `SHOW SCHEMAS`: the catalog's relations as it describes itself (the same list
+ * psql's `\dt` reads), Spark's columns. Schema `public` is Spark's `default`; views, all
+ * session-scoped, are temporary.
+ */
+export function planShowCatalog(p: ParsedShowCatalog, catalog: Catalog): PlannedWrite {
+  return {
+    kind: 'write',
+    tag: 'SELECT',
+    async run() {
+      if (!isIntrospectable(catalog)) throw SqlError.unsupportedFeature(`SHOW ${p.what.toUpperCase()} over this catalog`);
+      const { relations } = await catalog.introspect();
+      const r = catalogListResult(p.what, relations, p.schema, p.like);
       const outcome: WriteOutcome = { count: r.batch.numRows, result: { schema: r.schema, batches: [r.batch] } };
       return outcome;
     },

@@ -12,7 +12,7 @@ import type { TableReference } from '../catalog.js';
 export type ParsedWrite =
   | ParsedCreateTable | ParsedDropTable | ParsedAlterTable
   | ParsedInsert | ParsedUpdate | ParsedDelete | ParsedMerge
-  | ParsedDescribeDetail | ParsedDescribeHistory | ParsedRestore | ParsedOptimize | ParsedVacuum | ParsedTableInfo;
+  | ParsedDescribeDetail | ParsedDescribeHistory | ParsedRestore | ParsedOptimize | ParsedVacuum | ParsedTableInfo | ParsedShowCatalog;
 
 interface Base {
   readonly source: SourceText;
@@ -149,6 +149,17 @@ export interface ParsedDescribeHistory extends Base {
 export interface ParsedDescribeDetail extends Base {
   readonly kind: 'describeDetail';
   readonly table: NamedTable;
+}
+
+/**
+ * Spark's `SHOW TABLES [IN schema] [LIKE 'pattern']` and `SHOW SCHEMAS | DATABASES [LIKE 'pattern']`
+ * (`*` any characters, `|` alternatives, case-insensitive).
+ */
+export interface ParsedShowCatalog extends Base {
+  readonly kind: 'showCatalog';
+  readonly what: 'tables' | 'schemas';
+  readonly schema?: string;
+  readonly like?: string;
 }
 
 /**
