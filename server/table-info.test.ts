@@ -110,6 +110,12 @@ describe('SHOW', () => {
     await expect(client.query('SHOW TABLES IN')).rejects.toMatchObject({ code: '42601' });
   });
 
+  it('USE default is accepted, another schema is 3F000', async () => {
+    expect((await client.query('USE default')).command).toBe('USE');
+    expect((await client.query('USE SCHEMA public')).command).toBe('USE');
+    await expect(client.query('USE DATABASE sales')).rejects.toMatchObject({ code: '3F000', message: 'schema "sales" does not exist', position: '14' });
+  });
+
   it('works from psql', async () => {
     const run = await runPsql(server.port, ['-A', '-t', '-F', ',', '-c', 'DESCRIBE simple_table']);
     expect(run.stderr).toBe('');

@@ -1,6 +1,6 @@
 import { SqlError } from '../../common/sql-error.js';
 import { parseExprFragment } from './fragment.js';
-import type { ParsedDescribeDetail, ParsedDescribeHistory, ParsedOptimize, ParsedRestore, ParsedShowCatalog, ParsedTableInfo, ParsedVacuum } from './statements.js';
+import type { ParsedDescribeDetail, ParsedDescribeHistory, ParsedOptimize, ParsedRestore, ParsedShowCatalog, ParsedTableInfo, ParsedUse, ParsedVacuum } from './statements.js';
 import type { TokenCursor } from './tokens.js';
 
 /**
@@ -63,6 +63,16 @@ export function parseShowCatalog(c: TokenCursor): ParsedShowCatalog {
   const like = c.eatWords('like') ? c.string() : undefined;
   c.expectEnd();
   return { kind: 'showCatalog', what, ...(schema === undefined ? {} : { schema }), ...(like === undefined ? {} : { like }), source: c.source, prepass: c.prepass };
+}
+
+/** `USE [DATABASE | SCHEMA | NAMESPACE] name`, after USE (`default` is a reserved word in PostgreSQL: any word will do). */
+export function parseUse(c: TokenCursor): ParsedUse {
+  if (!c.eatWords('database') && !c.eatWords('schema')) c.eatWords('namespace');
+  const t = c.peek();
+  if (t === undefined) throw c.error();
+  c.i++;
+  c.expectEnd();
+  return { kind: 'use', schema: c.spelling(t), start: t.start, source: c.source, prepass: c.prepass };
 }
 
 export function parseRestore(c: TokenCursor): ParsedRestore {

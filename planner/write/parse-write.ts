@@ -1,5 +1,5 @@
 import { parseAlterTable, parseCreateTable, parseDropTable } from './parse-ddl.js';
-import { parseDescribeDetail, parseDescribeHistory, parseDescribeTable, parseOptimize, parseRestore, parseShowCatalog, parseShowTableInfo, parseVacuum } from './parse-delta-commands.js';
+import { parseDescribeDetail, parseDescribeHistory, parseDescribeTable, parseOptimize, parseRestore, parseShowCatalog, parseShowTableInfo, parseUse, parseVacuum } from './parse-delta-commands.js';
 import { parseDelete, parseInsert, parseUpdate } from './parse-dml.js';
 import { parseMerge } from './parse-merge.js';
 import type { Prepassed } from '../parser/prepass.js';
@@ -32,6 +32,7 @@ export function parseWriteStatement(source: SourceText, prepass: Prepassed): Par
   if (c.isWord('show') && (c.isWord('columns', 1) || c.isWord('tblproperties', 1) || c.isWord('partitions', 1))) return c.i++, parseShowTableInfo(c);
   if (c.isWord('show') && ['tables', 'schemas', 'databases', 'namespaces'].some((w) => c.isWord(w, 1))) return c.i++, parseShowCatalog(c);
   if (c.eatWords('restore')) return parseRestore(c);
+  if (c.eatWords('use')) return parseUse(c);
   if (c.eatWords('optimize')) return parseOptimize(c);
   if (c.eatWords('vacuum')) return parseVacuum(c);
   return undefined;

@@ -7,7 +7,7 @@ import { startOf } from '../binder/bind-expr.js';
 import { bindPartitionPredicate } from './partition-predicate.js';
 import type { Catalog } from '../catalog.js';
 import { bindContext, withPosition, writableCatalog, type PlannedWrite, type WriteOutcome, type WriteSession } from './plan-common.js';
-import type { ParsedDescribeDetail, ParsedDescribeHistory, ParsedOptimize, ParsedRestore, ParsedShowCatalog, ParsedTableInfo, ParsedVacuum } from './statements.js';
+import type { ParsedDescribeDetail, ParsedDescribeHistory, ParsedOptimize, ParsedRestore, ParsedShowCatalog, ParsedTableInfo, ParsedUse, ParsedVacuum } from './statements.js';
 
 /**
  * The Delta commands: storage's commands run, their figures answered as rows in Delta's
@@ -100,6 +100,21 @@ export function planShowCatalog(p: ParsedShowCatalog, catalog: Catalog): Planned
       const r = catalogListResult(p.what, relations, p.schema, p.like);
       const outcome: WriteOutcome = { count: r.batch.numRows, result: { schema: r.schema, batches: [r.batch] } };
       return outcome;
+    },
+  };
+}
+
+/**
+ * `USE default` (Spark notebooks and dbt start with it): accepted for the one schema there is —
+ * `default` (or `public`), and `3F000` for any other.
+ */
+export function planUse(p: ParsedUse): PlannedWrite {
+  return {
+    kind: 'write',
+    tag: 'USE',
+    async run() {
+      if (!['default', 'public'].includes(p.schema.toLowerCase())) throw new SqlError('3F000', `schema "${p.schema}" does not exist`, { position: p.source.position(p.start) });
+      return {};
     },
   };
 }

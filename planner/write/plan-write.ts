@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog.js';
 import { planDelete, planMerge, planUpdate } from './plan-changes.js';
-import { planDeltaCommand, planShowCatalog } from './plan-commands.js';
+import { planDeltaCommand, planShowCatalog, planUse } from './plan-commands.js';
 import type { PlannedWrite, WriteSession } from './plan-common.js';
 import { planAlterTable, planCreateTable, planDropTable } from './plan-ddl.js';
 import { planInsert } from './plan-insert.js';
@@ -11,7 +11,7 @@ export type { ParsedWrite } from './statements.js';
 
 /** Statement kinds parse-write.ts produces. */
 export const WRITE_KINDS: ReadonlySet<string> = new Set([
-  'createTable', 'dropTable', 'alterTable', 'insert', 'update', 'delete', 'merge', 'describeDetail', 'describeHistory', 'restore', 'optimize', 'vacuum', 'tableInfo', 'showCatalog',
+  'createTable', 'dropTable', 'alterTable', 'insert', 'update', 'delete', 'merge', 'describeDetail', 'describeHistory', 'restore', 'optimize', 'vacuum', 'tableInfo', 'showCatalog', 'use',
 ]);
 
 /** A write statement or Delta command → its PlannedWrite (which binds and runs when `run` is called). */
@@ -31,5 +31,6 @@ export function planWrite(parsed: ParsedWrite, catalog: Catalog, session: WriteS
     case 'optimize':
     case 'vacuum': return planDeltaCommand(parsed, catalog, session);
     case 'showCatalog': return planShowCatalog(parsed, catalog);
+    case 'use': return planUse(parsed);
   }
 }

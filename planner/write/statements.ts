@@ -12,7 +12,7 @@ import type { TableReference } from '../catalog.js';
 export type ParsedWrite =
   | ParsedCreateTable | ParsedDropTable | ParsedAlterTable
   | ParsedInsert | ParsedUpdate | ParsedDelete | ParsedMerge
-  | ParsedDescribeDetail | ParsedDescribeHistory | ParsedRestore | ParsedOptimize | ParsedVacuum | ParsedTableInfo | ParsedShowCatalog;
+  | ParsedDescribeDetail | ParsedDescribeHistory | ParsedRestore | ParsedOptimize | ParsedVacuum | ParsedTableInfo | ParsedShowCatalog | ParsedUse;
 
 interface Base {
   readonly source: SourceText;
@@ -149,6 +149,13 @@ export interface ParsedDescribeHistory extends Base {
 export interface ParsedDescribeDetail extends Base {
   readonly kind: 'describeDetail';
   readonly table: NamedTable;
+}
+
+/** Spark's `USE [DATABASE | SCHEMA | NAMESPACE] name`: the warehouse has one schema, `default` (PostgreSQL's `public`). */
+export interface ParsedUse extends Base {
+  readonly kind: 'use';
+  readonly schema: string;
+  readonly start: number;
 }
 
 /**
