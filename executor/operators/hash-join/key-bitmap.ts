@@ -41,8 +41,8 @@ export class KeyBitmaps {
     return filters.length === 0 ? undefined : new KeyBitmaps(filters);
   }
 
-  /** The probe rows that pass every bitmap (NULL keys never do), ascending. */
-  select(keyData: readonly arrow.Data[], n: number): Int32Array {
+  /** The probe rows that pass every bitmap (NULL keys never do), ascending; written into `into` (n slots at least) when given. */
+  select(keyData: readonly arrow.Data[], n: number, into?: Int32Array): Int32Array {
     let rows: Int32Array | null = null;
     let count = n;
     for (const { key, min, bits } of this.filters) {
@@ -50,7 +50,7 @@ export class KeyBitmaps {
       const values = data.values as Int32Array;
       const valid = validityBytes(data);
       const span = bits.length << 3;
-      const out: Int32Array = rows ?? new Int32Array(n);
+      const out: Int32Array = rows ?? into ?? new Int32Array(n);
       let kept = 0;
       for (let k = 0; k < count; k++) {
         const i = rows === null ? k : (out[k] as number);

@@ -36,6 +36,12 @@ export interface ProbeRun {
   /** Scratch pair buffers, reused block after block (`take` copies out of them). */
   readonly pairProbe: Int32Array;
   readonly pairBuild: Int32Array;
+  /**
+   * Per-batch scratch, reused batch after batch (a batch is done with them before the next is
+   * probed): the rows passing the key bitmaps, and each row's chain start when only those are
+   * looked up. Two fewer full-batch arrays per batch for the collector.
+   */
+  readonly scratch: { selected: Int32Array; starts: Int32Array };
 }
 
 export function newProbeRun(ht: JoinHashTable, type: JoinType): ProbeRun {
@@ -44,6 +50,7 @@ export function newProbeRun(ht: JoinHashTable, type: JoinType): ProbeRun {
     buildMatched: type === 'right' || type === 'full' ? new Uint8Array(ht.rows) : null,
     pairProbe: new Int32Array(OUTPUT_BATCH_ROWS),
     pairBuild: new Int32Array(OUTPUT_BATCH_ROWS),
+    scratch: { selected: new Int32Array(0), starts: new Int32Array(0) },
   };
 }
 
@@ -71,7 +78,7 @@ export async function* probeAll(spec: ProbeSpec, ht: JoinHashTable, probe: Async
 export function* probeBatch(spec: ProbeSpec, run: ProbeRun, batch: arrow.RecordBatch, leftColumns: readonly arrow.Data[]): Generator<arrow.RecordBatch> {
   const n = batch.numRows;
   const keyData = spec.keys.map((k) => k.evaluate(batch));
-  const starts = chainStarts(run.ht, keyData, n);
+  const starts = chainStarts(run, keyData, n);
   if (spec.type === 'semi' || spec.type === 'anti') {
     yield* probeSemiAnti(spec, run, batch, leftColumns, keyData, starts);
     return;
@@ -154,12 +161,15 @@ function* probeSemiAnti(
 // ── chains ──
 
 /** For each probe row, the first build row with an equal key, or -1. */
-function chainStarts(ht: JoinHashTable, keyData: readonly arrow.Data[], n: number): Int32Array {
+function chainStarts(run: ProbeRun, keyData: readonly arrow.Data[], n: number): Int32Array {
+  const { ht, scratch } = run;
   if (ht.rows === 0) return new Int32Array(n).fill(-1);
-  const candidates = ht.bitmaps?.select(keyData, n);
+  if (ht.bitmaps !== undefined && scratch.selected.length < n) scratch.selected = new Int32Array(n);
+  const candidates = ht.bitmaps?.select(keyData, n, scratch.selected);
   if (candidates !== undefined && candidates.length < n / 2) {
     // Most rows miss the key bitmaps: look up only the others, on their keys alone.
-    const starts = new Int32Array(n).fill(-1);
+    if (scratch.starts.length < n) scratch.starts = new Int32Array(n);
+    const starts = scratch.starts.subarray(0, n).fill(-1);
     if (candidates.length === 0) return starts;
     const found = ht.table.find(keyData.map((k) => take(k, candidates)), candidates.length);
     for (let j = 0; j < candidates.length; j++) {
