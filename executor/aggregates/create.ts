@@ -7,7 +7,7 @@ import { CollectAccumulator } from './collect.js';
 import { BoolAccumulator, CountAccumulator } from './count.js';
 import { FirstLastAccumulator } from './first-last.js';
 import { MinMaxAccumulator } from './min-max.js';
-import { RegressionAccumulator } from './regression.js';
+import { isRegressionName, RegressionAccumulator } from './regression.js';
 import { SumAvgAccumulator } from './sum-avg.js';
 import { VarianceAccumulator } from './variance.js';
 
@@ -21,58 +21,48 @@ export function createAccumulator(call: AggregateCall): Accumulator {
     if (argType === undefined) throw SqlError.undefinedFunction(`${call.name}()`);
     return argType;
   };
-  switch (call.name) {
+  const name = call.name;
+  if (isRegressionName(name)) {
+    const xType = call.args[1]?.type;
+    if (xType === undefined) throw SqlError.undefinedFunction(`${name}(${String(needArg())})`);
+    return new RegressionAccumulator(name, needArg(), xType);
+  }
+  switch (name) {
     case 'count_star':
     case 'count':
     case 'count_if':
-      if (call.name !== 'count_star') needArg();
-      return new CountAccumulator(call.name);
+      if (name !== 'count_star') needArg();
+      return new CountAccumulator(name);
     case 'sum':
     case 'avg':
-      return new SumAvgAccumulator(call.name, needArg(), call.type);
+      return new SumAvgAccumulator(name, needArg(), call.type);
     case 'min':
     case 'max':
-      return new MinMaxAccumulator(call.name, needArg());
+      return new MinMaxAccumulator(name, needArg());
     case 'bool_and':
     case 'bool_or':
       needArg();
-      return new BoolAccumulator(call.name);
+      return new BoolAccumulator(name);
     case 'stddev_samp':
     case 'stddev_pop':
     case 'var_samp':
     case 'var_pop':
-      return new VarianceAccumulator(call.name, needArg());
+      return new VarianceAccumulator(name, needArg());
     case 'first':
     case 'last':
     case 'any_value': {
-      const ignoreNulls = call.name === 'any_value' || call.params?.[0] === true;
-      return new FirstLastAccumulator(call.name === 'last', ignoreNulls, needArg());
+      const ignoreNulls = name === 'any_value' || call.params?.[0] === true;
+      return new FirstLastAccumulator(name === 'last', ignoreNulls, needArg());
     }
     case 'bit_and':
     case 'bit_or':
     case 'bit_xor':
-      return new BitwiseAccumulator(call.name, needArg());
+      return new BitwiseAccumulator(name, needArg());
     case 'max_by':
     case 'min_by': {
       const keyType = call.args[1]?.type;
-      if (keyType === undefined) throw SqlError.undefinedFunction(`${call.name}(${String(needArg())})`);
-      return new FirstLastAccumulator(false, false, needArg(), { greatest: call.name === 'max_by', keyType });
-    }
-    case 'corr':
-    case 'covar_pop':
-    case 'covar_samp':
-    case 'regr_count':
-    case 'regr_sxx':
-    case 'regr_syy':
-    case 'regr_sxy':
-    case 'regr_avgx':
-    case 'regr_avgy':
-    case 'regr_slope':
-    case 'regr_intercept':
-    case 'regr_r2': {
-      const xType = call.args[1]?.type;
-      if (xType === undefined) throw SqlError.undefinedFunction(`${call.name}(${String(needArg())})`);
-      return new RegressionAccumulator(call.name, needArg(), xType);
+      if (keyType === undefined) throw SqlError.undefinedFunction(`${name}(${String(needArg())})`);
+      return new FirstLastAccumulator(false, false, needArg(), { greatest: name === 'max_by', keyType });
     }
     case 'percentile_cont':
     case 'percentile_disc':
@@ -82,7 +72,7 @@ export function createAccumulator(call: AggregateCall): Accumulator {
     case 'collect_set':
     case 'array_agg':
     case 'string_agg':
-      return new CollectAccumulator(call.name, call.type, needArg(), call.params ?? [], call.orderBy ?? []);
+      return new CollectAccumulator(name, call.type, needArg(), call.params ?? [], call.orderBy ?? []);
     case 'approx_count_distinct':
       return new ApproxCountDistinctAccumulator(needArg());
   }

@@ -13,6 +13,10 @@ export const REGRESSION_NAMES: readonly RegressionName[] = [
   'regr_count', 'regr_sxx', 'regr_syy', 'regr_sxy', 'regr_avgx', 'regr_avgy', 'regr_slope', 'regr_intercept', 'regr_r2',
 ];
 
+export function isRegressionName(name: string): name is RegressionName {
+  return (REGRESSION_NAMES as readonly string[]).includes(name);
+}
+
 /**
  * PostgreSQL's two-argument statistics over (Y, X) pairs — `corr(y, x)`, `covar_pop`,
  * `covar_samp` and the `regr_*` family — in float8 (integers and decimals converted first). A

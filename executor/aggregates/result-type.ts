@@ -1,5 +1,6 @@
 import * as arrow from 'apache-arrow';
 import { SqlError } from '../../common/sql-error.js';
+import { isRegressionName } from './regression.js';
 
 /**
  * The aggregate functions deltasql knows, by the name SQL calls them (Spark and PostgreSQL
@@ -38,25 +39,13 @@ export function isAggregateName(name: string): name is AggregateName {
  */
 export function aggregateResultType(name: AggregateName, argTypes: readonly arrow.DataType[]): arrow.DataType {
   const arg = argTypes[0];
+  if (isRegressionName(name)) return name === 'regr_count' ? new arrow.Int64() : new arrow.Float64();
   switch (name) {
     case 'count':
     case 'count_star':
     case 'approx_count_distinct':
     case 'count_if':
-    case 'regr_count':
       return new arrow.Int64();
-    case 'corr':
-    case 'covar_pop':
-    case 'covar_samp':
-    case 'regr_sxx':
-    case 'regr_syy':
-    case 'regr_sxy':
-    case 'regr_avgx':
-    case 'regr_avgy':
-    case 'regr_slope':
-    case 'regr_intercept':
-    case 'regr_r2':
-      return new arrow.Float64();
     case 'bool_and':
     case 'bool_or':
       return new arrow.Bool();
