@@ -324,6 +324,74 @@ export function diffTimestamps(args: readonly arrow.Data[]): arrow.Data {
   return intervalData(new Int32Array(length), days, micros, allValid(args));
 }
 
+/** The units of Databricks' `timestampadd` / `timestampdiff`: a fixed length in microseconds, or a number of months. */
+const UNIT_MICROS: Readonly<Record<string, bigint>> = {
+  microsecond: 1n, millisecond: 1_000n, second: 1_000_000n, minute: 60_000_000n, hour: 3_600_000_000n, day: MICROS_PER_DAY, week: 7n * MICROS_PER_DAY,
+};
+const UNIT_MONTHS: Readonly<Record<string, number>> = { month: 1, quarter: 3, year: 12 };
+
+/** Whether `unit` (any case, singular) is one `timestampadd` / `timestampdiff` take. */
+export function isTimestampUnit(unit: string): boolean {
+  const u = unit.toLowerCase();
+  return UNIT_MICROS[u] !== undefined || UNIT_MONTHS[u] !== undefined;
+}
+
+/**
+ * Databricks' `timestampadd(unit, n, ts)` (and `dateadd`): months, quarters and years as whole
+ * months (the day clamped to the target month's end, as add_months), other units as their exact
+ * length. `ts` arrives a timestamp (a date at its midnight).
+ */
+export function timestampAdd(unit: string, n: arrow.Data, x: arrow.Data, type: arrow.DataType): arrow.Data {
+  const length = x.length;
+  const valid = allValid([n, x]);
+  const k = numbers(n);
+  const out = new BigInt64Array(length);
+  const months = UNIT_MONTHS[unit.toLowerCase()];
+  if (months !== undefined) {
+    const { days, usOfDay } = split(x);
+    for (let i = 0; i < length; i++) if (valid === null || valid[i] === 1) out[i] = toMicros(addMonthsToDay(days[i], k[i] * months), usOfDay[i]);
+  } else {
+    const step = UNIT_MICROS[unit.toLowerCase()] as bigint;
+    const us = microsOf(x);
+    for (let i = 0; i < length; i++) if (valid === null || valid[i] === 1) out[i] = us[i] + BigInt(k[i]) * step;
+  }
+  return fixedData(type, out, valid, length);
+}
+
+/**
+ * Databricks' `timestampdiff(unit, start, end)` (and the three-argument `datediff`): whole units
+ * from start to end, truncated toward zero — for months, quarters and years the calendar months
+ * between them, less one where end's day and time of month come before start's (Java's
+ * ChronoUnit.between, which Spark uses).
+ */
+export function timestampDiff(unit: string, a: arrow.Data, b: arrow.Data): arrow.Data {
+  const length = a.length;
+  const valid = allValid([a, b]);
+  const out = new BigInt64Array(length);
+  const months = UNIT_MONTHS[unit.toLowerCase()];
+  if (months !== undefined) {
+    const start = split(a);
+    const end = split(b);
+    for (let i = 0; i < length; i++) {
+      if (valid !== null && valid[i] === 0) continue;
+      const s = civilFromDays(start.days[i]);
+      const e = civilFromDays(end.days[i]);
+      let diff = e.year * 12 + e.month - (s.year * 12 + s.month);
+      // Day of month and time of day decide whether the last month is whole.
+      const rest = (e.day - s.day) * MICROS_PER_DAY_N + (end.usOfDay[i] - start.usOfDay[i]);
+      if (diff > 0 && rest < 0) diff--;
+      else if (diff < 0 && rest > 0) diff++;
+      out[i] = BigInt(Math.trunc(diff / months));
+    }
+  } else {
+    const step = UNIT_MICROS[unit.toLowerCase()] as bigint;
+    const x = microsOf(a);
+    const y = microsOf(b);
+    for (let i = 0; i < length; i++) if (valid === null || valid[i] === 1) out[i] = (y[i] - x[i]) / step;
+  }
+  return fixedData(new arrow.Int64(), out, valid, length);
+}
+
 /** `add_months(date, n)` (Spark): day clamped to the target month's last day. */
 export function addMonths(args: readonly arrow.Data[]): arrow.Data {
   const [x, n] = args;

@@ -1,6 +1,7 @@
 import * as arrow from 'apache-arrow';
 import type { Node } from 'libpg-query';
 import { SqlError } from '../../common/sql-error.js';
+import { isTimestampUnit } from '../../executor/kernels/datetime.js';
 import { pgTypeName } from '../../executor/values/type-names.js';
 import type { BinaryOp, Expr } from '../expr/expr.js';
 import { asDecimal, canCast, coerce, commonNumeric, commonType, isNumeric, isUnknownLiteral, MAX_DECIMAL_PRECISION } from '../types/coerce.js';
@@ -494,7 +495,7 @@ export class ExprBinder {
       const what = n.agg_star ? '*' : n.agg_distinct ? 'DISTINCT' : n.agg_filter !== undefined ? 'FILTER' : 'ORDER BY';
       throw new SqlError('42809', `${what} specified, but ${name} is not an aggregate function`, { position });
     }
-    const args = ((n.args ?? []) as Node[]).map((a) => this.bind(a));
+    const args = unitArgument(name, (n.args ?? []) as Node[]).map((a) => this.bind(a));
     return bindCatalogFunction(this.ctx, name, args, position) ?? bindFunction(name, args, position);
   }
 
@@ -692,4 +693,17 @@ export function arrayLiteral(text: string, type: arrow.List, position: number | 
   const element = type.children[0].type;
   const values = items.map((v) => (v === null ? null : coerce({ kind: 'Literal', value: v, type: new arrow.Utf8(), unknown: true }, element, position)));
   return { kind: 'Literal', value: values.map((v) => (v === null || v.kind !== 'Literal' ? null : v.value)), type };
+}
+
+/** Databricks' calls whose first argument is a bare time unit: `timestampadd(HOUR, 2, ts)`, `datediff(DAY, a, b)`. */
+const UNIT_FIRST = new Set(['timestampadd', 'timestampdiff', 'dateadd', 'date_add', 'datediff', 'date_diff', 'timestamp_add', 'timestamp_diff']);
+
+/** Their unit, written as a name (`DAY`), read as the string `'DAY'`; any other call's arguments as they are. */
+function unitArgument(name: string, args: readonly Node[]): readonly Node[] {
+  if (!UNIT_FIRST.has(name.toLowerCase()) || args.length !== 3) return args;
+  const [kind, n] = unwrap(args[0] as Node);
+  const fields = kind === 'ColumnRef' ? ((n.fields ?? []) as AnyNode[]) : [];
+  const word = fields.length === 1 ? fields[0]?.String?.sval : undefined;
+  if (typeof word !== 'string' || !isTimestampUnit(word)) return args;
+  return [{ A_Const: { sval: { sval: word.toUpperCase() }, location: n.location } } as unknown as Node, ...args.slice(1)];
 }

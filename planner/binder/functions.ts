@@ -7,6 +7,7 @@ import { sameType } from '../../executor/kernels/cast.js';
 import { compileRegex } from '../../executor/kernels/regex.js';
 import { fixedDurationMicros, INTERVAL, parseIntervalOrThrow } from '../../executor/kernels/interval.js';
 import { pgTypeName } from '../../executor/values/type-names.js';
+import { isTimestampUnit } from '../../executor/kernels/datetime.js';
 import type { Call, Expr, Literal } from '../expr/expr.js';
 import { canCast, coerce, commonNumeric, commonType, isNumeric, isUnknownLiteral, MAX_DECIMAL_PRECISION } from '../types/coerce.js';
 import { mapType, parseDdlSchema } from './ddl-schema.js';
@@ -98,6 +99,26 @@ function unify(args: readonly Expr[]): { args: Expr[]; type: arrow.DataType } | 
   }
   const unified = args.every(isUnknownLiteral) ? TEXT : (type as arrow.DataType);
   return { args: args.map((a) => coerce(a, unified)), type: unified };
+}
+
+/**
+ * `timestampadd(unit, n, ts)` / `timestampdiff(unit, start, end)`: the unit a constant string
+ * naming one (`22023` otherwise), n an integer, the times timestamps (dates at midnight).
+ */
+function timestampUnitCall(impl: 'timestampadd' | 'timestampdiff', args: readonly Expr[], position: number | undefined): Bound | undefined {
+  if (args.length !== 3) return undefined;
+  const unit = literalText(args[0] as Expr);
+  if (unit === undefined) return undefined;
+  if (!isTimestampUnit(unit)) throw SqlError.invalidParameter(`${impl}: unknown unit ${unit} (YEAR, QUARTER, MONTH, WEEK, DAY, HOUR, MINUTE, SECOND, MILLISECOND or MICROSECOND)`, position);
+  if (impl === 'timestampadd') {
+    const n = P.int(args[1] as Expr);
+    const ts = P.timestamp(args[2] as Expr);
+    if (n === undefined || ts === undefined) return undefined;
+    return { args: [coerce(args[0] as Expr, TEXT), n, ts], type: ts.type, impl };
+  }
+  const [start, end] = [P.timestamp(args[1] as Expr), P.timestamp(args[2] as Expr)];
+  if (start === undefined || end === undefined) return undefined;
+  return { args: [coerce(args[0] as Expr, TEXT), start, end], type: INT64, impl };
 }
 
 function literalText(e: Expr): string | undefined {
@@ -433,10 +454,16 @@ const SIGNATURES: Record<string, FunctionDef> = {
       return call('window', [ts, lit(duration, INT64), lit(((start % duration) + duration) % duration, INT64)], type);
     },
   },
-  date_add: sig('date_add', [P.date, P.int], DATE),
+  // date_add(d, n) (Spark), or Databricks' date_add(unit, n, ts) = timestampadd.
+  date_add: { impl: 'date_add', check: (args, position) => (args.length === 3 ? timestampUnitCall('timestampadd', args, position) : sig('date_add', [P.date, P.int], DATE).check(args, position)) },
   date_sub: sig('date_sub', [P.date, P.int], DATE),
+  /** Databricks' timestampadd(unit, n, ts) / dateadd: n units later (months clamped to the month's end). */
+  timestampadd: { impl: 'timestampadd', check: (args, position) => timestampUnitCall('timestampadd', args, position) },
+  /** Databricks' timestampdiff(unit, start, end): whole units from start to end, truncated. */
+  timestampdiff: { impl: 'timestampdiff', check: (args, position) => timestampUnitCall('timestampdiff', args, position) },
   /** Spark's datediff(end, start): days from start to end. */
-  datediff: sig('date_diff', [P.date, P.date], INT32),
+  // datediff(end, start) (Spark), or Databricks' datediff(unit, start, end) = timestampdiff.
+  datediff: { impl: 'date_diff', check: (args, position) => (args.length === 3 ? timestampUnitCall('timestampdiff', args, position) : sig('date_diff', [P.date, P.date], INT32).check(args, position)) },
   add_months: sig('add_months', [P.date, P.int], DATE),
   last_day: sig('last_day', [P.date], DATE),
   months_between: sig('months_between', [P.timestamp, P.timestamp, P.bool], FLOAT64, { optional: 1 }),
@@ -699,7 +726,7 @@ const ALIASES: Record<string, string> = {
   dayofmonth: 'day', current_timestamp: 'now', localtimestamp: 'now', statement_timestamp: 'now', transaction_timestamp: 'now', getdate: 'now',
   to_char: 'date_format', date_diff: 'datediff', to_unix_timestamp: 'unix_timestamp',
   ifnull: 'coalesce', nvl: 'coalesce', iff: 'if', make_array: 'array', size: 'cardinality',
-  json_object_field_text: 'json_extract_path_text', gen_random_uuid: 'uuid', regexp_split_to_array: 'split',
+  json_object_field_text: 'json_extract_path_text', gen_random_uuid: 'uuid', regexp_split_to_array: 'split', dateadd: 'timestampadd', timestamp_add: 'timestampadd', timestamp_diff: 'timestampdiff',
 };
 for (const [alias, target] of Object.entries(ALIASES)) if (SIGNATURES[target] !== undefined) SIGNATURES[alias] = SIGNATURES[target];
 
