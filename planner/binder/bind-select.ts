@@ -31,7 +31,7 @@ import { Scope, type ScopeColumn } from './scope.js';
 import { joinCondition, markSubquery, shiftCondition, type MarkTest } from './mark-subquery.js';
 import { aggregatePerRow, perRowSubquery, topNPerRow } from './per-row.js';
 import { checkDistinctOn, firstPerGroup } from './distinct-on.js';
-import { expandCall, seriesCall, setReturningName } from './select-srf.js';
+import { expandCall, posexplodeColumns, seriesCall, setReturningName } from './select-srf.js';
 import { expandGroupByAll, expandOrderByAll } from './by-all.js';
 import { anyTest, compareExprs, compareRow } from './any-test.js';
 import type { CompareOp } from '../../executor/kernels/compare.js';
@@ -198,6 +198,17 @@ class SelectBinder {
           names.push(c.name);
           targets.push({ node: undefined, location: target.location ?? 0 });
         }
+        continue;
+      }
+      const generator = posexplodeCall(target.val);
+      if (generator !== undefined) {
+        // Spark's posexplode: one item, two columns (pos, col).
+        const args = ((generator.call.args ?? []) as Node[]).map((a) => selectBinder.bind(a));
+        const position = ctx.position(generator.call.location ?? 0);
+        const columns = posexplodeColumns(this.setReturning(generator.name, args, position), generator.name === 'posexplode_outer' ? args[0] : undefined, position);
+        exprs.push(...columns.exprs);
+        names.push(...columns.names);
+        for (const _ of columns.exprs) targets.push({ node: undefined, location: startOf(target.val) });
         continue;
       }
       exprs.push(selectBinder.bind(target.val));
@@ -1005,6 +1016,16 @@ function refuseUnsupported(ctx: BindContext, s: AnyNode): void {
   if (s.intoClause !== undefined) refuse('SELECT INTO');
   if (s.lockingClause !== undefined) refuse('FOR UPDATE/SHARE');
   if (s.limitOption === 'LIMIT_OPTION_WITH_TIES') refuse('FETCH … WITH TIES');
+}
+
+/** A select item that is a bare `posexplode(…)` / `posexplode_outer(…)` call (no OVER). */
+function posexplodeCall(val: Node | undefined): { name: string; call: AnyNode } | undefined {
+  if (val === undefined) return undefined;
+  const [kind, n] = unwrap(val);
+  if (kind !== 'FuncCall' || n.over !== undefined) return undefined;
+  const names = ((n.funcname ?? []) as AnyNode[]).map((x) => String(x.String?.sval ?? ''));
+  const name = names.length === 1 ? (names[0] as string).toLowerCase() : '';
+  return name === 'posexplode' || name === 'posexplode_outer' ? { name, call: n } : undefined;
 }
 
 /** `*` → '', `t.*` → 't', anything else → undefined. */

@@ -14,12 +14,35 @@ export function expandCall(name: string, args: readonly Expr[], position: number
   if (args.length !== 1 || list.type.typeId !== arrow.Type.List) throw new SqlError('42883', `function ${name}(${args.map((a) => pgTypeName(a.type)).join(', ')}) does not exist`, { position });
   const element = (list.type as arrow.List).children[0].type;
   if (name === 'unnest' || name === 'explode') return list;
-  if (name === 'explode_outer') {
-    const nonEmpty: Expr = { kind: 'Binary', op: '>', left: bindFunction('cardinality', [list], position), right: { kind: 'Literal', value: 0, type: new arrow.Int32() }, type: new arrow.Bool() };
-    const oneNull = bindFunction('array', [{ kind: 'Literal', value: null, type: element }], position);
-    return { kind: 'Case', whens: [{ condition: nonEmpty, result: list }], otherwise: coerce(oneNull, list.type), type: list.type };
+  if (name === 'explode_outer') return nullIfEmpty(list, element, position);
+  // _pg_expandarray, and Spark's posexplode: each element with its 1-based position (n).
+  const expanded = name === 'posexplode_outer' ? nullIfEmpty(list, element, position) : list;
+  return { kind: 'Call', name: 'expand_array', args: [expanded], type: new arrow.List(new arrow.Field('item', new arrow.Struct([new arrow.Field('x', element, true), new arrow.Field('n', new arrow.Int32(), true)]), true)) };
+}
+
+/** A NULL or empty array as one NULL element (the `_outer` generators keep such rows once). */
+function nullIfEmpty(list: Expr, element: arrow.DataType, position: number | undefined): Expr {
+  const nonEmpty: Expr = { kind: 'Binary', op: '>', left: bindFunction('cardinality', [list], position), right: { kind: 'Literal', value: 0, type: new arrow.Int32() }, type: new arrow.Bool() };
+  const oneNull = bindFunction('array', [{ kind: 'Literal', value: null, type: element }], position);
+  return { kind: 'Case', whens: [{ condition: nonEmpty, result: list }], otherwise: coerce(oneNull, list.type), type: list.type };
+}
+
+/**
+ * Spark's `posexplode(arr)` / `posexplode_outer(arr)` as a select item: two columns, `pos` (from
+ * 0) and `col`, over the set-returning call's element (its struct of value and 1-based position).
+ * `outerOf`: posexplode_outer's array — where it is NULL or empty, pos is NULL too.
+ */
+export function posexplodeColumns(element: Expr, outerOf: Expr | undefined, position: number | undefined): { exprs: Expr[]; names: string[] } {
+  const struct = element.type as arrow.Struct;
+  const x: Expr = { kind: 'FieldAccess', input: element, fieldIndex: 0, field: 'x', type: struct.children[0]!.type };
+  const n: Expr = { kind: 'FieldAccess', input: element, fieldIndex: 1, field: 'n', type: new arrow.Int32() };
+  const INT = new arrow.Int32();
+  let pos: Expr = { kind: 'Binary', op: '-', left: n, right: { kind: 'Literal', value: 1, type: INT }, type: INT };
+  if (outerOf !== undefined) {
+    const nonEmpty: Expr = { kind: 'Binary', op: '>', left: bindFunction('cardinality', [outerOf], position), right: { kind: 'Literal', value: 0, type: INT }, type: new arrow.Bool() };
+    pos = { kind: 'Case', whens: [{ condition: nonEmpty, result: pos }], type: INT };
   }
-  return { kind: 'Call', name: 'expand_array', args: [list], type: new arrow.List(new arrow.Field('item', new arrow.Struct([new arrow.Field('x', element, true), new arrow.Field('n', new arrow.Int32(), true)]), true)) };
+  return { exprs: [pos, x], names: ['pos', 'col'] };
 }
 
 /** The column a select-list set-returning call is named by: PostgreSQL's function name, Spark's `col` for explode. */
