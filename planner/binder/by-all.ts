@@ -11,14 +11,15 @@ function position(k: number, location: number): Node {
 
 /**
  * Databricks' and DuckDB's `GROUP BY ALL` (the pre-pass wrote `()` over `ALL`): the select items
- * that hold no aggregate or window call, by position — `SELECT ticker, date, avg(close) … GROUP
+ * that hold no aggregate, window or set-returning call, by position — `SELECT ticker, date, avg(close) … GROUP
  * BY ALL` groups by ticker and date. With none (only aggregates) the query aggregates everything
  * into one row. Any other GROUP BY clause comes back as it is.
  */
 export function expandGroupByAll(ctx: BindContext, groupClause: readonly Node[], exprs: readonly Expr[]): readonly Node[] {
   const only = groupClause.length === 1 ? (groupClause[0] as AnyNode).GroupingSet : undefined;
   if (only === undefined || only.kind !== 'GROUPING_SET_EMPTY' || ctx.prepass.groupByAll?.has(only.location) !== true) return groupClause;
-  const aggregated = (e: Expr) => someExpr(e, (x) => x.kind === 'Placeholder' && (x.slot === 'aggregate' || x.slot === 'window'));
+  // A set-returning item (`explode(collect_list(x))`) is computed after grouping, like an aggregate.
+  const aggregated = (e: Expr) => someExpr(e, (x) => x.kind === 'Placeholder' && (x.slot === 'aggregate' || x.slot === 'window' || x.slot === 'srf'));
   const items: Node[] = [];
   exprs.forEach((e, i) => {
     if (!aggregated(e)) items.push(position(i + 1, only.location));
