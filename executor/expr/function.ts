@@ -185,6 +185,7 @@ export const SCALAR_FUNCTIONS = {
   bit_and: (args) => pgc.bitwise(args, '&'),
   bit_or: (args) => pgc.bitwise(args, '|'),
   map_keys: (args, type) => nested.mapPart(args[0], 0, type),
+  map_entries: (args, type) => nested.mapEntries(args[0], type),
   map_values: (args, type) => nested.mapPart(args[0], 1, type),
   sort_array: (args) => nested.sortArray(args),
   array_sort: (args) => nested.sortArray(args, true),

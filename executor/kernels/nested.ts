@@ -201,6 +201,14 @@ export function arrayPosition(args: readonly arrow.Data[]): arrow.Data {
   return fixedData(new arrow.Int64(), out, valid, length);
 }
 
+/** `map_entries(m)` (Spark): the map's entries as an array of (key, value) structs (shares them). */
+export function mapEntries(map: arrow.Data, type: arrow.DataType): arrow.Data {
+  const entries = map.children[0] as arrow.Data;
+  const struct = (type as arrow.List).children[0].type as arrow.Struct;
+  const child = arrow.makeData({ type: struct, offset: entries.offset, length: entries.length, nullCount: 0, children: entries.children } as never);
+  return listOf(type, map.length, offsetsOf(map), child, validityBytes(map));
+}
+
 /** `map_keys(m)` / `map_values(m)`: the entries' keys or values as an array (shares the child). */
 export function mapPart(map: arrow.Data, part: 0 | 1, type: arrow.DataType): arrow.Data {
   const entries = map.children[0];

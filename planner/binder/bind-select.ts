@@ -31,7 +31,8 @@ import { Scope, type ScopeColumn } from './scope.js';
 import { joinCondition, markSubquery, shiftCondition, type MarkTest } from './mark-subquery.js';
 import { aggregatePerRow, perRowSubquery, topNPerRow } from './per-row.js';
 import { checkDistinctOn, firstPerGroup } from './distinct-on.js';
-import { expandCall, posexplodeColumns, seriesCall, setReturningName } from './select-srf.js';
+import { expandCall, mapEntryColumns, posexplodeColumns, seriesCall, setReturningName } from './select-srf.js';
+import { bindFunction } from './functions.js';
 import { expandGroupByAll, expandOrderByAll } from './by-all.js';
 import { anyTest, compareExprs, compareRow } from './any-test.js';
 import type { CompareOp } from '../../executor/kernels/compare.js';
@@ -200,15 +201,22 @@ class SelectBinder {
         }
         continue;
       }
-      const generator = posexplodeCall(target.val);
+      const generator = generatorCall(target.val);
       if (generator !== undefined) {
-        // Spark's posexplode: one item, two columns (pos, col).
+        // Spark's generators as select items: posexplode gives (pos, col), explode of a map (key, value).
         const args = ((generator.call.args ?? []) as Node[]).map((a) => selectBinder.bind(a));
         const position = ctx.position(generator.call.location ?? 0);
-        const columns = posexplodeColumns(this.setReturning(generator.name, args, position), generator.name === 'posexplode_outer' ? args[0] : undefined, position);
+        let columns: { exprs: Expr[]; names: string[] };
+        if (generator.name.startsWith('pos')) {
+          columns = posexplodeColumns(this.setReturning(generator.name, args, position), generator.name === 'posexplode_outer' ? args[0] : undefined, position);
+        } else if (args.length === 1 && (args[0] as Expr).type.typeId === arrow.Type.Map) {
+          columns = mapEntryColumns(this.setReturning(generator.name, [bindFunction('map_entries', args, position)], position));
+        } else {
+          columns = { exprs: [this.setReturning(generator.name, args, position)], names: [outputName(ctx, target)] };
+        }
         exprs.push(...columns.exprs);
         names.push(...columns.names);
-        for (const _ of columns.exprs) targets.push({ node: undefined, location: startOf(target.val) });
+        for (const _ of columns.exprs) targets.push({ node: columns.exprs.length === 1 ? target.val : undefined, location: startOf(target.val) });
         continue;
       }
       exprs.push(selectBinder.bind(target.val));
@@ -1018,14 +1026,16 @@ function refuseUnsupported(ctx: BindContext, s: AnyNode): void {
   if (s.limitOption === 'LIMIT_OPTION_WITH_TIES') refuse('FETCH … WITH TIES');
 }
 
-/** A select item that is a bare `posexplode(…)` / `posexplode_outer(…)` call (no OVER). */
-function posexplodeCall(val: Node | undefined): { name: string; call: AnyNode } | undefined {
+const GENERATORS = new Set(['explode', 'explode_outer', 'posexplode', 'posexplode_outer']);
+
+/** A select item that is a bare call of one of Spark's generators (no OVER). */
+function generatorCall(val: Node | undefined): { name: string; call: AnyNode } | undefined {
   if (val === undefined) return undefined;
   const [kind, n] = unwrap(val);
   if (kind !== 'FuncCall' || n.over !== undefined) return undefined;
   const names = ((n.funcname ?? []) as AnyNode[]).map((x) => String(x.String?.sval ?? ''));
   const name = names.length === 1 ? (names[0] as string).toLowerCase() : '';
-  return name === 'posexplode' || name === 'posexplode_outer' ? { name, call: n } : undefined;
+  return GENERATORS.has(name) ? { name, call: n } : undefined;
 }
 
 /** `*` → '', `t.*` → 't', anything else → undefined. */

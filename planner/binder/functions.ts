@@ -656,6 +656,15 @@ const SIGNATURES: Record<string, FunctionDef> = {
   },
   map_keys: { impl: 'map_keys', check: (args) => (args.length === 1 && isMap(args[0]) ? { args, type: listType(mapEntry(args[0].type)[0].type) } : undefined) },
   map_values: { impl: 'map_values', check: (args) => (args.length === 1 && isMap(args[0]) ? { args, type: listType(mapEntry(args[0].type)[1].type) } : undefined) },
+  /** Spark's map_entries(m): the map as an array of (key, value) structs. */
+  map_entries: {
+    impl: 'map_entries',
+    check: (args) => {
+      if (args.length !== 1 || !isMap(args[0])) return undefined;
+      const [key, value] = mapEntry(args[0].type);
+      return { args, type: listType(new arrow.Struct([new arrow.Field('key', (key as arrow.Field).type, false), new arrow.Field('value', (value as arrow.Field).type, true)])) };
+    },
+  },
   sort_array: {
     impl: 'sort_array',
     check: (args) => {

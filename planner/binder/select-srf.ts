@@ -68,3 +68,15 @@ export function seriesCall(args: readonly Expr[], position: number | undefined):
   const element = wide ? new arrow.Int64() : new arrow.Int32();
   return { kind: 'Call', name: 'series_list', args: args.map((a) => coerce(a, element)), type: new arrow.List(new arrow.Field('item', element, true)) };
 }
+
+/** Spark's `explode(map)` as a select item: two columns, `key` and `value`, over the entry the set-returning call gives. */
+export function mapEntryColumns(entry: Expr): { exprs: Expr[]; names: string[] } {
+  const [key, value] = (entry.type as arrow.Struct).children as [arrow.Field, arrow.Field];
+  return {
+    exprs: [
+      { kind: 'FieldAccess', input: entry, fieldIndex: 0, field: 'key', type: key.type },
+      { kind: 'FieldAccess', input: entry, fieldIndex: 1, field: 'value', type: value.type },
+    ],
+    names: ['key', 'value'],
+  };
+}
