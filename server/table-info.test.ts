@@ -108,6 +108,9 @@ describe('SHOW', () => {
     expect(await rows("SHOW TABLES LIKE 'rec*'")).toEqual([['', 'recent', true]]);
     expect(await rows('SHOW SCHEMAS')).toEqual([['default']]);
     await expect(client.query('SHOW TABLES IN')).rejects.toMatchObject({ code: '42601' });
+    // A command missing its table is a syntax error, not PostgreSQL's unknown setting.
+    await expect(client.query('SHOW PARTITIONS')).rejects.toMatchObject({ code: '42601', position: '16' });
+    await expect(client.query('SHOW COLUMNS')).rejects.toMatchObject({ code: '42601' });
   });
 
   it('USE default is accepted, another schema is 3F000', async () => {

@@ -3,7 +3,7 @@ import { SqlError } from '../../common/sql-error.js';
 import { physicalName } from '../../storage/scan/conform.js';
 import { parsePartitionValue } from '../../storage/scan/partition-values.js';
 import { deltaFieldToArrow } from '../../storage/schema/arrow.js';
-import type { DeltaType, StructField } from '../../storage/schema/types.js';
+import { typeToString, type StructField } from '../../storage/schema/types.js';
 import type { Snapshot } from '../../storage/snapshot/snapshot.js';
 import { makeBatch } from '../arrow/batch.js';
 import { dataFromValues, type ScalarValue } from '../arrow/scalar.js';
@@ -38,7 +38,7 @@ export function tableInfoResult(snapshot: Snapshot, what: 'describe' | 'describe
       return partitions(snapshot);
     case 'describe':
     case 'describeExtended': {
-      const row = (f: StructField): ScalarValue[] => [f.name, sparkTypeName(f.type), typeof f.metadata.comment === 'string' ? f.metadata.comment : null];
+      const row = (f: StructField): ScalarValue[] => [f.name, typeToString(f.type, 'spark'), typeof f.metadata.comment === 'string' ? f.metadata.comment : null];
       const rows: ScalarValue[][] = fields.map(row);
       const partitionFields = snapshot.partitionColumns.map((name) => fields.find((f) => f.name === name)).filter((f): f is StructField => f !== undefined);
       if (partitionFields.length > 0) rows.push(['', '', ''], ['# Partition Information', '', ''], ['# col_name', 'data_type', 'comment'], ...partitionFields.map(row));
@@ -95,27 +95,6 @@ function compareRows(a: readonly ScalarValue[], b: readonly ScalarValue[]): numb
   }
   return 0;
 }
-
-/** A Delta type in Spark's DDL spelling (`DESCRIBE`'s data_type). */
-export function sparkTypeName(type: DeltaType): string {
-  switch (type.kind) {
-    case 'primitive':
-      return SPARK_NAMES[type.name];
-    case 'decimal':
-      return `decimal(${type.precision},${type.scale})`;
-    case 'array':
-      return `array<${sparkTypeName(type.elementType)}>`;
-    case 'map':
-      return `map<${sparkTypeName(type.keyType)},${sparkTypeName(type.valueType)}>`;
-    case 'struct':
-      return `struct<${type.fields.map((f) => `${f.name}:${sparkTypeName(f.type)}`).join(',')}>`;
-  }
-}
-
-const SPARK_NAMES: Readonly<Record<Extract<DeltaType, { kind: 'primitive' }>['name'], string>> = {
-  boolean: 'boolean', byte: 'tinyint', short: 'smallint', integer: 'int', long: 'bigint', float: 'float', double: 'double',
-  string: 'string', binary: 'binary', date: 'date', timestamp: 'timestamp', timestamp_ntz: 'timestamp_ntz',
-};
 
 /** Catalog namespaces that are PostgreSQL's own, not the warehouse's. */
 const SYSTEM_SCHEMAS = new Set(['pg_catalog', 'information_schema']);

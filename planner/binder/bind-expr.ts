@@ -695,12 +695,15 @@ export function arrayLiteral(text: string, type: arrow.List, position: number | 
   return { kind: 'Literal', value: values.map((v) => (v === null || v.kind !== 'Literal' ? null : v.value)), type };
 }
 
-/** Databricks' calls whose first argument is a bare time unit: `timestampadd(HOUR, 2, ts)`, `datediff(DAY, a, b)`. */
-const UNIT_FIRST = new Set(['timestampadd', 'timestampdiff', 'dateadd', 'date_add', 'datediff', 'date_diff', 'timestamp_add', 'timestamp_diff']);
+/** Databricks' calls whose first argument is always a bare time unit: `timestampadd(HOUR, 2, ts)`. */
+const UNIT_FIRST = new Set(['timestampadd', 'timestampdiff', 'dateadd', 'timestamp_add', 'timestamp_diff']);
+/** …and those whose three-argument form takes one (`datediff(DAY, a, b)`; `datediff(end, start)` is Spark's own). */
+const UNIT_FIRST_OF_THREE = new Set(['date_add', 'datediff', 'date_diff']);
 
 /** Their unit, written as a name (`DAY`), read as the string `'DAY'`; any other call's arguments as they are. */
 function unitArgument(name: string, args: readonly Node[]): readonly Node[] {
-  if (!UNIT_FIRST.has(name.toLowerCase()) || args.length !== 3) return args;
+  const lower = name.toLowerCase();
+  if (args.length === 0 || !(UNIT_FIRST.has(lower) || (UNIT_FIRST_OF_THREE.has(lower) && args.length === 3))) return args;
   const [kind, n] = unwrap(args[0] as Node);
   const fields = kind === 'ColumnRef' ? ((n.fields ?? []) as AnyNode[]) : [];
   const word = fields.length === 1 ? fields[0]?.String?.sval : undefined;

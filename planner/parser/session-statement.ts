@@ -48,7 +48,7 @@ export interface CopyStatement {
   readonly options: CopyOptions;
 }
 
-const SPARK_SHOW = new Set(['tables', 'schemas', 'databases', 'namespaces']);
+const SPARK_SHOW = new Set(['tables', 'schemas', 'databases', 'namespaces', 'columns', 'tblproperties', 'partitions']);
 
 const SESSION_KEYWORDS = /^\s*(?:(?:--[^\n]*\n|\/\*[\s\S]*?\*\/)\s*)*(set|reset|show|begin|start|commit|end|rollback|abort|savepoint|release|discard|deallocate|declare|fetch|move|close|copy)\b/i;
 
@@ -71,7 +71,7 @@ export async function parseSessionStatement(sql: string): Promise<SessionStateme
   const n = stmt[key as string] as AnyNode;
   switch (key) {
     case 'VariableSetStmt': return variableSet(n);
-    // Spark's SHOW TABLES / SCHEMAS / DATABASES / NAMESPACES are the planner's (no PostgreSQL setting has these names).
+    // Spark's SHOW TABLES / SCHEMAS / … / PARTITIONS are the planner's (no PostgreSQL setting has these names).
     case 'VariableShowStmt': return SPARK_SHOW.has(String(n.name).toLowerCase()) ? undefined : { kind: 'show', name: String(n.name) };
     case 'TransactionStmt': return transaction(n);
     case 'DiscardStmt': return { kind: 'discard', target: String(n.target).replace('DISCARD_', '') as 'ALL' };

@@ -81,18 +81,28 @@ function parseType(json: unknown, where: string): DeltaType {
   }
 }
 
-/** The SQL spelling of a Delta type (`decimal(10,2)`, `array<int>`…), for DESCRIBE and errors. */
-export function typeToString(type: DeltaType): string {
+/**
+ * The SQL spelling of a Delta type (`decimal(10,2)`, `array<int>`…), for errors and the HTTP
+ * schema. `spark`: primitives as Spark's DDL names them (`bigint`, `int`, `tinyint`…), as
+ * Spark's DESCRIBE prints them; else as the Delta log names them (`long`, `integer`, `byte`…).
+ */
+export function typeToString(type: DeltaType, spelling: 'delta' | 'spark' = 'delta'): string {
+  const inner = (t: DeltaType) => typeToString(t, spelling);
   switch (type.kind) {
     case 'primitive':
-      return type.name;
+      return spelling === 'spark' ? SPARK_NAMES[type.name] : type.name;
     case 'decimal':
       return `decimal(${type.precision},${type.scale})`;
     case 'array':
-      return `array<${typeToString(type.elementType)}>`;
+      return `array<${inner(type.elementType)}>`;
     case 'map':
-      return `map<${typeToString(type.keyType)},${typeToString(type.valueType)}>`;
+      return `map<${inner(type.keyType)},${inner(type.valueType)}>`;
     case 'struct':
-      return `struct<${type.fields.map((f) => `${f.name}:${typeToString(f.type)}`).join(',')}>`;
+      return `struct<${type.fields.map((f) => `${f.name}:${inner(f.type)}`).join(',')}>`;
   }
 }
+
+const SPARK_NAMES: Readonly<Record<PrimitiveTypeName, string>> = {
+  boolean: 'boolean', byte: 'tinyint', short: 'smallint', integer: 'int', long: 'bigint', float: 'float', double: 'double',
+  string: 'string', binary: 'binary', date: 'date', timestamp: 'timestamp', timestamp_ntz: 'timestamp_ntz',
+};
