@@ -6,8 +6,8 @@
  * `Declined` (the read falls back to parquet-wasm).
  *
  * A distinct-values read (`decodeChunkValues`) of a chunk whose data pages are all
- * dictionary-encoded keeps no codes: it marks which dictionary entries the rows use and answers
- * those entries once each (and one NULL row if any row is NULL), for a caller that needs only the
+ * dictionary-encoded keeps no codes: it marks which dictionary entries the rows use, reading a
+ * page's codes only until every entry is marked, and answers those entries once each (and one NULL row if any row is NULL), for a caller that needs only the
  * column's set of values (`count(DISTINCT ticker)`: 500 values instead of 262,144 rows).
  */
 import type { CompressionCodec, PageHeader } from 'hyparquet';
@@ -15,7 +15,7 @@ import { parquetHeader } from 'hyparquet/src/column.js';
 import type { FlatColumn } from './column-plan.js';
 import { Declined } from './decline.js';
 import { decompress } from './decompress.js';
-import { decodeDefinitionLevels, decodeHybrid } from './rle.js';
+import { decodeDefinitionLevels, decodeHybrid, markDictionaryCodes } from './rle.js';
 import { DenseBuilder, type DenseValues } from './values.js';
 
 /** A decoded chunk: `rows` rows, their validity, and the non-null values in row order. */
@@ -62,8 +62,9 @@ function decodePages(chunk: Uint8Array, column: FlatColumn, rows: number, codec:
   /** Codes of the dictionary-encoded pages so far, while no PLAIN page has come. */
   let codes: Int32Array | undefined;
   let codeCount = 0;
-  /** Distinct-values reads: 1 for each dictionary entry some row uses. */
+  /** Distinct-values reads: 1 for each dictionary entry some row uses, and how many are 1. */
   let used: Uint8Array | undefined;
+  let marked = 0;
   let dense: DenseBuilder | undefined;
   const denseBuilder = (): DenseBuilder => {
     if (distinctValues) throw NOT_ALL_CODED;
@@ -151,9 +152,8 @@ function decodePages(chunk: Uint8Array, column: FlatColumn, rows: number, codec:
       const size = dictionary.kind === 'fixed' ? dictionary.array.length : dictionary.offsets.length - 1;
       if (distinctValues) {
         used ??= new Uint8Array(size);
-        const pageCodes = codeScratch(count);
-        decodeHybrid(page, pos + 1, page.length, width, pageCodes, 0, count);
-        markUsed(pageCodes, count, used);
+        // Once every entry is used, later pages are read for their NULLs only.
+        if (marked < size) marked = markDictionaryCodes(page, pos + 1, page.length, width, count, used, marked);
       } else if (dense === undefined) {
         codes ??= new Int32Array(rows);
         decodeHybrid(page, pos + 1, page.length, width, codes, codeCount, count);
@@ -203,26 +203,6 @@ function usedValues(dictionary: DenseValues, used: Uint8Array, withNull: boolean
   const rows = distinct + (withNull ? 1 : 0);
   const valid = withNull ? new Uint8Array(rows).fill(1, 0, distinct) : null;
   return { rows, valid, values: { kind: 'dictionary', codes, dictionary } };
-}
-
-/** Marks each code's entry; a code outside the dictionary means corrupt data. */
-function markUsed(codes: Int32Array, count: number, used: Uint8Array): void {
-  const size = used.length;
-  let bad = 0;
-  for (let i = 0; i < count; i++) {
-    const code = codes[i] as number;
-    if (code >>> 0 >= size) bad = 1;
-    else used[code] = 1;
-  }
-  if (bad !== 0) throw new Declined('dictionary index out of range');
-}
-
-/** One page's codes at a time for distinct-values reads, reused across pages and chunks. */
-let pageCodes = new Int32Array(0);
-
-function codeScratch(count: number): Int32Array {
-  if (pageCodes.length < count) pageCodes = new Int32Array(Math.max(count, 2 * pageCodes.length));
-  return pageCodes;
 }
 
 /** Dictionary indexes must fall inside the dictionary (else the data is corrupt). */

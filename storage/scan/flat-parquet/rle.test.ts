@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Declined } from './decline.js';
-import { decodeDefinitionLevels, decodeHybrid } from './rle.js';
+import { decodeDefinitionLevels, decodeHybrid, markDictionaryCodes } from './rle.js';
 
 /** Encodes runs the way Parquet writers do: (value, repeat) RLE runs and bit-packed groups. */
 function encode(width: number, runs: ({ rle: number; count: number } | { packed: number[] })[]): Uint8Array {
@@ -57,5 +57,43 @@ describe('the RLE / bit-packed hybrid decoder', () => {
     expect(decodeDefinitionLevels(bytes, 0, bytes.length, valid, 1, 34)).toBe(20 + 7);
     expect([...valid.subarray(1, 35)]).toEqual([...Array<number>(20).fill(1), ...levels, 0, 0, 0]);
     expect(() => decodeDefinitionLevels(encode(2, [{ rle: 2, count: 4 }]), 0, 2, valid, 0, 4)).toThrow(/definition level above 1/);
+  });
+
+  describe('marking the dictionary entries codes use (distinct-values reads)', () => {
+    it.each([1, 3, 9, 17, 32])('marks every code of mixed runs of width %i, counting each entry once', (width) => {
+      const size = Math.min(2 ** width, 3000);
+      // More codes than one unpacking slice (whole groups: only a last run is padded), some entries twice, the last never.
+      const packed = Array.from({ length: 2496 }, (_, i) => (i * 7) % (size - 1));
+      const bytes = encode(width, [{ rle: 0, count: 10 }, { packed }, { rle: size - 2, count: 4 }]);
+      const used = new Uint8Array(size);
+      const marked = markDictionaryCodes(bytes, 0, bytes.length, width, 10 + packed.length + 4, used, 0);
+      const expected = new Set([0, ...packed, size - 2]);
+      expect(marked).toBe(expected.size);
+      expect([...used].flatMap((u, code) => (u === 1 ? [code] : []))).toEqual([...expected].sort((a, b) => a - b));
+    });
+
+    it('stops once every entry is marked, before codes it need not read', () => {
+      // Entries 0..3 all appear in the first group; a corrupt code (9 of 4) comes after.
+      const bytes = encode(4, [{ packed: [3, 2, 1, 0, 0, 1, 2, 3] }, { rle: 9, count: 100 }]);
+      const used = new Uint8Array(4);
+      expect(markDictionaryCodes(bytes, 0, bytes.length, 4, 108, used, 0)).toBe(4);
+      // With one entry unseen, the decoder reads on and meets the corrupt code.
+      expect(() => markDictionaryCodes(bytes, 0, bytes.length, 4, 108, new Uint8Array(5), 0)).toThrow(/dictionary index out of range/);
+    });
+
+    it('goes on from entries marked by earlier pages; width 0 is entry 0', () => {
+      const used = Uint8Array.from([0, 1, 0]);
+      const bytes = encode(2, [{ packed: [1, 1, 2, 1, 1, 1, 1, 1] }]);
+      expect(markDictionaryCodes(bytes, 0, bytes.length, 2, 8, used, 1)).toBe(2);
+      expect([...used]).toEqual([0, 1, 1]);
+      expect(markDictionaryCodes(new Uint8Array(0), 0, 0, 0, 5, used, 2)).toBe(3);
+      expect(markDictionaryCodes(new Uint8Array(0), 0, 0, 0, 0, new Uint8Array(2), 0)).toBe(0);
+    });
+
+    it('declines runs past the end of the page', () => {
+      const bytes = encode(5, [{ packed: [1, 2, 3, 4, 5, 6, 7, 8] }]);
+      expect(() => markDictionaryCodes(bytes, 0, bytes.length - 1, 5, 8, new Uint8Array(32), 0)).toThrow(Declined);
+      expect(() => markDictionaryCodes(bytes, 0, bytes.length, 5, 16, new Uint8Array(32), 0)).toThrow(Declined);
+    });
   });
 });

@@ -106,6 +106,79 @@ function unpackWide(bytes: Uint8Array, pos: number, width: number, out: Int32Arr
 }
 
 /**
+ * Marks in `used` (one byte per dictionary entry) the entries that `count` hybrid-coded dictionary
+ * indexes at `bytes[pos, end)` refer to, for a distinct-values read, and answers how many entries
+ * are marked, `marked` being the count before. It stops as soon as every entry is marked: the
+ * rest of the page cannot add a value (500 tickers are all seen in a page's first rows, not its
+ * 262,144). Codes it stops before are not checked; a code it reads past the dictionary is corrupt.
+ */
+export function markDictionaryCodes(bytes: Uint8Array, pos: number, end: number, width: number, count: number, used: Uint8Array, marked: number): number {
+  const size = used.length;
+  if (width === 0) return count > 0 ? markCode(0, used, marked) : marked;
+  if (width > 32) throw new Declined(`bit width ${width}`);
+  const valueBytes = (width + 7) >> 3;
+  const mask = width === 32 ? -1 : (1 << width) - 1;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const codes = markScratch;
+  let o = 0;
+  const at = { pos };
+  while (o < count && marked < size) {
+    if (pos >= end) throw new Declined('hybrid run past the end of its buffer');
+    at.pos = pos;
+    const header = runHeader(bytes, at, end);
+    pos = at.pos;
+    if ((header & 1) === 0) {
+      let value = 0;
+      for (let k = 0; k < valueBytes; k++) value |= (bytes[pos + k] as number) << (8 * k);
+      pos += valueBytes;
+      marked = markCode(value, used, marked);
+      o += Math.min(Math.floor(header / 2), count - o);
+    } else {
+      const groups = Math.floor(header / 2);
+      if (pos + groups * width > end) throw new Declined('bit-packed run past the end of its buffer');
+      const runEnd = o + Math.min(groups * 8, count - o);
+      // Slices of whole groups, so each starts on a byte and the run can stop after any of them.
+      for (let slice = pos; o < runEnd && marked < size; slice += (MARK_SLICE / 8) * width) {
+        const n = Math.min(MARK_SLICE, runEnd - o);
+        unpack(bytes, view, slice, width, mask, codes, 0, n);
+        marked = markCodes(codes, n, used, marked);
+        o += n;
+      }
+      pos += groups * width;
+    }
+  }
+  return marked;
+}
+
+/** Values unpacked per step of a distinct-values read (a multiple of 8). */
+const MARK_SLICE = 1024;
+const markScratch = new Int32Array(MARK_SLICE);
+
+function markCode(code: number, used: Uint8Array, marked: number): number {
+  if (code >>> 0 >= used.length) throw new Declined('dictionary index out of range');
+  const seen = used[code] as number;
+  used[code] = 1;
+  return marked + 1 - seen;
+}
+
+function markCodes(codes: Int32Array, n: number, used: Uint8Array, marked: number): number {
+  const size = used.length;
+  let bad = 0;
+  let fresh = 0;
+  for (let i = 0; i < n; i++) {
+    const code = codes[i] as number;
+    if (code >>> 0 >= size) {
+      bad = 1;
+      continue;
+    }
+    fresh += 1 - (used[code] as number);
+    used[code] = 1;
+  }
+  if (bad !== 0) throw new Declined('dictionary index out of range');
+  return marked + fresh;
+}
+
+/**
  * Definition levels of a flat optional column (bit width 1) straight into one validity byte per
  * row, `valid[at, at + n)`; answers how many are 1. Runs are filled, not looped over. A level
  * above 1 (only possible in an RLE run) is declined.
