@@ -8,7 +8,8 @@
  * A distinct-values read (`decodeChunkValues`) of a chunk whose data pages are all
  * dictionary-encoded keeps no codes: it marks which dictionary entries the rows use, reading a
  * page's codes only until every entry is marked, and answers those entries once each (and one
- * NULL row if any row is NULL), for a caller that needs only the column's set of values (`count(DISTINCT ticker)`: 500 values instead of 262,144 rows).
+ * NULL row if any row is NULL), for a caller that needs only the column's set of values
+ * (`count(DISTINCT ticker)`: 500 values instead of 262,144 rows).
  */
 import type { CompressionCodec, PageHeader } from 'hyparquet';
 import { parquetHeader } from 'hyparquet/src/column.js';
