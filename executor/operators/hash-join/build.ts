@@ -57,14 +57,19 @@ export interface BuildSpill {
  * Drains `input`, keeping its batches and inserting each batch's keys as it arrives. Past
  * DELTASQL_OPERATOR_MEMORY_MB: `53200` without `spill`; with it, what is held and the rest of
  * the input go to hash partitions on disk.
+ *
+ * `onKeys` hears the table once every key is in it, before the rest is built (the columns, the
+ * chains, the key bitmaps), which then lets the event loop run between its steps: a join starts
+ * reading its probe side there, so the probe's files open and decode meanwhile.
  */
 export async function buildHashTable(input: PhysicalOperator, keys: readonly PhysicalExpr[], ctx: ExecContext): Promise<JoinHashTable>;
-export async function buildHashTable(input: PhysicalOperator, keys: readonly PhysicalExpr[], ctx: ExecContext, spill: BuildSpill): Promise<BuildOutcome>;
+export async function buildHashTable(input: PhysicalOperator, keys: readonly PhysicalExpr[], ctx: ExecContext, spill: BuildSpill, onKeys?: (table: GroupTable) => void): Promise<BuildOutcome>;
 export async function buildHashTable(
   input: PhysicalOperator,
   keys: readonly PhysicalExpr[],
   ctx: ExecContext,
   spill?: BuildSpill,
+  onKeys?: (table: GroupTable) => void,
 ): Promise<JoinHashTable | BuildOutcome> {
   const table = new GroupTable(keys.map((k) => k.type));
   const parts: arrow.Data[][] = input.schema.fields.map(() => []);
@@ -112,10 +117,15 @@ export async function buildHashTable(
     throw err;
   }
   held.length = 0;
+  // The probe side may start now; each step below lets its replies from the decode workers in.
+  const step = onKeys === undefined ? async () => undefined : () => new Promise<void>((resolve) => setImmediate(resolve));
+  onKeys?.(table);
+  await step();
 
   const columns = input.schema.fields.map((f, i) => (parts[i].length === 0 ? emptyColumn(f.type) : concat(parts[i])));
 
   // ── chains ── walked backwards so that each chain lists its rows in build order.
+  await step();
   const rowGroup = concatInt32(groupParts, rows);
   const first = new Int32Array(table.size).fill(-1);
   const next = new Int32Array(rows);
@@ -128,6 +138,7 @@ export async function buildHashTable(
     next[r] = first[g];
     first[g] = r;
   }
+  await step();
   const ht: JoinHashTable = { rows, columns, table, first, next, hasNullKey, bitmaps: rows === 0 ? undefined : KeyBitmaps.build(table) };
   return spill === undefined ? ht : { kind: 'table', ht };
 }

@@ -6,6 +6,8 @@ import { LiteralExpr } from '../../expr/literal.js';
 import type { PhysicalExpr } from '../../expr/physical-expr.js';
 import type { ScalarValue } from '../../arrow/scalar.js';
 import { NestedLoopJoinExec } from '../nested-loop-join.js';
+import { newSpillMetrics } from '../../spill/metrics.js';
+import { buildHashTable } from './build.js';
 import { HashJoinExec, type JoinType } from './operator.js';
 import { collect, MemorySource, schemaOf, sorted } from './test-source.js';
 
@@ -391,6 +393,23 @@ describe('HashJoinExec batches and lifecycle', () => {
     expect(right.state).toMatchObject({ opened: 1, closed: 1 });
     expect(left.state).toMatchObject({ opened: 1, closed: 1 });
     expect(left.state.batches).toBe(1);
+  });
+
+  it('starts its probe side once every build key is in the table, while the build finishes', async () => {
+    const order: string[] = [];
+    const right = new MemorySource(rSchema, R, 3);
+    const outcome = await buildHashTable(right, [col(0, 'r.id')], {}, { level: 0, metrics: newSpillMetrics() }, (table) => {
+      order.push(`keys ${table.size}`);
+      setImmediate(() => order.push('event loop'));
+    });
+    order.push('built');
+    // R's ids 2, 2, 3, NULL, 5, 1, 4: six keys; the probe's replies get a turn before the table is done.
+    expect(order).toEqual(['keys 6', 'event loop', 'built']);
+    expect(outcome.kind === 'table' && outcome.ht.rows).toBe(7);
+    // Through the operator: the probe side is read once, and closed, whether or not it is drained.
+    const { op, left } = join('inner', 'id');
+    expect(sorted((await collect(op)).rows)).toEqual(sorted(lines(EXPECTED['inner id'] as string)));
+    expect(left.state).toMatchObject({ opened: 1, closed: 1 });
   });
 
   it('is re-executable: each execute() is a fresh run', async () => {

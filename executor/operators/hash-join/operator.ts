@@ -97,21 +97,54 @@ export class HashJoinExec implements PhysicalOperator {
     };
     return (async function* hashJoin() {
       // ── build ── (past the memory budget: to hash partitions on disk, joined pairwise by grace.ts)
-      const built = await buildHashTable(right, rightKeys, ctx, { level: 0, metrics });
-      if (built.kind === 'spilled') {
-        yield* graceJoin({ spec, leftSchema: left.schema, rightSchema: right.schema, leftKeys, rightKeys, metrics }, built, left.execute(ctx), 0, ctx);
-        return;
-      }
-      const ht = built.ht;
-      // Nothing can come out: skip reading the probe side at all.
-      if (ht.rows === 0 && (type === 'inner' || type === 'right' || type === 'semi')) return;
-      if (spec.nullAwareAnti && ht.hasNullKey) return;
+      // Once every build key is in the table, the probe side starts, its runtime filters known,
+      // while the build finishes its chains — unless the build side may mean the probe side is
+      // never read (no row; NOT IN's NULL key).
+      let probe: StartedInput | undefined;
+      const built = await buildHashTable(right, rightKeys, ctx, { level: 0, metrics }, (table) => {
+        if (table.size === 0 || spec.nullAwareAnti) return;
+        probe = startNow(left.execute(runtimeFilters.length === 0 ? ctx : withRuntimeFilters(ctx, runtimeFilters, table)));
+      });
+      try {
+        if (built.kind === 'spilled') {
+          yield* graceJoin({ spec, leftSchema: left.schema, rightSchema: right.schema, leftKeys, rightKeys, metrics }, built, left.execute(ctx), 0, ctx);
+          return;
+        }
+        const ht = built.ht;
+        // Nothing can come out: skip reading the probe side at all.
+        if (ht.rows === 0 && (type === 'inner' || type === 'right' || type === 'semi')) return;
+        if (spec.nullAwareAnti && ht.hasNullKey) return;
 
-      // ── probe ──
-      const probeCtx = runtimeFilters.length === 0 || ht.rows === 0 ? ctx : withRuntimeFilters(ctx, runtimeFilters, ht.table);
-      yield* probeAll(spec, ht, left.execute(probeCtx), left.schema, ctx);
+        // ── probe ── (an empty build side: not started above, and no runtime filter)
+        yield* probeAll(spec, ht, probe?.batches ?? left.execute(ctx), left.schema, ctx);
+      } finally {
+        await probe?.close();
+      }
     })();
   }
+}
+
+/** An input already asked for its first batch, and how to close it if it is never read. */
+interface StartedInput {
+  readonly batches: AsyncIterable<arrow.RecordBatch>;
+  close(): Promise<void>;
+}
+
+/** Asks `input` for its first batch now: the scans under it open files and decode ahead meanwhile. */
+function startNow(input: AsyncIterable<arrow.RecordBatch>): StartedInput {
+  const it = input[Symbol.asyncIterator]();
+  const first = it.next();
+  first.catch(() => undefined); // reported when read; unread (nothing to probe), it does not matter
+  async function* batches(): AsyncGenerator<arrow.RecordBatch> {
+    for (let next = await first; next.done !== true; next = await it.next()) yield next.value;
+  }
+  return {
+    batches: batches(),
+    close: async () => {
+      await first.catch(() => undefined);
+      await it.return?.();
+    },
+  };
 }
 
 /** `ctx` plus, for each target scan, the filters the built table's keys allow. */
