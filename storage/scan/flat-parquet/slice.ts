@@ -106,9 +106,11 @@ function copyDistinct(used: Int32Array, distinct: number, dictOffsets: Int32Arra
     valueOffsets[k + 1] = length;
   }
   const valueBytes = new Uint8Array(length);
-  for (let k = 0; k < distinct; k++) {
+  // Byte by byte: values are short (tickers), and a subarray per value costs more than its copy.
+  for (let k = 0, at = 0; k < distinct; k++) {
     const code = used[k] as number;
-    valueBytes.set(dictBytes.subarray(dictOffsets[code] as number, dictOffsets[code + 1] as number), valueOffsets[k] as number);
+    const end = dictOffsets[code + 1] as number;
+    for (let b = dictOffsets[code] as number; b < end; b++) valueBytes[at++] = dictBytes[b] as number;
     remap[code] = -1;
   }
   return valueBytes;
@@ -159,11 +161,24 @@ function spreadBigInts(src: BigInt64Array, d0: number, valid: Uint8Array | null,
 
 function gatherFixed(column: FlatColumn, dictionary: FixedArray, codes: Int32Array, valid: Uint8Array | null, n: number): ValueArray {
   const out = outputArray(column, n);
-  if (out instanceof BigInt64Array) gatherBigInts(dictionary as BigInt64Array, codes, valid, out, n);
+  // One element type per loop where the arrays keep their type (dates, doubles): a loop fed
+  // several typed-array types runs V8's slower polymorphic element access.
+  if (column.output === 'int32') gatherInt32s(dictionary as Int32Array, codes, valid, out as Int32Array, n);
+  else if (column.output === 'float64') gatherFloat64s(dictionary as Float64Array, codes, valid, out as Float64Array, n);
+  else if (out instanceof BigInt64Array) gatherBigInts(dictionary as BigInt64Array, codes, valid, out, n);
   else gatherNumbers(dictionary as Int32Array, codes, valid, out as Int32Array, n);
   return column.output === 'bool' ? packBits(out as Uint8Array, n) : out;
 }
 
+function gatherInt32s(src: Int32Array, codes: Int32Array, valid: Uint8Array | null, out: Int32Array, n: number): void {
+  for (let i = 0, j = 0; i < n; i++) if (valid === null || valid[i] !== 0) out[i] = src[codes[j++] as number] as number;
+}
+
+function gatherFloat64s(src: Float64Array, codes: Int32Array, valid: Uint8Array | null, out: Float64Array, n: number): void {
+  for (let i = 0, j = 0; i < n; i++) if (valid === null || valid[i] !== 0) out[i] = src[codes[j++] as number] as number;
+}
+
+/** The narrowing and other outputs (int8 / int16 / bool / float32). */
 function gatherNumbers(src: Int32Array, codes: Int32Array, valid: Uint8Array | null, out: Int32Array, n: number): void {
   for (let i = 0, j = 0; i < n; i++) if (valid === null || valid[i] !== 0) out[i] = src[codes[j++] as number] as number;
 }
