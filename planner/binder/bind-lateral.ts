@@ -18,13 +18,16 @@ import { Scope } from './scope.js';
 import { Apply } from '../logical/apply.js';
 import { bindPerValue, isPerValueError, runPlan } from './per-value.js';
 import { aggregatePerRow, topNPerRow } from './per-row.js';
+import { bindFunction } from './functions.js';
+import { expandCall, mapEntryColumns, posexplodeColumns } from './select-srf.js';
+import { pgTypeName } from '../../executor/values/type-names.js';
 
 type AnyNode = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const BOOL = new arrow.Bool();
 
-/** Set-returning functions FROM may call over earlier FROM items' columns; `explode_outer` keeps empty arrays as a NULL row. */
-const LATERAL_FUNCTIONS = new Set(['unnest', 'explode', 'explode_outer']);
+/** Set-returning functions FROM may call over earlier FROM items' columns; the `_outer` forms keep empty arrays as a NULL row. */
+const LATERAL_FUNCTIONS = new Set(['unnest', 'explode', 'explode_outer', 'posexplode', 'posexplode_outer']);
 
 /** How a lateral item joins what is left of it: a comma / CROSS / INNER JOIN, or LEFT JOIN. */
 export type LateralJoin = 'inner' | 'left';
@@ -53,9 +56,12 @@ export function lateralFunction(ctx: BindContext, left: BoundFrom, n: AnyNode, j
   if (args.some((a) => someExpr(a, (e) => e.kind === 'Placeholder'))) return undefined;
   if (args.length !== 1 || n.ordinality === true) return name === 'unnest' ? zippedUnnest(ctx, left, n, args, join, quals, outer, position) : undefined;
   const [list] = args;
-  if (list.type.typeId !== arrow.Type.List) throw new SqlError('42883', `function ${name}(${String(list.type)}) does not exist`, { position, hint: 'It takes an array.' });
   const view = ctx.prepass.lateralViews?.get(n.location ?? -1) ?? ctx.prepass.lateralViews?.get(call.location ?? -1);
   const alias = n.alias as AnyNode | undefined;
+  if (name !== 'unnest' && (list.type.typeId === arrow.Type.Map || name.startsWith('pos'))) {
+    return lateralGenerator(ctx, left, name, list, { view, alias, join, quals, outer, position });
+  }
+  if (list.type.typeId !== arrow.Type.List) throw new SqlError('42883', `function ${name}(${String(list.type)}) does not exist`, { position, hint: 'It takes an array.' });
   const qualifier = view?.table ?? (alias?.aliasname as string | undefined) ?? name;
   const column = view?.columns[0] ?? String(alias?.colnames?.[0]?.String?.sval ?? alias?.aliasname ?? (name === 'unnest' ? 'unnest' : 'col'));
   if (view !== undefined && view.columns.length > 1) throw SqlError.syntax(`${name} of an array produces 1 column, but ${view.columns.length} names were given`, position);
@@ -65,6 +71,53 @@ export function lateralFunction(ctx: BindContext, left: BoundFrom, n: AnyNode, j
   let plan: LogicalPlan = Explode.create(left.plan, list, column, join === 'left' || name === 'explode_outer' || view?.outer === true);
   const scope = Scope.join(left.scope, new Scope([{ qualifier, name: column, type: plan.schema.fields[width].type, index: 0 }], [qualifier]), width, position);
   if (!always && quals !== undefined) plan = Filter.create(plan, new ExprBinder(ctx, scope.withParent(outer), { clause: 'JOIN/ON' }).bindCondition(quals, 'JOIN/ON'));
+  return { plan, scope };
+}
+
+/**
+ * Spark's generators over earlier FROM items' columns with more than one column each:
+ * `posexplode(arr)` (`pos`, `col`), `explode(map)` (`key`, `value`), `posexplode(map)` (`pos`,
+ * `key`, `value`) — in FROM, `LATERAL`, or `LATERAL VIEW [OUTER] … t AS k, v`. The element is
+ * exploded (an entry of `map_entries`, or an element with its position), then taken apart.
+ */
+function lateralGenerator(
+  ctx: BindContext,
+  left: BoundFrom,
+  name: string,
+  arg: Expr,
+  how: { view: { readonly table?: string; readonly columns: readonly string[]; readonly outer: boolean } | undefined; alias: AnyNode | undefined; join: LateralJoin; quals: Node | undefined; outer: Scope | undefined; position: number | undefined },
+): BoundFrom | undefined {
+  const { view, alias, join, quals, position } = how;
+  const isMap = arg.type.typeId === arrow.Type.Map;
+  if (!isMap && arg.type.typeId !== arrow.Type.List) throw new SqlError('42883', `function ${name}(${pgTypeName(arg.type)}) does not exist`, { position, hint: 'It takes an array or a map.' });
+  const always = quals === undefined || isTrue(quals);
+  if (join === 'left' && !always) return undefined; // a condition decides which elements pad: per value (bind-from.ts)
+  const entries = isMap ? bindFunction('map_entries', [arg], position) : arg;
+  const withPos = name.startsWith('pos');
+  const list = withPos ? expandCall(name, [entries], position) : entries;
+  const width = left.plan.schema.fields.length;
+  const exploded = Explode.create(left.plan, list, '__element', join === 'left' || name.endsWith('_outer') || view?.outer === true);
+  const element: Expr = { kind: 'ColumnRef', index: width, name: '__element', type: exploded.schema.fields[width].type };
+  const columns = withPos ? posexplodeColumns(element, name === 'posexplode_outer' ? entries : undefined, position) : { exprs: [element], names: ['col'] };
+  if (isMap) {
+    // The `col` just made is a map entry: its key and value instead.
+    const entry = columns.exprs.pop() as Expr;
+    columns.names.pop();
+    const parts = mapEntryColumns(entry);
+    columns.exprs.push(...parts.exprs);
+    columns.names.push(...parts.names);
+  }
+  const given = view?.columns ?? ((alias?.colnames ?? []) as AnyNode[]).map((c) => String(c.String?.sval));
+  const qualifier = view?.table ?? (alias?.aliasname as string | undefined) ?? name;
+  if (given.length > columns.names.length) {
+    if (view !== undefined) throw SqlError.syntax(`${name} produces ${columns.names.length} columns, but ${given.length} names were given`, position);
+    throw new SqlError('42P10', `table "${qualifier}" has ${columns.names.length} columns available but ${given.length} columns specified`, { position });
+  }
+  const names = columns.names.map((own, k) => given[k] ?? own);
+  const leftRefs = left.plan.schema.fields.map<Expr>((f, i) => ({ kind: 'ColumnRef', index: i, name: f.name, type: f.type }));
+  let plan: LogicalPlan = Project.create(exploded, [...leftRefs, ...columns.exprs], [...left.plan.schema.fields.map((f) => f.name), ...names]);
+  const scope = Scope.join(left.scope, new Scope(names.map((column, k) => ({ qualifier, name: column, type: (columns.exprs[k] as Expr).type, index: k })), [qualifier]), width, position);
+  if (!always && quals !== undefined) plan = Filter.create(plan, new ExprBinder(ctx, scope.withParent(how.outer), { clause: 'JOIN/ON' }).bindCondition(quals, 'JOIN/ON'));
   return { plan, scope };
 }
 

@@ -23,7 +23,9 @@ type AnyNode = Record<string, any>; // eslint-disable-line @typescript-eslint/no
  * over integers or timestamps, `unnest(a [, b …])` (zipped, the shorter padded with NULL), any
  * other function as one row; `WITH ORDINALITY` adds a bigint `ordinality` column. They become
  * constant rows. `f(…) AS s` names the column `s` (as PostgreSQL does for a one-column
- * function), `AS s(x, n)` names them. Arguments that read other FROM items or the enclosing
+ * function), `AS s(x, n)` names them. Spark's generators `explode` / `posexplode` (and their
+ * `_outer` forms) of an array or a map give Spark's columns: `col`, `pos, col`, `key, value`,
+ * `pos, key, value`. Arguments that read other FROM items or the enclosing
  * query raise lateralError: the caller then explodes or runs the call per value (bind-lateral.ts).
  */
 export function bindTableFunction(ctx: BindContext, n: AnyNode, outer: Scope | undefined, outerHook?: BindHooks['outer']): { plan: Values; scope: Scope } {
@@ -55,6 +57,8 @@ export function bindTableFunction(ctx: BindContext, n: AnyNode, outer: Scope | u
   const alias = n.alias as AnyNode | undefined;
   // One output column per array of a multi-array unnest (zipped), one otherwise.
   let columns: { type: arrow.DataType; values: ScalarValue[] }[] | undefined;
+  /** Column names of their own (Spark's generators), unless the alias names them. */
+  let ownNames: readonly string[] | undefined;
   let type: arrow.DataType = new arrow.Null();
   let values: ScalarValue[] = [];
   switch (name) {
@@ -91,6 +95,12 @@ export function bindTableFunction(ctx: BindContext, n: AnyNode, outer: Scope | u
       columns = args.map((a, k) => ({ type: (a.type as arrow.List).children[0].type, values: Array.from({ length }, (_, i) => lists[k][i] ?? null) }));
       break;
     }
+    case 'explode':
+    case 'explode_outer':
+    case 'posexplode':
+    case 'posexplode_outer':
+      ({ columns, names: ownNames } = generatorRows(name, args, callPosition));
+      break;
     default: {
       // A function that returns one value is a one-row table (`FROM string_to_array(…) s`).
       const value = foldExpr(binder.bind(items[0]));
@@ -108,7 +118,7 @@ export function bindTableFunction(ctx: BindContext, n: AnyNode, outer: Scope | u
   // PostgreSQL's names: a one-column function's column is the alias (else the function's name);
   // several columns are each the function's name; the ordinality column is `ordinality`.
   const functionColumns = columns.length - (n.ordinality === true ? 1 : 0);
-  const outputNames = columns.map((_, k) => aliases[k] ?? (k >= functionColumns ? 'ordinality' : functionColumns === 1 ? String(alias?.aliasname ?? name) : name));
+  const outputNames = columns.map((_, k) => aliases[k] ?? (k >= functionColumns ? 'ordinality' : ownNames?.[k] ?? (functionColumns === 1 ? String(alias?.aliasname ?? name) : name)));
   const length = columns[0].values.length;
   const rows: Expr[][] = Array.from({ length }, (_, i) => columns.map((c) => ({ kind: 'Literal', value: c.values[i], type: c.type }) as Expr));
   const plan: Values = { kind: 'Values', rows, schema: new arrow.Schema(columns.map((c, k) => new arrow.Field(outputNames[k], c.type, true))) };
@@ -116,6 +126,40 @@ export function bindTableFunction(ctx: BindContext, n: AnyNode, outer: Scope | u
 }
 
 const MAX_ROWS = 1_000_000;
+
+/**
+ * Spark's generators over a constant array or map: one row per element (`col`) or entry (`key`,
+ * `value`), after a 0-based `pos` for `posexplode`. A NULL or empty argument gives no row, or
+ * for the `_outer` forms one row of NULLs.
+ */
+function generatorRows(name: string, args: readonly Expr[], position: number | undefined): { columns: { type: arrow.DataType; values: ScalarValue[] }[]; names: string[] } {
+  const [arg] = args;
+  const isMap = arg?.type.typeId === arrow.Type.Map;
+  if (args.length !== 1 || arg === undefined || arg.kind !== 'Literal' || (!isMap && arg.type.typeId !== arrow.Type.List)) {
+    throw new SqlError('42883', `function ${name}(${args.map((a) => pgTypeName(a.type)).join(', ')}) does not exist`, { position, hint: 'It takes an array or a map.' });
+  }
+  const outer = name.endsWith('_outer');
+  const withPos = name.startsWith('pos');
+  const items = (arg.value ?? []) as readonly ScalarValue[];
+  const rows = items.length === 0 && outer ? 1 : items.length;
+  const at = (i: number) => (i < items.length ? items[i] : null);
+  const columns: { type: arrow.DataType; values: ScalarValue[] }[] = [];
+  const names: string[] = [];
+  if (withPos) {
+    columns.push({ type: new arrow.Int32(), values: Array.from({ length: rows }, (_, i) => (i < items.length ? i : null)) });
+    names.push('pos');
+  }
+  if (isMap) {
+    const [key, value] = ((arg.type as arrow.Map_).children[0]!.type as arrow.Struct).children as [arrow.Field, arrow.Field];
+    const entry = (i: number) => at(i) as readonly [ScalarValue, ScalarValue] | null;
+    columns.push({ type: key.type, values: Array.from({ length: rows }, (_, i) => entry(i)?.[0] ?? null) }, { type: value.type, values: Array.from({ length: rows }, (_, i) => entry(i)?.[1] ?? null) });
+    names.push('key', 'value');
+  } else {
+    columns.push({ type: (arg.type as arrow.List).children[0]!.type, values: Array.from({ length: rows }, (_, i) => at(i)) });
+    names.push('col');
+  }
+  return { columns, names };
+}
 
 const LATERAL = new WeakSet<SqlError>();
 
