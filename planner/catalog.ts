@@ -37,6 +37,13 @@ export interface ScanPruning {
   readonly skippedByStats: number;
 }
 
+/** A partial-aggregate scan's key and value columns; min and max only of `extremes` (logical/scan.ts). */
+export interface PartialAggregateColumns {
+  readonly key: string;
+  readonly values: readonly string[];
+  readonly extremes: readonly string[];
+}
+
 export interface ScanRequest {
   /** Logical column names to produce, in this order (may be empty: only row counts are needed). */
   readonly columns: readonly string[];
@@ -52,6 +59,12 @@ export interface ScanRequest {
    * may return each distinct row once or more instead of every row, in any order.
    */
   readonly distinctValues?: boolean;
+  /**
+   * The plan merges partial aggregates by `key` (logical names among `columns`): storage answers
+   * instead of rows the key, the rows each state row stands for, and per value column its count,
+   * sum (float64), min and max (logical/scan.ts `partialStateSchema`; batches carry those types).
+   */
+  readonly partialAggregate?: PartialAggregateColumns;
   /** Rows per batch the scan aims for (64k by default). */
   readonly batchSize?: number;
   /** Aborted when the client goes away or cancels; the scan stops reading. */

@@ -257,8 +257,34 @@ describe('plans', () => {
       { rule: 'prune_columns', plan: 'Project: ticker\n  Scan: public.prices columns=[ticker]' },
       { rule: 'push_scan_filters', plan: 'Project: ticker\n  Scan: public.prices columns=[ticker]' },
       { rule: 'distinct_values_scan', plan: 'Project: ticker\n  Scan: public.prices columns=[ticker]' },
+      { rule: 'partial_aggregate_scan', plan: 'Project: ticker\n  Scan: public.prices columns=[ticker]' },
       { rule: 'window_group_limit', plan: 'Project: ticker\n  Scan: public.prices columns=[ticker]' },
     ]);
+  });
+
+  it('has a scan under GROUP BY one column answer partial aggregates, merged per call and cast back', async () => {
+    const plan = async (sql: string) => (await planLogical(sql, pricesCatalog())).steps.at(-1)?.plan ?? '';
+    expect(await plan('SELECT ticker, count(*), count(d), max(d), min(d) FROM prices GROUP BY ticker')).toBe(
+      [
+        'Project: ticker, count(*) AS count, count(d) AS count, max(d) AS max, min(d) AS min',
+        '  Project: ticker, CAST(sum_0 AS int8) AS count, CAST(sum_1 AS int8) AS count, max_2 AS max, min_3 AS min',
+        '    Aggregate: group=[ticker] aggregates=[sum(rows), sum(count(d)), max(max(d)), min(min(d))]',
+        '      Scan: public.prices columns=[ticker, rows, count(d), sum(d), min(d), max(d)] partial_aggregate=[ticker: d]',
+      ].join('\n'),
+    );
+    // Not for an integer's or a decimal's sum (it must stay exact), DISTINCT, FILTER, a filter, two keys, an expression key, grouping sets.
+    for (const sql of [
+      'SELECT ticker, sum(vol) FROM prices GROUP BY ticker',
+      'SELECT ticker, avg(close) FROM prices GROUP BY ticker',
+      'SELECT ticker, count(DISTINCT d) FROM prices GROUP BY ticker',
+      'SELECT ticker, count(*) FILTER (WHERE d > DATE \'2021-01-01\') FROM prices GROUP BY ticker',
+      'SELECT ticker, max(d) FROM prices WHERE d > DATE \'2021-01-01\' GROUP BY ticker',
+      'SELECT ticker, vol, max(d) FROM prices GROUP BY ticker, vol',
+      'SELECT upper(ticker), max(d) FROM prices GROUP BY upper(ticker)',
+      'SELECT ticker, max(d) FROM prices GROUP BY ROLLUP (ticker)',
+    ]) {
+      expect(await plan(sql), sql).not.toContain('partial_aggregate');
+    }
   });
 
   it('cuts a window filtered on its rank to each partition\'s top ranks, and no other window', async () => {

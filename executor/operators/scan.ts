@@ -17,8 +17,16 @@ export interface ScanSource {
     filters?: readonly ScanFilter[];
     dynamicFilters?: () => readonly ScanFilter[];
     distinctValues?: boolean;
+    partialAggregate?: PartialAggregateColumns;
     metrics?: ScanMetrics;
   }): AsyncIterable<arrow.RecordBatch>;
+}
+
+/** A partial-aggregate scan's key and value columns, min and max only of `extremes` (the planner's, restated). */
+export interface PartialAggregateColumns {
+  readonly key: string;
+  readonly values: readonly string[];
+  readonly extremes: readonly string[];
 }
 
 /** Counters storage adds to while scanning (storage/scan/scan.ts `ScanMetrics`, restated). */
@@ -51,9 +59,12 @@ export type DynamicScanFilter = () => ScanFilter | undefined;
  * bound), and empty batches are dropped.
  *
  * `distinctValues`: only the set of distinct rows matters to the operators above, so storage may
- * answer each once (planner/optimizer/distinct-values-scan.ts).
+ * answer each once (planner/optimizer/distinct-values-scan.ts). `partialAggregate`: the operators
+ * above merge partial aggregates by one column, which storage answers instead of rows
+ * (planner/optimizer/partial-aggregate-scan.ts); `schema` is then theirs.
  *
- * EXPLAIN: `Scan: public.prices version=3 columns=[ticker, close]`, then ` distinct_values`
+ * EXPLAIN: `Scan: public.prices version=3 columns=[ticker, close]`, then ` distinct_values` or
+ * ` partial_aggregate=[ticker: close]`
  */
 export class ScanExec implements PhysicalOperator {
   readonly children: readonly PhysicalOperator[] = [];
@@ -69,6 +80,7 @@ export class ScanExec implements PhysicalOperator {
     readonly schema: arrow.Schema,
     readonly batchSize?: number,
     readonly distinctValues = false,
+    readonly partialAggregate?: PartialAggregateColumns,
   ) {}
 
   explain(): string {
@@ -77,7 +89,8 @@ export class ScanExec implements PhysicalOperator {
 
   /** `Scan: table version=N columns=[…]`. */
   protected scanText(): string {
-    return `Scan: ${this.source.displayName} version=${this.source.version} columns=[${this.columns.join(', ')}]${this.distinctValues ? ' distinct_values' : ''}`;
+    const partial = this.partialAggregate === undefined ? '' : ` partial_aggregate=[${this.partialAggregate.key}: ${this.partialAggregate.values.join(', ')}]`;
+    return `Scan: ${this.source.displayName} version=${this.source.version} columns=[${this.columns.join(', ')}]${this.distinctValues ? ' distinct_values' : ''}${partial}`;
   }
 
   /**
@@ -91,7 +104,7 @@ export class ScanExec implements PhysicalOperator {
   }
 
   execute(ctx: ExecContext): AsyncIterable<arrow.RecordBatch> {
-    const { source, columns, schema, batchSize, distinctValues } = this;
+    const { source, columns, schema, batchSize, distinctValues, partialAggregate } = this;
     const scanNode: ScanExec = this;
     return (async function* scan() {
       throwIfCancelled(ctx.signal);
@@ -105,6 +118,7 @@ export class ScanExec implements PhysicalOperator {
         metrics: scanNode.metrics,
         ...(batchSize === undefined ? {} : { batchSize }),
         ...(distinctValues ? { distinctValues } : {}),
+        ...(partialAggregate === undefined ? {} : { partialAggregate }),
         ...(filters === undefined ? {} : { filters }),
         ...(dynamic === undefined ? {} : { dynamicFilters: () => dynamic.flatMap((current) => current() ?? []) }),
       };

@@ -74,7 +74,8 @@ export function logicalPlanToString(plan: LogicalPlan, depth = 0): string {
     Scan: (n) =>
       `Scan: ${n.source.displayName} columns=[${n.schema.fields.map((f) => f.name).join(', ')}]` +
       (n.filters.length === 0 ? '' : ` filters=[${n.filters.map(scanPredicateToString).join(', ')}]`) +
-      (n.distinctValues ? ' distinct_values' : ''),
+      (n.distinctValues ? ' distinct_values' : '') +
+      (n.partialAggregate === undefined ? '' : ` partial_aggregate=[${n.partialAggregate.key}: ${n.partialAggregate.values.join(', ')}]`),
     Values: (n) => `Values: rows=${n.rows.length} columns=${n.schema.fields.length}`,
     Filter: (n) => `Filter: ${exprToString(n.predicate)}`,
     Project: (n) => `Project: ${n.exprs.map((e, i) => (exprToString(e) === n.names[i] ? n.names[i] : `${exprToString(e)} AS ${n.names[i]}`)).join(', ')}`,

@@ -10,14 +10,14 @@ import { scanPredicateToString } from '../logical/plan.js';
  * the predicates and, when the source can tell without reading, the files kept and skipped.
  */
 export function lowerScan(node: Scan): ScanExec {
-  const columns = node.schema.fields.map((f) => f.name);
-  if (node.filters.length === 0) return new ScanExec(node.source, columns, node.schema, undefined, node.distinctValues);
-  return new FilteredScanExec(node.source, node.filters, columns, node.schema, node.distinctValues);
+  const columns = node.columns.map((i) => node.source.schema.fields[i]?.name as string);
+  if (node.filters.length === 0) return new ScanExec(node.source, columns, node.schema, undefined, node.distinctValues, node.partialAggregate);
+  return new FilteredScanExec(node.source, node.filters, columns, node.schema, node.distinctValues, node.partialAggregate);
 }
 
 class FilteredScanExec extends ScanExec {
-  constructor(private readonly table: TableSource, readonly filters: readonly ScanPredicate[], columns: readonly string[], schema: ScanExec['schema'], distinctValues: boolean) {
-    super(withFilters(table, filters), columns, schema, undefined, distinctValues);
+  constructor(private readonly table: TableSource, readonly filters: readonly ScanPredicate[], columns: readonly string[], schema: ScanExec['schema'], distinctValues: boolean, partial: Scan['partialAggregate']) {
+    super(withFilters(table, filters), columns, schema, undefined, distinctValues, partial);
   }
 
   override explain(): string {

@@ -4,6 +4,7 @@ import * as parquet from 'parquet-wasm';
 import { SqlError } from '../../common/sql-error.js';
 import { NotFoundError, type ObjectStore } from '../object-store/object-store.js';
 import { DecodeError, DecodePool } from './decode-pool.js';
+import type { PartialAggregateRequest } from './flat-parquet/partial-aggregate.js';
 import { blobSource, readFlatOrFallback } from './flat-parquet/read.js';
 import { toRecordBatch } from './flat-parquet/to-arrow.js';
 
@@ -29,6 +30,11 @@ export interface ReadOptions {
    * in any order (flat-parquet/read.ts). Row positions then mean nothing.
    */
   readonly distinctValues?: boolean;
+  /**
+   * The caller aggregates by one column (Parquet names): a row group may answer a batch of partial
+   * states per key instead of its rows (flat-parquet/partial-aggregate.ts names their columns).
+   */
+  readonly partialAggregate?: PartialAggregateRequest;
 }
 
 /**

@@ -15,6 +15,8 @@ import { conformColumn, findSourceField, physicalName } from './conform.js';
 import { constantData, parsePartitionValue } from './partition-values.js';
 import { orderedPrefetch } from './prefetch.js';
 import { fileMayMatch, selectFiles, type FilePredicate } from './prune.js';
+import { stateName, VALUE_STATES } from './flat-parquet/partial-aggregate.js';
+import { partialStateFields, plainNumber, rowsAsStates, type PartialAggregateSpec } from './partial-states.js';
 import { openDataFile, type DataFile } from './read-parquet.js';
 import { readFooter, selectRowGroups, type RowGroupSelection } from './row-groups.js';
 
@@ -35,6 +37,13 @@ export interface ScanOptions {
    * distinct row still comes at least once; files with a deletion vector are read row by row.
    */
   readonly distinctValues?: boolean;
+  /**
+   * The caller groups by `key` and aggregates `values` (all among `columns`): the scan answers
+   * partial states instead of rows (partial-states.ts has their columns) — one per key of each
+   * row group the decoder could aggregate (flat-parquet/partial-aggregate.ts), one per row
+   * elsewhere. The caller merges them per key.
+   */
+  readonly partialAggregate?: PartialAggregateSpec;
   readonly batchSize?: number;
   readonly signal?: AbortSignal;
   /** Decoded columns of hot files, reused across scans. */
@@ -92,13 +101,46 @@ export async function* scanSnapshot(store: ObjectStore, snapshot: Snapshot, opti
     ...(options.dynamicFilters ? { dynamicFilters: options.dynamicFilters } : {}),
     distinctValues: options.distinctValues === true,
     ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.partialAggregate ? { partial: partialPlan(options.partialAggregate, fields, snapshot) } : {}),
   };
   const { files } = selectFiles(snapshot, options.filters ?? []);
   const perFile = files.map((add) => () => scanFile(plan, add));
+  const partial = plan.partial;
   for await (const batch of orderedPrefetch(perFile, plan.distinctValues ? DISTINCT_FILES_IN_FLIGHT : FILES_IN_FLIGHT)) {
     if (options.signal?.aborted) throw new SqlError('57014', 'canceling statement due to user request');
-    yield batch;
+    // Rows a partial scan read one by one: one state row each.
+    yield partial === undefined || STATE_BATCHES.has(batch) ? batch : rowStates(batch, partial);
   }
+}
+
+/** Batches of partial states already (the others of a partial scan are rows). */
+const STATE_BATCHES = new WeakSet<arrow.RecordBatch>();
+
+/** A partial-aggregate scan's plan: its key and value fields and the schema of its batches. */
+interface PartialPlan {
+  readonly spec: PartialAggregateSpec;
+  readonly key: StructField;
+  readonly values: readonly StructField[];
+  readonly schema: arrow.Schema;
+}
+
+function partialPlan(spec: PartialAggregateSpec, fields: readonly StructField[], snapshot: Snapshot): PartialPlan {
+  const fieldOf = (name: string) => {
+    const field = fields.find((f) => f.name === name);
+    if (field === undefined) throw SqlError.internal(`partial aggregate of ${snapshot.tableName} over ${name}, which the scan does not read`);
+    return field;
+  };
+  const key = fieldOf(spec.key);
+  const values = spec.values.map(fieldOf);
+  return { spec, key, values, schema: new arrow.Schema(partialStateFields(deltaFieldToArrow(key), values.map(deltaFieldToArrow))) };
+}
+
+/** A batch of the scan's columns as one state row per row. */
+function rowStates(batch: arrow.RecordBatch, partial: PartialPlan): arrow.RecordBatch {
+  const columnOf = (name: string) => batch.data.children[batch.schema.fields.findIndex((f) => f.name === name)] as arrow.Data;
+  const states = rowsAsStates(partial.spec.values, columnOf, batch.numRows);
+  const children = [columnOf(partial.spec.key), states.get(stateName('rows')) as arrow.Data, ...partial.spec.values.flatMap((v) => VALUE_STATES.map((state) => states.get(stateName(state, v)) as arrow.Data))];
+  return new arrow.RecordBatch(partial.schema, arrow.makeData({ type: new arrow.Struct(partial.schema.fields), length: batch.numRows, nullCount: 0, children }));
 }
 
 interface FileScanPlan {
@@ -113,6 +155,7 @@ interface FileScanPlan {
   readonly dynamicFilters?: () => readonly FilePredicate[];
   readonly distinctValues: boolean;
   readonly metrics?: ScanMetrics;
+  readonly partial?: PartialPlan;
 }
 
 /** One decoded chunk of a file: Parquet column name → data, and its row count. */
@@ -185,9 +228,15 @@ async function* scanFile(plan: FileScanPlan, add: AddFile): AsyncGenerator<arrow
   const rowGroups = keptOf(selection);
   // Row groups may answer their distinct values, unless row numbers matter (a deletion vector).
   const distinct = plan.distinctValues && dataFields.length === 1 && deleted === undefined;
+  // …or their partial aggregates, when every column they need is in the file (not a partition's).
+  const partial = plan.partial !== undefined && deleted === undefined && [plan.partial.key, ...plan.partial.values].every((f) => !partitionColumns.has(f.name)) ? plan.partial : undefined;
 
   let firstRow = 0;
-  for await (const { fileFields, chunk } of decodeChunks(plan, path, add, dataFields, rowGroups, distinct)) {
+  for await (const { fileFields, chunk } of decodeChunks(plan, path, add, dataFields, rowGroups, distinct, partial)) {
+    if (partial !== undefined && chunk.columns.has(stateName('rows'))) {
+      yield partialBatch(partial, fileFields, chunk, mode, path);
+      continue;
+    }
     const keep = deleted ? keepMask(deleted, firstRow, chunk.length) : undefined;
     firstRow += chunk.length;
     const indices = keep ? maskToIndices(keep) : undefined;
@@ -201,6 +250,24 @@ async function* scanFile(plan: FileScanPlan, add: AddFile): AsyncGenerator<arrow
       return conformColumn(indices ? take(data, indices) : data, sourceField, field.type, mode, path);
     });
   }
+}
+
+/** A chunk of partial states (Parquet names, file types) as a batch of the scan's partial schema. */
+function partialBatch(partial: PartialPlan, fileFields: readonly arrow.Field[], chunk: Chunk, mode: Snapshot['columnMappingMode'], path: string): arrow.RecordBatch {
+  const source = (field: StructField) => fileFields[findSourceField(fileFields, field, mode)] as arrow.Field;
+  const conformed = (field: StructField, name: string) => conformColumn(chunk.columns.get(name) as arrow.Data, source(field), field.type, mode, path);
+  const keySource = source(partial.key);
+  const children = [
+    conformColumn(chunk.columns.get(keySource.name) as arrow.Data, keySource, partial.key.type, mode, path),
+    chunk.columns.get(stateName('rows')) as arrow.Data,
+    ...partial.values.flatMap((field) => {
+      const name = source(field).name;
+      return VALUE_STATES.map((state) => (state === 'min' || state === 'max' ? conformed(field, stateName(state, name)) : (chunk.columns.get(stateName(state, name)) as arrow.Data)));
+    }),
+  ];
+  const batch = new arrow.RecordBatch(partial.schema, arrow.makeData({ type: new arrow.Struct(partial.schema.fields), length: chunk.length, nullCount: 0, children }));
+  STATE_BATCHES.add(batch);
+  return batch;
 }
 
 /**
@@ -233,15 +300,29 @@ function cachedRead(plan: FileScanPlan, path: string, add: AddFile, dataFields: 
  * The file's chunks for the wanted fields: from the column cache when every column is there,
  * else decoded (and offered to the cache once the whole file has been read). `distinct`: the
  * one field's distinct values per row group will do — whole columns cached already serve too.
+ * `partial`: partial aggregates will do — each chunk then holds the key and the states (Parquet
+ * names), a row group read row by row holding one state row per row; cached columns serve too.
  */
-async function* decodeChunks(plan: FileScanPlan, path: string, add: AddFile, dataFields: readonly StructField[], rowGroups: readonly number[] | undefined, distinct: boolean): AsyncGenerator<{ fileFields: readonly arrow.Field[]; chunk: Chunk }> {
-  const valuesOnly = distinct && !cachedRead(plan, path, add, dataFields, rowGroups);
+async function* decodeChunks(
+  plan: FileScanPlan,
+  path: string,
+  add: AddFile,
+  dataFields: readonly StructField[],
+  rowGroups: readonly number[] | undefined,
+  distinct: boolean,
+  partial?: PartialPlan,
+): AsyncGenerator<{ fileFields: readonly arrow.Field[]; chunk: Chunk }> {
+  const rowsCached = cachedRead(plan, path, add, dataFields, rowGroups);
+  const valuesOnly = distinct && !rowsCached;
+  const statesOnly = partial !== undefined && !rowsCached;
   const rowsKey = ColumnCache.key(path, add.size, plan.batchSize, rowGroups);
-  // Distinct values are cached apart, per column (their chunks align with no other column's).
-  const key = valuesOnly ? `${rowsKey}\u0000distinct=${(dataFields[0] as StructField).name}` : rowsKey;
+  // Distinct values and partial states are cached apart (their chunks align with no other read's).
+  const statesKey = partial === undefined ? rowsKey : `${rowsKey}\u0000partial=${partial.spec.key}:${partial.spec.values.join(',')}:${partial.spec.extremes?.join(',') ?? '*'}`;
+  const key = valuesOnly ? `${rowsKey}\u0000distinct=${(dataFields[0] as StructField).name}` : statesOnly ? statesKey : rowsKey;
   const known = plan.cache?.fieldsOf(key);
   if (known) {
-    const names = sourceNames(known, dataFields, plan.snapshot);
+    const request = statesOnly ? partialRequest(known, partial, plan.snapshot) : undefined;
+    const names = request !== undefined ? stateColumns(request) : sourceNames(known, dataFields, plan.snapshot);
     const hit = plan.cache?.lookup(key, names);
     if (hit) {
       for (let i = 0; i < hit.chunkRows.length; i++) {
@@ -261,21 +342,51 @@ async function* decodeChunks(plan: FileScanPlan, path: string, add: AddFile, dat
       }
       return;
     }
-    const kept = plan.cache ? { rows: [] as number[], columns: new Map<string, arrow.Data[]>(names.map((n) => [n, []])) } : undefined;
-    const options = { ...(rowGroups === undefined ? {} : { rowGroups }), ...(valuesOnly ? { distinctValues: true } : {}) };
+    // Partial states, when the file holds every column they need (else rows, cached as rows).
+    const request = statesOnly ? partialRequest(file.fields, partial, plan.snapshot) : undefined;
+    const storeKey = statesOnly && request === undefined ? rowsKey : key;
+    const keptNames = request === undefined ? names : stateColumns(request);
+    const kept = plan.cache ? { rows: [] as number[], columns: new Map<string, arrow.Data[]>(keptNames.map((n) => [n, []])) } : undefined;
+    const options = { ...(rowGroups === undefined ? {} : { rowGroups }), ...(valuesOnly ? { distinctValues: true } : {}), ...(request === undefined ? {} : { partialAggregate: request }) };
     for await (const batch of file.read(names, plan.batchSize, options)) {
-      const columns = new Map(batch.schema.fields.map((f, i) => [f.name, batch.data.children[i] as arrow.Data] as const));
+      let columns = new Map(batch.schema.fields.map((f, i) => [f.name, batch.data.children[i] as arrow.Data] as const));
+      if (request !== undefined && !columns.has(stateName('rows'))) {
+        // A row group read row by row: one state row per row, so every chunk of the read is alike.
+        const states = rowsAsStates(request.values, (name) => columns.get(name) as arrow.Data, batch.numRows);
+        columns = new Map([[request.key, columns.get(request.key) as arrow.Data], ...states]);
+      }
       if (kept) {
         kept.rows.push(batch.numRows);
         for (const [name, data] of columns) kept.columns.get(name)?.push(data);
       }
       yield { fileFields: file.fields, chunk: { length: batch.numRows, columns } };
     }
-    if (kept && plan.cache) plan.cache.store(key, file.fields, kept.rows, kept.columns);
+    if (kept && plan.cache) plan.cache.store(storeKey, file.fields, kept.rows, kept.columns);
   } finally {
     // Not awaited: a worker answers between row groups, and the next file's batches need not wait.
     file.close().catch(() => undefined);
   }
+}
+
+/**
+ * A partial read's key and value columns by their Parquet names; undefined when the file lacks one
+ * or holds one in another form than a plain number, string or date (a decimal file under a double
+ * column: its rows are read and conformed first).
+ */
+function partialRequest(fileFields: readonly arrow.Field[], partial: PartialPlan, snapshot: Snapshot): PartialAggregateSpec | undefined {
+  const sourceOf = (field: StructField) => fileFields[findSourceField(fileFields, field, snapshot.columnMappingMode)];
+  const keySource = sourceOf(partial.key);
+  if (keySource === undefined || !(arrow.DataType.isUtf8(keySource.type) || plainNumber(keySource.type))) return undefined;
+  const sources = partial.values.map(sourceOf);
+  if (!sources.every((source) => source !== undefined && plainNumber(source.type))) return undefined;
+  const values = sources.map((source) => (source as arrow.Field).name);
+  const extremes = partial.spec.extremes === undefined ? undefined : values.filter((_, k) => partial.spec.extremes?.includes((partial.values[k] as StructField).name));
+  return { key: keySource.name, values, ...(extremes === undefined ? {} : { extremes }) };
+}
+
+/** The columns of a partial read's chunks: the key, then the states. */
+function stateColumns(request: PartialAggregateSpec): string[] {
+  return [request.key, stateName('rows'), ...request.values.flatMap((v) => VALUE_STATES.map((state) => stateName(state, v)))];
 }
 
 /** The distinct top-level Parquet columns holding the wanted fields. */

@@ -6,10 +6,14 @@
  * `distinctValues` (one column only): the caller needs only the column's set of values, so a
  * dictionary-encoded chunk answers its used dictionary entries once each (column-chunk.ts
  * `decodeChunkValues`) instead of every row.
+ *
+ * `partial`: the caller aggregates by one column, so the row group may answer one batch of partial
+ * states per key instead (partial-aggregate.ts) — when its key chunk is dictionary-coded.
  */
 import type { FileMetaData } from 'hyparquet';
 import { decodeChunk, decodeChunkValues, type DecodedChunk } from './column-chunk.js';
 import type { FlatColumn } from './column-plan.js';
+import { aggregateRowGroup, type PartialAggregateRequest } from './partial-aggregate.js';
 import { Declined } from './decline.js';
 import type { RawBatch, RawColumn } from './raw-batch.js';
 import { ChunkSlicer } from './slice.js';
@@ -21,7 +25,7 @@ export interface ByteSource {
 }
 
 /** The batches of one row group, in order. */
-export async function decodeRowGroup(source: ByteSource, meta: FileMetaData, columns: readonly FlatColumn[], rowGroup: number, batchSize: number, distinctValues = false): Promise<RawBatch[]> {
+export async function decodeRowGroup(source: ByteSource, meta: FileMetaData, columns: readonly FlatColumn[], rowGroup: number, batchSize: number, distinctValues = false, partial?: PartialAggregateRequest): Promise<RawBatch[]> {
   const group = meta.row_groups[rowGroup];
   if (group === undefined) throw new Declined(`row group ${rowGroup} does not exist`);
   const groupRows = Number(group.num_rows);
@@ -43,6 +47,10 @@ export async function decodeRowGroup(source: ByteSource, meta: FileMetaData, col
       return decode(bytes, column, groupRows, md.codec, Number(md.total_uncompressed_size));
     }),
   );
+  if (partial !== undefined) {
+    const states = aggregateRowGroup(columns, chunks, partial);
+    if (states !== undefined) return states.length === 0 ? [] : [states];
+  }
   // A distinct-values chunk holds fewer rows than its row group.
   const rows = valuesOnly ? (chunks[0] as DecodedChunk).rows : groupRows;
   const slicers = chunks.map((chunk, k) => new ChunkSlicer(chunk, columns[k] as FlatColumn));

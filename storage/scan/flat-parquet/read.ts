@@ -11,6 +11,7 @@ import type { FileMetaData } from 'hyparquet';
 import { planColumns } from './column-plan.js';
 import { Declined } from './decline.js';
 import { decodeRowGroup, type ByteSource } from './read-row-groups.js';
+import type { PartialAggregateRequest } from './partial-aggregate.js';
 import type { RawBatch } from './raw-batch.js';
 
 export interface FlatReadRequest {
@@ -23,6 +24,11 @@ export interface FlatReadRequest {
    * columns, and by the parquet-wasm fallback (which answers every row: still every value).
    */
   readonly distinctValues?: boolean;
+  /**
+   * The caller aggregates by one column: a row group may answer one row of partial states per key
+   * instead of its rows (partial-aggregate.ts). The parquet-wasm fallback answers the rows.
+   */
+  readonly partialAggregate?: PartialAggregateRequest;
 }
 
 /** The flat decoder may be switched off (DELTASQL_FAST_PARQUET=0), e.g. to compare timings. */
@@ -67,7 +73,7 @@ export async function* readFlatOrFallback<T>(
   for (let k = 0; k < groups.length; k++) {
     let batches: RawBatch[];
     try {
-      batches = await decodeRowGroup(source, metadata, plan.columns, groups[k] as number, request.batchSize, request.distinctValues === true);
+      batches = await decodeRowGroup(source, metadata, plan.columns, groups[k] as number, request.batchSize, request.distinctValues === true, request.partialAggregate);
     } catch (err) {
       onDecline?.(errorText(err));
       yield* fallback(k === 0 ? request.rowGroups : groups.slice(k));

@@ -7,13 +7,21 @@
 import * as arrow from 'apache-arrow';
 import { CodedStringData } from '../../../common/arrow/string-dictionary.js';
 import { assert } from '../../../common/sql-error.js';
+import { parseStateName } from './partial-aggregate.js';
 import type { RawBatch, RawColumn } from './raw-batch.js';
 
 export function toRecordBatch(raw: RawBatch, fields: readonly arrow.Field[]): arrow.RecordBatch {
-  const picked = raw.names.map((name) => {
+  const fieldOf = (name: string) => {
     const field = fields.find((f) => f.name === name);
     assert(field !== undefined, `decoded column ${name} is not a field of the file`); // the read was planned from these fields
     return field;
+  };
+  const picked = raw.names.map((name) => {
+    // A partial aggregate's state (partial-aggregate.ts): counts and sums are float64; min and max the column's type.
+    const state = parseStateName(name);
+    if (state === undefined) return fieldOf(name);
+    const type = state.state === 'min' || state.state === 'max' ? fieldOf(state.column).type : new arrow.Float64();
+    return new arrow.Field(name, type, true);
   });
   const children = raw.columns.map((column, i) => toData(column, (picked[i] as arrow.Field).type));
   const schema = new arrow.Schema(picked);
