@@ -71,7 +71,8 @@ export function aggregateRowGroup(columns: readonly FlatColumn[], chunks: readon
   const { codes } = keyChunk.values;
   const groupOf = keyChunk.valid === null ? codes : withNullGroup(codes, keyChunk.valid, size, scratch(keyChunk.rows));
   const rows = new Float64Array(size + 1);
-  if (!countRows(groupOf, rows)) return undefined;
+  // A code past the dictionary (only the NULL key's group may be `size`) means corrupt data: the row-by-row read reports it.
+  if (groupOf === undefined || !countRows(groupOf, rows, keyChunk.valid === null ? size : size + 1)) return undefined;
   const states: Float64Array[][] = [];
   for (const { column, chunk } of values) {
     const folded = foldValues(groupOf, chunk as DecodedChunk, rows, request.extremes?.includes((column as FlatColumn).name) ?? true);
@@ -103,10 +104,15 @@ export function aggregateRowGroup(columns: readonly FlatColumn[], chunks: readon
 
 // Each loop below is its own function (see slice.ts): V8 optimises a long loop on the fly.
 
-/** Each row's group when some keys are NULL: their code, or `size` for a NULL key. */
-function withNullGroup(codes: Int32Array, valid: Uint8Array, size: number, groupOf: Int32Array): Int32Array {
-  for (let i = 0, j = 0; i < groupOf.length; i++) groupOf[i] = valid[i] === 0 ? size : (codes[j++] as number);
-  return groupOf;
+/** Each row's group when some keys are NULL: their code, or `size` for a NULL key; undefined for a code past the dictionary. */
+function withNullGroup(codes: Int32Array, valid: Uint8Array, size: number, groupOf: Int32Array): Int32Array | undefined {
+  let bad = 0;
+  for (let i = 0, j = 0; i < groupOf.length; i++) {
+    const code = valid[i] === 0 ? size : (codes[j++] as number);
+    bad |= valid[i] !== 0 && code >>> 0 >= size ? 1 : 0;
+    groupOf[i] = code;
+  }
+  return bad === 0 ? groupOf : undefined;
 }
 
 /** One row group's group ids at a time, reused (a worker aggregates one row group at a time). */
@@ -117,16 +123,12 @@ function scratch(rows: number): Int32Array {
   return groupScratch.subarray(0, rows);
 }
 
-/**
- * Counts each group's rows; false when a code falls outside the dictionary (`rows` has one slot
- * per entry and one for the NULL key): the data is corrupt, and the row-by-row read reports it.
- */
-function countRows(groupOf: Int32Array, rows: Float64Array): boolean {
-  const groups = rows.length;
+/** Counts each group's rows (`rows`: a slot per dictionary entry, then the NULL key's); false for a group at or past `limit`. */
+function countRows(groupOf: Int32Array, rows: Float64Array, limit: number): boolean {
   let bad = 0;
   for (let i = 0; i < groupOf.length; i++) {
     const g = groupOf[i] as number;
-    if (g >>> 0 >= groups) bad = 1;
+    if (g >>> 0 >= limit) bad = 1;
     else rows[g]++;
   }
   return bad === 0;
