@@ -104,14 +104,18 @@ function copyDistinct(used: Int32Array, distinct: number, dictOffsets: Int32Arra
     const code = used[k] as number;
     length += (dictOffsets[code + 1] as number) - (dictOffsets[code] as number);
     valueOffsets[k + 1] = length;
+    remap[code] = -1;
   }
   const valueBytes = new Uint8Array(length);
-  // Byte by byte: values are short (tickers), and a subarray per value costs more than its copy.
-  for (let k = 0, at = 0; k < distinct; k++) {
-    const code = used[k] as number;
-    const end = dictOffsets[code + 1] as number;
-    for (let b = dictOffsets[code] as number; b < end; b++) valueBytes[at++] = dictBytes[b] as number;
-    remap[code] = -1;
+  // Runs of consecutive codes are adjacent in the dictionary: one copy each. A batch's values
+  // usually come in dictionary order (a writer numbers entries as they first appear), so the
+  // whole batch is one run.
+  for (let k = 0; k < distinct; ) {
+    const first = used[k] as number;
+    let end = k + 1;
+    while (end < distinct && used[end] === first + (end - k)) end++;
+    valueBytes.set(dictBytes.subarray(dictOffsets[first] as number, dictOffsets[first + (end - k)] as number), valueOffsets[k] as number);
+    k = end;
   }
   return valueBytes;
 }
