@@ -24,7 +24,6 @@ import { parquetMetadataAsync, type FileMetaData } from 'hyparquet';
 import * as parquet from 'parquet-wasm';
 import type { PartialAggregateRequest } from './flat-parquet/partial-aggregate.js';
 import { rawBuffers, type RawBatch } from './flat-parquet/raw-batch.js';
-import { readFooter } from './flat-parquet/footer.js';
 import { fileSource, readFlatOrFallback } from './flat-parquet/read.js';
 import { ReadAhead, Turns } from './read-ahead.js';
 
@@ -48,8 +47,7 @@ export type DecodeReply =
 type Piece = { readonly kind: 'ipc'; readonly ipc: Uint8Array } | { readonly kind: 'raw'; readonly batches: RawBatch[] };
 
 interface OpenFile {
-  /** parquet-wasm's reader, opened only when the flat decoder declines a read (footer.ts gave the schema). */
-  file?: parquet.ParquetFile;
+  file: parquet.ParquetFile;
   blob: Blob;
   /** The file opened once for the flat decoder's ranged reads. */
   handle: FileHandle;
@@ -70,8 +68,7 @@ const READ_AHEAD_PIECES = 16;
 const FOOTER_FETCH_BYTES = 64 * 1024;
 
 /** parquet-wasm's stream of the columns, batch by batch as IPC (the fallback of the flat decoder). */
-async function* wasmPieces(open: OpenFile, columns: readonly string[], batchSize: number, rowGroups: readonly number[] | undefined): AsyncGenerator<Piece> {
-  const file = (open.file ??= await parquet.ParquetFile.fromFile(open.blob));
+async function* wasmPieces(file: parquet.ParquetFile, columns: readonly string[], batchSize: number, rowGroups: readonly number[] | undefined): AsyncGenerator<Piece> {
   const stream = await file.stream({ columns: [...columns], batchSize, ...(rowGroups === undefined ? {} : { rowGroups: [...rowGroups] }) });
   const reader = stream.getReader();
   try {
@@ -100,30 +97,16 @@ async function handle(request: DecodeRequest): Promise<{ reply: DecodeReply; tra
       } catch (err) {
         return { reply: { kind: 'error', id, message: (err as Error).message, notFound: true } };
       }
-      const handle = await openFile(request.path, 'r');
-      // The footer read once, for both the schema and the flat decoder; parquet-wasm opens the
-      // file itself only when that fails (and then reports why) or a read falls back to it.
-      const footer = await readFooter(fileSource(handle, blob.size), blob.size).catch(() => undefined);
-      if (footer !== undefined) {
-        files.set(id, { blob, handle, fields: arrow.tableFromIPC(footer.schemaIpc).schema.fields, footer: Promise.resolve(footer.metadata) });
-        const schemaIpc = footer.schemaIpc;
-        return { reply: { kind: 'opened', id, schemaIpc, numRows: Number(footer.metadata.num_rows) }, transfer: [schemaIpc.buffer as ArrayBuffer] };
-      }
-      let file: parquet.ParquetFile;
-      try {
-        file = await parquet.ParquetFile.fromFile(blob);
-      } catch (err) {
-        await handle.close().catch(() => undefined);
-        throw err;
-      }
+      const file = await parquet.ParquetFile.fromFile(blob);
       const schemaIpc = file.schema().intoIPCStream();
+      const handle = await openFile(request.path, 'r');
       files.set(id, { file, blob, handle, fields: arrow.tableFromIPC(schemaIpc).schema.fields });
       return { reply: { kind: 'opened', id, schemaIpc, numRows: file.metadata().fileMetadata().numRows() }, transfer: [schemaIpc.buffer as ArrayBuffer] };
     }
     case 'read': {
       const open = files.get(id);
       if (!open) return { reply: { kind: 'error', id, message: 'read before open' } };
-      const { blob } = open;
+      const { file, blob } = open;
       const source = fileSource(open.handle, blob.size);
       const footer = (open.footer ??= parquetMetadataAsync(
         { byteLength: blob.size, slice: (start, end) => source.read(start, end ?? blob.size).then((bytes) => bytes.buffer as ArrayBuffer) },
@@ -137,7 +120,7 @@ async function handle(request: DecodeRequest): Promise<{ reply: DecodeReply; tra
         open.fields,
         request,
         (batches) => ({ kind: 'raw', batches }),
-        (rowGroups) => wasmPieces(open, columns, batchSize, rowGroups),
+        (rowGroups) => wasmPieces(file, columns, batchSize, rowGroups),
       );
       await open.ahead?.close();
       // An IPC piece is one batch of at most batchSize rows.
@@ -160,7 +143,7 @@ async function handle(request: DecodeRequest): Promise<{ reply: DecodeReply; tra
       if (open) {
         await open.ahead?.close();
         await open.handle.close().catch(() => undefined);
-        open.file?.free();
+        open.file.free();
       }
       return { reply: { kind: 'closed', id } };
     }
