@@ -101,11 +101,11 @@ export class HashJoinExec implements PhysicalOperator {
       // while the build finishes its chains — unless the build side may mean the probe side is
       // never read (no row; NOT IN's NULL key).
       let probe: StartedInput | undefined;
-      const built = await buildHashTable(right, rightKeys, ctx, { level: 0, metrics }, (table) => {
-        if (table.size === 0 || spec.nullAwareAnti) return;
-        probe = startNow(left.execute(runtimeFilters.length === 0 ? ctx : withRuntimeFilters(ctx, runtimeFilters, table)));
-      });
       try {
+        const built = await buildHashTable(right, rightKeys, ctx, { level: 0, metrics }, (table) => {
+          if (table.size === 0 || spec.nullAwareAnti) return;
+          probe = startNow(left.execute(runtimeFilters.length === 0 ? ctx : withRuntimeFilters(ctx, runtimeFilters, table)));
+        });
         if (built.kind === 'spilled') {
           yield* graceJoin({ spec, leftSchema: left.schema, rightSchema: right.schema, leftKeys, rightKeys, metrics }, built, left.execute(ctx), 0, ctx);
           return;
@@ -115,7 +115,7 @@ export class HashJoinExec implements PhysicalOperator {
         if (ht.rows === 0 && (type === 'inner' || type === 'right' || type === 'semi')) return;
         if (spec.nullAwareAnti && ht.hasNullKey) return;
 
-        // ── probe ── (an empty build side: not started above, and no runtime filter)
+        // ── probe ── (not started above for an empty build side or NOT IN: neither has runtime filters)
         yield* probeAll(spec, ht, probe?.batches ?? left.execute(ctx), left.schema, ctx);
       } finally {
         await probe?.close();
