@@ -23,9 +23,15 @@ export function elapsedMs(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
-/** Times one call of `fn`. */
-export async function timeOnce<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  collectGarbage();
+/**
+ * Times one call of `fn`, after collecting garbage unless `collect` is false. The query
+ * benchmark's hot runs pass false: they run back to back after one collection, as a server
+ * answers repeated queries. A forced full collection before each run clears V8's inline caches,
+ * so a JavaScript engine's next run starts deoptimised, which no server between queries sees
+ * (the P/E join's hot runs took 24–53 ms after a forced collection, 12–38 ms without).
+ */
+export async function timeOnce<T>(fn: () => Promise<T>, collect = true): Promise<{ ms: number; value: T }> {
+  if (collect) collectGarbage();
   const start = process.hrtime.bigint();
   const value = await fn();
   return { ms: elapsedMs(start), value };

@@ -47,7 +47,7 @@ await childMain(async (job: DuckDBQueriesJob): Promise<DuckDBQueriesResult> => {
       const start = process.hrtime.bigint();
       for (let i = 0; i < job.runs && (i === 0 || elapsedMs(start) < job.hotBudgetMs); i++) {
         last = undefined;
-        const { ms, value } = await timeOnce(() => db.runAndReadAll(query.sql));
+        const { ms, value } = await timeOnce(() => db.runAndReadAll(query.sql), false);
         times.push(ms);
         last = value;
       }

@@ -105,6 +105,8 @@ export const queriesSection: BenchSection = {
         `DuckDB ${duck.version}, threads = ${duck.threads} (nproc ${availableParallelism()}): views prices / fundamentals over read_parquet([...]) of the same files,`,
         '  a fresh in-memory instance per query with the same untimed tiny-table run first; cold = first run, hot = best of the repeats;',
         `  each run materialises the whole answer (runAndReadAll). DuckDB keeps no decoded data between runs; its peak RSS ${mib(duck.peakRssMiB)}.`,
+        'both: garbage collected before the cold run and once before the hot runs, which run back to back (a forced collection',
+        '  before each would clear V8\'s inline caches, which a server between queries never sees: bench/lib/measure.ts).',
         'answer: both answers compared value by value (sorted the same way unless ORDER BY decides the order): strings, dates and',
         '  integers exactly, floats to 1e-9 relative; each engine\'s hot answer is checked against its cold one. Warm OS page cache for both.',
         ...(refusals.length > 0 ? ['not run by us:', ...refusals.map((r) => `  ${r}`)] : []),
