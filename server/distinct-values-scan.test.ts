@@ -5,76 +5,33 @@
  * checked against DuckDB over the same Parquet files; and corpus tables whose deletion vectors
  * and partition values the shortcut must respect.
  */
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Warehouse } from '../storage/warehouse.js';
-import { startPgServer, type PgServer } from './pgwire/server.js';
 import { runPsql } from './pgwire/testing/psql.js';
 import { CORPUS } from './testing/cli.js';
+import { duckTable, type DuckTable } from './testing/duckdb-table.js';
 
-const root = mkdtempSync(join(tmpdir(), 'deltasql-distinct-values-'));
 const FILES = 4;
 const ROWS_PER_FILE = 3_000;
-let server: PgServer;
-let client: pg.Client;
-let duck: DuckDBConnection;
-const files: string[] = [];
+let table: DuckTable;
+const ours = (sql: string) => table.ours(sql);
+const duckdb = (sql: string) => table.duckdb(sql);
+const scanLine = (sql: string) => table.scanLine(sql);
 
 beforeAll(async () => {
-  mkdirSync(join(root, 'data'));
-  duck = await (await DuckDBInstance.create(':memory:')).connect();
-  for (let k = 0; k < FILES; k++) {
-    const file = join(root, 'data', `part-${k}.parquet`);
-    // s: 50 short strings, NULL every 97th row; v: 0…299 shifted per file; d: dates.
-    const s = `CASE WHEN i % 97 = 5 THEN NULL ELSE 'k' || ((i * 7 + ${k}) % 50) END`;
-    await duck.run(
-      `COPY (SELECT ${s} AS s, ((i + ${k * 100}) % 300)::BIGINT AS v, DATE '2024-01-01' + (i % 40)::INTEGER AS d FROM range(${ROWS_PER_FILE}) t(i)) ` +
-        `TO '${file}' (FORMAT parquet, ROW_GROUP_SIZE 2048)`,
-    );
-    files.push(file);
-  }
-  mkdirSync(join(root, 'events', '_delta_log'), { recursive: true });
-  const fields = [['s', 'string'], ['v', 'long'], ['d', 'date']].map(([name, type]) => ({ name, type, nullable: true, metadata: {} }));
-  const actions: object[] = [
-    { protocol: { minReaderVersion: 1, minWriterVersion: 2 } },
-    { metaData: { id: 'events', format: { provider: 'parquet', options: {} }, schemaString: JSON.stringify({ type: 'struct', fields }), partitionColumns: [], configuration: {}, createdTime: 0 } },
-    ...files.map((file, k) => ({ add: { path: `../data/part-${k}.parquet`, partitionValues: {}, size: statSync(file).size, modificationTime: 0, dataChange: true } })),
-  ];
-  writeFileSync(join(root, 'events', '_delta_log', '00000000000000000000.json'), actions.map((a) => JSON.stringify(a)).join('\n') + '\n');
-  server = await startPgServer({ catalog: new Warehouse(root), port: 0 });
-  client = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'tester', database: 'warehouse' });
-  await client.connect();
+  // s: 50 short strings, NULL every 97th row; v: 0…299 shifted per file; d: dates.
+  const selects = Array.from(
+    { length: FILES },
+    (_, k) =>
+      `SELECT CASE WHEN i % 97 = 5 THEN NULL ELSE 'k' || ((i * 7 + ${k}) % 50) END AS s, ((i + ${k * 100}) % 300)::BIGINT AS v, ` +
+      `DATE '2024-01-01' + (i % 40)::INTEGER AS d FROM range(${ROWS_PER_FILE}) t(i)`,
+  );
+  table = await duckTable('deltasql-distinct-values-', selects, 'ROW_GROUP_SIZE 2048', [['s', 'string'], ['v', 'long'], ['d', 'date']]);
 });
 
 afterAll(async () => {
-  await client?.end();
-  await server?.close();
-  duck?.closeSync();
-  rmSync(root, { recursive: true, force: true });
+  await table?.close();
 });
-
-async function ours(sql: string): Promise<string[][]> {
-  const result = await client.query({ text: sql, rowMode: 'array' });
-  return (result.rows as unknown[][]).map((row) => row.map((v) => (v === null ? 'NULL' : v instanceof Date ? v.toISOString().slice(0, 10) : String(v))));
-}
-
-/** The same query in DuckDB over the same files (`events` replaced by read_parquet). */
-async function duckdb(sql: string): Promise<string[][]> {
-  const text = sql.replace(/\bevents\b/g, `read_parquet([${files.map((f) => `'${f}'`).join(', ')}])`);
-  const rows = (await duck.runAndReadAll(text)).getRows();
-  return rows.map((row) => row.map((v) => (v === null ? 'NULL' : String(v))));
-}
-
-/** EXPLAIN ANALYZE's scan line, and how many rows it produced. */
-async function scanLine(sql: string): Promise<{ text: string; rows: number }> {
-  const lines = (await ours(`EXPLAIN ANALYZE ${sql}`)).map((r) => String(r[0]).trim());
-  const line = lines.find((l) => l.startsWith('Scan:')) ?? '';
-  return { text: line.replace(/ \(rows=\d+ time=[\d.]+ ms\)/, ''), rows: Number(/rows=(\d+)/.exec(line)?.[1]) };
-}
 
 describe('a duplicate-blind aggregate over one column', () => {
   const cases = [
@@ -101,7 +58,7 @@ describe('a duplicate-blind aggregate over one column', () => {
   });
 
   it('works through psql', async () => {
-    const run = await runPsql(server.port, ['-A', '-t', '-c', 'SELECT count(DISTINCT s), min(s), max(s) FROM events']);
+    const run = await runPsql(table.server.port, ['-A', '-t', '-c', 'SELECT count(DISTINCT s), min(s), max(s) FROM events']);
     expect(run.stderr).toBe('');
     expect(run.stdout.trim()).toBe('50|k0|k9');
   });

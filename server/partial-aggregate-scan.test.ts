@@ -6,78 +6,37 @@
  * answer checked against DuckDB over the same Parquet files; and corpus tables whose deletion
  * vectors and partition values the partial states must respect.
  */
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Warehouse } from '../storage/warehouse.js';
-import { startPgServer, type PgServer } from './pgwire/server.js';
 import { runPsql } from './pgwire/testing/psql.js';
 import { CORPUS, ensureBuilt, runCli } from './testing/cli.js';
+import { duckTable, type DuckTable } from './testing/duckdb-table.js';
 
-const root = mkdtempSync(join(tmpdir(), 'deltasql-partial-aggregate-'));
 const FILES = 4;
 const ROWS_PER_FILE = 3_000;
-let server: PgServer;
-let client: pg.Client;
-let duck: DuckDBConnection;
-const files: string[] = [];
+let table: DuckTable;
+const ours = (sql: string) => table.ours(sql);
+const duckdb = (sql: string) => table.duckdb(sql);
+const scanLine = (sql: string) => table.scanLine(sql);
 
 beforeAll(async () => {
-  mkdirSync(join(root, 'data'));
-  duck = await (await DuckDBInstance.create(':memory:')).connect();
-  for (let k = 0; k < FILES; k++) {
-    const file = join(root, 'data', `part-${k}.parquet`);
+  const selects = Array.from({ length: FILES }, (_, k) => {
     // Values are multiples of 1/4, so sums are exact in any order (partial sums add up per row group).
     const x = k === 3 ? `CASE WHEN i = 1234 THEN 'NaN'::DOUBLE WHEN i % 13 = 0 THEN NULL ELSE (i % 997) * 0.25 - 50 END` : `CASE WHEN i % 13 = 0 THEN NULL ELSE (i % 997) * 0.25 - 50 END`;
-    await duck.run(
-      `COPY (SELECT CASE WHEN i % 97 = 5 THEN NULL ELSE 'k' || ((i * 7 + ${k}) % 50) END AS s, ` +
-        `CASE WHEN i % 89 = 3 THEN NULL ELSE ((i + ${k}) % 20)::INTEGER END AS n, DATE '2024-01-01' + (i % 40)::INTEGER AS d, ` +
-        `(${x})::DOUBLE AS x, ((i % 100) * 0.5)::FLOAT AS f, (i * 31 % 1000 - 500)::INTEGER AS v, 'u' || (i + ${k * ROWS_PER_FILE}) AS u ` +
-        `FROM range(${ROWS_PER_FILE}) t(i)) TO '${file}' (FORMAT parquet, ROW_GROUP_SIZE 1024)`,
+    return (
+      `SELECT CASE WHEN i % 97 = 5 THEN NULL ELSE 'k' || ((i * 7 + ${k}) % 50) END AS s, ` +
+      `CASE WHEN i % 89 = 3 THEN NULL ELSE ((i + ${k}) % 20)::INTEGER END AS n, DATE '2024-01-01' + (i % 40)::INTEGER AS d, ` +
+      `(${x})::DOUBLE AS x, ((i % 100) * 0.5)::FLOAT AS f, (i * 31 % 1000 - 500)::INTEGER AS v, 'u' || (i + ${k * ROWS_PER_FILE}) AS u ` +
+      `FROM range(${ROWS_PER_FILE}) t(i)`
     );
-    files.push(file);
-  }
-  mkdirSync(join(root, 'events', '_delta_log'), { recursive: true });
-  const fields = [['s', 'string'], ['n', 'integer'], ['d', 'date'], ['x', 'double'], ['f', 'float'], ['v', 'integer'], ['u', 'string']].map(([name, type]) => ({ name, type, nullable: true, metadata: {} }));
-  const actions: object[] = [
-    { protocol: { minReaderVersion: 1, minWriterVersion: 2 } },
-    { metaData: { id: 'events', format: { provider: 'parquet', options: {} }, schemaString: JSON.stringify({ type: 'struct', fields }), partitionColumns: [], configuration: {}, createdTime: 0 } },
-    ...files.map((file, k) => ({ add: { path: `../data/part-${k}.parquet`, partitionValues: {}, size: statSync(file).size, modificationTime: 0, dataChange: true } })),
-  ];
-  writeFileSync(join(root, 'events', '_delta_log', '00000000000000000000.json'), actions.map((a) => JSON.stringify(a)).join('\n') + '\n');
-  server = await startPgServer({ catalog: new Warehouse(root), port: 0 });
-  client = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'tester', database: 'warehouse' });
-  await client.connect();
+  });
+  const columns = [['s', 'string'], ['n', 'integer'], ['d', 'date'], ['x', 'double'], ['f', 'float'], ['v', 'integer'], ['u', 'string']] as const;
+  table = await duckTable('deltasql-partial-aggregate-', selects, 'ROW_GROUP_SIZE 1024', columns);
 });
 
 afterAll(async () => {
-  await client?.end();
-  await server?.close();
-  duck?.closeSync();
-  rmSync(root, { recursive: true, force: true });
+  await table?.close();
 });
-
-async function ours(sql: string): Promise<string[][]> {
-  const result = await client.query({ text: sql, rowMode: 'array' });
-  return (result.rows as unknown[][]).map((row) => row.map((v) => (v === null ? 'NULL' : v instanceof Date ? v.toISOString().slice(0, 10) : String(v))));
-}
-
-/** The same query in DuckDB over the same files (`events` replaced by read_parquet). */
-async function duckdb(sql: string): Promise<string[][]> {
-  const text = sql.replace(/\bevents\b/g, `read_parquet([${files.map((f) => `'${f}'`).join(', ')}])`);
-  const rows = (await duck.runAndReadAll(text)).getRows();
-  return rows.map((row) => row.map((v) => (v === null ? 'NULL' : String(v))));
-}
-
-/** EXPLAIN ANALYZE's scan line, and how many rows it produced. */
-async function scanLine(sql: string): Promise<{ text: string; rows: number }> {
-  const lines = (await ours(`EXPLAIN ANALYZE ${sql}`)).map((r) => String(r[0]).trim());
-  const line = lines.find((l) => l.startsWith('Scan:')) ?? '';
-  return { text: line.replace(/ \(rows=\d+ time=[\d.]+ ms\)/, ''), rows: Number(/rows=(\d+)/.exec(line)?.[1]) };
-}
 
 const ALL_ROWS = FILES * ROWS_PER_FILE;
 
@@ -128,7 +87,7 @@ describe('GROUP BY one column of count, sum, avg, min and max', () => {
     const rowsSql = 'SELECT s, count(*) AS rows, max(x) AS hi, min(x) AS lo FROM events GROUP BY s ORDER BY s NULLS FIRST';
     await ours('SELECT max(s), sum(x) FROM events');
     expect(await ours(rowsSql)).toEqual(await duckdb(rowsSql));
-    const run = await runPsql(server.port, ['-A', '-t', '-c', "SELECT count(*), sum(x), min(v) FROM events GROUP BY s HAVING s = 'k7'"]);
+    const run = await runPsql(table.server.port, ['-A', '-t', '-c', "SELECT count(*), sum(x), min(v) FROM events GROUP BY s HAVING s = 'k7'"]);
     expect(run.stderr).toBe('');
     expect(run.stdout.trim()).toBe((await duckdb("SELECT count(*), sum(x), min(v) FROM events GROUP BY s HAVING s = 'k7'")).map((r) => r.join('|')).join('\n'));
   });
@@ -138,12 +97,12 @@ describe('in the decode workers (the built CLI)', () => {
   it('aggregates row groups where they are decoded, with the same answers', async () => {
     ensureBuilt();
     const sql = 'SELECT s, count(*) AS rows, count(x) AS xs, sum(x) AS total, min(v) AS lo, max(d) AS last FROM events GROUP BY s ORDER BY s NULLS FIRST';
-    const run = await runCli(['query', '--warehouse', root, '--format', 'csv', sql]);
+    const run = await runCli(['query', '--warehouse', table.root, '--format', 'csv', sql]);
     expect(run.stderr).toBe('');
     const lines = run.stdout.trim().split(/\r?\n/).slice(1);
     const expected = (await duckdb(sql.replace('max(d) AS last', 'strftime(max(d), \'%Y-%m-%d\') AS last'))).map((r) => r.map((v) => (v === 'NULL' ? '' : v)).join(','));
     expect(lines).toEqual(expected);
-    const explain = await runCli(['query', '--warehouse', root, `EXPLAIN ANALYZE ${sql}`]);
+    const explain = await runCli(['query', '--warehouse', table.root, `EXPLAIN ANALYZE ${sql}`]);
     expect(explain.stdout).toMatch(/partial_aggregate=\[s: x, v, d\] \(rows=\d+/);
     expect(Number(/partial_aggregate=\[s: x, v, d\] \(rows=(\d+)/.exec(explain.stdout)?.[1])).toBeLessThan(ALL_ROWS / 4);
   });
