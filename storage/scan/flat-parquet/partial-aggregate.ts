@@ -15,6 +15,7 @@ import { packBits } from '../../../common/arrow/bitmap.js';
 import type { DecodedChunk } from './column-chunk.js';
 import type { FlatColumn } from './column-plan.js';
 import type { RawBatch, RawColumn, ValueArray } from './raw-batch.js';
+import { copyEntries } from './slice.js';
 import type { DenseValues } from './values.js';
 
 /**
@@ -257,16 +258,10 @@ function keyOutput(dictionary: DenseValues, used: readonly number[], size: numbe
     entries.forEach((code, i) => (values[i] = dictionary.array[code] as number));
     return { ...base, values, offsets: null, bytes: null, dictionary: null };
   }
-  const { offsets, bytes } = dictionary;
+  // Row i holds entry i of the batch's own dictionary (the NULL row, code -1).
   const codes = new Int32Array(n).fill(-1);
+  for (let i = 0; i < entries.length; i++) codes[i] = i;
   const valueOffsets = new Int32Array(entries.length + 1);
-  let length = 0;
-  entries.forEach((code, i) => {
-    codes[i] = i;
-    length += (offsets[code + 1] as number) - (offsets[code] as number);
-    valueOffsets[i + 1] = length;
-  });
-  const valueBytes = new Uint8Array(length);
-  entries.forEach((code, i) => valueBytes.set(bytes.subarray(offsets[code] as number, offsets[code + 1] as number), valueOffsets[i] as number));
+  const valueBytes = copyEntries(entries, entries.length, dictionary.offsets, dictionary.bytes, valueOffsets);
   return { ...base, values: null, offsets: null, bytes: null, dictionary: { codes, valueOffsets, valueBytes, firstRows: Int32Array.from(entries, (_, i) => i) } };
 }

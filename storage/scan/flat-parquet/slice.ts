@@ -60,7 +60,8 @@ export class ChunkSlicer {
     const distinct = renumber(codes, valid, n, remap, batchCodes, used, firstRows);
     if (distinct < 0) throw new Declined('dictionary index out of range');
     const valueOffsets = new Int32Array(distinct + 1);
-    const valueBytes = copyDistinct(used, distinct, dictOffsets, dictBytes, valueOffsets, remap);
+    const valueBytes = copyEntries(used, distinct, dictOffsets, dictBytes, valueOffsets);
+    for (let k = 0; k < distinct; k++) remap[used[k] as number] = -1; // for the next batch
     return { values: null, offsets: null, bytes: null, dictionary: { codes: batchCodes, valueOffsets, valueBytes, firstRows: firstRows.slice(0, distinct) } };
   }
 
@@ -97,23 +98,26 @@ function renumber(codes: Int32Array, valid: Uint8Array | null, n: number, remap:
   return distinct;
 }
 
-/** The batch's distinct values in order of first appearance (and `remap` reset for the next batch). */
-function copyDistinct(used: Int32Array, distinct: number, dictOffsets: Int32Array, dictBytes: Uint8Array, valueOffsets: Int32Array, remap: Int32Array): Uint8Array {
+/**
+ * The bytes of dictionary entries `used[0…count)`, back to back, and their offsets into
+ * `valueOffsets` (`count + 1` slots, the first 0): a batch's distinct values, or a partial
+ * aggregate's keys (partial-aggregate.ts).
+ */
+export function copyEntries(used: ArrayLike<number>, count: number, dictOffsets: Int32Array, dictBytes: Uint8Array, valueOffsets: Int32Array): Uint8Array {
   let length = 0;
-  for (let k = 0; k < distinct; k++) {
+  for (let k = 0; k < count; k++) {
     const code = used[k] as number;
     length += (dictOffsets[code + 1] as number) - (dictOffsets[code] as number);
     valueOffsets[k + 1] = length;
-    remap[code] = -1;
   }
   const valueBytes = new Uint8Array(length);
   // Runs of consecutive codes are adjacent in the dictionary: one copy each. A batch's values
   // usually come in dictionary order (a writer numbers entries as they first appear), so the
   // whole batch is one run.
-  for (let k = 0; k < distinct; ) {
+  for (let k = 0; k < count; ) {
     const first = used[k] as number;
     let end = k + 1;
-    while (end < distinct && used[end] === first + (end - k)) end++;
+    while (end < count && used[end] === first + (end - k)) end++;
     valueBytes.set(dictBytes.subarray(dictOffsets[first] as number, dictOffsets[first + (end - k)] as number), valueOffsets[k] as number);
     k = end;
   }
