@@ -34,7 +34,7 @@ export function partialStateFields(key: arrow.Field, values: readonly arrow.Fiel
 /**
  * The state columns of rows taken one by one, by state name (flat-parquet/partial-aggregate.ts
  * `stateName`): each row counts once, and is its own value's count (0 or 1), sum, min and max.
- * `columns` holds the value columns by name; the key is not among the states.
+ * `columnOf` gives each value column by name; the key is not among the states.
  */
 export function rowsAsStates(values: readonly string[], columnOf: (name: string) => arrow.Data, length: number): Map<string, arrow.Data> {
   const F64 = new arrow.Float64();
