@@ -184,6 +184,10 @@ describe('errors, with PostgreSQL 15’s SQLSTATE, wording and position', () => 
     ['SELECT * FROM prices LIMIT -1', '2201W', 'LIMIT must not be negative', undefined],
     ['SELECT 2147483647 + 1', '22003', 'integer out of range', undefined],
     ['SELECT 1/0', '22012', 'division by zero', undefined],
+    // PostgreSQL gives these no position (checked in PostgreSQL 15 with generate_series).
+    ['SELECT * FROM generate_series(1, 2) AS t(x, y)', '42P10', 'table "t" has 1 columns available but 2 columns specified', undefined],
+    ["SELECT * FROM explode(map('a', 1)) AS t(x, y, z)", '42P10', 'table "t" has 2 columns available but 3 columns specified', undefined],
+    ['SELECT * FROM prices, LATERAL posexplode(array[prices.vol]) AS e(p, c, d)', '42P10', 'table "e" has 2 columns available but 3 columns specified', undefined],
   ];
   it.each(cases)('%s', async (sql, sqlstate, message, position) => {
     const e = await error(sql);

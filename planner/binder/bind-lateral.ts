@@ -111,7 +111,7 @@ function lateralGenerator(
   const qualifier = view?.table ?? (alias?.aliasname as string | undefined) ?? name;
   if (given.length > columns.names.length) {
     if (view !== undefined) throw SqlError.syntax(`${name} produces ${columns.names.length} columns, but ${given.length} names were given`, position);
-    throw new SqlError('42P10', `table "${qualifier}" has ${columns.names.length} columns available but ${given.length} columns specified`, { position });
+    throw new SqlError('42P10', `table "${qualifier}" has ${columns.names.length} columns available but ${given.length} columns specified`); // no position, as PostgreSQL
   }
   const names = columns.names.map((own, k) => given[k] ?? own);
   const leftRefs = left.plan.schema.fields.map<Expr>((f, i) => ({ kind: 'ColumnRef', index: i, name: f.name, type: f.type }));

@@ -114,7 +114,8 @@ export function bindTableFunction(ctx: BindContext, n: AnyNode, outer: Scope | u
   if (n.ordinality === true) columns.push({ type: new arrow.Int64(), values: Array.from({ length: columns[0].values.length }, (_, i) => BigInt(i + 1)) });
   const qualifier = String(alias?.aliasname ?? name);
   const aliases = ((alias?.colnames ?? []) as AnyNode[]).map((c) => String(c.String?.sval));
-  if (aliases.length > columns.length) throw new SqlError('42P10', `table "${qualifier}" has ${columns.length} columns available but ${aliases.length} columns specified`, { position });
+  // PostgreSQL gives no position (libpg-query records none for the item): neither do we, rather than character 1.
+  if (aliases.length > columns.length) throw new SqlError('42P10', `table "${qualifier}" has ${columns.length} columns available but ${aliases.length} columns specified`);
   // PostgreSQL's names: a one-column function's column is the alias (else the function's name);
   // several columns are each the function's name; the ordinality column is `ordinality`.
   const functionColumns = columns.length - (n.ordinality === true ? 1 : 0);
