@@ -1,6 +1,7 @@
 /**
  * Decodes one column chunk (all its pages) of a flat column: definition levels into one validity
- * byte per row, values into dense arrays or — while every data page is dictionary-encoded — into
+ * byte per row (made only once a page holds a NULL: a column written OPTIONAL without NULLs, as
+ * DuckDB and Spark write every column, needs none), values into dense arrays or — while every data page is dictionary-encoded — into
  * dictionary codes. Pages: dictionary, data page v1 and v2 (index pages are skipped); encodings:
  * PLAIN, PLAIN_DICTIONARY / RLE_DICTIONARY, RLE (levels, and boolean values). Anything else is
  * `Declined` (the read falls back to parquet-wasm).
@@ -16,7 +17,7 @@ import { parquetHeader } from 'hyparquet/src/column.js';
 import type { FlatColumn } from './column-plan.js';
 import { Declined } from './decline.js';
 import { decompress } from './decompress.js';
-import { decodeDefinitionLevels, decodeHybrid, markDictionaryCodes } from './rle.js';
+import { countDefinedLevels, decodeDefinitionLevels, decodeHybrid, decodeHybridAt, markDictionaryCodes } from './rle.js';
 import { DenseBuilder, type DenseValues } from './values.js';
 
 /** A decoded chunk: `rows` rows, their validity, and the non-null values in row order. */
@@ -34,8 +35,14 @@ export interface DictionaryCoded {
   readonly dictionary: DenseValues;
 }
 
-export function decodeChunk(chunk: Uint8Array, column: FlatColumn, rows: number, codec: CompressionCodec, uncompressedSize: number): DecodedChunk {
-  return decodePages(chunk, column, rows, codec, uncompressedSize, false);
+/**
+ * The chunk's rows, or only the rows `pick` (ascending row indexes) when given: a read narrowed
+ * to a join's keys (key-set.ts). Picked values are decoded where they lie — dictionary codes at
+ * their bit offsets, fixed-width PLAIN values at theirs — so the other rows cost no more than
+ * decompressing their pages (and walking their lengths, for PLAIN byte arrays).
+ */
+export function decodeChunk(chunk: Uint8Array, column: FlatColumn, rows: number, codec: CompressionCodec, uncompressedSize: number, pick?: Int32Array): DecodedChunk {
+  return decodePages(chunk, column, rows, codec, uncompressedSize, false, pick);
 }
 
 /**
@@ -55,9 +62,15 @@ export function decodeChunkValues(chunk: Uint8Array, column: FlatColumn, rows: n
 /** A distinct-values read meets a page that is not dictionary-encoded: it decodes the chunk whole instead. */
 const NOT_ALL_CODED = new Error('not every data page is dictionary-encoded');
 
-function decodePages(chunk: Uint8Array, column: FlatColumn, rows: number, codec: CompressionCodec, uncompressedSize: number, distinctValues: boolean): DecodedChunk {
+function decodePages(chunk: Uint8Array, column: FlatColumn, rows: number, codec: CompressionCodec, uncompressedSize: number, distinctValues: boolean, pick?: Int32Array): DecodedChunk {
   const reader = { view: new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength), offset: 0 };
-  const valid = column.optional ? new Uint8Array(rows) : null;
+  /** One byte per row, 1 = a value: made at the first page holding a NULL (null until then: no row is NULL). */
+  let valid: Uint8Array | null = null;
+  /** Rows coming out: every row, or the picked ones. */
+  const outRows = pick === undefined ? rows : pick.length;
+  /** A picked read: the next picked row, and a page's picked non-NULL rows as indexes among its values. */
+  let picked = 0;
+  const positions = pick === undefined ? undefined : new Int32Array(pick.length);
   let nonNull = 0;
   let dictionary: DenseValues | undefined;
   /** Codes of the dictionary-encoded pages so far, while no PLAIN page has come. */
@@ -70,7 +83,7 @@ function decodePages(chunk: Uint8Array, column: FlatColumn, rows: number, codec:
   const denseBuilder = (): DenseBuilder => {
     if (distinctValues) throw NOT_ALL_CODED;
     if (dense === undefined) {
-      dense = new DenseBuilder(column.physical, rows, uncompressedSize);
+      dense = new DenseBuilder(column.physical, outRows, uncompressedSize);
       // A dictionary that falls back to PLAIN mid-chunk: the coded values become dense first.
       if (dictionary !== undefined && codes !== undefined && codeCount > 0) dense.appendGathered(dictionary, codes, codeCount);
       codes = undefined;
@@ -145,7 +158,18 @@ function decodePages(chunk: Uint8Array, column: FlatColumn, rows: number, codec:
     if (defsEnd > page.length) throw new Declined('levels past the end of the page');
 
     // Non-null values in the page.
-    const count = valid === null ? n : decodeDefinitionLevels(page, defsAt, defsEnd, valid, row, n);
+    let count = column.optional && valid === null ? countDefinedLevels(page, defsAt, defsEnd, n) : n;
+    if (column.optional && (valid !== null || count < n)) {
+      if (valid === null) valid = new Uint8Array(rows).fill(1, 0, row);
+      count = decodeDefinitionLevels(page, defsAt, defsEnd, valid, row, n);
+    }
+    // A picked read: `m` picked non-NULL rows in the page, `positions[0…m)` among its values.
+    let m = count;
+    if (positions !== undefined) {
+      const from = picked;
+      while (picked < outRows && (pick?.[picked] as number) < row + n) picked++;
+      m = valuePositions(count === n ? null : valid, row, pick as Int32Array, from, picked, positions);
+    }
 
     if (encoding === 'PLAIN_DICTIONARY' || encoding === 'RLE_DICTIONARY') {
       if (dictionary === undefined) throw new Declined('dictionary-encoded page without a dictionary');
@@ -156,43 +180,82 @@ function decodePages(chunk: Uint8Array, column: FlatColumn, rows: number, codec:
         // Once every entry is used, later pages are read for their NULLs only.
         if (marked < size) marked = markDictionaryCodes(page, pos + 1, page.length, width, count, used, marked);
       } else if (dense === undefined) {
-        codes ??= new Int32Array(rows);
-        decodeHybrid(page, pos + 1, page.length, width, codes, codeCount, count);
+        codes ??= new Int32Array(outRows);
+        if (positions === undefined) decodeHybrid(page, pos + 1, page.length, width, codes, codeCount, count);
+        else decodeHybridAt(page, pos + 1, page.length, width, positions, m, codes, codeCount);
         // Byte arrays' codes are checked as batches renumber them (slice.ts), saving a pass.
-        if (column.physical !== 'BYTE_ARRAY') checkCodes(codes, codeCount, codeCount + count, size);
-        codeCount += count;
+        if (column.physical !== 'BYTE_ARRAY') checkCodes(codes, codeCount, codeCount + m, size);
+        codeCount += m;
       } else {
         const scratch = new Int32Array(count);
         decodeHybrid(page, pos + 1, page.length, width, scratch, 0, count);
         checkCodes(scratch, 0, count, size);
-        dense.appendGathered(dictionary, scratch, count);
+        dense.appendGathered(dictionary, pickValues(scratch, positions, m), m);
       }
     } else if (encoding === 'PLAIN') {
       const builder = denseBuilder();
       const from = builder.count;
-      builder.appendPlain(page, pos, page.length, count);
+      if (positions === undefined) builder.appendPlain(page, pos, page.length, count);
+      else builder.appendPlainAt(page, pos, page.length, count, positions, m);
       if (column.utf8 && !builder.validUtf8(from)) throw new Declined('invalid UTF-8 in a Utf8 column');
     } else if (encoding === 'RLE' && column.physical === 'BOOLEAN') {
       if (pos + 4 > page.length) throw new Declined('page too short');
       const scratch = new Int32Array(count);
       decodeHybrid(page, pos + 4, page.length, 1, scratch, 0, count);
-      denseBuilder().appendBooleans(scratch, count);
+      denseBuilder().appendBooleans(pickValues(scratch, positions, m), m);
     } else {
       throw new Declined(`value encoding ${encoding}`);
     }
-    nonNull += count;
+    nonNull += m;
     row += n;
   }
 
-  const validity = valid !== null && nonNull < rows ? valid : null;
+  const outValid = valid === null || pick === undefined ? valid : pickValid(valid, pick);
+  const validity = outValid !== null && nonNull < outRows ? outValid : null;
   if (distinctValues) {
     if (dictionary === undefined) throw NOT_ALL_CODED;
     return usedValues(dictionary, used ?? new Uint8Array(0), validity !== null);
   }
   if (dense === undefined && dictionary !== undefined && codes !== undefined) {
-    return { rows, valid: validity, values: { kind: 'dictionary', codes: codes.subarray(0, codeCount), dictionary } };
+    return { rows: outRows, valid: validity, values: { kind: 'dictionary', codes: codes.subarray(0, codeCount), dictionary } };
   }
-  return { rows, valid: validity, values: denseBuilder().finish() };
+  return { rows: outRows, valid: validity, values: denseBuilder().finish() };
+}
+
+/**
+ * The indexes among a page's values of the picked rows `pick[from, to)` that are not NULL (the
+ * page's rows start at `row`; `valid` null when none of its rows is NULL), into `out`; answers
+ * how many.
+ */
+function valuePositions(valid: Uint8Array | null, row: number, pick: Int32Array, from: number, to: number, out: Int32Array): number {
+  if (valid === null) {
+    for (let s = from; s < to; s++) out[s - from] = (pick[s] as number) - row;
+    return to - from;
+  }
+  let m = 0;
+  let position = 0;
+  let r = row;
+  for (let s = from; s < to; s++) {
+    const target = pick[s] as number;
+    for (; r < target; r++) position += valid[r] as number;
+    if (valid[target] === 1) out[m++] = position;
+  }
+  return m;
+}
+
+/** `values` at `positions[0…m)`, or `values` itself when every one is wanted (no positions). */
+function pickValues(values: Int32Array, positions: Int32Array | undefined, m: number): Int32Array {
+  if (positions === undefined) return values;
+  const out = new Int32Array(m);
+  for (let k = 0; k < m; k++) out[k] = values[positions[k] as number] as number;
+  return out;
+}
+
+/** The picked rows' validity bytes. */
+function pickValid(valid: Uint8Array, pick: Int32Array): Uint8Array {
+  const out = new Uint8Array(pick.length);
+  for (let k = 0; k < pick.length; k++) out[k] = valid[pick[k] as number] as number;
+  return out;
 }
 
 /** The used dictionary entries as a chunk of their own: one row each, then a NULL row if `withNull`. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import * as arrow from 'apache-arrow';
 import { parquetMetadata, type FileMetaData } from 'hyparquet';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { KeySet } from './key-set.js';
 import { expectSameBatches, flatRead, openFile, wasmRead } from './testing/compare.js';
 import { ROWS, sampleTable, writeSample, type WriterSettings } from './testing/generate.js';
 
@@ -70,7 +71,7 @@ describe.each(Object.entries(variants))('a file written with %s', (name, { decli
     const key = (v: unknown) => (v === null ? 'NULL' : v instanceof Uint8Array ? `bytes:${[...v].join(',')}` : String(v));
     try {
       for (const column of columns) {
-        const got = await flatRead(opened, [column], 777, undefined, true);
+        const got = await flatRead(opened, [column], 777, { distinctValues: true });
         const values = got.batches.flatMap((b) => [...(b.getChildAt(0) as arrow.Vector)].map(key));
         const want = [...(table.getChild(column) as arrow.Vector)].map(key);
         expect(new Set(values), `${name} ${column}`).toEqual(new Set(want));
@@ -89,13 +90,43 @@ describe.each(Object.entries(variants))('a file written with %s', (name, { decli
     }
   });
 
+  it('answers a read narrowed to key sets with exactly the rows whose keys are in every set', async () => {
+    const opened = await openFile(path);
+    const all = await wasmRead(opened, columns, 65_536);
+    try {
+      const cases: { what: string; sets: { column: string; values: number[] }[] }[] = [
+        // Every 9th day of the 4,000 (NULLs in `d` never match).
+        { what: 'a date column with NULLs', sets: [{ column: 'd', values: Array.from({ length: 445 }, (_, k) => 10_957 + 9 * k) }] },
+        { what: 'a REQUIRED int column and a nullable int8 one', sets: [{ column: 'req', values: Array.from({ length: 3_000 }, (_, k) => 3 * k + 1) }, { column: 'i8', values: [-128, -1, 0, 5, 127] }] },
+        { what: 'a set no row holds', sets: [{ column: 'req', values: [-5, ROWS + 10] }] },
+      ];
+      for (const { what, sets } of cases) {
+        const got = await flatRead(opened, columns, 4_096, { keySets: sets.map(({ column, values }) => keySetOf(column, values)) });
+        if (declines === undefined) expect(got.declines, what).toEqual([]);
+        expect(got.batches.every((b) => b.numRows > 0 && b.numRows <= 4_096), what).toBe(true);
+        const wanted = rowsInSets(all, sets);
+        // Row groups the fallback (parquet-wasm) answered come whole: compare the rows in the sets.
+        const gotRows = rowsInSets(got.batches, sets);
+        if (declines === undefined) expect(gotRows.length, `${name}, ${what}: rows`).toBe(got.batches.reduce((n, b) => n + b.numRows, 0));
+        for (const column of columns) {
+          const want = valuesOf(all, column);
+          const values = valuesOf(got.batches, column);
+          expect(gotRows.map((row) => comparable(values[row])), `${name}, ${what}: ${column}`).toEqual(wanted.map((row) => comparable(want[row])));
+        }
+      }
+      expect(rowsInSets(all, [{ column: 'd', values: [10_957 + 9] }]).length).toBeGreaterThan(0); // the sets do select rows
+    } finally {
+      opened.file.free();
+    }
+  });
+
   it('reads only the requested row groups, in order', async () => {
     const groups = metadataOf(path).row_groups.length;
     const opened = await openFile(path);
     try {
       const subsets = groups > 2 ? [[1], [0, 2], [groups - 1]] : [[0]];
       for (const rowGroups of subsets) {
-        const got = await flatRead(opened, ['s', 'i64', 'b'], 1_000, rowGroups);
+        const got = await flatRead(opened, ['s', 'i64', 'b'], 1_000, { rowGroups });
         if (declines === undefined) expectDeclines(got);
         expectSameBatches(got.batches, await wasmRead(opened, ['s', 'i64', 'b'], 1_000, rowGroups), `${name} row groups ${rowGroups.join(',')}`);
       }
@@ -104,6 +135,32 @@ describe.each(Object.entries(variants))('a file written with %s', (name, { decli
     }
   });
 });
+
+/** A key set of `values` on `column` (the bitmap form the decoder takes). */
+function keySetOf(column: string, values: readonly number[]): KeySet {
+  const min = Math.min(...values);
+  const bits = new Uint8Array(((Math.max(...values) - min) >> 3) + 1);
+  for (const v of values) bits[(v - min) >> 3]! |= 1 << ((v - min) & 7);
+  return { column, min, bits };
+}
+
+/** A column's values over the batches (dates as days). */
+function valuesOf(batches: readonly arrow.RecordBatch[], column: string): unknown[] {
+  const values = batches.flatMap((b) => [...(b.getChild(column) as arrow.Vector)]);
+  return column === 'd' ? values.map((v) => (v === null ? null : Number(v) / 86_400_000)) : values;
+}
+
+/** The rows of the batches whose keys are in every set (NULL is in none). */
+function rowsInSets(batches: readonly arrow.RecordBatch[], sets: readonly { column: string; values: number[] }[]): number[] {
+  const keys = sets.map(({ column, values }) => ({ column: valuesOf(batches, column), members: new Set(values) }));
+  const rows = batches.reduce((n, b) => n + b.numRows, 0);
+  return Array.from({ length: rows }, (_, i) => i).filter((i) => keys.every(({ column, members }) => column[i] !== null && members.has(Number(column[i]))));
+}
+
+/** A value in a form `toEqual` compares by content. */
+function comparable(v: unknown): unknown {
+  return v instanceof Uint8Array ? [...v] : v;
+}
 
 describe('columns whose Arrow type is not the Parquet bytes as they are', () => {
   it('are declined at planning and read by parquet-wasm', async () => {

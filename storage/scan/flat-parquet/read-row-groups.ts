@@ -9,12 +9,17 @@
  *
  * `partial`: the caller aggregates by one column, so the row group may answer one batch of partial
  * states per key instead (partial-aggregate.ts) — when its key chunk is dictionary-coded.
+ *
+ * `keySets`: the caller drops rows whose key is outside a set, so the row group may answer only the
+ * rows inside every set (key-set.ts). Their key columns are decoded first; when no row is in the
+ * sets, no other column is decoded.
  */
 import type { FileMetaData } from 'hyparquet';
 import { decodeChunk, decodeChunkValues, type DecodedChunk } from './column-chunk.js';
 import type { FlatColumn } from './column-plan.js';
 import { aggregateRowGroup, type PartialAggregateRequest } from './partial-aggregate.js';
 import { Declined } from './decline.js';
+import { intersectRows, keySetApplies, pickRows, rowsInSet, type KeySet } from './key-set.js';
 import type { RawBatch, RawColumn } from './raw-batch.js';
 import { ChunkSlicer } from './slice.js';
 
@@ -25,34 +30,71 @@ export interface ByteSource {
 }
 
 /** The batches of one row group, in order. */
-export async function decodeRowGroup(source: ByteSource, meta: FileMetaData, columns: readonly FlatColumn[], rowGroup: number, batchSize: number, distinctValues = false, partial?: PartialAggregateRequest): Promise<RawBatch[]> {
+export async function decodeRowGroup(
+  source: ByteSource,
+  meta: FileMetaData,
+  columns: readonly FlatColumn[],
+  rowGroup: number,
+  batchSize: number,
+  distinctValues = false,
+  partial?: PartialAggregateRequest,
+  keySets: readonly KeySet[] = [],
+): Promise<RawBatch[]> {
   const group = meta.row_groups[rowGroup];
   if (group === undefined) throw new Declined(`row group ${rowGroup} does not exist`);
   const groupRows = Number(group.num_rows);
   if (groupRows === 0) return [];
   const valuesOnly = distinctValues && columns.length === 1;
   const decode = valuesOnly ? decodeChunkValues : decodeChunk;
+  // Every chunk's bytes are asked for at once; the key sets' chunks are decoded first.
+  const reads = columns.map((column) => {
+    const md = group.columns[column.chunkIndex]?.meta_data;
+    if (md === undefined) throw new Declined(`column ${column.name}: no chunk metadata`);
+    if (Number(md.num_values) !== groupRows) throw new Declined(`column ${column.name}: ${md.num_values} values in a row group of ${groupRows} rows`);
+    const dataAt = Number(md.data_page_offset);
+    const dictAt = md.dictionary_page_offset === undefined ? 0 : Number(md.dictionary_page_offset);
+    // Some writers leave dictionary_page_offset 0 or point data_page_offset at the dictionary.
+    const start = dictAt > 0 && dictAt < dataAt ? dictAt : dataAt;
+    const end = start + Number(md.total_compressed_size);
+    if (start <= 0 || end > source.size) throw new Declined(`column ${column.name}: chunk outside the file`);
+    const bytes = source.read(start, end);
+    bytes.catch(() => undefined); // unread when no row is in the key sets
+    return { bytes, codec: md.codec, uncompressed: Number(md.total_uncompressed_size) };
+  });
+  /** A column's chunk: every row, or only the rows `pick`. */
+  const decodeColumn = async (k: number, pick?: Int32Array): Promise<DecodedChunk> => {
+    const read = reads[k] as (typeof reads)[number];
+    const bytes = await read.bytes;
+    const column = columns[k] as FlatColumn;
+    return pick === undefined ? decode(bytes, column, groupRows, read.codec, read.uncompressed) : decodeChunk(bytes, column, groupRows, read.codec, read.uncompressed, pick);
+  };
+  const decoded: (DecodedChunk | undefined)[] = columns.map(() => undefined);
+  let selected: Int32Array | undefined;
+  if (!valuesOnly && partial === undefined) {
+    for (const set of keySets) {
+      const k = columns.findIndex((c) => c.name === set.column);
+      if (k < 0 || !keySetApplies(columns[k] as FlatColumn)) continue;
+      const chunk = (decoded[k] ??= await decodeColumn(k));
+      const rows = rowsInSet(chunk, set);
+      selected = selected === undefined ? rows : intersectRows(selected, rows);
+      if (selected.length === 0) return [];
+    }
+  }
+  // The key columns were decoded whole; the others only at the rows in the key sets.
+  const pick = selected !== undefined && selected.length < groupRows ? selected : undefined;
   const chunks: DecodedChunk[] = await Promise.all(
-    columns.map(async (column) => {
-      const md = group.columns[column.chunkIndex]?.meta_data;
-      if (md === undefined) throw new Declined(`column ${column.name}: no chunk metadata`);
-      if (Number(md.num_values) !== groupRows) throw new Declined(`column ${column.name}: ${md.num_values} values in a row group of ${groupRows} rows`);
-      const dataAt = Number(md.data_page_offset);
-      const dictAt = md.dictionary_page_offset === undefined ? 0 : Number(md.dictionary_page_offset);
-      // Some writers leave dictionary_page_offset 0 or point data_page_offset at the dictionary.
-      const start = dictAt > 0 && dictAt < dataAt ? dictAt : dataAt;
-      const end = start + Number(md.total_compressed_size);
-      if (start <= 0 || end > source.size) throw new Declined(`column ${column.name}: chunk outside the file`);
-      const bytes = await source.read(start, end);
-      return decode(bytes, column, groupRows, md.codec, Number(md.total_uncompressed_size));
+    columns.map(async (_, k) => {
+      const whole = decoded[k];
+      if (whole === undefined) return decodeColumn(k, pick);
+      return pick === undefined ? whole : pickRows(whole, pick);
     }),
   );
   if (partial !== undefined) {
     const states = aggregateRowGroup(columns, chunks, partial);
     if (states !== undefined) return states.length === 0 ? [] : [states];
   }
-  // A distinct-values chunk holds fewer rows than its row group.
-  const rows = valuesOnly ? (chunks[0] as DecodedChunk).rows : groupRows;
+  // A distinct-values chunk, or one narrowed to the key sets, holds fewer rows than its row group.
+  const rows = chunks[0]?.rows ?? groupRows;
   const slicers = chunks.map((chunk, k) => new ChunkSlicer(chunk, columns[k] as FlatColumn));
   const names = columns.map((c) => c.name);
   const batches: RawBatch[] = [];

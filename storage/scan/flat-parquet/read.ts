@@ -11,6 +11,7 @@ import type { FileMetaData } from 'hyparquet';
 import { planColumns } from './column-plan.js';
 import { Declined } from './decline.js';
 import { decodeRowGroup, type ByteSource } from './read-row-groups.js';
+import type { KeySet } from './key-set.js';
 import type { PartialAggregateRequest } from './partial-aggregate.js';
 import type { RawBatch } from './raw-batch.js';
 
@@ -29,6 +30,11 @@ export interface FlatReadRequest {
    * instead of its rows (partial-aggregate.ts). The parquet-wasm fallback answers the rows.
    */
   readonly partialAggregate?: PartialAggregateRequest;
+  /**
+   * The caller drops rows whose key is outside a set (a hash join's build keys): a row group may
+   * answer only the rows inside every set (key-set.ts). The parquet-wasm fallback answers every row.
+   */
+  readonly keySets?: readonly KeySet[];
 }
 
 /** The flat decoder may be switched off (DELTASQL_FAST_PARQUET=0), e.g. to compare timings. */
@@ -73,7 +79,7 @@ export async function* readFlatOrFallback<T>(
   for (let k = 0; k < groups.length; k++) {
     let batches: RawBatch[];
     try {
-      batches = await decodeRowGroup(source, metadata, plan.columns, groups[k] as number, request.batchSize, request.distinctValues === true, request.partialAggregate);
+      batches = await decodeRowGroup(source, metadata, plan.columns, groups[k] as number, request.batchSize, request.distinctValues === true, request.partialAggregate, request.keySets);
     } catch (err) {
       onDecline?.(errorText(err));
       yield* fallback(k === 0 ? request.rowGroups : groups.slice(k));

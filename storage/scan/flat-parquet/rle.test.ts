@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Declined } from './decline.js';
-import { decodeDefinitionLevels, decodeHybrid, markDictionaryCodes } from './rle.js';
+import { countDefinedLevels, decodeDefinitionLevels, decodeHybrid, decodeHybridAt, markDictionaryCodes } from './rle.js';
 
 /** Encodes runs the way Parquet writers do: (value, repeat) RLE runs and bit-packed groups. */
 function encode(width: number, runs: ({ rle: number; count: number } | { packed: number[] })[]): Uint8Array {
@@ -39,6 +39,35 @@ describe('the RLE / bit-packed hybrid decoder', () => {
     decodeHybrid(bytes, 0, bytes.length, width, out, 2, expected.length - 3);
     expect([...out.subarray(2, expected.length - 1)]).toEqual(expected.slice(0, -3));
     expect(out[0]).toBe(0);
+  });
+
+  it.each([1, 3, 8, 9, 17, 24, 25, 31, 32])('decodes only the values at given positions, width %i', (width) => {
+    const max = 2 ** width;
+    const packed = Array.from({ length: 203 }, (_, i) => (i * 2654435761) % max);
+    const runs = [{ packed: packed.slice(0, 16) }, { rle: max - 1, count: 37 }, { packed: packed.slice(16) }, { rle: 5 % max, count: 50 }];
+    const bytes = encode(width, runs);
+    const all = new Int32Array(16 + 37 + 187 + 50);
+    decodeHybrid(bytes, 0, bytes.length, width, all, 0, all.length);
+    // Positions in every run, none in some groups, the first and the last value.
+    const positions = Int32Array.from([0, 7, 15, 16, 30, 52, 53, 54, 99, 100, 200, 239, 240, 250, all.length - 1]);
+    const out = new Int32Array(positions.length + 2).fill(-7);
+    decodeHybridAt(bytes, 0, bytes.length, width, positions, positions.length, out, 1);
+    expect([...out.subarray(1, positions.length + 1)]).toEqual([...positions].map((p) => all[p]));
+    expect([out[0], out[positions.length + 1]]).toEqual([-7, -7]);
+    // Runs after the last position are not read: a buffer cut after the first run (its header
+    // byte and 2 groups of 8 values) still decodes a value of that run.
+    decodeHybridAt(bytes, 0, 1 + 2 * width, width, Int32Array.from([3]), 1, out, 0);
+    expect(out[0]).toBe(all[3]);
+    expect(() => decodeHybridAt(bytes, 0, 2, width, Int32Array.from([100]), 1, out, 0)).toThrow(Declined);
+  });
+
+  it('counts defined levels without storing them', () => {
+    const levels = [1, 0, 1, 1, 0, 0, 1, 1, 1, 0, 1];
+    const bytes = encode(1, [{ rle: 1, count: 20 }, { packed: levels }, { rle: 0, count: 3 }]);
+    expect(countDefinedLevels(bytes, 0, bytes.length, 34)).toBe(27);
+    expect(countDefinedLevels(bytes, 0, bytes.length, 20)).toBe(20);
+    expect(() => countDefinedLevels(encode(2, [{ rle: 2, count: 4 }]), 0, 2, 4)).toThrow(/definition level above 1/);
+    expect(() => countDefinedLevels(bytes, 0, 2, 34)).toThrow(Declined);
   });
 
   it('width 0 is all zeros; a run past the end is declined', () => {

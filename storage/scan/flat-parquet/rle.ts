@@ -49,6 +49,58 @@ export function decodeHybrid(bytes: Uint8Array, pos: number, end: number, width:
   }
 }
 
+/**
+ * Decodes only the values at `positions[0…m)` (ascending indexes among the values coded at
+ * `bytes[pos, end)`) into `out[outAt, outAt + m)`: a read narrowed to a few rows (key-set.ts).
+ * An RLE run gives its value to every position inside it; a bit-packed value is read at its bit
+ * offset; runs holding no position are skipped unread.
+ */
+export function decodeHybridAt(bytes: Uint8Array, pos: number, end: number, width: number, positions: Int32Array, m: number, out: Int32Array, outAt: number): void {
+  if (width === 0) {
+    out.fill(0, outAt, outAt + m);
+    return;
+  }
+  if (width > 32) throw new Declined(`bit width ${width}`);
+  const valueBytes = (width + 7) >> 3;
+  let first = 0; // index of the run's first value
+  let k = 0;
+  const at = { pos };
+  while (k < m) {
+    if (pos >= end) throw new Declined('hybrid run past the end of its buffer');
+    at.pos = pos;
+    const header = runHeader(bytes, at, end);
+    pos = at.pos;
+    if ((header & 1) === 0) {
+      let value = 0;
+      for (let b = 0; b < valueBytes; b++) value |= (bytes[pos + b] as number) << (8 * b);
+      pos += valueBytes;
+      const runEnd = first + Math.floor(header / 2);
+      for (; k < m && (positions[k] as number) < runEnd; k++) out[outAt + k] = value;
+      first = runEnd;
+    } else {
+      const groups = Math.floor(header / 2);
+      if (pos + groups * width > end) throw new Declined('bit-packed run past the end of its buffer');
+      const runEnd = first + groups * 8;
+      for (; k < m && (positions[k] as number) < runEnd; k++) out[outAt + k] = bitsAt(bytes, pos * 8 + ((positions[k] as number) - first) * width, width);
+      pos += groups * width;
+      first = runEnd;
+    }
+  }
+}
+
+/** The `width` bits (≤ 32) at bit offset `bit`, LSB first (32 bits as a signed int, as Int32Array stores them). */
+function bitsAt(bytes: Uint8Array, bit: number, width: number): number {
+  let value = 0;
+  for (let got = 0; got < width; ) {
+    const off = bit & 7;
+    const take = Math.min(8 - off, width - got);
+    value |= (((bytes[bit >> 3] as number) >> off) & ((1 << take) - 1)) << got;
+    got += take;
+    bit += take;
+  }
+  return value;
+}
+
 /** Unpacks `n` values of `width` bits, LSB first, from byte `pos` (one loop per function: see slice.ts). */
 function unpack(bytes: Uint8Array, view: DataView, pos: number, width: number, mask: number, out: Int32Array, at: number, n: number): void {
   if (width === 1) return unpackBits(bytes, pos, out, at, n);
@@ -209,6 +261,39 @@ export function decodeDefinitionLevels(bytes: Uint8Array, pos: number, end: numb
         valid[o + i] = bit;
         ones += bit;
       }
+      pos += groups;
+      o += k;
+    }
+  }
+  return ones;
+}
+
+/**
+ * How many of `n` definition levels (bit width 1) at `bytes[pos, end)` are 1, without storing
+ * them: a page whose rows are all non-NULL — every page of a column written OPTIONAL that holds
+ * no NULL — then needs no validity bytes at all. Levels are checked by the decode that follows
+ * when some are 0.
+ */
+export function countDefinedLevels(bytes: Uint8Array, pos: number, end: number, n: number): number {
+  let o = 0;
+  let ones = 0;
+  const cursor = { pos };
+  while (o < n) {
+    if (pos >= end) throw new Declined('definition levels past the end of their buffer');
+    cursor.pos = pos;
+    const header = runHeader(bytes, cursor, end);
+    pos = cursor.pos;
+    if ((header & 1) === 0) {
+      const value = bytes[pos++] as number;
+      if (value > 1) throw new Declined('definition level above 1');
+      const k = Math.min(Math.floor(header / 2), n - o);
+      if (value === 1) ones += k;
+      o += k;
+    } else {
+      const groups = Math.floor(header / 2);
+      if (pos + groups > end) throw new Declined('bit-packed run past the end of its buffer');
+      const k = Math.min(groups * 8, n - o);
+      for (let i = 0; i < k; i++) ones += ((bytes[pos + (i >> 3)] as number) >> (i & 7)) & 1;
       pos += groups;
       o += k;
     }

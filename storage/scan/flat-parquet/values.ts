@@ -88,6 +88,45 @@ export class DenseBuilder {
     return pos + bytes;
   }
 
+  /**
+   * Appends the values at `positions[0…m)` (ascending indexes) among the `n` PLAIN-encoded values
+   * at `src[pos, end)`: a read narrowed to a few rows (key-set.ts). Byte arrays are walked to reach
+   * them; fixed-width values are read where they lie.
+   */
+  appendPlainAt(src: Uint8Array, pos: number, end: number, n: number, positions: Int32Array, m: number): void {
+    if (this.physical === 'BYTE_ARRAY') return this.appendPlainBytesAt(src, pos, end, n, positions, m);
+    const fixed = this.fixed as FixedArray;
+    if (this.count + m > fixed.length) throw new Declined('more values than rows');
+    if (this.physical === 'BOOLEAN') {
+      if (pos + ((n + 7) >> 3) > end) throw new Declined('PLAIN booleans past the end of the page');
+      const out = fixed as Uint8Array;
+      for (let k = 0; k < m; k++) {
+        const i = positions[k] as number;
+        out[this.count + k] = ((src[pos + (i >> 3)] as number) >> (i & 7)) & 1;
+      }
+    } else {
+      const width = fixedWidth(this.physical);
+      if (pos + n * width > end) throw new Declined('PLAIN values past the end of the page');
+      const out = new Uint8Array(fixed.buffer, fixed.byteOffset + this.count * width, m * width);
+      copyAt(src, pos, width, positions, m, out);
+    }
+    this.count += m;
+  }
+
+  private appendPlainBytesAt(src: Uint8Array, pos: number, end: number, n: number, positions: Int32Array, m: number): void {
+    for (let i = 0, k = 0; i < n && k < m; i++) {
+      if (pos + 4 > end) throw new Declined('PLAIN byte array past the end of the page');
+      const len = ((src[pos] as number) | ((src[pos + 1] as number) << 8) | ((src[pos + 2] as number) << 16) | ((src[pos + 3] as number) << 24)) >>> 0;
+      pos += 4;
+      if (pos + len > end) throw new Declined('PLAIN byte array past the end of the page');
+      if (i === positions[k]) {
+        this.pushBytes(src, pos, pos + len);
+        k++;
+      }
+      pos += len;
+    }
+  }
+
   /** Appends booleans given one per Int32 slot (RLE-encoded boolean pages). */
   appendBooleans(values: Int32Array, n: number): void {
     const out = this.fixed as Uint8Array;
@@ -154,6 +193,14 @@ export class DenseBuilder {
       return { kind: 'bytes', offsets: (this.offsets as Int32Array).subarray(0, this.count + 1), bytes: (this.bytes as Uint8Array).subarray(0, this.byteLength) };
     }
     return { kind: 'fixed', array: (this.fixed as FixedArray).subarray(0, this.count) };
+  }
+}
+
+/** Values `positions[0…m)` of `width` bytes each from `src` at `pos`, back to back into `out`. */
+function copyAt(src: Uint8Array, pos: number, width: number, positions: Int32Array, m: number, out: Uint8Array): void {
+  for (let k = 0, o = 0; k < m; k++) {
+    const from = pos + (positions[k] as number) * width;
+    for (let b = 0; b < width; b++) out[o++] = src[from + b] as number;
   }
 }
 

@@ -8,7 +8,7 @@ import { parquetMetadataAsync } from 'hyparquet';
 import * as parquet from 'parquet-wasm';
 import { expect } from 'vitest';
 import { toRecordBatch } from '../to-arrow.js';
-import { blobSource, readFlatOrFallback } from '../read.js';
+import { blobSource, readFlatOrFallback, type FlatReadRequest } from '../read.js';
 
 export interface OpenedFile {
   readonly blob: Blob;
@@ -44,7 +44,7 @@ export interface FlatResult {
 }
 
 /** The read through the flat decoder (parquet-wasm for what it declines). */
-export async function flatRead(opened: OpenedFile, columns: readonly string[], batchSize: number, rowGroups?: readonly number[], distinctValues = false): Promise<FlatResult> {
+export async function flatRead(opened: OpenedFile, columns: readonly string[], batchSize: number, options: Omit<FlatReadRequest, 'columns' | 'batchSize'> = {}): Promise<FlatResult> {
   const { blob, fields } = opened;
   const declines: string[] = [];
   let fast = 0;
@@ -53,7 +53,7 @@ export async function flatRead(opened: OpenedFile, columns: readonly string[], b
     blobSource(blob),
     () => parquetMetadataAsync({ byteLength: blob.size, slice: (s, e) => blob.slice(s, e).arrayBuffer() }),
     fields,
-    { columns, batchSize, ...(rowGroups === undefined ? {} : { rowGroups }), distinctValues },
+    { columns, batchSize, ...options },
     (raw) => {
       fast += raw.length;
       return raw.map((b) => toRecordBatch(b, fields));
