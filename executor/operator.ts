@@ -1,14 +1,14 @@
 import type { RecordBatch, Schema } from 'apache-arrow';
-import type { DynamicScanFilter, ScanFilter } from './operators/scan.js';
+import type { DynamicScanFilter, RuntimeScanFilter } from './operators/scan.js';
 
 /** What a running plan needs from outside: cancellation, and room for settings later. */
 export interface ExecContext {
   readonly signal?: AbortSignal;
   /**
    * Filters learnt while running, for particular scans below: a hash join passes its build
-   * side's key range to the probe side's scan (operators/hash-join/runtime-filter.ts).
+   * side's key range and key sets to the probe side's scan (operators/hash-join/runtime-filter.ts).
    */
-  readonly scanFilters?: ReadonlyMap<PhysicalOperator, readonly ScanFilter[]>;
+  readonly scanFilters?: ReadonlyMap<PhysicalOperator, readonly RuntimeScanFilter[]>;
   /** Filters an operator tightens while running, for particular scans below: top-N's boundary (operators/sort.ts). */
   readonly dynamicScanFilters?: ReadonlyMap<PhysicalOperator, readonly DynamicScanFilter[]>;
 }

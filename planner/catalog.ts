@@ -28,6 +28,13 @@ export type ScanPredicate =
   | { readonly kind: 'isNull'; readonly column: string; readonly negated: boolean }
   | { readonly kind: 'in'; readonly column: string; readonly values: readonly unknown[] };
 
+/** The values `min + i` for each bit `i` set in `bits` (least significant bit first); never NULL. */
+export interface KeySet {
+  readonly column: string;
+  readonly min: number;
+  readonly bits: Uint8Array;
+}
+
 /** What a scan skipped, for EXPLAIN ("files kept and skipped") and EXPLAIN ANALYZE. */
 export interface ScanPruning {
   readonly totalFiles: number;
@@ -65,6 +72,11 @@ export interface ScanRequest {
    * sum (float64), min and max (logical/scan.ts `partialStateSchema`; batches carry those types).
    */
   readonly partialAggregate?: PartialAggregateColumns;
+  /**
+   * The plan drops every row whose value of a set's `column` (a 32-bit integer or day date) is
+   * outside the set — a hash join's build keys — so storage may drop such rows first.
+   */
+  readonly keySets?: readonly KeySet[];
   /** Rows per batch the scan aims for (64k by default). */
   readonly batchSize?: number;
   /** Aborted when the client goes away or cancels; the scan stops reading. */

@@ -18,6 +18,7 @@ export interface ScanSource {
     dynamicFilters?: () => readonly ScanFilter[];
     distinctValues?: boolean;
     partialAggregate?: PartialAggregateColumns;
+    keySets?: readonly ScanKeySet[];
     metrics?: ScanMetrics;
   }): AsyncIterable<arrow.RecordBatch>;
 }
@@ -46,6 +47,23 @@ export interface ScanMetrics {
 export type ScanFilter =
   | { readonly kind: 'compare'; readonly column: string; readonly op: '=' | '<>' | '<' | '<=' | '>' | '>='; readonly value: unknown; readonly orNull?: boolean }
   | { readonly kind: 'in'; readonly column: string; readonly values: readonly unknown[] };
+
+/**
+ * What a running operator learns for a scan below it: filters to skip files by, or a `keySet` —
+ * the operator drops every row whose `column` is outside the set (a hash join's build keys), so
+ * storage may drop such rows too (some reads do, others answer every row).
+ */
+export type RuntimeScanFilter = ScanFilter | ({ readonly kind: 'keySet' } & ScanKeySet);
+
+/**
+ * A set of 32-bit integer (or day-date) values: `min + i` for each bit `i` set in `bits`, least
+ * significant bit first. NULL is never in it (the planner's and storage's `KeySet`, restated).
+ */
+export interface ScanKeySet {
+  readonly column: string;
+  readonly min: number;
+  readonly bits: Uint8Array;
+}
 
 /**
  * A filter a running operator keeps tightening — top-N's boundary (operators/sort.ts): undefined
@@ -108,8 +126,11 @@ export class ScanExec implements PhysicalOperator {
     const scanNode: ScanExec = this;
     return (async function* scan() {
       throwIfCancelled(ctx.signal);
-      // Filters a hash join learnt from its build side for this scan (runtime-filter.ts).
-      const filters = ctx.scanFilters?.get(scanNode);
+      // Filters a hash join learnt from its build side for this scan (runtime-filter.ts): ranges
+      // and lists to skip files by, and its key sets to drop rows by.
+      const learnt = ctx.scanFilters?.get(scanNode) ?? [];
+      const filters = learnt.flatMap((f) => (f.kind === 'keySet' ? [] : [f]));
+      const keySets = learnt.flatMap((f) => (f.kind === 'keySet' ? [{ column: f.column, min: f.min, bits: f.bits }] : []));
       // …and those an operator above tightens while this scan runs (top-N's boundary).
       const dynamic = ctx.dynamicScanFilters?.get(scanNode);
       const request = {
@@ -119,7 +140,8 @@ export class ScanExec implements PhysicalOperator {
         ...(batchSize === undefined ? {} : { batchSize }),
         ...(distinctValues ? { distinctValues } : {}),
         ...(partialAggregate === undefined ? {} : { partialAggregate }),
-        ...(filters === undefined ? {} : { filters }),
+        ...(filters.length === 0 ? {} : { filters }),
+        ...(keySets.length === 0 ? {} : { keySets }),
         ...(dynamic === undefined ? {} : { dynamicFilters: () => dynamic.flatMap((current) => current() ?? []) }),
       };
       for await (const batch of source.scan(request)) {

@@ -21,6 +21,8 @@ export interface CachedFile {
 export class ColumnCache {
   private readonly entries = new Map<string, { file: CachedFile; bytes: number }>();
   private used = 0;
+  /** Keys of the reads narrowed to a join's keys so far (not cached), oldest first. */
+  private readonly narrowed = new Set<string>();
   readonly stats = { hits: 0, misses: 0, evictions: 0 };
 
   constructor(readonly budgetBytes: number = defaultBudget()) {}
@@ -58,6 +60,20 @@ export class ColumnCache {
     return entry.file;
   }
 
+  /**
+   * Whether a read that could be narrowed to a join's keys (its rows are not cached, and so not
+   * worth caching) should rather read every row, to be cached: the second time such a read of
+   * `key` comes. A one-off join then decodes only the rows it matches, while a file joined again
+   * and again is hot, and is cached whole like any other read of it.
+   */
+  readWhole(key: string): boolean {
+    if (this.budgetBytes === 0) return false;
+    if (this.narrowed.delete(key)) return true;
+    this.narrowed.add(key);
+    if (this.narrowed.size > MAX_NARROWED_KEYS) this.narrowed.delete(this.narrowed.values().next().value as string);
+    return false;
+  }
+
   /** Adds decoded columns of a file (merging with columns cached before when chunks align). */
   store(key: string, fields: readonly arrow.Field[], chunkRows: readonly number[], columns: ReadonlyMap<string, readonly arrow.Data[]>): void {
     const previous = this.entries.get(key);
@@ -80,6 +96,9 @@ export class ColumnCache {
     }
   }
 }
+
+/** Narrowed reads remembered (a key is ~200 bytes). */
+const MAX_NARROWED_KEYS = 10_000;
 
 /** `DELTASQL_CACHE_MB`, else a quarter of the machine's memory, at most 2 GiB. */
 function defaultBudget(): number {

@@ -8,7 +8,7 @@
  *
  * Protocol (one `id` per open file; every request carries a `seq` that its one reply echoes):
  *   open  {path}                     → opened {schemaIpc, numRows} | error
- *   read  {columns, batchSize, rowGroups?, distinctValues?, partialAggregate?} → ok | error   (starts the stream)
+ *   read  {columns, batchSize, rowGroups?, distinctValues?, partialAggregate?, keySets?} → ok | error   (starts the stream)
  *   next                             → batch {ipc, last} | raw {batches, last} | done | error
  *                                      (`last`: the stream is known to end after this piece, so
  *                                      the reader asks no more)
@@ -22,6 +22,7 @@ import { parentPort } from 'node:worker_threads';
 import * as arrow from 'apache-arrow';
 import { parquetMetadataAsync, type FileMetaData } from 'hyparquet';
 import * as parquet from 'parquet-wasm';
+import type { KeySet } from './flat-parquet/key-set.js';
 import type { PartialAggregateRequest } from './flat-parquet/partial-aggregate.js';
 import { rawBuffers, type RawBatch } from './flat-parquet/raw-batch.js';
 import { fileSource, readFlatOrFallback } from './flat-parquet/read.js';
@@ -29,7 +30,7 @@ import { ReadAhead, Turns } from './read-ahead.js';
 
 export type DecodeRequest = { readonly seq: number } & (
   | { readonly kind: 'open'; readonly id: number; readonly path: string }
-  | { readonly kind: 'read'; readonly id: number; readonly columns: readonly string[]; readonly batchSize: number; readonly rowGroups?: readonly number[]; readonly distinctValues?: boolean; readonly partialAggregate?: PartialAggregateRequest }
+  | { readonly kind: 'read'; readonly id: number; readonly columns: readonly string[]; readonly batchSize: number; readonly rowGroups?: readonly number[]; readonly distinctValues?: boolean; readonly partialAggregate?: PartialAggregateRequest; readonly keySets?: readonly KeySet[] }
   | { readonly kind: 'next'; readonly id: number }
   | { readonly kind: 'close'; readonly id: number }
 );

@@ -4,6 +4,7 @@ import * as parquet from 'parquet-wasm';
 import { SqlError } from '../../common/sql-error.js';
 import { NotFoundError, type ObjectStore } from '../object-store/object-store.js';
 import { DecodeError, DecodePool } from './decode-pool.js';
+import type { KeySet } from './flat-parquet/key-set.js';
 import type { PartialAggregateRequest } from './flat-parquet/partial-aggregate.js';
 import { blobSource, readFlatOrFallback } from './flat-parquet/read.js';
 import { toRecordBatch } from './flat-parquet/to-arrow.js';
@@ -35,6 +36,11 @@ export interface ReadOptions {
    * states per key instead of its rows (flat-parquet/partial-aggregate.ts names their columns).
    */
   readonly partialAggregate?: PartialAggregateRequest;
+  /**
+   * The caller drops rows whose key (Parquet names) is outside a set: row groups may answer only
+   * the rows inside every set (flat-parquet/key-set.ts), so row positions then mean nothing.
+   */
+  readonly keySets?: readonly KeySet[];
 }
 
 /**

@@ -15,6 +15,7 @@ import { conformColumn, findSourceField, physicalName } from './conform.js';
 import { constantData, parsePartitionValue } from './partition-values.js';
 import { orderedPrefetch } from './prefetch.js';
 import { fileMayMatch, selectFiles, type FilePredicate } from './prune.js';
+import type { KeySet } from './flat-parquet/key-set.js';
 import { stateName, VALUE_STATES } from './flat-parquet/partial-aggregate.js';
 import { partialStateFields, plainNumber, rowsAsStates, type PartialAggregateSpec } from './partial-states.js';
 import { openDataFile, type DataFile } from './read-parquet.js';
@@ -44,6 +45,14 @@ export interface ScanOptions {
    * elsewhere. The caller merges them per key.
    */
   readonly partialAggregate?: PartialAggregateSpec;
+  /**
+   * The caller drops the rows whose value of a set's `column` is outside it (a hash join's build
+   * keys), so storage may drop them first: files the flat decoder reads answer only the rows
+   * inside every set (flat-parquet/key-set.ts). Such a narrowed read is not cached; the second one
+   * of a file reads it whole, to be cached (column-cache.ts `readWhole`). Cached rows, files with a
+   * deletion vector and partition columns come unnarrowed.
+   */
+  readonly keySets?: readonly KeySet[];
   readonly batchSize?: number;
   readonly signal?: AbortSignal;
   /** Decoded columns of hot files, reused across scans. */
@@ -102,6 +111,7 @@ export async function* scanSnapshot(store: ObjectStore, snapshot: Snapshot, opti
     distinctValues: options.distinctValues === true,
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.partialAggregate ? { partial: partialPlan(options.partialAggregate, fields, snapshot) } : {}),
+    keySets: options.keySets ?? [],
   };
   const { files } = selectFiles(snapshot, options.filters ?? []);
   const perFile = files.map((add) => () => scanFile(plan, add));
@@ -156,6 +166,8 @@ interface FileScanPlan {
   readonly distinctValues: boolean;
   readonly metrics?: ScanMetrics;
   readonly partial?: PartialPlan;
+  /** Logical column names. */
+  readonly keySets: readonly KeySet[];
 }
 
 /** One decoded chunk of a file: Parquet column name → data, and its row count. */
@@ -231,8 +243,11 @@ async function* scanFile(plan: FileScanPlan, add: AddFile): AsyncGenerator<arrow
   // …or their partial aggregates, when every column they need is in the file (not a partition's).
   const partial = plan.partial !== undefined && deleted === undefined && [plan.partial.key, ...plan.partial.values].every((f) => !partitionColumns.has(f.name)) ? plan.partial : undefined;
 
+  // …or only the rows whose keys are in the key sets, unless row numbers matter.
+  const keySets = deleted === undefined && !distinct && partial === undefined ? plan.keySets.filter((set) => dataFields.some((f) => f.name === set.column)) : [];
+
   let firstRow = 0;
-  for await (const { fileFields, chunk } of decodeChunks(plan, path, add, dataFields, rowGroups, distinct, partial)) {
+  for await (const { fileFields, chunk } of decodeChunks(plan, path, add, dataFields, rowGroups, distinct, partial, keySets)) {
     if (partial !== undefined && chunk.columns.has(stateName('rows'))) {
       yield partialBatch(partial, fileFields, chunk, mode, path);
       continue;
@@ -310,12 +325,14 @@ async function* decodeChunks(
   dataFields: readonly StructField[],
   rowGroups: readonly number[] | undefined,
   distinct: boolean,
-  partial?: PartialPlan,
+  partial: PartialPlan | undefined,
+  keySets: readonly KeySet[],
 ): AsyncGenerator<{ fileFields: readonly arrow.Field[]; chunk: Chunk }> {
   const rowsCached = cachedRead(plan, path, add, dataFields, rowGroups);
   const valuesOnly = distinct && !rowsCached;
   const statesOnly = partial !== undefined && !rowsCached;
   const rowsKey = ColumnCache.key(path, add.size, plan.batchSize, rowGroups);
+  const narrowed = keySets.length > 0 && !rowsCached && plan.cache?.readWhole(rowsKey) !== true;
   // Distinct values and partial states are cached apart (their chunks align with no other read's).
   const statesKey = partial === undefined ? rowsKey : `${rowsKey}\u0000partial=${partial.spec.key}:${partial.spec.values.join(',')}:${partial.spec.extremes?.join(',') ?? '*'}`;
   const key = valuesOnly ? `${rowsKey}\u0000distinct=${(dataFields[0] as StructField).name}` : statesOnly ? statesKey : rowsKey;
@@ -346,8 +363,15 @@ async function* decodeChunks(
     const request = statesOnly ? partialRequest(file.fields, partial, plan.snapshot) : undefined;
     const storeKey = statesOnly && request === undefined ? rowsKey : key;
     const keptNames = request === undefined ? names : stateColumns(request);
-    const kept = plan.cache ? { rows: [] as number[], columns: new Map<string, arrow.Data[]>(keptNames.map((n) => [n, []])) } : undefined;
-    const options = { ...(rowGroups === undefined ? {} : { rowGroups }), ...(valuesOnly ? { distinctValues: true } : {}), ...(request === undefined ? {} : { partialAggregate: request }) };
+    const sets = narrowed ? sourceKeySets(file.fields, dataFields, keySets, plan.snapshot) : [];
+    // A narrowed read's rows are not the file's: not cached.
+    const kept = plan.cache && sets.length === 0 ? { rows: [] as number[], columns: new Map<string, arrow.Data[]>(keptNames.map((n) => [n, []])) } : undefined;
+    const options = {
+      ...(rowGroups === undefined ? {} : { rowGroups }),
+      ...(valuesOnly ? { distinctValues: true } : {}),
+      ...(request === undefined ? {} : { partialAggregate: request }),
+      ...(sets.length === 0 ? {} : { keySets: sets }),
+    };
     for await (const batch of file.read(names, plan.batchSize, options)) {
       let columns = new Map(batch.schema.fields.map((f, i) => [f.name, batch.data.children[i] as arrow.Data] as const));
       if (request !== undefined && !columns.has(stateName('rows'))) {
@@ -387,6 +411,15 @@ function partialRequest(fileFields: readonly arrow.Field[], partial: PartialPlan
 /** The columns of a partial read's chunks: the key, then the states. */
 function stateColumns(request: PartialAggregateSpec): string[] {
   return [request.key, stateName('rows'), ...request.values.flatMap((v) => VALUE_STATES.map((state) => stateName(state, v)))];
+}
+
+/** The key sets on the file's columns, by their Parquet names. */
+function sourceKeySets(fileFields: readonly arrow.Field[], dataFields: readonly StructField[], keySets: readonly KeySet[], snapshot: Snapshot): KeySet[] {
+  return keySets.flatMap((set) => {
+    const field = dataFields.find((f) => f.name === set.column);
+    const source = field === undefined ? undefined : fileFields[findSourceField(fileFields, field, snapshot.columnMappingMode)];
+    return source === undefined ? [] : [{ ...set, column: source.name }];
+  });
 }
 
 /** The distinct top-level Parquet columns holding the wanted fields. */

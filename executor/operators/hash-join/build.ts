@@ -58,18 +58,18 @@ export interface BuildSpill {
  * DELTASQL_OPERATOR_MEMORY_MB: `53200` without `spill`; with it, what is held and the rest of
  * the input go to hash partitions on disk.
  *
- * `onKeys` hears the table once every key is in it, before the rest is built (the columns, the
- * chains, the key bitmaps), which then lets the event loop run between its steps: a join starts
+ * `onKeys` hears the table and its key bitmaps once every key is in it, before the rest is built
+ * (the columns, the chains), which then lets the event loop run between its steps: a join starts
  * reading its probe side there, so the probe's files open and decode meanwhile.
  */
 export async function buildHashTable(input: PhysicalOperator, keys: readonly PhysicalExpr[], ctx: ExecContext): Promise<JoinHashTable>;
-export async function buildHashTable(input: PhysicalOperator, keys: readonly PhysicalExpr[], ctx: ExecContext, spill: BuildSpill, onKeys?: (table: GroupTable) => void): Promise<BuildOutcome>;
+export async function buildHashTable(input: PhysicalOperator, keys: readonly PhysicalExpr[], ctx: ExecContext, spill: BuildSpill, onKeys?: (table: GroupTable, bitmaps: KeyBitmaps | undefined) => void): Promise<BuildOutcome>;
 export async function buildHashTable(
   input: PhysicalOperator,
   keys: readonly PhysicalExpr[],
   ctx: ExecContext,
   spill?: BuildSpill,
-  onKeys?: (table: GroupTable) => void,
+  onKeys?: (table: GroupTable, bitmaps: KeyBitmaps | undefined) => void,
 ): Promise<JoinHashTable | BuildOutcome> {
   const table = new GroupTable(keys.map((k) => k.type));
   const parts: arrow.Data[][] = input.schema.fields.map(() => []);
@@ -119,7 +119,8 @@ export async function buildHashTable(
   held.length = 0;
   // The probe side may start now; each step below lets its replies from the decode workers in.
   const step = onKeys === undefined ? async () => undefined : () => new Promise<void>((resolve) => setImmediate(resolve));
-  onKeys?.(table);
+  const bitmaps = rows === 0 ? undefined : KeyBitmaps.build(table);
+  onKeys?.(table, bitmaps);
   await step();
 
   const columns = input.schema.fields.map((f, i) => (parts[i].length === 0 ? emptyColumn(f.type) : concat(parts[i])));
@@ -139,7 +140,7 @@ export async function buildHashTable(
     first[g] = r;
   }
   await step();
-  const ht: JoinHashTable = { rows, columns, table, first, next, hasNullKey, bitmaps: rows === 0 ? undefined : KeyBitmaps.build(table) };
+  const ht: JoinHashTable = { rows, columns, table, first, next, hasNullKey, bitmaps };
   return spill === undefined ? ht : { kind: 'table', ht };
 }
 

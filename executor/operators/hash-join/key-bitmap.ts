@@ -41,6 +41,11 @@ export class KeyBitmaps {
     return filters.length === 0 ? undefined : new KeyBitmaps(filters);
   }
 
+  /** The bitmap of key `key` (an index into the join's keys), if it has one: the values `min + i` for each bit `i` set. */
+  bitmapOf(key: number): { readonly min: number; readonly bits: Uint8Array } | undefined {
+    return this.filters.find((f) => f.key === key);
+  }
+
   /** The probe rows that pass every bitmap (NULL keys never do), ascending; written into `into` (n slots at least) when given. */
   select(keyData: readonly arrow.Data[], n: number, into?: Int32Array): Int32Array {
     let rows: Int32Array | null = null;

@@ -4,7 +4,9 @@ import type { PhysicalExpr } from '../../expr/physical-expr.js';
 import { sameType } from '../../kernels/cast.js';
 import type { ExecContext, PhysicalOperator } from '../../operator.js';
 import type { GroupTable } from '../../hash/group-table.js';
+import type { RuntimeScanFilter } from '../scan.js';
 import { buildHashTable } from './build.js';
+import type { KeyBitmaps } from './key-bitmap.js';
 import { newSpillMetrics, spillText, type SpillMetrics } from '../../spill/metrics.js';
 import { graceJoin } from './grace.js';
 import { joinSchema, pairSchema, type JoinType } from './output.js';
@@ -102,9 +104,9 @@ export class HashJoinExec implements PhysicalOperator {
       // never read (no row; NOT IN's NULL key).
       let probe: StartedInput | undefined;
       try {
-        const built = await buildHashTable(right, rightKeys, ctx, { level: 0, metrics }, (table) => {
+        const built = await buildHashTable(right, rightKeys, ctx, { level: 0, metrics }, (table, bitmaps) => {
           if (table.size === 0 || spec.nullAwareAnti) return;
-          probe = startNow(left.execute(runtimeFilters.length === 0 ? ctx : withRuntimeFilters(ctx, runtimeFilters, table)));
+          probe = startNow(left.execute(runtimeFilters.length === 0 ? ctx : withRuntimeFilters(ctx, runtimeFilters, table, bitmaps)));
         });
         if (built.kind === 'spilled') {
           yield* graceJoin({ spec, leftSchema: left.schema, rightSchema: right.schema, leftKeys, rightKeys, metrics }, built, left.execute(ctx), 0, ctx);
@@ -147,17 +149,25 @@ function startNow(input: AsyncIterable<arrow.RecordBatch>): StartedInput {
   };
 }
 
-/** `ctx` plus, for each target scan, the filters the built table's keys allow. */
-function withRuntimeFilters(ctx: ExecContext, targets: readonly RuntimeFilterTarget[], table: GroupTable): ExecContext {
+/** `ctx` plus, for each target scan, the filters the built table's keys allow, and their key sets. */
+function withRuntimeFilters(ctx: ExecContext, targets: readonly RuntimeFilterTarget[], table: GroupTable, bitmaps: KeyBitmaps | undefined): ExecContext {
   const scanFilters = new Map(ctx.scanFilters ?? []);
   for (const { key, scan, column } of targets) {
+    const filters: RuntimeScanFilter[] = [];
     // Too many distinct values for an IN list: skip building the key column at all.
-    if (!rangeFilterType(table.keyTypes[key] as arrow.DataType) && table.size > MAX_IN_VALUES) continue;
-    const filters = filtersForKeys(column, table.keyColumn(key));
+    if (rangeFilterType(table.keyTypes[key] as arrow.DataType) || table.size <= MAX_IN_VALUES) filters.push(...filtersForKeys(column, table.keyColumn(key)));
+    const bitmap = bitmaps?.bitmapOf(key);
+    if (bitmap !== undefined && bitmap.bits.length <= MAX_KEY_SET_BYTES) filters.push({ kind: 'keySet', column, ...bitmap });
     if (filters.length > 0) scanFilters.set(scan, [...(scanFilters.get(scan) ?? []), ...filters]);
   }
   return { ...ctx, scanFilters };
 }
+
+/**
+ * A key bitmap goes to the probe's scan up to 128 KiB (a million values: a date range of 2,800
+ * years): each file read carries a copy of it to its decode worker.
+ */
+const MAX_KEY_SET_BYTES = 128 * 1024;
 
 /**
  * Whether two key types hash and compare alike in a GroupTable: the same physical layout and,

@@ -16,8 +16,10 @@ import { scanColumnOf } from '../scan-column.js';
  * date-ordered prices it leaves 2 of 10 files to read.
  *
  * Only for joins whose probe rows without a match are dropped (inner, right, semi): a LEFT, FULL
- * or anti join must see every probe row. Rows are never dropped here: a filter only lets storage
- * skip files, and the join still compares every key.
+ * or anti join must see every probe row. The range and list only let storage skip files and row
+ * groups. The join's key bitmaps (key-bitmap.ts) go along as key sets, by which storage may drop
+ * the rows whose key is not in the build side at all (storage/scan/flat-parquet/key-set.ts);
+ * the join still compares every key of the rows that come.
  *
  * A probe key qualifies when it is a column that passes unchanged — through filters and column
  * projections — from a scan: `target` finds that scan column at plan time (EXPLAIN shows it).
