@@ -51,4 +51,17 @@ describe('the column cache', () => {
     expect(cache.lookup('b', ['c'])).toBeUndefined();
     expect(cache.stats.evictions).toBeGreaterThan(0);
   });
+
+  it('asks for a whole read the second time a narrowed read of the same chunks comes, and never without a budget', () => {
+    const cache = new ColumnCache(1024);
+    expect(cache.readWhole('a')).toBe(false);
+    expect(cache.readWhole('b')).toBe(false);
+    expect(cache.readWhole('a')).toBe(true);
+    // The whole read was asked for once: the next narrowed read of `a` (the cache evicted it, say) starts over.
+    expect(cache.readWhole('a')).toBe(false);
+    expect(cache.readWhole('b')).toBe(true);
+    const none = new ColumnCache(0);
+    expect(none.readWhole('a')).toBe(false);
+    expect(none.readWhole('a')).toBe(false);
+  });
 });
