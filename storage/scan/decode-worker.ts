@@ -11,7 +11,9 @@
  *   read  {columns, batchSize, rowGroups?, distinctValues?, partialAggregate?, keySets?} → ok | error   (starts the stream)
  *   next                             → batch {ipc, last} | raw {batches, last} | done | error
  *                                      (`last`: the stream is known to end after this piece, so
- *                                      the reader asks no more)
+ *                                      the reader asks no more; `raw`: a row group's batches, with
+ *                                      those of the next ones already decoded while they add up
+ *                                      to at most one batch size)
  *   close                            → closed
  * The main thread asks for one batch at a time, so a slow consumer never lets a worker decode
  * ahead without bound.
@@ -55,8 +57,9 @@ interface OpenFile {
   fields: readonly arrow.Field[];
   /** The footer as hyparquet reads it (for the flat decoder), parsed on the first read. */
   footer?: Promise<FileMetaData>;
-  /** The current read, decoded ahead of the main thread's `next`. */
+  /** The current read, decoded ahead of the main thread's `next`, and its batch size. */
   ahead?: ReadAhead<Piece>;
+  batchSize?: number;
 }
 
 /**
@@ -81,6 +84,10 @@ async function* wasmPieces(file: parquet.ParquetFile, columns: readonly string[]
   } finally {
     await reader.cancel().catch(() => undefined);
   }
+}
+
+function rawRows(batches: readonly RawBatch[]): number {
+  return batches.reduce((n, b) => n + b.length, 0);
 }
 
 const files = new Map<number, OpenFile>();
@@ -125,7 +132,8 @@ async function handle(request: DecodeRequest): Promise<{ reply: DecodeReply; tra
       );
       await open.ahead?.close();
       // An IPC piece is one batch of at most batchSize rows.
-      open.ahead = new ReadAhead(pieces, (p) => (p.kind === 'raw' ? p.batches.reduce((n, b) => n + b.length, 0) : batchSize), READ_AHEAD_ROWS, READ_AHEAD_PIECES, { queue: turns, priority: id });
+      open.ahead = new ReadAhead(pieces, (p) => (p.kind === 'raw' ? rawRows(p.batches) : batchSize), READ_AHEAD_ROWS, READ_AHEAD_PIECES, { queue: turns, priority: id });
+      open.batchSize = batchSize;
       return { reply: { kind: 'ok', id } };
     }
     case 'next': {
@@ -134,8 +142,19 @@ async function handle(request: DecodeRequest): Promise<{ reply: DecodeReply; tra
       if (ahead === undefined) return { reply: { kind: 'error', id, message: 'next before read' } };
       const piece = await ahead.next();
       if (piece === null) return { reply: { kind: 'done', id } };
+      if (piece.kind === 'raw') {
+        // Row groups decoded already go along while they add up to one batch: a read narrowed to a
+        // join's keys answers a few rows per row group, each one reply (a round trip) otherwise.
+        const batches = [...piece.batches];
+        let rows = rawRows(batches);
+        const budget = open?.batchSize ?? 0;
+        for (let more = ahead.nextReady((p) => p.kind === 'raw' && rows + rawRows(p.batches) <= budget); more?.kind === 'raw'; more = ahead.nextReady((p) => p.kind === 'raw' && rows + rawRows(p.batches) <= budget)) {
+          batches.push(...more.batches);
+          rows += rawRows(more.batches);
+        }
+        return { reply: { kind: 'raw', id, batches, last: ahead.drained }, transfer: rawBuffers(batches) };
+      }
       const last = ahead.drained;
-      if (piece.kind === 'raw') return { reply: { kind: 'raw', id, batches: piece.batches, last }, transfer: rawBuffers(piece.batches) };
       return { reply: { kind: 'batch', id, ipc: piece.ipc, last }, transfer: [piece.ipc.buffer as ArrayBuffer] };
     }
     case 'close': {

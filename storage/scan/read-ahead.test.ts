@@ -31,6 +31,24 @@ describe('ReadAhead', () => {
     expect(finished).toBe(true);
   });
 
+  it('hands out items already pulled that fit, without waiting, and none past a failure or the end', async () => {
+    async function* source() {
+      yield 1;
+      yield 2;
+      yield 5;
+      throw new Error('bad row group');
+    }
+    const ahead = new ReadAhead(source(), (n) => n, 100, 100);
+    expect(ahead.nextReady(() => true)).toBeUndefined(); // nothing pulled yet
+    await tick();
+    expect(await ahead.next()).toBe(1);
+    expect(ahead.nextReady((n) => n <= 2)).toBe(2);
+    expect(ahead.nextReady((n) => n <= 2)).toBeUndefined(); // 5 does not fit: left for `next`
+    expect(ahead.nextReady(() => true)).toBe(5);
+    expect(ahead.nextReady(() => true)).toBeUndefined(); // the failure is `next`'s to throw
+    await expect(ahead.next()).rejects.toThrow('bad row group');
+  });
+
   it('knows when the item it hands out is the last, once the source has ended', async () => {
     async function* source() {
       yield 1;

@@ -37,6 +37,19 @@ export class ReadAhead<T> {
   }
 
   /**
+   * The next item if one is ready now and `fits` it, without waiting (undefined otherwise, and at
+   * the end or a failure, which `next` hands out): a reader may take small items along with one.
+   */
+  nextReady(fits: (item: T) => boolean): T | undefined {
+    const item = this.ready[0];
+    if (item === undefined || !('value' in item) || item.value === null || !fits(item.value)) return undefined;
+    this.ready.shift();
+    this.weight -= this.weigh(item.value);
+    void this.pull();
+    return item.value;
+  }
+
+  /**
    * Whether the source is known to have ended with nothing left to hand out: the next `next`
    * would answer null. (A worker says so with the last piece, sparing the reader a round trip.)
    */
