@@ -30,7 +30,8 @@ describe('joins', () => {
     expect(await explainQuery('SELECT a.ticker FROM prices a JOIN prices b ON a.close = b.close AND a.vol < b.vol', pricesCatalog())).toBe(
       [
         'Projection: ticker',
-        '  HashJoin: type=inner on=[close = close] residual=vol < vol',
+        // The join gathers only the column the projection reads.
+        '  HashJoin: type=inner on=[close = close] residual=vol < vol output=[ticker]',
         '    Scan: public.prices version=1 columns=[ticker, close, vol]',
         '    Scan: public.prices version=1 columns=[close, vol]',
       ].join('\n'),

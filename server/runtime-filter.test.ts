@@ -30,7 +30,7 @@ describe('hash join runtime filter over a Delta table', () => {
     const join = 'SELECT p.id, p.name FROM "parsed-stats" p JOIN (VALUES (150), (160), (170)) v(id) ON p.id = v.id';
     expect(await analyzed(join)).toEqual([
       'Projection: id, name (rows=3)',
-      '  HashJoin: type=inner on=[id = CAST(id AS int8)] runtime_filter=[id] (rows=3)',
+      '  HashJoin: type=inner on=[id = CAST(id AS int8)] runtime_filter=[id] output=[id, name] (rows=3)',
       // One file read; its one row group is consulted (footer) and kept.
       '    Scan: parsed-stats version=5 columns=[id, name] row_groups=1/1 skipped_by_stats=0 (rows=100)',
       '    Values: rows=3 columns=1 (rows=3)',

@@ -2,7 +2,7 @@ import type { PhysicalOperator } from '../../executor/operator.js';
 import { visitPlan, type LogicalPlan } from '../logical/plan.js';
 import { lowerAggregate } from './aggregate.js';
 import { lowerFilter } from './filter.js';
-import { lowerJoin } from './join.js';
+import { lowerJoin, lowerProjectOverJoin } from './join.js';
 import { lowerLimit } from './limit.js';
 import { lowerProject } from './project.js';
 import { lowerScan } from './scan.js';
@@ -18,9 +18,10 @@ import { lowerWindow } from './window.js';
 import { lowerRecursiveUnion, lowerWorkTable } from './recursive-union.js';
 
 /**
- * Logical plan → physical operators, one lowering file per node (STYLE.md §4). The one
- * cross-node choice: a Limit directly over a Sort lowers the Sort as a top-N with
- * `fetch = limit + offset`. `wrap` decorates every operator (EXPLAIN ANALYZE's counters).
+ * Logical plan → physical operators, one lowering file per node (STYLE.md §4). Two cross-node
+ * choices: a Limit directly over a Sort lowers the Sort as a top-N with `fetch = limit + offset`;
+ * a Project directly over a hash Join has the join output only the columns it reads. `wrap`
+ * decorates every operator (EXPLAIN ANALYZE's counters).
  */
 export function lower(plan: LogicalPlan, wrap: (op: PhysicalOperator) => PhysicalOperator = (op) => op): PhysicalOperator {
   const rec = (p: LogicalPlan): PhysicalOperator => lower(p, wrap);
@@ -28,7 +29,7 @@ export function lower(plan: LogicalPlan, wrap: (op: PhysicalOperator) => Physica
     Scan: (n) => lowerScan(n),
     Values: (n) => lowerValues(n),
     Filter: (n) => lowerFilter(n, rec(n.input)),
-    Project: (n) => lowerProject(n, rec(n.input)),
+    Project: (n) => (n.input.kind === 'Join' ? lowerProjectOverJoin(n, n.input, rec, wrap) : undefined) ?? lowerProject(n, rec(n.input)),
     Sort: (n) => lowerSort(n, rec(n.input)),
     Limit: (n) => {
       if (n.input.kind === 'Sort' && n.limit !== undefined) {

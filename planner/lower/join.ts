@@ -3,6 +3,9 @@ import { NestedLoopJoinExec } from '../../executor/operators/nested-loop-join.js
 import type { PhysicalOperator } from '../../executor/operator.js';
 import { columnsUsed, transformExpr, type Expr } from '../expr/expr.js';
 import type { Join } from '../logical/join.js';
+import type { LogicalPlan } from '../logical/plan.js';
+import type { Project } from '../logical/project.js';
+import { ProjectExec } from '../../executor/operators/project.js';
 import { lowerExpr } from './expr.js';
 
 /**
@@ -11,18 +14,34 @@ import { lowerExpr } from './expr.js';
  * type); the other conjuncts are the residual. Otherwise NestedLoopJoinExec on the whole
  * condition (a cross join when there is none).
  */
-export function lowerJoin(node: Join, left: PhysicalOperator, right: PhysicalOperator): PhysicalOperator {
+export function lowerJoin(node: Join, left: PhysicalOperator, right: PhysicalOperator, outputColumns?: readonly number[]): PhysicalOperator {
   const width = node.left.schema.fields.length;
   const { leftKeys, rightKeys, residual } = splitEquiKeys(node.condition, width);
   if (leftKeys.length > 0) {
     return new HashJoinExec(
       left, right, leftKeys.map(lowerExpr), rightKeys.map((k) => lowerExpr(shift(k, -width))), node.type,
       residual === undefined ? undefined : lowerExpr(residual),
-      { nullAwareAnti: node.nullAwareAnti },
+      { nullAwareAnti: node.nullAwareAnti, ...(outputColumns === undefined ? {} : { outputColumns }) },
     );
   }
   const condition = node.condition === undefined || (node.condition.kind === 'Literal' && node.condition.value === true && node.type === 'inner') ? undefined : lowerExpr(node.condition);
   return new NestedLoopJoinExec(left, right, node.type, condition);
+}
+
+/**
+ * Project over a hash join that reads fewer than all of the join's columns (the other side's
+ * keys, typically): the join outputs only those — it never gathers the rest — and the
+ * projection reads them at their new positions. Undefined when there is nothing to prune, or
+ * the join is a nested loop.
+ */
+export function lowerProjectOverJoin(node: Project, join: Join, lowerInput: (plan: LogicalPlan) => PhysicalOperator, wrap: (op: PhysicalOperator) => PhysicalOperator): PhysicalOperator | undefined {
+  const used = [...new Set(node.exprs.flatMap((e) => [...columnsUsed(e)]))].sort((a, b) => a - b);
+  if (used.length === join.schema.fields.length) return undefined;
+  if (splitEquiKeys(join.condition, join.left.schema.fields.length).leftKeys.length === 0) return undefined;
+  const joinOp = wrap(lowerJoin(join, lowerInput(join.left), lowerInput(join.right), used));
+  const position = new Map(used.map((column, k) => [column, k] as const));
+  const exprs = node.exprs.map((e) => transformExpr(e, (x) => (x.kind === 'ColumnRef' ? { ...x, index: position.get(x.index) as number } : x)));
+  return new ProjectExec(joinOp, exprs.map(lowerExpr), node.schema);
 }
 
 /** The equi keys of a join condition (right keys still over left ++ right) and the rest. */

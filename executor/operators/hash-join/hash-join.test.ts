@@ -182,6 +182,39 @@ describe.each([1, 3, 100])('HashJoinExec against PostgreSQL 15 (input batches of
   });
 });
 
+describe('HashJoinExec outputting some columns only', () => {
+  // Columns of left ++ right: l.k and r.rv (semi/anti: l.k and l.lv).
+  const outputs: Record<JoinType, number[]> = { inner: [1, 5], left: [1, 5], right: [1, 5], full: [1, 5], semi: [1, 2], anti: [1, 2] };
+  const project = (rows: string[], columns: number[]) => rows.map((r) => columns.map((c) => r.split('|')[c]).join('|'));
+
+  describe.each(TYPES)('%s join', (type) => {
+    it.each([
+      ['one key', 'id', undefined],
+      ['two keys', 'id,k', undefined],
+      ['a residual reading columns not output (r.rv, l.lv)', 'id', residual],
+    ] as const)('gives the whole output’s columns, on %s', async (_what, keys, cond) => {
+      const columns = outputs[type];
+      const left = new MemorySource(lSchema, L, 2);
+      const right = new MemorySource(rSchema, R, 2);
+      const lk = keys === 'id' ? [col(0, 'l.id')] : [col(0, 'l.id'), col(1, 'l.k', text)];
+      const rk = keys === 'id' ? [col(0, 'r.id')] : [col(0, 'r.id'), col(1, 'r.k', text)];
+      const op = new HashJoinExec(left, right, lk, rk, type, cond, { outputColumns: columns });
+      expect(op.schema.fields.map((f) => f.name)).toEqual(columns.map((c) => ['id', 'k', 'lv', 'id', 'k', 'rv'][c]));
+      const expected = EXPECTED[`${type} ${keys}${cond === undefined ? '' : ' residual'}`] as string;
+      expect(sorted((await collect(op)).rows)).toEqual(sorted(project(lines(expected), columns)));
+      expect(op.explain()).toContain(` output=[${op.schema.fields.map((f) => f.name).join(', ')}]`);
+    });
+  });
+
+  it('outputs no column at all (a count over the join), and refuses indexes out of order', async () => {
+    const op = new HashJoinExec(new MemorySource(lSchema, L, 3), new MemorySource(rSchema, R, 3), [col(0, 'l.id')], [col(0, 'r.id')], 'inner', undefined, { outputColumns: [] });
+    const { batchSizes, schema } = await collect(op);
+    expect(batchSizes.reduce((n, rows) => n + rows, 0)).toBe(7);
+    expect(schema?.fields).toEqual([]);
+    expect(() => new HashJoinExec(new MemorySource(lSchema, L, 3), new MemorySource(rSchema, R, 3), [col(0, 'l.id')], [col(0, 'r.id')], 'inner', undefined, { outputColumns: [2, 1] })).toThrow(/ascending/);
+  });
+});
+
 describe('HashJoinExec with empty inputs', () => {
   const nullRight = (row: ScalarValue[]) => [...row, null, null, null].map((v) => (v === null ? 'NULL' : String(v))).join('|');
   const nullLeft = (row: ScalarValue[]) => [null, null, null, ...row].map((v) => (v === null ? 'NULL' : String(v))).join('|');

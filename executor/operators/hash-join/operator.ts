@@ -9,7 +9,7 @@ import { buildHashTable } from './build.js';
 import type { KeyBitmaps } from './key-bitmap.js';
 import { newSpillMetrics, spillText, type SpillMetrics } from '../../spill/metrics.js';
 import { graceJoin } from './grace.js';
-import { joinSchema, pairSchema, type JoinType } from './output.js';
+import { joinSchema, pairSchema, type JoinOutput, type JoinType } from './output.js';
 import { probeAll, type ProbeSpec } from './probe.js';
 import { dropsUnmatchedProbeRows, filtersForKeys, MAX_IN_VALUES, rangeFilterType, runtimeFilterTargets, type RuntimeFilterTarget } from './runtime-filter.js';
 
@@ -21,6 +21,11 @@ export interface HashJoinOptions {
    * qualifies; a left row with a NULL key qualifies only when the build side is empty.
    */
   readonly nullAwareAnti?: boolean;
+  /**
+   * The output columns the plan above reads (ascending indexes into left ++ right fields, the
+   * left ones alone for semi/anti): only those are gathered. All of them by default.
+   */
+  readonly outputColumns?: readonly number[];
 }
 
 /**
@@ -49,7 +54,11 @@ export interface HashJoinOptions {
  * DELTASQL_OPERATOR_MEMORY_MB spills: both sides are split by key hash into files joined pair by
  * pair (grace.ts), without runtime filters.
  *
- * EXPLAIN: `HashJoin: type=left on=[a.id = b.id] residual=a.ts < b.ts`
+ * `outputColumns`: only the columns the plan above reads are gathered into output batches (the
+ * other side's keys of `SELECT p.*, f.eps FROM p JOIN f ON …` never are).
+ *
+ * EXPLAIN: `HashJoin: type=left on=[a.id = b.id] residual=a.ts < b.ts`, then ` output=[…]` when
+ * it outputs fewer columns than both sides hold
  */
 export class HashJoinExec implements PhysicalOperator {
   readonly children: readonly PhysicalOperator[];
@@ -59,6 +68,9 @@ export class HashJoinExec implements PhysicalOperator {
   readonly runtimeFilters: readonly RuntimeFilterTarget[];
   /** What runs of this node spilled (EXPLAIN ANALYZE). */
   readonly metrics: SpillMetrics = newSpillMetrics();
+  /** The columns of each side it outputs; `pruned` when fewer than all. */
+  private readonly output: JoinOutput;
+  private readonly pruned: boolean;
 
   constructor(
     readonly left: PhysicalOperator,
@@ -76,7 +88,13 @@ export class HashJoinExec implements PhysicalOperator {
     this.nullAwareAnti = options.nullAwareAnti === true;
     assert(!this.nullAwareAnti || type === 'anti', 'nullAwareAnti is for anti joins');
     this.children = [left, right];
-    this.schema = joinSchema(left.schema, right.schema, type);
+    const whole = joinSchema(left.schema, right.schema, type);
+    const width = left.schema.fields.length;
+    const columns = options.outputColumns ?? whole.fields.map((_, i) => i);
+    assert(columns.every((c, k) => c >= 0 && c < whole.fields.length && (k === 0 || c > (columns[k - 1] as number))), 'hash join output columns must be ascending indexes of its fields');
+    this.output = { left: columns.filter((c) => c < width), right: columns.filter((c) => c >= width).map((c) => c - width) };
+    this.pruned = columns.length < whole.fields.length;
+    this.schema = this.pruned ? new arrow.Schema(columns.map((c) => whole.fields[c] as arrow.Field)) : whole;
     this.runtimeFilters = dropsUnmatchedProbeRows(type) ? runtimeFilterTargets(left, leftKeys) : [];
   }
 
@@ -84,7 +102,8 @@ export class HashJoinExec implements PhysicalOperator {
     const on = this.leftKeys.map((k, i) => `${k} = ${this.rightKeys[i]}`).join(', ');
     const residual = this.residual === undefined ? '' : ` residual=${this.residual}`;
     const runtime = this.runtimeFilters.length === 0 ? '' : ` runtime_filter=[${this.runtimeFilters.map((t) => t.column).join(', ')}]`;
-    return `HashJoin: type=${this.type} on=[${on}]${residual}${this.nullAwareAnti ? ' null_aware=true' : ''}${runtime}${spillText(this.metrics)}`;
+    const output = this.pruned ? ` output=[${this.schema.fields.map((f) => f.name).join(', ')}]` : '';
+    return `HashJoin: type=${this.type} on=[${on}]${residual}${this.nullAwareAnti ? ' null_aware=true' : ''}${runtime}${output}${spillText(this.metrics)}`;
   }
 
   execute(ctx: ExecContext): AsyncIterable<arrow.RecordBatch> {
@@ -95,6 +114,7 @@ export class HashJoinExec implements PhysicalOperator {
       residual: this.residual,
       nullAwareAnti: this.nullAwareAnti,
       outputSchema: schema,
+      output: this.output,
       pairSchema: pairSchema(left.schema, right.schema),
     };
     return (async function* hashJoin() {

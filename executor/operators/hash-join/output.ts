@@ -35,9 +35,24 @@ export function pairSchema(left: arrow.Schema, right: arrow.Schema): arrow.Schem
 }
 
 /**
+ * Which columns of each side a join outputs, in order, the left side's first: every column
+ * unless the plan above reads fewer (a projection over the join: the keys of the other side, say).
+ * Columns not output are never gathered.
+ */
+export interface JoinOutput {
+  readonly left: readonly number[];
+  readonly right: readonly number[];
+}
+
+/** Every column of both sides (semi/anti: `rightWidth` 0). */
+export function wholeOutput(leftWidth: number, rightWidth: number): JoinOutput {
+  return { left: Array.from({ length: leftWidth }, (_, i) => i), right: Array.from({ length: rightWidth }, (_, i) => i) };
+}
+
+/**
  * The batch whose row k is left row `leftRows[k]` beside right row `rightRows[k]` (a -1 index
- * gives NULLs on that side). Column Data of both sides are addressed by row index: nothing is
- * built per row.
+ * gives NULLs on that side), of the `output` columns (all of them when not given). Column Data of
+ * both sides are addressed by row index: nothing is built per row.
  */
 export function pairBatch(
   schema: arrow.Schema,
@@ -45,11 +60,18 @@ export function pairBatch(
   rightColumns: readonly arrow.Data[],
   leftRows: Int32Array,
   rightRows: Int32Array,
+  output: JoinOutput = wholeOutput(leftColumns.length, rightColumns.length),
 ): arrow.RecordBatch {
   const columns: arrow.Data[] = [];
-  for (const c of leftColumns) columns.push(take(c, leftRows));
-  for (const c of rightColumns) columns.push(take(c, rightRows));
+  for (const i of output.left) columns.push(take(leftColumns[i] as arrow.Data, leftRows));
+  for (const i of output.right) columns.push(take(rightColumns[i] as arrow.Data, rightRows));
   return makeBatch(schema, columns, leftRows.length);
+}
+
+/** The `output` columns of a batch of left ++ right columns. */
+export function outputColumns(batch: arrow.RecordBatch, leftWidth: number, output: JoinOutput): arrow.Data[] {
+  const columns = batch.data.children;
+  return [...output.left.map((i) => columns[i] as arrow.Data), ...output.right.map((i) => columns[leftWidth + i] as arrow.Data)];
 }
 
 /** A zero-row Data of `type` with every buffer in place (a `take` source for all-NULL rows). */

@@ -7,7 +7,7 @@ import { maskIndices } from '../../arrow/filter.js';
 import type { PhysicalExpr } from '../../expr/physical-expr.js';
 import { GroupTable } from '../../hash/group-table.js';
 import type { JoinHashTable } from './build.js';
-import { chunks, emptyColumn, markRows, nullIndices, OUTPUT_BATCH_ROWS, pairBatch, positionsOf, type JoinType } from './output.js';
+import { chunks, emptyColumn, markRows, nullIndices, OUTPUT_BATCH_ROWS, outputColumns, pairBatch, positionsOf, type JoinOutput, type JoinType } from './output.js';
 
 /**
  * Probing one left batch against the build side's hash table. Everything is per batch and
@@ -22,8 +22,9 @@ export interface ProbeSpec {
   readonly keys: readonly PhysicalExpr[];
   readonly residual: PhysicalExpr | undefined;
   readonly nullAwareAnti: boolean;
-  /** Schema of the batches the join yields. */
+  /** Schema of the batches the join yields: the `output` columns. */
   readonly outputSchema: arrow.Schema;
+  readonly output: JoinOutput;
   /** left ++ right fields: the schema the residual is evaluated over. */
   readonly pairSchema: arrow.Schema;
 }
@@ -70,7 +71,7 @@ export async function* probeAll(spec: ProbeSpec, ht: JoinHashTable, probe: Async
   const probeEmpty = probeSchema.fields.map((f) => emptyColumn(f.type));
   for (const rows of chunks(positionsOf(run.buildMatched, 0))) {
     await yieldThenCheckCancelled(ctx.signal);
-    yield pairBatch(spec.outputSchema, probeEmpty, ht.columns, nullIndices(rows.length), rows);
+    yield pairBatch(spec.outputSchema, probeEmpty, ht.columns, nullIndices(rows.length), rows, spec.output);
   }
 }
 
@@ -95,11 +96,13 @@ export function* probeBatch(spec: ProbeSpec, run: ProbeRun, batch: arrow.RecordB
     if (spec.residual === undefined) {
       if (probeMatched !== null) markRows(probeMatched, p);
       if (run.buildMatched !== null) markRows(run.buildMatched, b);
-      const left = count === n && cursor.lastBlockStrict ? leftColumns : leftColumns.map((c) => take(c, p));
-      yield makeBatch(spec.outputSchema, [...left, ...run.ht.columns.map((c) => take(c, b))], count);
+      const whole = count === n && cursor.lastBlockStrict;
+      const left = spec.output.left.map((i) => (whole ? (leftColumns[i] as arrow.Data) : take(leftColumns[i] as arrow.Data, p)));
+      yield makeBatch(spec.outputSchema, [...left, ...spec.output.right.map((i) => take(run.ht.columns[i] as arrow.Data, b))], count);
       continue;
     }
-    const candidates = pairBatch(spec.outputSchema, leftColumns, run.ht.columns, p, b);
+    // The residual reads any column of both sides; the output keeps its own.
+    const candidates = pairBatch(spec.pairSchema, leftColumns, run.ht.columns, p, b);
     const kept = maskIndices(spec.residual.evaluate(candidates));
     if (kept.length === 0) continue;
     for (let k = 0; k < kept.length; k++) {
@@ -107,13 +110,14 @@ export function* probeBatch(spec: ProbeSpec, run: ProbeRun, batch: arrow.RecordB
       if (probeMatched !== null) probeMatched[p[i]] = 1;
       if (run.buildMatched !== null) run.buildMatched[b[i]] = 1;
     }
-    yield kept.length === count ? candidates : takeBatch(candidates, kept);
+    const passed = kept.length === count ? candidates : takeBatch(candidates, kept);
+    yield makeBatch(spec.outputSchema, outputColumns(passed, leftColumns.length, spec.output), passed.numRows);
   }
 
   // ── unmatched probe rows (LEFT, FULL), NULLs on the build side ──
   if (probeMatched === null) return;
   for (const rows of chunks(positionsOf(probeMatched, 0))) {
-    yield pairBatch(spec.outputSchema, leftColumns, run.ht.columns, rows, nullIndices(rows.length));
+    yield pairBatch(spec.outputSchema, leftColumns, run.ht.columns, rows, nullIndices(rows.length), spec.output);
   }
 }
 
@@ -151,11 +155,12 @@ function* probeSemiAnti(
     if (nulls !== null) for (let i = 0; i < n; i++) matched[i] |= nulls[i];
   }
   const rows = positionsOf(matched, spec.type === 'semi' ? 1 : 0);
+  const output = spec.output.left.map((i) => leftColumns[i] as arrow.Data);
   if (rows.length === n && n <= OUTPUT_BATCH_ROWS) {
-    yield makeBatch(spec.outputSchema, leftColumns, n);
+    yield makeBatch(spec.outputSchema, output, n);
     return;
   }
-  for (const chunk of chunks(rows)) yield makeBatch(spec.outputSchema, leftColumns.map((c) => take(c, chunk)), chunk.length);
+  for (const chunk of chunks(rows)) yield makeBatch(spec.outputSchema, output.map((c) => take(c, chunk)), chunk.length);
 }
 
 // ── chains ──
