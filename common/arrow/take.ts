@@ -1,4 +1,5 @@
 import * as arrow from 'apache-arrow';
+import { recordBatch } from './record-batch.js';
 import { SqlError } from '../sql-error.js';
 import { boolBytes, packBits, validityBytes, validityProps } from './bitmap.js';
 import { CodedStringData, takeCoded } from './string-dictionary.js';
@@ -66,10 +67,7 @@ export function take(data: arrow.Data, indices: Int32Array): arrow.Data {
 
 /** Rows of `data` where `indices` says, keeping the whole batch's schema: every column taken. */
 export function takeBatch(batch: arrow.RecordBatch, indices: Int32Array): arrow.RecordBatch {
-  const struct = batch.data;
-  const children = struct.children.map((child) => take(child, indices));
-  const data = arrow.makeData({ type: struct.type, length: indices.length, nullCount: 0, children });
-  return new arrow.RecordBatch(batch.schema, data);
+  return recordBatch(batch.schema, batch.data.children.map((child) => take(child, indices)), indices.length);
 }
 
 /** Identity indices `[start, start + length)`. */

@@ -1,9 +1,9 @@
 import * as arrow from 'apache-arrow';
+import { recordBatch } from '../../common/arrow/record-batch.js';
 
 /** A RecordBatch of `columns` (each `length` rows) under `schema`; works for zero columns too. */
 export function makeBatch(schema: arrow.Schema, columns: readonly arrow.Data[], length: number): arrow.RecordBatch {
-  const data = arrow.makeData({ type: new arrow.Struct(schema.fields), length, nullCount: 0, children: [...columns] });
-  return new arrow.RecordBatch(schema, data);
+  return recordBatch(schema, columns, length);
 }
 
 /** The column Data of a batch, in schema order (each one chunk). */

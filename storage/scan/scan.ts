@@ -1,5 +1,6 @@
 import * as arrow from 'apache-arrow';
 import { fileURLToPath } from 'node:url';
+import { recordBatch } from '../../common/arrow/record-batch.js';
 import { take } from '../../common/arrow/take.js';
 import { SqlError } from '../../common/sql-error.js';
 import { loadDeletionVector } from '../dv/read.js';
@@ -150,7 +151,7 @@ function rowStates(batch: arrow.RecordBatch, partial: PartialPlan): arrow.Record
   const columnOf = (name: string) => batch.data.children[batch.schema.fields.findIndex((f) => f.name === name)] as arrow.Data;
   const states = rowsAsStates(partial.spec.values, columnOf, batch.numRows);
   const children = [columnOf(partial.spec.key), states.get(stateName('rows')) as arrow.Data, ...partial.spec.values.flatMap((v) => VALUE_STATES.map((state) => states.get(stateName(state, v)) as arrow.Data))];
-  return new arrow.RecordBatch(partial.schema, arrow.makeData({ type: new arrow.Struct(partial.schema.fields), length: batch.numRows, nullCount: 0, children }));
+  return recordBatch(partial.schema, children, batch.numRows);
 }
 
 interface FileScanPlan {
@@ -198,17 +199,13 @@ async function* scanFile(plan: FileScanPlan, add: AddFile): AsyncGenerator<arrow
   const dataFields = fields.filter((f) => !partitionColumns.has(f.name));
 
   const assemble = (length: number, columnOf: (field: StructField) => arrow.Data | undefined) =>
-    new arrow.RecordBatch(
+    recordBatch(
       plan.schema,
-      arrow.makeData({
-        type: new arrow.Struct(plan.schema.fields),
-        length,
-        nullCount: 0,
-        children: fields.map((field) => {
-          if (partitionColumns.has(field.name)) return constantData(field.type, partitionData.get(field.name) ?? null, length);
-          return columnOf(field) ?? constantData(field.type, null, length);
-        }),
+      fields.map((field) => {
+        if (partitionColumns.has(field.name)) return constantData(field.type, partitionData.get(field.name) ?? null, length);
+        return columnOf(field) ?? constantData(field.type, null, length);
       }),
+      length,
     );
 
   if (dataFields.length === 0) {
@@ -280,7 +277,7 @@ function partialBatch(partial: PartialPlan, fileFields: readonly arrow.Field[], 
       return VALUE_STATES.map((state) => (state === 'min' || state === 'max' ? conformed(field, stateName(state, name)) : (chunk.columns.get(stateName(state, name)) as arrow.Data)));
     }),
   ];
-  const batch = new arrow.RecordBatch(partial.schema, arrow.makeData({ type: new arrow.Struct(partial.schema.fields), length: chunk.length, nullCount: 0, children }));
+  const batch = recordBatch(partial.schema, children, chunk.length);
   STATE_BATCHES.add(batch);
   return batch;
 }

@@ -5,6 +5,7 @@
  * only if read.
  */
 import * as arrow from 'apache-arrow';
+import { recordBatch } from '../../../common/arrow/record-batch.js';
 import { CodedStringData } from '../../../common/arrow/string-dictionary.js';
 import { assert } from '../../../common/sql-error.js';
 import { parseStateName } from './partial-aggregate.js';
@@ -25,7 +26,7 @@ export function toRecordBatch(raw: RawBatch, fields: readonly arrow.Field[]): ar
   });
   const children = raw.columns.map((column, i) => toData(column, (picked[i] as arrow.Field).type));
   const schema = new arrow.Schema(picked);
-  return new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(picked), length: raw.length, nullCount: 0, children }));
+  return recordBatch(schema, children, raw.length);
 }
 
 function toData(column: RawColumn, type: arrow.DataType): arrow.Data {
