@@ -17,7 +17,7 @@ import { parquetHeader } from 'hyparquet/src/column.js';
 import type { FlatColumn } from './column-plan.js';
 import { Declined } from './decline.js';
 import { decompress } from './decompress.js';
-import { countDefinedLevels, decodeDefinitionLevels, decodeHybrid, decodeHybridAt, markDictionaryCodes } from './rle.js';
+import { decodeDefinitionLevels, decodeHybrid, decodeHybridAt, markDictionaryCodes } from './rle.js';
 import { DenseBuilder, type DenseValues } from './values.js';
 
 /** A decoded chunk: `rows` rows, their validity, and the non-null values in row order. */
@@ -158,7 +158,7 @@ function decodePages(chunk: Uint8Array, column: FlatColumn, rows: number, codec:
     if (defsEnd > page.length) throw new Declined('levels past the end of the page');
 
     // Non-null values in the page.
-    let count = column.optional && valid === null ? countDefinedLevels(page, defsAt, defsEnd, n) : n;
+    let count = column.optional && valid === null ? decodeDefinitionLevels(page, defsAt, defsEnd, null, 0, n) : n;
     if (column.optional && (valid !== null || count < n)) {
       if (valid === null) valid = new Uint8Array(rows).fill(1, 0, row);
       count = decodeDefinitionLevels(page, defsAt, defsEnd, valid, row, n);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Declined } from './decline.js';
-import { countDefinedLevels, decodeDefinitionLevels, decodeHybrid, decodeHybridAt, markDictionaryCodes } from './rle.js';
+import { decodeDefinitionLevels, decodeHybrid, decodeHybridAt, markDictionaryCodes } from './rle.js';
 
 /** Encodes runs the way Parquet writers do: (value, repeat) RLE runs and bit-packed groups. */
 function encode(width: number, runs: ({ rle: number; count: number } | { packed: number[] })[]): Uint8Array {
@@ -64,10 +64,10 @@ describe('the RLE / bit-packed hybrid decoder', () => {
   it('counts defined levels without storing them', () => {
     const levels = [1, 0, 1, 1, 0, 0, 1, 1, 1, 0, 1];
     const bytes = encode(1, [{ rle: 1, count: 20 }, { packed: levels }, { rle: 0, count: 3 }]);
-    expect(countDefinedLevels(bytes, 0, bytes.length, 34)).toBe(27);
-    expect(countDefinedLevels(bytes, 0, bytes.length, 20)).toBe(20);
-    expect(() => countDefinedLevels(encode(2, [{ rle: 2, count: 4 }]), 0, 2, 4)).toThrow(/definition level above 1/);
-    expect(() => countDefinedLevels(bytes, 0, 2, 34)).toThrow(Declined);
+    expect(decodeDefinitionLevels(bytes, 0, bytes.length, null, 0, 34)).toBe(27);
+    expect(decodeDefinitionLevels(bytes, 0, bytes.length, null, 0, 20)).toBe(20);
+    expect(() => decodeDefinitionLevels(encode(2, [{ rle: 2, count: 4 }]), 0, 2, null, 0, 4)).toThrow(/definition level above 1/);
+    expect(() => decodeDefinitionLevels(bytes, 0, 2, null, 0, 34)).toThrow(Declined);
   });
 
   it('width 0 is all zeros; a run past the end is declined', () => {

@@ -233,9 +233,11 @@ function markCodes(codes: Int32Array, n: number, used: Uint8Array, marked: numbe
 /**
  * Definition levels of a flat optional column (bit width 1) straight into one validity byte per
  * row, `valid[at, at + n)`; answers how many are 1. Runs are filled, not looped over. A level
- * above 1 (only possible in an RLE run) is declined.
+ * above 1 (only possible in an RLE run) is declined. With `valid` null the levels are only
+ * counted: a page whose rows are all non-NULL — every page of a column written OPTIONAL that
+ * holds no NULL — then needs no validity bytes at all.
  */
-export function decodeDefinitionLevels(bytes: Uint8Array, pos: number, end: number, valid: Uint8Array, at: number, n: number): number {
+export function decodeDefinitionLevels(bytes: Uint8Array, pos: number, end: number, valid: Uint8Array | null, at: number, n: number): number {
   let o = at;
   const stop = at + n;
   let ones = 0;
@@ -249,18 +251,14 @@ export function decodeDefinitionLevels(bytes: Uint8Array, pos: number, end: numb
       const value = bytes[pos++] as number;
       if (value > 1) throw new Declined('definition level above 1');
       const k = Math.min(Math.floor(header / 2), stop - o);
-      valid.fill(value, o, o + k);
+      valid?.fill(value, o, o + k);
       if (value === 1) ones += k;
       o += k;
     } else {
       const groups = Math.floor(header / 2);
       if (pos + groups > end) throw new Declined('bit-packed run past the end of its buffer');
       const k = Math.min(groups * 8, stop - o);
-      for (let i = 0; i < k; i++) {
-        const bit = ((bytes[pos + (i >> 3)] as number) >> (i & 7)) & 1;
-        valid[o + i] = bit;
-        ones += bit;
-      }
+      ones += valid === null ? countBits(bytes, pos, k) : unpackLevels(bytes, pos, valid, o, k);
       pos += groups;
       o += k;
     }
@@ -268,36 +266,21 @@ export function decodeDefinitionLevels(bytes: Uint8Array, pos: number, end: numb
   return ones;
 }
 
-/**
- * How many of `n` definition levels (bit width 1) at `bytes[pos, end)` are 1, without storing
- * them: a page whose rows are all non-NULL — every page of a column written OPTIONAL that holds
- * no NULL — then needs no validity bytes at all. Levels are checked by the decode that follows
- * when some are 0.
- */
-export function countDefinedLevels(bytes: Uint8Array, pos: number, end: number, n: number): number {
-  let o = 0;
+/** Bit-packed levels into validity bytes `valid[at, at + k)`; answers how many are 1. */
+function unpackLevels(bytes: Uint8Array, pos: number, valid: Uint8Array, at: number, k: number): number {
   let ones = 0;
-  const cursor = { pos };
-  while (o < n) {
-    if (pos >= end) throw new Declined('definition levels past the end of their buffer');
-    cursor.pos = pos;
-    const header = runHeader(bytes, cursor, end);
-    pos = cursor.pos;
-    if ((header & 1) === 0) {
-      const value = bytes[pos++] as number;
-      if (value > 1) throw new Declined('definition level above 1');
-      const k = Math.min(Math.floor(header / 2), n - o);
-      if (value === 1) ones += k;
-      o += k;
-    } else {
-      const groups = Math.floor(header / 2);
-      if (pos + groups > end) throw new Declined('bit-packed run past the end of its buffer');
-      const k = Math.min(groups * 8, n - o);
-      for (let i = 0; i < k; i++) ones += ((bytes[pos + (i >> 3)] as number) >> (i & 7)) & 1;
-      pos += groups;
-      o += k;
-    }
+  for (let i = 0; i < k; i++) {
+    const bit = ((bytes[pos + (i >> 3)] as number) >> (i & 7)) & 1;
+    valid[at + i] = bit;
+    ones += bit;
   }
+  return ones;
+}
+
+/** How many of the first `k` bits from byte `pos` are 1 (LSB first). */
+function countBits(bytes: Uint8Array, pos: number, k: number): number {
+  let ones = 0;
+  for (let i = 0; i < k; i++) ones += ((bytes[pos + (i >> 3)] as number) >> (i & 7)) & 1;
   return ones;
 }
 
