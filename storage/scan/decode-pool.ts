@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import * as arrow from 'apache-arrow';
+import { schemaFromIPC } from '../../common/arrow/ipc-schema.js';
 import type { DecodeReply, DecodeRequest } from './decode-worker.js';
 import { toRecordBatch } from './flat-parquet/to-arrow.js';
 import type { ReadOptions } from './read-parquet.js';
@@ -84,7 +85,7 @@ export class DecodePool {
     const reply = await this.request(worker, { kind: 'open', id, path });
     if (reply.kind === 'error') throw new DecodeError(reply.message, reply.notFound === true);
     if (reply.kind !== 'opened') throw new DecodeError(`unexpected reply ${reply.kind}`, false);
-    const schema = arrow.tableFromIPC(reply.schemaIpc).schema;
+    const schema = schemaFromIPC(reply.schemaIpc);
     return new RemoteParquetFile(this, worker, id, schema.fields, reply.numRows);
   }
 

@@ -22,6 +22,7 @@ import { openAsBlob } from 'node:fs';
 import { open as openFile, type FileHandle } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
 import * as arrow from 'apache-arrow';
+import { schemaFromIPC } from '../../common/arrow/ipc-schema.js';
 import { parquetMetadataAsync, type FileMetaData } from 'hyparquet';
 import * as parquet from 'parquet-wasm';
 import type { KeySet } from './flat-parquet/key-set.js';
@@ -108,7 +109,7 @@ async function handle(request: DecodeRequest): Promise<{ reply: DecodeReply; tra
       const file = await parquet.ParquetFile.fromFile(blob);
       const schemaIpc = file.schema().intoIPCStream();
       const handle = await openFile(request.path, 'r');
-      files.set(id, { file, blob, handle, fields: arrow.tableFromIPC(schemaIpc).schema.fields });
+      files.set(id, { file, blob, handle, fields: schemaFromIPC(schemaIpc).fields });
       return { reply: { kind: 'opened', id, schemaIpc, numRows: file.metadata().fileMetadata().numRows() }, transfer: [schemaIpc.buffer as ArrayBuffer] };
     }
     case 'read': {

@@ -1,4 +1,5 @@
 import * as arrow from 'apache-arrow';
+import { schemaFromIPC } from '../../common/arrow/ipc-schema.js';
 import { parquetMetadataAsync, type FileMetaData } from 'hyparquet';
 import * as parquet from 'parquet-wasm';
 import { SqlError } from '../../common/sql-error.js';
@@ -108,7 +109,7 @@ class InThreadDataFile implements DataFile {
     }
     try {
       const file = await parquet.ParquetFile.fromFile(blob);
-      const schema = arrow.tableFromIPC(file.schema().intoIPCStream()).schema;
+      const schema = schemaFromIPC(file.schema().intoIPCStream());
       return new InThreadDataFile(path, blob, file, schema.fields, file.metadata().fileMetadata().numRows());
     } catch (err) {
       throw openError(path, err);

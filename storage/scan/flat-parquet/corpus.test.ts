@@ -2,6 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import * as arrow from 'apache-arrow';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { schemaFromIPC } from '../../../common/arrow/ipc-schema.js';
 import { CORPUS_DIR } from '../../testing/corpus.js';
 import { expectSameBatches, flatRead, openFile, wasmRead } from './testing/compare.js';
 
@@ -12,6 +13,22 @@ function parquetFiles(dir: string): string[] {
     return name.endsWith('.parquet') ? [path] : [];
   });
 }
+
+describe('the Arrow schema of every Parquet file of the corpus', () => {
+  it('read from the IPC stream\'s first message is the one tableFromIPC gives', async () => {
+    const files = parquetFiles(CORPUS_DIR).sort();
+    const show = (schema: arrow.Schema) => schema.fields.map((f) => [f.name, String(f.type), f.nullable, [...f.metadata]]);
+    for (const path of files) {
+      const opened = await openFile(path);
+      try {
+        const ipc = opened.file.schema().intoIPCStream();
+        expect(show(schemaFromIPC(ipc)), relative(CORPUS_DIR, path)).toEqual(show(arrow.tableFromIPC(ipc).schema));
+      } finally {
+        opened.file.free();
+      }
+    }
+  });
+});
 
 describe('the flat decoder over every Parquet file of the corpus', () => {
   it('gives parquet-wasm\'s batches column by column, or declines for a stated reason', async () => {
