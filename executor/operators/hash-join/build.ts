@@ -53,24 +53,36 @@ export interface BuildSpill {
   readonly metrics: SpillMetrics;
 }
 
+/** What a join asks of the build beyond the table. */
+export interface BuildOptions {
+  /**
+   * Hears the table and its key bitmaps once every key is in it, before the rest is built (the
+   * columns, the chains), which then lets the event loop run between its steps: a join starts
+   * reading its probe side there, so the probe's files open and decode meanwhile.
+   */
+  readonly onKeys?: (table: GroupTable, bitmaps: KeyBitmaps | undefined) => void;
+  /**
+   * The build columns read once the table is built (the join's output and residual): the others
+   * are not concatenated — an empty column of their type stands in. All of them by default.
+   */
+  readonly columns?: ReadonlySet<number>;
+}
+
 /**
  * Drains `input`, keeping its batches and inserting each batch's keys as it arrives. Past
  * DELTASQL_OPERATOR_MEMORY_MB: `53200` without `spill`; with it, what is held and the rest of
  * the input go to hash partitions on disk.
- *
- * `onKeys` hears the table and its key bitmaps once every key is in it, before the rest is built
- * (the columns, the chains), which then lets the event loop run between its steps: a join starts
- * reading its probe side there, so the probe's files open and decode meanwhile.
  */
 export async function buildHashTable(input: PhysicalOperator, keys: readonly PhysicalExpr[], ctx: ExecContext): Promise<JoinHashTable>;
-export async function buildHashTable(input: PhysicalOperator, keys: readonly PhysicalExpr[], ctx: ExecContext, spill: BuildSpill, onKeys?: (table: GroupTable, bitmaps: KeyBitmaps | undefined) => void): Promise<BuildOutcome>;
+export async function buildHashTable(input: PhysicalOperator, keys: readonly PhysicalExpr[], ctx: ExecContext, spill: BuildSpill, options?: BuildOptions): Promise<BuildOutcome>;
 export async function buildHashTable(
   input: PhysicalOperator,
   keys: readonly PhysicalExpr[],
   ctx: ExecContext,
   spill?: BuildSpill,
-  onKeys?: (table: GroupTable, bitmaps: KeyBitmaps | undefined) => void,
+  options: BuildOptions = {},
 ): Promise<JoinHashTable | BuildOutcome> {
+  const { onKeys, columns: kept } = options;
   const table = new GroupTable(keys.map((k) => k.type));
   const parts: arrow.Data[][] = input.schema.fields.map(() => []);
   const held: arrow.RecordBatch[] = [];
@@ -96,7 +108,9 @@ export async function buildHashTable(
         return await spillBuildSide(keys, [...held, batch], batches, spill, ctx);
       }
       held.push(batch);
-      batchColumns(batch).forEach((c, i) => parts[i].push(c));
+      batchColumns(batch).forEach((c, i) => {
+        if (kept === undefined || kept.has(i)) parts[i].push(c);
+      });
       const keyData = keys.map((k) => k.evaluate(batch));
       const groups = table.findOrInsert(keyData, n);
       const nulls = GroupTable.nullKeyRows(keyData, n);

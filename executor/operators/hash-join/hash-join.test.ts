@@ -431,10 +431,11 @@ describe('HashJoinExec batches and lifecycle', () => {
   it('starts its probe side once every build key is in the table, while the build finishes', async () => {
     const order: string[] = [];
     const right = new MemorySource(rSchema, R, 3);
-    const outcome = await buildHashTable(right, [col(0, 'r.id')], {}, { level: 0, metrics: newSpillMetrics() }, (table) => {
+    const onKeys = (table: { size: number }) => {
       order.push(`keys ${table.size}`);
       setImmediate(() => order.push('event loop'));
-    });
+    };
+    const outcome = await buildHashTable(right, [col(0, 'r.id')], {}, { level: 0, metrics: newSpillMetrics() }, { onKeys });
     order.push('built');
     // R's ids 2, 2, 3, NULL, 5, 1, 4: six keys; the probe's replies get a turn before the table is done.
     expect(order).toEqual(['keys 6', 'event loop', 'built']);
@@ -443,6 +444,16 @@ describe('HashJoinExec batches and lifecycle', () => {
     const { op, left } = join('inner', 'id');
     expect(sorted((await collect(op)).rows)).toEqual(sorted(lines(EXPECTED['inner id'] as string)));
     expect(left.state).toMatchObject({ opened: 1, closed: 1 });
+  });
+
+  it('keeps only the build columns read after the build (the others stand in empty)', async () => {
+    const outcome = await buildHashTable(new MemorySource(rSchema, R, 3), [col(0, 'r.id')], {}, { level: 0, metrics: newSpillMetrics() }, { columns: new Set([2]) });
+    expect(outcome.kind === 'table' && outcome.ht.columns.map((c) => c.length)).toEqual([0, 0, 7]);
+    // A join outputting r.rv alone builds so; with a residual it keeps every column the residual may read.
+    const lk = [col(0, 'l.id')];
+    const rk = [col(0, 'r.id')];
+    const pruned = new HashJoinExec(new MemorySource(lSchema, L, 3), new MemorySource(rSchema, R, 3), lk, rk, 'right', undefined, { outputColumns: [1, 5] });
+    expect(sorted((await collect(pruned)).rows)).toEqual(sorted(lines(EXPECTED['right id'] as string).map((r) => [r.split('|')[1], r.split('|')[5]].join('|'))));
   });
 
   it('is re-executable: each execute() is a fresh run', async () => {

@@ -124,10 +124,13 @@ export class HashJoinExec implements PhysicalOperator {
       // never read (no row; NOT IN's NULL key).
       let probe: StartedInput | undefined;
       try {
-        const built = await buildHashTable(right, rightKeys, ctx, { level: 0, metrics }, (table, bitmaps) => {
+        const onKeys = (table: GroupTable, bitmaps: KeyBitmaps | undefined) => {
           if (table.size === 0 || spec.nullAwareAnti) return;
           probe = startNow(left.execute(runtimeFilters.length === 0 ? ctx : withRuntimeFilters(ctx, runtimeFilters, table, bitmaps)));
-        });
+        };
+        // The build columns read after the build: those output, or all of them for a residual.
+        const columns = spec.residual === undefined ? new Set(spec.output.right) : undefined;
+        const built = await buildHashTable(right, rightKeys, ctx, { level: 0, metrics }, { onKeys, ...(columns === undefined ? {} : { columns }) });
         if (built.kind === 'spilled') {
           yield* graceJoin({ spec, leftSchema: left.schema, rightSchema: right.schema, leftKeys, rightKeys, metrics }, built, left.execute(ctx), 0, ctx);
           return;
