@@ -1,8 +1,8 @@
 /**
  * Decodes one column chunk (all its pages) of a flat column: definition levels into one validity
  * byte per row (made only once a page holds a NULL: a column written OPTIONAL without NULLs, as
- * DuckDB and Spark write every column, needs none), values into dense arrays or — while every data page is dictionary-encoded — into
- * dictionary codes. Pages: dictionary, data page v1 and v2 (index pages are skipped); encodings:
+ * DuckDB and Spark write every column, needs none), values into dense arrays or — while every
+ * data page is dictionary-encoded — into dictionary codes. Pages: dictionary, data page v1 and v2 (index pages are skipped); encodings:
  * PLAIN, PLAIN_DICTIONARY / RLE_DICTIONARY, RLE (levels, and boolean values). Anything else is
  * `Declined` (the read falls back to parquet-wasm).
  *
