@@ -18,34 +18,17 @@ export function decodeHybrid(bytes: Uint8Array, pos: number, end: number, width:
     return;
   }
   if (width > 32) throw new Declined(`bit width ${width}`);
-  const valueBytes = (width + 7) >> 3;
   const mask = width === 32 ? -1 : (1 << width) - 1;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let o = outAt;
   const stop = outAt + count;
-  const at = { pos };
+  const run = newRun(pos);
   while (o < stop) {
-    if (pos >= end) throw new Declined('hybrid run past the end of its buffer');
-    at.pos = pos;
-    const header = runHeader(bytes, at, end);
-    pos = at.pos;
-    if ((header & 1) === 0) {
-      const run = Math.floor(header / 2);
-      let value = 0;
-      for (let k = 0; k < valueBytes; k++) value |= (bytes[pos + k] as number) << (8 * k);
-      pos += valueBytes;
-      const n = Math.min(run, stop - o);
-      out.fill(value, o, o + n);
-      o += n;
-    } else {
-      const groups = Math.floor(header / 2);
-      const runBytes = groups * width; // 8 values × width bits = width bytes per group
-      if (pos + runBytes > end) throw new Declined('bit-packed run past the end of its buffer');
-      const n = Math.min(groups * 8, stop - o);
-      unpack(bytes, view, pos, width, mask, out, o, n);
-      pos += runBytes;
-      o += n;
-    }
+    nextRun(bytes, run, end, width);
+    const n = Math.min(run.count, stop - o);
+    if (run.packed) unpack(bytes, view, run.at, width, mask, out, o, n);
+    else out.fill(run.value, o, o + n);
+    o += n;
   }
 }
 
@@ -61,30 +44,18 @@ export function decodeHybridAt(bytes: Uint8Array, pos: number, end: number, widt
     return;
   }
   if (width > 32) throw new Declined(`bit width ${width}`);
-  const valueBytes = (width + 7) >> 3;
   let first = 0; // index of the run's first value
   let k = 0;
-  const at = { pos };
+  const run = newRun(pos);
   while (k < m) {
-    if (pos >= end) throw new Declined('hybrid run past the end of its buffer');
-    at.pos = pos;
-    const header = runHeader(bytes, at, end);
-    pos = at.pos;
-    if ((header & 1) === 0) {
-      let value = 0;
-      for (let b = 0; b < valueBytes; b++) value |= (bytes[pos + b] as number) << (8 * b);
-      pos += valueBytes;
-      const runEnd = first + Math.floor(header / 2);
-      for (; k < m && (positions[k] as number) < runEnd; k++) out[outAt + k] = value;
-      first = runEnd;
+    nextRun(bytes, run, end, width);
+    const runEnd = first + run.count;
+    if (run.packed) {
+      for (; k < m && (positions[k] as number) < runEnd; k++) out[outAt + k] = bitsAt(bytes, run.at * 8 + ((positions[k] as number) - first) * width, width);
     } else {
-      const groups = Math.floor(header / 2);
-      if (pos + groups * width > end) throw new Declined('bit-packed run past the end of its buffer');
-      const runEnd = first + groups * 8;
-      for (; k < m && (positions[k] as number) < runEnd; k++) out[outAt + k] = bitsAt(bytes, pos * 8 + ((positions[k] as number) - first) * width, width);
-      pos += groups * width;
-      first = runEnd;
+      for (; k < m && (positions[k] as number) < runEnd; k++) out[outAt + k] = run.value;
     }
+    first = runEnd;
   }
 }
 
@@ -168,35 +139,25 @@ export function markDictionaryCodes(bytes: Uint8Array, pos: number, end: number,
   const size = used.length;
   if (width === 0) return count > 0 ? markCode(0, used, marked) : marked;
   if (width > 32) throw new Declined(`bit width ${width}`);
-  const valueBytes = (width + 7) >> 3;
   const mask = width === 32 ? -1 : (1 << width) - 1;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const codes = markScratch;
   let o = 0;
-  const at = { pos };
+  const run = newRun(pos);
   while (o < count && marked < size) {
-    if (pos >= end) throw new Declined('hybrid run past the end of its buffer');
-    at.pos = pos;
-    const header = runHeader(bytes, at, end);
-    pos = at.pos;
-    if ((header & 1) === 0) {
-      let value = 0;
-      for (let k = 0; k < valueBytes; k++) value |= (bytes[pos + k] as number) << (8 * k);
-      pos += valueBytes;
-      marked = markCode(value, used, marked);
-      o += Math.min(Math.floor(header / 2), count - o);
-    } else {
-      const groups = Math.floor(header / 2);
-      if (pos + groups * width > end) throw new Declined('bit-packed run past the end of its buffer');
-      const runEnd = o + Math.min(groups * 8, count - o);
-      // Slices of whole groups, so each starts on a byte and the run can stop after any of them.
-      for (let slice = pos; o < runEnd && marked < size; slice += (MARK_SLICE / 8) * width) {
-        const n = Math.min(MARK_SLICE, runEnd - o);
-        unpack(bytes, view, slice, width, mask, codes, 0, n);
-        marked = markCodes(codes, n, used, marked);
-        o += n;
-      }
-      pos += groups * width;
+    nextRun(bytes, run, end, width);
+    const runEnd = o + Math.min(run.count, count - o);
+    if (!run.packed) {
+      marked = markCode(run.value, used, marked);
+      o = runEnd;
+      continue;
+    }
+    // Slices of whole groups, so each starts on a byte and the run can stop after any of them.
+    for (let slice = run.at; o < runEnd && marked < size; slice += (MARK_SLICE / 8) * width) {
+      const n = Math.min(MARK_SLICE, runEnd - o);
+      unpack(bytes, view, slice, width, mask, codes, 0, n);
+      marked = markCodes(codes, n, used, marked);
+      o += n;
     }
   }
   return marked;
@@ -241,27 +202,18 @@ export function decodeDefinitionLevels(bytes: Uint8Array, pos: number, end: numb
   let o = at;
   const stop = at + n;
   let ones = 0;
-  const cursor = { pos };
+  const run = newRun(pos);
   while (o < stop) {
-    if (pos >= end) throw new Declined('definition levels past the end of their buffer');
-    cursor.pos = pos;
-    const header = runHeader(bytes, cursor, end);
-    pos = cursor.pos;
-    if ((header & 1) === 0) {
-      const value = bytes[pos++] as number;
-      if (value > 1) throw new Declined('definition level above 1');
-      const k = Math.min(Math.floor(header / 2), stop - o);
-      valid?.fill(value, o, o + k);
-      if (value === 1) ones += k;
-      o += k;
+    nextRun(bytes, run, end, 1);
+    const k = Math.min(run.count, stop - o);
+    if (run.packed) {
+      ones += valid === null ? countBits(bytes, run.at, k) : unpackLevels(bytes, run.at, valid, o, k);
     } else {
-      const groups = Math.floor(header / 2);
-      if (pos + groups > end) throw new Declined('bit-packed run past the end of its buffer');
-      const k = Math.min(groups * 8, stop - o);
-      ones += valid === null ? countBits(bytes, pos, k) : unpackLevels(bytes, pos, valid, o, k);
-      pos += groups;
-      o += k;
+      if (run.value > 1) throw new Declined('definition level above 1');
+      valid?.fill(run.value, o, o + k);
+      if (run.value === 1) ones += k;
     }
+    o += k;
   }
   return ones;
 }
@@ -282,6 +234,46 @@ function countBits(bytes: Uint8Array, pos: number, k: number): number {
   let ones = 0;
   for (let i = 0; i < k; i++) ones += ((bytes[pos + (i >> 3)] as number) >> (i & 7)) & 1;
   return ones;
+}
+
+/**
+ * One run of the hybrid encoding, as `nextRun` reads it: `count` repeats of `value` (RLE), or
+ * `count` bit-packed values (whole groups of 8) starting at byte `at`; `pos` is where the next
+ * run starts. One object per decode, refilled run after run.
+ */
+interface Run {
+  pos: number;
+  packed: boolean;
+  count: number;
+  value: number;
+  at: number;
+}
+
+function newRun(pos: number): Run {
+  return { pos, packed: false, count: 0, value: 0, at: 0 };
+}
+
+/** Reads the run at `run.pos` of values `width` bits wide into `run`, moving `run.pos` past it. */
+function nextRun(bytes: Uint8Array, run: Run, end: number, width: number): void {
+  if (run.pos >= end) throw new Declined('hybrid run past the end of its buffer');
+  const header = runHeader(bytes, run, end);
+  if ((header & 1) === 0) {
+    const valueBytes = (width + 7) >> 3;
+    let value = 0;
+    for (let k = 0; k < valueBytes; k++) value |= (bytes[run.pos + k] as number) << (8 * k);
+    run.packed = false;
+    run.count = Math.floor(header / 2);
+    run.value = value;
+    run.pos += valueBytes;
+  } else {
+    const groups = Math.floor(header / 2);
+    // 8 values × width bits = width bytes per group.
+    if (run.pos + groups * width > end) throw new Declined('bit-packed run past the end of its buffer');
+    run.packed = true;
+    run.count = groups * 8;
+    run.at = run.pos;
+    run.pos += groups * width;
+  }
 }
 
 /** A run's varint header at `at.pos` (ULEB128, up to 35 bits), moving `at.pos` past it. */
