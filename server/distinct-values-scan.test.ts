@@ -6,19 +6,14 @@
  * and partition values the shortcut must respect.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runPsql } from './pgwire/testing/psql.js';
 import { CORPUS } from './testing/cli.js';
-import { duckTable, type DuckTable } from './testing/duckdb-table.js';
+import { duckTable, duckTableForTests } from './testing/duckdb-table.js';
 
 const FILES = 4;
 const ROWS_PER_FILE = 3_000;
-let table: DuckTable;
-const ours = (sql: string) => table.ours(sql);
-const duckdb = (sql: string) => table.duckdb(sql);
-const scanLine = (sql: string) => table.scanLine(sql);
-
-beforeAll(async () => {
+const { table, ours, duckdb, scanLine } = duckTableForTests(async () => {
   // s: 50 short strings, NULL every 97th row; v: 0…299 shifted per file; d: dates.
   const selects = Array.from(
     { length: FILES },
@@ -26,11 +21,7 @@ beforeAll(async () => {
       `SELECT CASE WHEN i % 97 = 5 THEN NULL ELSE 'k' || ((i * 7 + ${k}) % 50) END AS s, ((i + ${k * 100}) % 300)::BIGINT AS v, ` +
       `DATE '2024-01-01' + (i % 40)::INTEGER AS d FROM range(${ROWS_PER_FILE}) t(i)`,
   );
-  table = await duckTable('deltasql-distinct-values-', selects, 'ROW_GROUP_SIZE 2048', [['s', 'string'], ['v', 'long'], ['d', 'date']]);
-});
-
-afterAll(async () => {
-  await table?.close();
+  return duckTable('deltasql-distinct-values-', selects, 'ROW_GROUP_SIZE 2048', [['s', 'string'], ['v', 'long'], ['d', 'date']]);
 });
 
 describe('a duplicate-blind aggregate over one column', () => {
@@ -58,7 +49,7 @@ describe('a duplicate-blind aggregate over one column', () => {
   });
 
   it('works through psql', async () => {
-    const run = await runPsql(table.server.port, ['-A', '-t', '-c', 'SELECT count(DISTINCT s), min(s), max(s) FROM events']);
+    const run = await runPsql(table().server.port, ['-A', '-t', '-c', 'SELECT count(DISTINCT s), min(s), max(s) FROM events']);
     expect(run.stderr).toBe('');
     expect(run.stdout.trim()).toBe('50|k0|k9');
   });

@@ -7,19 +7,14 @@
  * the scan answered: only those whose keys are in the build side's sets, the first time a file
  * is read so; every row of the kept row groups the second time (then cached); the cache after.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runPsql } from './pgwire/testing/psql.js';
 import { ensureBuilt, runCli } from './testing/cli.js';
-import { duckTable, type DuckTable } from './testing/duckdb-table.js';
+import { duckTable, duckTableForTests } from './testing/duckdb-table.js';
 
 const FILES = 4;
 const ROWS_PER_FILE = 3_000;
-let table: DuckTable;
-const ours = (sql: string) => table.ours(sql);
-const duckdb = (sql: string) => table.duckdb(sql);
-const scanLine = (sql: string) => table.scanLine(sql);
-
-beforeAll(async () => {
+const { table, ours, duckdb, scanLine } = duckTableForTests(async () => {
   const selects = Array.from({ length: FILES }, (_, k) => {
     const i = `(i + ${k * ROWS_PER_FILE})`;
     return (
@@ -31,11 +26,7 @@ beforeAll(async () => {
     );
   });
   const columns = [['d', 'date'], ['n', 'integer'], ['s', 'string'], ['x', 'double'], ['u', 'string']] as const;
-  table = await duckTable('deltasql-join-key-sets-', selects, 'ROW_GROUP_SIZE 1024', columns);
-});
-
-afterAll(async () => {
-  await table?.close();
+  return duckTable('deltasql-join-key-sets-', selects, 'ROW_GROUP_SIZE 1024', columns);
 });
 
 /**
@@ -90,7 +81,7 @@ describe('an inner join on a date key', () => {
 
   it('through psql', async () => {
     const sql = `SELECT e.u, e.x FROM events e JOIN (VALUES (DATE '2024-03-01')) q(d) ON e.d = q.d ORDER BY e.u`;
-    const run = await runPsql(table.server.port, ['-A', '-t', '-F', ',', '-c', sql]);
+    const run = await runPsql(table().server.port, ['-A', '-t', '-F', ',', '-c', sql]);
     expect(run.stderr).toBe('');
     expect(run.stdout.trim()).toBe((await duckdb(sql)).map((r) => r.map((v) => (v === 'NULL' ? '' : v)).join(',')).join('\n'));
   });
@@ -100,11 +91,11 @@ describe('in the decode workers (the built CLI)', () => {
   it('decodes only the matching rows of the files, with the same answers', async () => {
     ensureBuilt();
     const sql = `SELECT e.u, e.n, e.s, e.x FROM events e JOIN (VALUES ${DAYS}) q(d) ON e.d = q.d ORDER BY e.u`;
-    const run = await runCli(['query', '--warehouse', table.root, '--format', 'csv', sql]);
+    const run = await runCli(['query', '--warehouse', table().root, '--format', 'csv', sql]);
     expect(run.stderr).toBe('');
     const want = (await duckdb(sql)).map((r) => r.map((v) => (v === 'NULL' ? '' : v)).join(','));
     expect(run.stdout.trim().split(/\r?\n/).slice(1)).toEqual(want);
-    const explain = await runCli(['query', '--warehouse', table.root, `EXPLAIN ANALYZE ${sql}`]);
+    const explain = await runCli(['query', '--warehouse', table().root, `EXPLAIN ANALYZE ${sql}`]);
     expect(Number(/Scan: events .*\(rows=(\d+)/.exec(explain.stdout)?.[1])).toBe(want.length);
   });
 });

@@ -7,19 +7,14 @@
  * vectors and partition values the partial states must respect.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runPsql } from './pgwire/testing/psql.js';
 import { CORPUS, ensureBuilt, runCli } from './testing/cli.js';
-import { duckTable, type DuckTable } from './testing/duckdb-table.js';
+import { duckTable, duckTableForTests } from './testing/duckdb-table.js';
 
 const FILES = 4;
 const ROWS_PER_FILE = 3_000;
-let table: DuckTable;
-const ours = (sql: string) => table.ours(sql);
-const duckdb = (sql: string) => table.duckdb(sql);
-const scanLine = (sql: string) => table.scanLine(sql);
-
-beforeAll(async () => {
+const { table, ours, duckdb, scanLine } = duckTableForTests(async () => {
   const selects = Array.from({ length: FILES }, (_, k) => {
     // Values are multiples of 1/4, so sums are exact in any order (partial sums add up per row group).
     const x = k === 3 ? `CASE WHEN i = 1234 THEN 'NaN'::DOUBLE WHEN i % 13 = 0 THEN NULL ELSE (i % 997) * 0.25 - 50 END` : `CASE WHEN i % 13 = 0 THEN NULL ELSE (i % 997) * 0.25 - 50 END`;
@@ -31,11 +26,7 @@ beforeAll(async () => {
     );
   });
   const columns = [['s', 'string'], ['n', 'integer'], ['d', 'date'], ['x', 'double'], ['f', 'float'], ['v', 'integer'], ['u', 'string']] as const;
-  table = await duckTable('deltasql-partial-aggregate-', selects, 'ROW_GROUP_SIZE 1024', columns);
-});
-
-afterAll(async () => {
-  await table?.close();
+  return duckTable('deltasql-partial-aggregate-', selects, 'ROW_GROUP_SIZE 1024', columns);
 });
 
 const ALL_ROWS = FILES * ROWS_PER_FILE;
@@ -87,7 +78,7 @@ describe('GROUP BY one column of count, sum, avg, min and max', () => {
     const rowsSql = 'SELECT s, count(*) AS rows, max(x) AS hi, min(x) AS lo FROM events GROUP BY s ORDER BY s NULLS FIRST';
     await ours('SELECT max(s), sum(x) FROM events');
     expect(await ours(rowsSql)).toEqual(await duckdb(rowsSql));
-    const run = await runPsql(table.server.port, ['-A', '-t', '-c', "SELECT count(*), sum(x), min(v) FROM events GROUP BY s HAVING s = 'k7'"]);
+    const run = await runPsql(table().server.port, ['-A', '-t', '-c', "SELECT count(*), sum(x), min(v) FROM events GROUP BY s HAVING s = 'k7'"]);
     expect(run.stderr).toBe('');
     expect(run.stdout.trim()).toBe((await duckdb("SELECT count(*), sum(x), min(v) FROM events GROUP BY s HAVING s = 'k7'")).map((r) => r.join('|')).join('\n'));
   });
@@ -97,12 +88,12 @@ describe('in the decode workers (the built CLI)', () => {
   it('aggregates row groups where they are decoded, with the same answers', async () => {
     ensureBuilt();
     const sql = 'SELECT s, count(*) AS rows, count(x) AS xs, sum(x) AS total, min(v) AS lo, max(d) AS last FROM events GROUP BY s ORDER BY s NULLS FIRST';
-    const run = await runCli(['query', '--warehouse', table.root, '--format', 'csv', sql]);
+    const run = await runCli(['query', '--warehouse', table().root, '--format', 'csv', sql]);
     expect(run.stderr).toBe('');
     const lines = run.stdout.trim().split(/\r?\n/).slice(1);
     const expected = (await duckdb(sql.replace('max(d) AS last', 'strftime(max(d), \'%Y-%m-%d\') AS last'))).map((r) => r.map((v) => (v === 'NULL' ? '' : v)).join(','));
     expect(lines).toEqual(expected);
-    const explain = await runCli(['query', '--warehouse', table.root, `EXPLAIN ANALYZE ${sql}`]);
+    const explain = await runCli(['query', '--warehouse', table().root, `EXPLAIN ANALYZE ${sql}`]);
     expect(explain.stdout).toMatch(/partial_aggregate=\[s: x, v, d\] \(rows=\d+/);
     expect(Number(/partial_aggregate=\[s: x, v, d\] \(rows=(\d+)/.exec(explain.stdout)?.[1])).toBeLessThan(ALL_ROWS / 4);
   });

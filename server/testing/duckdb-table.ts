@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { Warehouse } from '../../storage/warehouse.js';
 import { startPgServer, type PgServer } from '../pgwire/server.js';
 
@@ -76,4 +77,28 @@ export async function duckTable(prefix: string, selects: readonly string[], opti
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A DuckTable made before a test file's tests and closed after them: its query functions, and
+ * `table()` for its server and root.
+ */
+export function duckTableForTests(make: () => Promise<DuckTable>): {
+  table: () => DuckTable;
+  ours: DuckTable['ours'];
+  duckdb: DuckTable['duckdb'];
+  scanLine: DuckTable['scanLine'];
+} {
+  let made: DuckTable | undefined;
+  beforeAll(async () => {
+    made = await make();
+  });
+  afterAll(async () => {
+    await made?.close();
+  });
+  const table = (): DuckTable => {
+    if (made === undefined) throw new Error('the DuckDB table is made before the tests run');
+    return made;
+  };
+  return { table, ours: (sql) => table().ours(sql), duckdb: (sql) => table().duckdb(sql), scanLine: (sql) => table().scanLine(sql) };
 }
