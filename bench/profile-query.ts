@@ -1,4 +1,5 @@
 import { Session } from '../server/session.js';
+import { tuneV8 } from '../server/v8-tuning.js';
 import { Warehouse } from '../storage/warehouse.js';
 
 /**
@@ -6,6 +7,8 @@ import { Warehouse } from '../storage/warehouse.js';
  * times, each run's wall time printed — the first is cold, the rest hot (column cache). Meant
  * for `node --cpu-prof` while working on one query of the benchmark.
  */
+// As the `deltasql` binary runs (server/v8-tuning.ts).
+tuneV8();
 const [dir = 'bench/data', runsText = '5', sql = 'SELECT count(*) FROM prices'] = process.argv.slice(2);
 // PROFILE_WARMUP=<warehouse>: run the SQL there first, untimed, as the benchmark's cold run does (JIT, workers started).
 if (process.env.PROFILE_WARMUP) for await (const _ of (await new Session(new Warehouse(process.env.PROFILE_WARMUP)).execute(sql)).batches);

@@ -1,6 +1,7 @@
 import type * as arrow from 'apache-arrow';
 import { SqlError } from '../../common/sql-error.js';
 import { Session } from '../../server/session.js';
+import { tuneV8 } from '../../server/v8-tuning.js';
 import { Warehouse } from '../../storage/warehouse.js';
 import { childMain } from '../lib/child.js';
 import { collectGarbage, elapsedMs, peakRssMiB, summarise, timeOnce } from '../lib/measure.js';
@@ -39,6 +40,9 @@ function digestOf(answer: Answer, ordered: boolean): ResultDigest {
     ordered,
   );
 }
+
+// The V8 tuning the `deltasql` binary runs with (server/v8-tuning.ts).
+tuneV8();
 
 await childMain(async (job: OursJob): Promise<EngineQueryResult> => {
   const { sql, ordered } = job.query;

@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { FORMATS, type Format } from '../encode/index.js';
 import { EXIT_USAGE, UsageError, exitCodeFor, flushed, formatError } from './output.js';
 import { packageVersion, requireWarehouseDir } from './paths.js';
+import { tuneV8 } from '../v8-tuning.js';
 
 /**
  * The `deltasql` bin (PRODUCT.md "CLI"):
@@ -140,6 +141,7 @@ function cancelOnInterrupt(): AbortSignal {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
+  tuneV8();
   // `deltasql query … | head` closes the pipe early: stop quietly, as other Unix tools do.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);
