@@ -11,3 +11,8 @@ export function schemaFromIPC(bytes: Uint8Array): arrow.Schema {
   if (schema === null || schema === undefined) throw new Error('Arrow IPC stream without a schema message');
   return schema;
 }
+
+/** A schema-only IPC stream (the schema message, then the end): what `schemaFromIPC` reads back. */
+export function schemaToIPC(schema: arrow.Schema): Uint8Array {
+  return arrow.tableToIPC(new arrow.Table(schema), 'stream');
+}

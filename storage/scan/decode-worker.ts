@@ -4,7 +4,8 @@
  * (transferred, not copied), which `tableFromIPC` reads as zero-copy views.
  *
  * Flat columns are decoded by storage/scan/flat-parquet (raw buffers, one reply per row group,
- * no IPC); anything else by parquet-wasm, whose batches cross as Arrow IPC.
+ * no IPC); anything else by parquet-wasm, whose batches cross as Arrow IPC. A flat file is opened
+ * from its footer alone (flat-parquet/arrow-fields.ts): parquet-wasm opens it only for a fallback.
  *
  * Protocol (one `id` per open file; every request carries a `seq` that its one reply echoes):
  *   open  {path}                     → opened {schemaIpc, numRows} | error
@@ -22,9 +23,10 @@ import { openAsBlob } from 'node:fs';
 import { open as openFile, type FileHandle } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
 import * as arrow from 'apache-arrow';
-import { schemaFromIPC } from '../../common/arrow/ipc-schema.js';
+import { schemaFromIPC, schemaToIPC } from '../../common/arrow/ipc-schema.js';
 import { parquetMetadataAsync, type FileMetaData } from 'hyparquet';
 import * as parquet from 'parquet-wasm';
+import { flatArrowFields } from './flat-parquet/arrow-fields.js';
 import type { KeySet } from './flat-parquet/key-set.js';
 import type { PartialAggregateRequest } from './flat-parquet/partial-aggregate.js';
 import { rawBuffers, type RawBatch } from './flat-parquet/raw-batch.js';
@@ -51,13 +53,14 @@ export type DecodeReply =
 type Piece = { readonly kind: 'ipc'; readonly ipc: Uint8Array } | { readonly kind: 'raw'; readonly batches: RawBatch[] };
 
 interface OpenFile {
-  file: parquet.ParquetFile;
+  /** parquet-wasm's reader: made at open when the footer alone does not give the fields, else on a fallback read. */
+  file?: Promise<parquet.ParquetFile>;
   blob: Blob;
   /** The file opened once for the flat decoder's ranged reads. */
   handle: FileHandle;
   fields: readonly arrow.Field[];
-  /** The footer as hyparquet reads it (for the flat decoder), parsed on the first read. */
-  footer?: Promise<FileMetaData>;
+  /** The footer as hyparquet reads it (for the flat decoder and the fields), read at open. */
+  footer: Promise<FileMetaData>;
   /** The current read, decoded ahead of the main thread's `next`, and its batch size. */
   ahead?: ReadAhead<Piece>;
   batchSize?: number;
@@ -106,21 +109,36 @@ async function handle(request: DecodeRequest): Promise<{ reply: DecodeReply; tra
       } catch (err) {
         return { reply: { kind: 'error', id, message: (err as Error).message, notFound: true } };
       }
-      const file = await parquet.ParquetFile.fromFile(blob);
-      const schemaIpc = file.schema().intoIPCStream();
       const handle = await openFile(request.path, 'r');
-      files.set(id, { file, blob, handle, fields: schemaFromIPC(schemaIpc).fields });
-      return { reply: { kind: 'opened', id, schemaIpc, numRows: file.metadata().fileMetadata().numRows() }, transfer: [schemaIpc.buffer as ArrayBuffer] };
+      try {
+        const source = fileSource(handle, blob.size);
+        const footer = parquetMetadataAsync(
+          { byteLength: blob.size, slice: (start, end) => source.read(start, end ?? blob.size).then((bytes) => bytes.buffer as ArrayBuffer) },
+          { initialFetchSize: Math.min(blob.size, FOOTER_FETCH_BYTES) },
+        );
+        // A flat file's fields come from the footer (arrow-fields.ts); parquet-wasm reads the
+        // others' — and reports a footer it cannot read, as before.
+        const meta = await footer.catch(() => undefined);
+        const flat = meta === undefined ? undefined : flatArrowFields(meta);
+        if (flat !== undefined && meta !== undefined) {
+          const schemaIpc = schemaToIPC(new arrow.Schema(flat));
+          files.set(id, { blob, handle, fields: flat, footer });
+          return { reply: { kind: 'opened', id, schemaIpc, numRows: Number(meta.num_rows) }, transfer: [schemaIpc.buffer as ArrayBuffer] };
+        }
+        const file = await parquet.ParquetFile.fromFile(blob);
+        const schemaIpc = file.schema().intoIPCStream();
+        files.set(id, { file: Promise.resolve(file), blob, handle, fields: schemaFromIPC(schemaIpc).fields, footer });
+        return { reply: { kind: 'opened', id, schemaIpc, numRows: file.metadata().fileMetadata().numRows() }, transfer: [schemaIpc.buffer as ArrayBuffer] };
+      } catch (err) {
+        await handle.close().catch(() => undefined);
+        throw err;
+      }
     }
     case 'read': {
       const open = files.get(id);
       if (!open) return { reply: { kind: 'error', id, message: 'read before open' } };
-      const { file, blob } = open;
+      const { blob, footer } = open;
       const source = fileSource(open.handle, blob.size);
-      const footer = (open.footer ??= parquetMetadataAsync(
-        { byteLength: blob.size, slice: (start, end) => source.read(start, end ?? blob.size).then((bytes) => bytes.buffer as ArrayBuffer) },
-        { initialFetchSize: Math.min(blob.size, FOOTER_FETCH_BYTES) },
-      ));
       footer.catch(() => undefined); // a bad footer is the flat decoder's decline, reported there
       const { columns, batchSize } = request;
       const pieces = readFlatOrFallback<Piece>(
@@ -129,7 +147,9 @@ async function handle(request: DecodeRequest): Promise<{ reply: DecodeReply; tra
         open.fields,
         request,
         (batches) => ({ kind: 'raw', batches }),
-        (rowGroups) => wasmPieces(file, columns, batchSize, rowGroups),
+        async function* (rowGroups) {
+          yield* wasmPieces(await (open.file ??= parquet.ParquetFile.fromFile(blob)), columns, batchSize, rowGroups);
+        },
       );
       await open.ahead?.close();
       // An IPC piece is one batch of at most batchSize rows.
@@ -164,7 +184,7 @@ async function handle(request: DecodeRequest): Promise<{ reply: DecodeReply; tra
       if (open) {
         await open.ahead?.close();
         await open.handle.close().catch(() => undefined);
-        open.file.free();
+        (await open.file?.catch(() => undefined))?.free();
       }
       return { reply: { kind: 'closed', id } };
     }

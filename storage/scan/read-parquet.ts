@@ -7,6 +7,7 @@ import { NotFoundError, type ObjectStore } from '../object-store/object-store.js
 import { DecodeError, DecodePool } from './decode-pool.js';
 import type { KeySet } from './flat-parquet/key-set.js';
 import type { PartialAggregateRequest } from './flat-parquet/partial-aggregate.js';
+import { flatArrowFields } from './flat-parquet/arrow-fields.js';
 import { blobSource, readFlatOrFallback } from './flat-parquet/read.js';
 import { toRecordBatch } from './flat-parquet/to-arrow.js';
 
@@ -89,12 +90,12 @@ function openError(path: string, err: unknown): SqlError {
  * columns it covers, else parquet-wasm's async, projecting reader.
  */
 class InThreadDataFile implements DataFile {
-  private footer: Promise<FileMetaData> | undefined;
-
   private constructor(
     readonly path: string,
     private readonly blob: Blob,
-    private readonly file: parquet.ParquetFile,
+    private readonly footer: Promise<FileMetaData>,
+    /** parquet-wasm's reader: made at open when the footer alone does not give the fields, else on a fallback read. */
+    private file: Promise<parquet.ParquetFile> | undefined,
     readonly fields: readonly arrow.Field[],
     readonly numRows: number,
   ) {}
@@ -107,10 +108,16 @@ class InThreadDataFile implements DataFile {
       if (err instanceof NotFoundError) throw openError(path, err);
       throw SqlError.ioError(path, err);
     }
+    const footer = parquetMetadataAsync({ byteLength: blob.size, slice: (start, end) => blob.slice(start, end).arrayBuffer() }, { initialFetchSize: Math.min(blob.size, 64 * 1024) });
     try {
+      // A flat file's fields come from the footer (flat-parquet/arrow-fields.ts); parquet-wasm
+      // reads the others' — and reports a footer it cannot read.
+      const meta = await footer.catch(() => undefined);
+      const flat = meta === undefined ? undefined : flatArrowFields(meta);
+      if (flat !== undefined && meta !== undefined) return new InThreadDataFile(path, blob, footer, undefined, flat, Number(meta.num_rows));
       const file = await parquet.ParquetFile.fromFile(blob);
       const schema = schemaFromIPC(file.schema().intoIPCStream());
-      return new InThreadDataFile(path, blob, file, schema.fields, file.metadata().fileMetadata().numRows());
+      return new InThreadDataFile(path, blob, footer, Promise.resolve(file), schema.fields, file.metadata().fileMetadata().numRows());
     } catch (err) {
       throw openError(path, err);
     }
@@ -118,11 +125,10 @@ class InThreadDataFile implements DataFile {
 
   async *read(columns: readonly string[], batchSize: number, options: ReadOptions = {}): AsyncGenerator<arrow.RecordBatch> {
     const { blob } = this;
-    const footer = () => (this.footer ??= parquetMetadataAsync({ byteLength: blob.size, slice: (start, end) => blob.slice(start, end).arrayBuffer() }, { initialFetchSize: Math.min(blob.size, 64 * 1024) }));
     const request = { columns, batchSize, ...options };
     for await (const batches of readFlatOrFallback<arrow.RecordBatch[]>(
       blobSource(blob),
-      footer,
+      () => this.footer,
       this.fields,
       request,
       (raw) => raw.map((b) => toRecordBatch(b, this.fields)),
@@ -135,7 +141,8 @@ class InThreadDataFile implements DataFile {
   private async *wasmBatches(columns: readonly string[], batchSize: number, rowGroups: readonly number[] | undefined): AsyncGenerator<arrow.RecordBatch[]> {
     let stream: ReadableStream<parquet.RecordBatch>;
     try {
-      stream = await this.file.stream({ columns: [...columns], batchSize, ...(rowGroups === undefined ? {} : { rowGroups: [...rowGroups] }) });
+      const file = await (this.file ??= parquet.ParquetFile.fromFile(this.blob));
+      stream = await file.stream({ columns: [...columns], batchSize, ...(rowGroups === undefined ? {} : { rowGroups: [...rowGroups] }) });
     } catch (err) {
       throw SqlError.corruptData(this.path, `cannot read columns ${columns.join(', ')} (${errorText(err)})`, err);
     }
@@ -158,7 +165,7 @@ class InThreadDataFile implements DataFile {
   }
 
   async close(): Promise<void> {
-    this.file.free();
+    (await this.file?.catch(() => undefined))?.free();
   }
 }
 

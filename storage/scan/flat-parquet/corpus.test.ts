@@ -3,8 +3,10 @@ import * as arrow from 'apache-arrow';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { schemaFromIPC } from '../../../common/arrow/ipc-schema.js';
+import { parquetMetadataAsync } from 'hyparquet';
 import { CORPUS_DIR } from '../../testing/corpus.js';
-import { expectSameBatches, flatRead, openFile, wasmRead } from './testing/compare.js';
+import { flatArrowFields } from './arrow-fields.js';
+import { expectSameBatches, fieldsShown, flatRead, openFile, wasmRead } from './testing/compare.js';
 
 function parquetFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -27,6 +29,32 @@ describe('the Arrow schema of every Parquet file of the corpus', () => {
         opened.file.free();
       }
     }
+  });
+});
+
+describe('the Arrow fields read from the footer (arrow-fields.ts)', () => {
+  it("are parquet-wasm's for every corpus file the mapping covers, after the same IPC round trip", async () => {
+    const files = parquetFiles(CORPUS_DIR).sort();
+    const ipcFields = (fields: arrow.Field[]) => schemaFromIPC(arrow.tableToIPC(new arrow.Table(new arrow.Schema(fields)), 'stream')).fields;
+    let covered = 0;
+    const left: string[] = [];
+    for (const path of files) {
+      const opened = await openFile(path);
+      try {
+        const meta = await parquetMetadataAsync({ byteLength: opened.blob.size, slice: (s, e) => opened.blob.slice(s, e).arrayBuffer() });
+        const fields = flatArrowFields(meta);
+        if (fields === undefined) {
+          left.push(relative(CORPUS_DIR, path));
+          continue;
+        }
+        covered++;
+        expect(fieldsShown(ipcFields(fields)), relative(CORPUS_DIR, path)).toEqual(fieldsShown(opened.fields));
+      } finally {
+        opened.file.free();
+      }
+    }
+    // The others: 22 files with an ARROW:schema, 18 with nested columns, 5 with INT96 and 2 with decimals.
+    expect({ covered, left: left.length }).toEqual({ covered: 281, left: 47 });
   });
 });
 

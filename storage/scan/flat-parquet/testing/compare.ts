@@ -22,6 +22,11 @@ export async function openFile(path: string): Promise<OpenedFile> {
   return { blob, file, fields: arrow.tableFromIPC(file.schema().intoIPCStream()).schema.fields };
 }
 
+/** Fields as comparable values: name, type with its parameters (a timestamp's unit and zone…), nullability, metadata. */
+export function fieldsShown(fields: readonly arrow.Field[]): unknown[] {
+  return fields.map((f) => [f.name, String(f.type), { ...f.type }, f.nullable, [...f.metadata]]);
+}
+
 /** parquet-wasm's batches of a read. */
 export async function wasmRead(opened: OpenedFile, columns: readonly string[], batchSize: number, rowGroups?: readonly number[]): Promise<arrow.RecordBatch[]> {
   const stream = await opened.file.stream({ columns: [...columns], batchSize, ...(rowGroups === undefined ? {} : { rowGroups: [...rowGroups] }) });
