@@ -27,6 +27,7 @@ import { schemaFromIPC, schemaToIPC } from '../../common/arrow/ipc-schema.js';
 import { parquetMetadataAsync, type FileMetaData } from 'hyparquet';
 import * as parquet from 'parquet-wasm';
 import { flatArrowFields } from './flat-parquet/arrow-fields.js';
+import { BufferPool } from './flat-parquet/buffer-pool.js';
 import type { KeySet } from './flat-parquet/key-set.js';
 import type { PartialAggregateRequest } from './flat-parquet/partial-aggregate.js';
 import { rawBuffers, type RawBatch } from './flat-parquet/raw-batch.js';
@@ -96,6 +97,9 @@ function rawRows(batches: readonly RawBatch[]): number {
 
 const files = new Map<number, OpenFile>();
 
+/** Column-chunk buffers, reused across this worker's row groups (it decodes one at a time). */
+const chunkBuffers = new BufferPool();
+
 /** The worker decodes its open files' pieces one at a time, the earliest opened (scanned) first. */
 const turns = new Turns();
 
@@ -138,7 +142,7 @@ async function handle(request: DecodeRequest): Promise<{ reply: DecodeReply; tra
       const open = files.get(id);
       if (!open) return { reply: { kind: 'error', id, message: 'read before open' } };
       const { blob, footer } = open;
-      const source = fileSource(open.handle, blob.size);
+      const source = fileSource(open.handle, blob.size, chunkBuffers);
       footer.catch(() => undefined); // a bad footer is the flat decoder's decline, reported there
       const { columns, batchSize } = request;
       const pieces = readFlatOrFallback<Piece>(

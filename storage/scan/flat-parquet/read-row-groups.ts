@@ -14,7 +14,7 @@
  * rows inside every set (key-set.ts). Their key columns are decoded first; when no row is in the
  * sets, no other column is decoded.
  */
-import type { FileMetaData } from 'hyparquet';
+import type { CompressionCodec, FileMetaData } from 'hyparquet';
 import { decodeChunk, decodeChunkValues, type DecodedChunk } from './column-chunk.js';
 import type { FlatColumn } from './column-plan.js';
 import { aggregateRowGroup, type PartialAggregateRequest } from './partial-aggregate.js';
@@ -27,6 +27,8 @@ import { ChunkSlicer } from './slice.js';
 export interface ByteSource {
   readonly size: number;
   read(start: number, end: number): Promise<Uint8Array>;
+  /** Takes back bytes `read` answered once nothing reads them (their memory may be reused). */
+  readonly release?: (bytes: Uint8Array) => void;
 }
 
 /** The batches of one row group, in order. */
@@ -45,7 +47,6 @@ export async function decodeRowGroup(
   const groupRows = Number(group.num_rows);
   if (groupRows === 0) return [];
   const valuesOnly = distinctValues && columns.length === 1;
-  const decode = valuesOnly ? decodeChunkValues : decodeChunk;
   // Every chunk's bytes are asked for at once; the key sets' chunks are decoded first.
   const reads = columns.map((column) => {
     const md = group.columns[column.chunkIndex]?.meta_data;
@@ -61,9 +62,35 @@ export async function decodeRowGroup(
     bytes.catch(() => undefined); // unread when no row is in the key sets
     return { bytes, codec: md.codec, uncompressed: Number(md.total_uncompressed_size) };
   });
+  try {
+    return await decodeReadChunks(reads, columns, groupRows, batchSize, valuesOnly, partial, keySets);
+  } finally {
+    // The decoded chunks hold copies (column-chunk.ts): the bytes go back once each read is done,
+    // including the reads a row group outside the key sets never looked at.
+    const release = source.release;
+    if (release !== undefined) for (const read of reads) read.bytes.then(release, () => undefined);
+  }
+}
+
+interface ChunkRead {
+  readonly bytes: Promise<Uint8Array>;
+  readonly codec: CompressionCodec;
+  readonly uncompressed: number;
+}
+
+async function decodeReadChunks(
+  reads: readonly ChunkRead[],
+  columns: readonly FlatColumn[],
+  groupRows: number,
+  batchSize: number,
+  valuesOnly: boolean,
+  partial: PartialAggregateRequest | undefined,
+  keySets: readonly KeySet[],
+): Promise<RawBatch[]> {
+  const decode = valuesOnly ? decodeChunkValues : decodeChunk;
   /** A column's chunk: every row, or only the rows `pick`. */
   const decodeColumn = async (k: number, pick?: Int32Array): Promise<DecodedChunk> => {
-    const read = reads[k] as (typeof reads)[number];
+    const read = reads[k] as ChunkRead;
     const bytes = await read.bytes;
     const column = columns[k] as FlatColumn;
     return pick === undefined ? decode(bytes, column, groupRows, read.codec, read.uncompressed) : decodeChunk(bytes, column, groupRows, read.codec, read.uncompressed, pick);

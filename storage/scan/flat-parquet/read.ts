@@ -8,6 +8,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import type * as arrow from 'apache-arrow';
 import type { FileMetaData } from 'hyparquet';
+import type { BufferPool } from './buffer-pool.js';
 import { planColumns } from './column-plan.js';
 import { Declined } from './decline.js';
 import { decodeRowGroup, type ByteSource } from './read-row-groups.js';
@@ -89,12 +90,16 @@ export async function* readFlatOrFallback<T>(
   }
 }
 
-/** An open file's bytes as a ByteSource: one handle for every read (a Blob from `openAsBlob` opens the file per slice). */
-export function fileSource(handle: FileHandle, size: number): ByteSource {
+/**
+ * An open file's bytes as a ByteSource: one handle for every read (a Blob from `openAsBlob` opens
+ * the file per slice). With a pool, reads land in its buffers and are given back to it.
+ */
+export function fileSource(handle: FileHandle, size: number, pool?: BufferPool): ByteSource {
   return {
     size,
+    ...(pool === undefined ? {} : { release: (bytes: Uint8Array) => pool.give(bytes) }),
     read: async (start, end) => {
-      const out = new Uint8Array(end - start);
+      const out = pool === undefined ? new Uint8Array(end - start) : pool.take(end - start);
       let done = 0;
       while (done < out.length) {
         const { bytesRead } = await handle.read(out, done, out.length - done, start + done);
