@@ -21,11 +21,13 @@ const { table, ours, duckdb, scanLine } = duckTableForTests(async () => {
       // 30 rows a day, days in order across the files; a NULL date every 101st row.
       `SELECT CASE WHEN ${i} % 101 = 7 THEN NULL ELSE DATE '2024-01-01' + (${i} // 30)::INTEGER END AS d, ` +
       `CASE WHEN ${i} % 89 = 3 THEN NULL ELSE (${i} % 25)::INTEGER END AS n, 'k' || (${i} % 30) AS s, ` +
-      `CASE WHEN ${i} % 13 = 0 THEN NULL ELSE ${i} * 0.25 END::DOUBLE AS x, 'u' || ${i} AS u ` +
+      `CASE WHEN ${i} % 13 = 0 THEN NULL ELSE ${i} * 0.25 END::DOUBLE AS x, 'u' || ${i} AS u, ` +
+      // The same days without NULLs: RLE runs of 30 codes, selected run by run (key-set.ts selectRowsInSet).
+      `DATE '2024-01-01' + (${i} // 30)::INTEGER AS t ` +
       `FROM range(${ROWS_PER_FILE}) t(i)`
     );
   });
-  const columns = [['d', 'date'], ['n', 'integer'], ['s', 'string'], ['x', 'double'], ['u', 'string']] as const;
+  const columns = [['d', 'date'], ['n', 'integer'], ['s', 'string'], ['x', 'double'], ['u', 'string'], ['t', 'date']] as const;
   return duckTable('deltasql-join-key-sets-', selects, 'ROW_GROUP_SIZE 1024', columns);
 });
 
@@ -71,6 +73,15 @@ describe('an inner join on a date key', () => {
     const third = await scanLine(BY_DATE);
     expect(third.rows).toBe(FILES * ROWS_PER_FILE);
     expect(await ours(BY_DATE)).toEqual(want);
+  });
+
+  it('narrows on a date key without NULLs, stored in date order, from its runs of codes', async () => {
+    // Days 210 and 250 (file 2) and one no row has: 30 rows each.
+    const sql = `SELECT e.t, e.u, e.x FROM events e JOIN (VALUES (DATE '2024-07-29'), (DATE '2024-09-07'), (DATE '2030-01-01')) q(t) ON e.t = q.t ORDER BY e.u`;
+    const want = await duckdb(sql);
+    expect(want.length).toBe(60);
+    expect((await scanLine(sql)).rows).toBe(60);
+    expect(await ours(sql)).toEqual(want);
   });
 
   it('is not narrowed for a LEFT join, whose unmatched probe rows are output', async () => {

@@ -103,14 +103,8 @@ function decodePages(chunk: Uint8Array, column: FlatColumn, rows: number, codec:
 
     if (header.type === 'INDEX_PAGE') continue;
     if (header.type === 'DICTIONARY_PAGE') {
-      const dph = header.dictionary_page_header;
-      if (dictionary !== undefined || row > 0 || dph === undefined || column.physical === 'BOOLEAN') throw new Declined('unexpected dictionary page');
-      if (dph.encoding !== 'PLAIN' && dph.encoding !== 'PLAIN_DICTIONARY') throw new Declined(`dictionary page encoding ${dph.encoding}`);
-      const page = decompress(codec, raw, header.uncompressed_page_size);
-      const builder = new DenseBuilder(column.physical, dph.num_values, page.length);
-      builder.appendPlain(page, 0, page.length, dph.num_values);
-      if (column.utf8 && !builder.validUtf8(0)) throw new Declined('invalid UTF-8 in a Utf8 dictionary');
-      dictionary = builder.finish();
+      if (dictionary !== undefined || row > 0) throw new Declined('unexpected dictionary page');
+      dictionary = dictionaryPage(header, raw, codec, column);
       continue;
     }
 
@@ -127,15 +121,9 @@ function decodePages(chunk: Uint8Array, column: FlatColumn, rows: number, codec:
       n = h.num_values;
       encoding = h.encoding;
       page = decompress(codec, raw, header.uncompressed_page_size);
-      pos = 0;
-      if (column.optional) {
-        if (h.definition_level_encoding !== 'RLE') throw new Declined(`definition levels ${h.definition_level_encoding}`);
-        if (page.length < 4) throw new Declined('page too short for its levels');
-        const len = ((page[0] as number) | ((page[1] as number) << 8) | ((page[2] as number) << 16) | ((page[3] as number) << 24)) >>> 0;
-        defsAt = 4;
-        defsEnd = 4 + len;
-        pos = defsEnd;
-      }
+      defsEnd = levelsEndV1(page, h, column);
+      defsAt = column.optional ? 4 : 0;
+      pos = defsEnd;
     } else if (header.type === 'DATA_PAGE_V2') {
       const h = header.data_page_header_v2;
       if (h === undefined) throw new Declined('data page v2 without header');
@@ -220,6 +208,30 @@ function decodePages(chunk: Uint8Array, column: FlatColumn, rows: number, codec:
     return { rows: outRows, valid: validity, values: { kind: 'dictionary', codes: codes.subarray(0, codeCount), dictionary } };
   }
   return { rows: outRows, valid: validity, values: denseBuilder().finish() };
+}
+
+/** A dictionary page's values (the chunk's dictionary). */
+export function dictionaryPage(header: PageHeader, raw: Uint8Array, codec: CompressionCodec, column: FlatColumn): DenseValues {
+  const dph = header.dictionary_page_header;
+  if (dph === undefined || column.physical === 'BOOLEAN') throw new Declined('unexpected dictionary page');
+  if (dph.encoding !== 'PLAIN' && dph.encoding !== 'PLAIN_DICTIONARY') throw new Declined(`dictionary page encoding ${dph.encoding}`);
+  const page = decompress(codec, raw, header.uncompressed_page_size);
+  const builder = new DenseBuilder(column.physical, dph.num_values, page.length);
+  builder.appendPlain(page, 0, page.length, dph.num_values);
+  if (column.utf8 && !builder.validUtf8(0)) throw new Declined('invalid UTF-8 in a Utf8 dictionary');
+  return builder.finish();
+}
+
+/**
+ * Where a decompressed data page v1's values start: after its definition levels (a 4-byte length,
+ * then the RLE levels at [4, end)) when the column is OPTIONAL, else at 0.
+ */
+export function levelsEndV1(page: Uint8Array, h: NonNullable<PageHeader['data_page_header']>, column: FlatColumn): number {
+  if (!column.optional) return 0;
+  if (h.definition_level_encoding !== 'RLE') throw new Declined(`definition levels ${h.definition_level_encoding}`);
+  if (page.length < 4) throw new Declined('page too short for its levels');
+  const len = ((page[0] as number) | ((page[1] as number) << 8) | ((page[2] as number) << 16) | ((page[3] as number) << 24)) >>> 0;
+  return 4 + len;
 }
 
 /**

@@ -99,6 +99,8 @@ describe.each(Object.entries(variants))('a file written with %s', (name, { decli
         { what: 'a date column with NULLs', sets: [{ column: 'd', values: Array.from({ length: 445 }, (_, k) => 10_957 + 9 * k) }] },
         { what: 'a REQUIRED int column and a nullable int8 one', sets: [{ column: 'req', values: Array.from({ length: 3_000 }, (_, k) => 3 * k + 1) }, { column: 'i8', values: [-128, -1, 0, 5, 127] }] },
         { what: 'a set no row holds', sets: [{ column: 'req', values: [-5, ROWS + 10] }] },
+        // One set over a column without NULLs: read run by run from its codes where dictionary-coded (key-set.ts selectRowsInSet).
+        { what: 'one REQUIRED int column', sets: [{ column: 'req', values: Array.from({ length: 2_000 }, (_, k) => 5 * k + 2) }] },
       ];
       for (const { what, sets } of cases) {
         const got = await flatRead(opened, columns, 4_096, { keySets: sets.map(({ column, values }) => keySetOf(column, values)) });

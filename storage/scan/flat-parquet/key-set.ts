@@ -11,9 +11,13 @@
  * answers every row.
  */
 import * as arrow from 'apache-arrow';
-import type { DecodedChunk } from './column-chunk.js';
+import type { CompressionCodec, PageHeader } from 'hyparquet';
+import { parquetHeader } from 'hyparquet/src/column.js';
+import { dictionaryPage, levelsEndV1, type DecodedChunk } from './column-chunk.js';
 import type { FlatColumn } from './column-plan.js';
 import { Declined } from './decline.js';
+import { decompress } from './decompress.js';
+import { decodeDefinitionLevels, selectDictionaryRuns } from './rle.js';
 import type { DenseValues, FixedArray } from './values.js';
 
 /** The values `min + i` for each bit `i` set in `bits` (least significant bit first) of `column`. */
@@ -47,6 +51,52 @@ export function rowsInSet(chunk: DecodedChunk, set: KeySet): Int32Array {
     count = selectValues(fixedInt32s(values), valid, rows, set.min, set.bits, out);
   }
   return out.subarray(0, count);
+}
+
+/**
+ * The rows of a column chunk whose value is in `set`, and the chunk of those rows, read from its
+ * dictionary codes run by run (rle.ts `selectDictionaryRuns`): a key stored in order is long RLE
+ * runs, each tested once, so no code is written out per row and no row is tested on its own.
+ * Only for the usual layout — a dictionary page, then v1 data pages all dictionary-coded, no NULL
+ * — else undefined, and the caller decodes the chunk and tests its rows (`rowsInSet`).
+ */
+export function selectRowsInSet(chunk: Uint8Array, column: FlatColumn, rows: number, codec: CompressionCodec, set: KeySet): { readonly rows: Int32Array; readonly chunk: DecodedChunk } | undefined {
+  const reader = { view: new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength), offset: 0 };
+  let dictionary: DenseValues | undefined;
+  let member: Uint8Array | undefined;
+  const kept = { rows: new Int32Array(rows), codes: new Int32Array(rows), count: 0 };
+  let row = 0;
+  while (row < rows) {
+    if (reader.offset >= chunk.length) throw new Declined('column chunk ends before its rows');
+    const header: PageHeader = parquetHeader(reader);
+    const start = reader.offset;
+    const end = start + header.compressed_page_size;
+    if (end > chunk.length || header.compressed_page_size < 0) throw new Declined('page past the end of its column chunk');
+    reader.offset = end;
+    const raw = chunk.subarray(start, end);
+    if (header.type === 'INDEX_PAGE') continue;
+    if (header.type === 'DICTIONARY_PAGE' && dictionary === undefined && row === 0) {
+      dictionary = dictionaryPage(header, raw, codec, column);
+      const values = fixedInt32s(dictionary);
+      member = new Uint8Array(values.length);
+      for (let code = 0; code < values.length; code++) member[code] = inSet(values[code] as number, set.min, set.bits) ? 1 : 0;
+      continue;
+    }
+    const h = header.data_page_header;
+    if (header.type !== 'DATA_PAGE' || h === undefined || member === undefined || (h.encoding !== 'PLAIN_DICTIONARY' && h.encoding !== 'RLE_DICTIONARY')) return undefined;
+    const n = h.num_values;
+    if (n < 0 || row + n > rows) throw new Declined('page holds more rows than its row group');
+    const page = decompress(codec, raw, header.uncompressed_page_size);
+    const pos = levelsEndV1(page, h, column);
+    if (pos > page.length) throw new Declined('levels past the end of the page');
+    // A NULL key is never in a set, but it shifts rows from codes: left to the row-by-row test.
+    if (column.optional && decodeDefinitionLevels(page, 4, pos, null, 0, n) !== n) return undefined;
+    kept.count = selectDictionaryRuns(page, pos + 1, page.length, page[pos] as number, n, member, row, kept.rows, kept.codes, kept.count);
+    row += n;
+  }
+  if (dictionary === undefined) return undefined;
+  const count = kept.count;
+  return { rows: kept.rows.subarray(0, count), chunk: { rows: count, valid: null, values: { kind: 'dictionary', codes: kept.codes.subarray(0, count), dictionary } } };
 }
 
 /** The rows in both ascending lists. */

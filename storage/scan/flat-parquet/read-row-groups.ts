@@ -11,15 +11,16 @@
  * states per key instead (partial-aggregate.ts) — when its key chunk is dictionary-coded.
  *
  * `keySets`: the caller drops rows whose key is outside a set, so the row group may answer only the
- * rows inside every set (key-set.ts). Their key columns are decoded first; when no row is in the
- * sets, no other column is decoded.
+ * rows inside every set (key-set.ts). Their key columns are decoded first — one key column without
+ * NULLs, dictionary-coded, is read run by run from its codes (`selectRowsInSet`) — and when no row
+ * is in the sets, no other column is decoded.
  */
 import type { CompressionCodec, FileMetaData } from 'hyparquet';
 import { decodeChunk, decodeChunkValues, type DecodedChunk } from './column-chunk.js';
 import type { FlatColumn } from './column-plan.js';
 import { aggregateRowGroup, type PartialAggregateRequest } from './partial-aggregate.js';
 import { Declined } from './decline.js';
-import { intersectRows, keySetApplies, pickRows, rowsInSet, type KeySet } from './key-set.js';
+import { intersectRows, keySetApplies, pickRows, rowsInSet, selectRowsInSet, type KeySet } from './key-set.js';
 import type { RawBatch, RawColumn } from './raw-batch.js';
 import { ChunkSlicer } from './slice.js';
 
@@ -97,20 +98,35 @@ async function decodeReadChunks(
   };
   const decoded: (DecodedChunk | undefined)[] = columns.map(() => undefined);
   let selected: Int32Array | undefined;
-  if (!valuesOnly && partial === undefined) {
-    for (const set of keySets) {
-      const k = columns.findIndex((c) => c.name === set.column);
-      if (k < 0 || !keySetApplies(columns[k] as FlatColumn)) continue;
+  /** A key column read run by run (key-set.ts `selectRowsInSet`): its chunk holds the selected rows only. */
+  let selectedChunk: { readonly k: number; readonly chunk: DecodedChunk } | undefined;
+  const sets = valuesOnly || partial !== undefined ? [] : keySets.flatMap((set) => {
+    const k = columns.findIndex((c) => c.name === set.column);
+    return k >= 0 && keySetApplies(columns[k] as FlatColumn) ? [{ set, k }] : [];
+  });
+  const only = sets.length === 1 ? sets[0] : undefined;
+  if (only !== undefined) {
+    const read = reads[only.k] as ChunkRead;
+    const narrowed = selectRowsInSet(await read.bytes, columns[only.k] as FlatColumn, groupRows, read.codec, only.set);
+    if (narrowed !== undefined) {
+      if (narrowed.rows.length === 0) return [];
+      selected = narrowed.rows;
+      selectedChunk = { k: only.k, chunk: narrowed.chunk };
+    }
+  }
+  if (selected === undefined) {
+    for (const { set, k } of sets) {
       const chunk = (decoded[k] ??= await decodeColumn(k));
       const rows = rowsInSet(chunk, set);
       selected = selected === undefined ? rows : intersectRows(selected, rows);
       if (selected.length === 0) return [];
     }
   }
-  // The key columns were decoded whole; the others only at the rows in the key sets.
+  // The key columns were decoded whole (or at the selected rows); the others only at the rows in the key sets.
   const pick = selected !== undefined && selected.length < groupRows ? selected : undefined;
   const chunks: DecodedChunk[] = await Promise.all(
     columns.map(async (_, k) => {
+      if (selectedChunk?.k === k) return selectedChunk.chunk;
       const whole = decoded[k];
       if (whole === undefined) return decodeColumn(k, pick);
       return pick === undefined ? whole : pickRows(whole, pick);

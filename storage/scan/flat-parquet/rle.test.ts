@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Declined } from './decline.js';
-import { decodeDefinitionLevels, decodeHybrid, decodeHybridAt, markDictionaryCodes } from './rle.js';
+import { decodeDefinitionLevels, decodeHybrid, decodeHybridAt, markDictionaryCodes, selectDictionaryRuns } from './rle.js';
 
 /** Encodes runs the way Parquet writers do: (value, repeat) RLE runs and bit-packed groups. */
 function encode(width: number, runs: ({ rle: number; count: number } | { packed: number[] })[]): Uint8Array {
@@ -39,6 +39,29 @@ describe('the RLE / bit-packed hybrid decoder', () => {
     decodeHybrid(bytes, 0, bytes.length, width, out, 2, expected.length - 3);
     expect([...out.subarray(2, expected.length - 1)]).toEqual(expected.slice(0, -3));
     expect(out[0]).toBe(0);
+  });
+
+  it.each([1, 2, 5, 9, 12, 20])('selects the rows whose code is a member, run by run, width %i', (width) => {
+    const size = 2 ** Math.min(width, 12);
+    const packed = Array.from({ length: 2_203 }, (_, i) => (i * 2654435761) % size); // past one 1,024-value slice
+    const runs = [{ rle: 1 % size, count: 500 }, { packed: packed.slice(0, 16) }, { rle: 0, count: 37 }, { packed: packed.slice(16) }, { rle: (size - 1) % size, count: 300 }];
+    const bytes = encode(width, runs);
+    const count = 500 + 16 + 37 + 2_192 + 300; // the packed runs end with padding past the values
+    const all = new Int32Array(count);
+    decodeHybrid(bytes, 0, bytes.length, width, all, 0, count);
+    const member = Uint8Array.from({ length: size }, (_, code) => (code % 3 === 1 || code === 0 ? 1 : 0));
+    // Appended after 2 rows kept before, the page's rows starting at row 1,000.
+    const rows = new Int32Array(count + 2).fill(-1);
+    const codes = new Int32Array(count + 2).fill(-1);
+    const kept = selectDictionaryRuns(bytes, 0, bytes.length, width, count, member, 1_000, rows, codes, 2);
+    const want = [...all.keys()].filter((i) => member[all[i] as number] === 1);
+    expect(kept - 2).toBe(want.length);
+    expect(want.length).toBeGreaterThan(500);
+    expect([...rows.subarray(2, kept)]).toEqual(want.map((i) => 1_000 + i));
+    expect([...codes.subarray(2, kept)]).toEqual(want.map((i) => all[i]));
+    expect([rows[0], codes[1]]).toEqual([-1, -1]);
+    // A code past the dictionary is corrupt.
+    expect(() => selectDictionaryRuns(bytes, 0, bytes.length, width, count, member.subarray(0, 1), 0, rows, codes, 0)).toThrow(Declined);
   });
 
   it.each([1, 3, 8, 9, 17, 24, 25, 31, 32])('decodes only the values at given positions, width %i', (width) => {

@@ -192,6 +192,63 @@ function markCodes(codes: Int32Array, n: number, used: Uint8Array, marked: numbe
 }
 
 /**
+ * The rows among `count` hybrid-coded dictionary indexes at `bytes[pos, end)` whose entry is a
+ * `member` (one byte per dictionary entry): each such row (`firstRow` + its index) into `rows`
+ * and its code into `codes`, from `kept` on; answers the new `kept`. An RLE run is tested once —
+ * a date key stored in date order is runs of hundreds of rows — and bit-packed values one by one.
+ * A code past the dictionary is corrupt data.
+ */
+export function selectDictionaryRuns(bytes: Uint8Array, pos: number, end: number, width: number, count: number, member: Uint8Array, firstRow: number, rows: Int32Array, codes: Int32Array, kept: number): number {
+  const size = member.length;
+  if (width > 32) throw new Declined(`bit width ${width}`);
+  const mask = width === 32 ? -1 : (1 << width) - 1;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let o = 0;
+  const run = newRun(pos);
+  while (o < count) {
+    if (width === 0) {
+      run.packed = false;
+      run.count = count;
+      run.value = 0;
+    } else {
+      nextRun(bytes, run, end, width);
+    }
+    const n = Math.min(run.count, count - o);
+    if (!run.packed) {
+      if (run.value >>> 0 >= size) throw new Declined('dictionary index out of range');
+      if (member[run.value] === 1) {
+        for (let i = 0; i < n; i++) rows[kept + i] = firstRow + o + i;
+        codes.fill(run.value, kept, kept + n);
+        kept += n;
+      }
+    } else {
+      for (let done = 0, slice = run.at; done < n; done += MARK_SLICE, slice += (MARK_SLICE / 8) * width) {
+        const m = Math.min(MARK_SLICE, n - done);
+        unpack(bytes, view, slice, width, mask, markScratch, 0, m);
+        kept = selectCodes(markScratch, m, member, firstRow + o + done, rows, codes, kept);
+      }
+    }
+    o += n;
+  }
+  return kept;
+}
+
+/** `selectDictionaryRuns` over unpacked codes. */
+function selectCodes(unpacked: Int32Array, n: number, member: Uint8Array, firstRow: number, rows: Int32Array, codes: Int32Array, kept: number): number {
+  const size = member.length;
+  let bad = 0;
+  for (let i = 0; i < n; i++) {
+    const code = unpacked[i] as number;
+    bad |= code >>> 0 >= size ? 1 : 0;
+    rows[kept] = firstRow + i;
+    codes[kept] = code;
+    kept += member[code] === 1 ? 1 : 0;
+  }
+  if (bad !== 0) throw new Declined('dictionary index out of range');
+  return kept;
+}
+
+/**
  * Definition levels of a flat optional column (bit width 1) straight into one validity byte per
  * row, `valid[at, at + n)`; answers how many are 1. Runs are filled, not looped over. A level
  * above 1 (only possible in an RLE run) is declined. With `valid` null the levels are only
