@@ -161,8 +161,11 @@ class SelectBinder {
         });
       }
       for (const p of bound) {
-        if (someExpr(p, isOuter)) correlated.push(p);
-        else predicates.push(p);
+        if (!someExpr(p, isOuter)) predicates.push(p);
+        // A subquery inside a condition over outer columns cannot move into the join that condition
+        // becomes (`WHERE s.k = t.k AND t.v > (SELECT avg(v) FROM u)`): the subquery runs per value.
+        else if (someExpr(p, (e) => e.kind === 'Placeholder' && e.slot === 'subquery')) throw perValueError('a subquery inside a correlated condition');
+        else correlated.push(p);
       }
       if (predicates.length > 0) {
         const predicate = predicates.reduce((a, b) => ({ kind: 'Binary', op: 'AND', left: a, right: b, type: BOOL }));
