@@ -63,7 +63,7 @@ export function decodeChunkValues(chunk: Uint8Array, column: FlatColumn, rows: n
 const NOT_ALL_CODED = new Error('not every data page is dictionary-encoded');
 
 function decodePages(chunk: Uint8Array, column: FlatColumn, rows: number, codec: CompressionCodec, uncompressedSize: number, distinctValues: boolean, pick?: Int32Array): DecodedChunk {
-  const reader = { view: new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength), offset: 0 };
+  const reader = pageReader(chunk);
   /** One byte per row, 1 = a value: made at the first page holding a NULL (null until then: no row is NULL). */
   let valid: Uint8Array | null = null;
   /** Rows coming out: every row, or the picked ones. */
@@ -93,14 +93,7 @@ function decodePages(chunk: Uint8Array, column: FlatColumn, rows: number, codec:
 
   let row = 0;
   while (row < rows) {
-    if (reader.offset >= chunk.length) throw new Declined('column chunk ends before its rows');
-    const header: PageHeader = parquetHeader(reader);
-    const start = reader.offset;
-    const end = start + header.compressed_page_size;
-    if (end > chunk.length || header.compressed_page_size < 0) throw new Declined('page past the end of its column chunk');
-    reader.offset = end;
-    const raw = chunk.subarray(start, end);
-
+    const { header, raw } = nextPage(chunk, reader);
     if (header.type === 'INDEX_PAGE') continue;
     if (header.type === 'DICTIONARY_PAGE') {
       if (dictionary !== undefined || row > 0) throw new Declined('unexpected dictionary page');
@@ -208,6 +201,27 @@ function decodePages(chunk: Uint8Array, column: FlatColumn, rows: number, codec:
     return { rows: outRows, valid: validity, values: { kind: 'dictionary', codes: codes.subarray(0, codeCount), dictionary } };
   }
   return { rows: outRows, valid: validity, values: denseBuilder().finish() };
+}
+
+/** Where the next page of a column chunk starts (`nextPage` moves it). */
+export interface PageReader {
+  readonly view: DataView;
+  offset: number;
+}
+
+export function pageReader(chunk: Uint8Array): PageReader {
+  return { view: new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength), offset: 0 };
+}
+
+/** The chunk's next page: its header and its (compressed) bytes. */
+export function nextPage(chunk: Uint8Array, reader: PageReader): { readonly header: PageHeader; readonly raw: Uint8Array } {
+  if (reader.offset >= chunk.length) throw new Declined('column chunk ends before its rows');
+  const header: PageHeader = parquetHeader(reader);
+  const start = reader.offset;
+  const end = start + header.compressed_page_size;
+  if (end > chunk.length || header.compressed_page_size < 0) throw new Declined('page past the end of its column chunk');
+  reader.offset = end;
+  return { header, raw: chunk.subarray(start, end) };
 }
 
 /** A dictionary page's values (the chunk's dictionary). */

@@ -11,9 +11,8 @@
  * answers every row.
  */
 import * as arrow from 'apache-arrow';
-import type { CompressionCodec, PageHeader } from 'hyparquet';
-import { parquetHeader } from 'hyparquet/src/column.js';
-import { dictionaryPage, levelsEndV1, type DecodedChunk } from './column-chunk.js';
+import type { CompressionCodec } from 'hyparquet';
+import { dictionaryPage, levelsEndV1, nextPage, pageReader, type DecodedChunk } from './column-chunk.js';
 import type { FlatColumn } from './column-plan.js';
 import { Declined } from './decline.js';
 import { decompress } from './decompress.js';
@@ -61,19 +60,13 @@ export function rowsInSet(chunk: DecodedChunk, set: KeySet): Int32Array {
  * — else undefined, and the caller decodes the chunk and tests its rows (`rowsInSet`).
  */
 export function selectRowsInSet(chunk: Uint8Array, column: FlatColumn, rows: number, codec: CompressionCodec, set: KeySet): { readonly rows: Int32Array; readonly chunk: DecodedChunk } | undefined {
-  const reader = { view: new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength), offset: 0 };
+  const reader = pageReader(chunk);
   let dictionary: DenseValues | undefined;
   let member: Uint8Array | undefined;
   const kept = { rows: new Int32Array(rows), codes: new Int32Array(rows), count: 0 };
   let row = 0;
   while (row < rows) {
-    if (reader.offset >= chunk.length) throw new Declined('column chunk ends before its rows');
-    const header: PageHeader = parquetHeader(reader);
-    const start = reader.offset;
-    const end = start + header.compressed_page_size;
-    if (end > chunk.length || header.compressed_page_size < 0) throw new Declined('page past the end of its column chunk');
-    reader.offset = end;
-    const raw = chunk.subarray(start, end);
+    const { header, raw } = nextPage(chunk, reader);
     if (header.type === 'INDEX_PAGE') continue;
     if (header.type === 'DICTIONARY_PAGE' && dictionary === undefined && row === 0) {
       dictionary = dictionaryPage(header, raw, codec, column);
