@@ -64,6 +64,10 @@ export interface Correlation {
 }
 
 /** A scalar subquery waiting to be joined in: its plan (one value column, then correlation keys). */
+function isSubquery(e: Expr): e is Extract<Expr, { kind: 'Placeholder' }> {
+  return e.kind === 'Placeholder' && e.slot === 'subquery';
+}
+
 interface PendingSubquery {
   readonly plan: LogicalPlan;
   readonly conditions: readonly Expr[];
@@ -162,10 +166,16 @@ class SelectBinder {
       }
       for (const p of bound) {
         if (!someExpr(p, isOuter)) predicates.push(p);
-        // A subquery inside a condition over outer columns cannot move into the join that condition
-        // becomes (`WHERE s.k = t.k AND t.v > (SELECT avg(v) FROM u)`): the subquery runs per value.
-        else if (someExpr(p, (e) => e.kind === 'Placeholder' && e.slot === 'subquery')) throw perValueError('a subquery inside a correlated condition');
-        else correlated.push(p);
+        else if (!someExpr(p, isSubquery)) correlated.push(p);
+        else {
+          // A subquery inside a condition over outer columns (`WHERE s.k = t.k AND t.v > (SELECT
+          // avg(v) FROM u)`) cannot move into the join that condition becomes: an uncorrelated
+          // scalar one is joined in here, its one value a column the condition reads; any other
+          // runs per value.
+          if (!this.joinableHere(p)) throw perValueError('a subquery inside a correlated condition');
+          plan = this.attachSubqueries(plan, [p], true);
+          correlated.push(this.resolveSubqueries(p));
+        }
       }
       if (predicates.length > 0) {
         const predicate = predicates.reduce((a, b) => ({ kind: 'Binary', op: 'AND', left: a, right: b, type: BOOL }));
@@ -849,6 +859,15 @@ class SelectBinder {
       this.subqueryColumns.set(id, empty === undefined ? column : { kind: 'Call', name: 'coalesce', args: [column, { kind: 'Literal', type: field.type, value: empty }], type: field.type });
     }
     return plan;
+  }
+
+  /** Whether every subquery in `e` is an uncorrelated scalar one (one value, joined in as a column). */
+  private joinableHere(e: Expr): boolean {
+    return !someExpr(e, (x) => {
+      if (!isSubquery(x)) return false;
+      const s = this.subqueries[x.id];
+      return s === undefined || s.conditions.length > 0 || s.perRow || s.array === true || s.apply !== undefined || s.mark !== undefined || s.aggregateJoin !== undefined || s.topNJoin !== undefined;
+    });
   }
 
   private resolveSubqueries(e: Expr): Expr {
