@@ -63,11 +63,12 @@ export interface Correlation {
   readonly mode: 'exists' | 'in' | 'scalar' | 'lateral' | 'derived';
 }
 
-/** A scalar subquery waiting to be joined in: its plan (one value column, then correlation keys). */
+/** A subquery's value, until the subquery is joined in (`subqueryColumns`). */
 function isSubquery(e: Expr): e is Extract<Expr, { kind: 'Placeholder' }> {
   return e.kind === 'Placeholder' && e.slot === 'subquery';
 }
 
+/** A scalar subquery waiting to be joined in: its plan (one value column, then correlation keys). */
 interface PendingSubquery {
   readonly plan: LogicalPlan;
   readonly conditions: readonly Expr[];
@@ -871,7 +872,7 @@ class SelectBinder {
   }
 
   private resolveSubqueries(e: Expr): Expr {
-    return transformExpr(e, (x) => (x.kind === 'Placeholder' && x.slot === 'subquery' ? this.subqueryColumns.get(x.id) ?? x : x));
+    return transformExpr(e, (x) => (isSubquery(x) ? this.subqueryColumns.get(x.id) ?? x : x));
   }
 
   /** `EXISTS (…)`, `x IN (…)`, `x = ANY (…)`, possibly under NOT: a conjunct that becomes a semi/anti join. */
