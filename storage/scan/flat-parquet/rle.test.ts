@@ -64,6 +64,14 @@ describe('the RLE / bit-packed hybrid decoder', () => {
     expect(() => selectDictionaryRuns(bytes, 0, bytes.length, width, count, member.subarray(0, 1), 0, rows, codes, 0)).toThrow(Declined);
   });
 
+  it('selects every row or none at width 0 (a one-entry dictionary: every code 0)', () => {
+    const rows = new Int32Array(5);
+    const codes = new Int32Array(5).fill(-1);
+    expect(selectDictionaryRuns(new Uint8Array(0), 0, 0, 0, 5, Uint8Array.of(1), 10, rows, codes, 0)).toBe(5);
+    expect([...rows, ...codes]).toEqual([10, 11, 12, 13, 14, 0, 0, 0, 0, 0]);
+    expect(selectDictionaryRuns(new Uint8Array(0), 0, 0, 0, 5, Uint8Array.of(0), 10, rows, codes, 0)).toBe(0);
+  });
+
   it.each([1, 3, 8, 9, 17, 24, 25, 31, 32])('decodes only the values at given positions, width %i', (width) => {
     const max = 2 ** width;
     const packed = Array.from({ length: 203 }, (_, i) => (i * 2654435761) % max);

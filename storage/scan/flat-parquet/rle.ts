@@ -141,7 +141,7 @@ export function markDictionaryCodes(bytes: Uint8Array, pos: number, end: number,
   if (width > 32) throw new Declined(`bit width ${width}`);
   const mask = width === 32 ? -1 : (1 << width) - 1;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const codes = markScratch;
+  const codes = sliceScratch;
   let o = 0;
   const run = newRun(pos);
   while (o < count && marked < size) {
@@ -153,8 +153,8 @@ export function markDictionaryCodes(bytes: Uint8Array, pos: number, end: number,
       continue;
     }
     // Slices of whole groups, so each starts on a byte and the run can stop after any of them.
-    for (let slice = run.at; o < runEnd && marked < size; slice += (MARK_SLICE / 8) * width) {
-      const n = Math.min(MARK_SLICE, runEnd - o);
+    for (let slice = run.at; o < runEnd && marked < size; slice += (SLICE_VALUES / 8) * width) {
+      const n = Math.min(SLICE_VALUES, runEnd - o);
       unpack(bytes, view, slice, width, mask, codes, 0, n);
       marked = markCodes(codes, n, used, marked);
       o += n;
@@ -163,9 +163,9 @@ export function markDictionaryCodes(bytes: Uint8Array, pos: number, end: number,
   return marked;
 }
 
-/** Values unpacked per step of a distinct-values read (a multiple of 8). */
-const MARK_SLICE = 1024;
-const markScratch = new Int32Array(MARK_SLICE);
+/** Values unpacked per step of a distinct-values read or a key-set selection (a multiple of 8). */
+const SLICE_VALUES = 1024;
+const sliceScratch = new Int32Array(SLICE_VALUES);
 
 function markCode(code: number, used: Uint8Array, marked: number): number {
   if (code >>> 0 >= used.length) throw new Declined('dictionary index out of range');
@@ -204,15 +204,10 @@ export function selectDictionaryRuns(bytes: Uint8Array, pos: number, end: number
   const mask = width === 32 ? -1 : (1 << width) - 1;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let o = 0;
-  const run = newRun(pos);
+  // Width 0: every code is 0, as one run with nothing to read.
+  const run = width === 0 ? { ...newRun(pos), count } : newRun(pos);
   while (o < count) {
-    if (width === 0) {
-      run.packed = false;
-      run.count = count;
-      run.value = 0;
-    } else {
-      nextRun(bytes, run, end, width);
-    }
+    if (width > 0) nextRun(bytes, run, end, width);
     const n = Math.min(run.count, count - o);
     if (!run.packed) {
       if (run.value >>> 0 >= size) throw new Declined('dictionary index out of range');
@@ -222,10 +217,10 @@ export function selectDictionaryRuns(bytes: Uint8Array, pos: number, end: number
         kept += n;
       }
     } else {
-      for (let done = 0, slice = run.at; done < n; done += MARK_SLICE, slice += (MARK_SLICE / 8) * width) {
-        const m = Math.min(MARK_SLICE, n - done);
-        unpack(bytes, view, slice, width, mask, markScratch, 0, m);
-        kept = selectCodes(markScratch, m, member, firstRow + o + done, rows, codes, kept);
+      for (let done = 0, slice = run.at; done < n; done += SLICE_VALUES, slice += (SLICE_VALUES / 8) * width) {
+        const m = Math.min(SLICE_VALUES, n - done);
+        unpack(bytes, view, slice, width, mask, sliceScratch, 0, m);
+        kept = selectCodes(sliceScratch, m, member, firstRow + o + done, rows, codes, kept);
       }
     }
     o += n;
