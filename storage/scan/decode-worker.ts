@@ -24,14 +24,14 @@ import { open as openFile, type FileHandle } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
 import * as arrow from 'apache-arrow';
 import { schemaFromIPC, schemaToIPC } from '../../common/arrow/ipc-schema.js';
-import { parquetMetadataAsync, type FileMetaData } from 'hyparquet';
+import type { FileMetaData } from 'hyparquet';
 import * as parquet from 'parquet-wasm';
 import { flatArrowFields } from './flat-parquet/arrow-fields.js';
 import { BufferPool } from './flat-parquet/buffer-pool.js';
 import type { KeySet } from './flat-parquet/key-set.js';
 import type { PartialAggregateRequest } from './flat-parquet/partial-aggregate.js';
 import { rawBuffers, type RawBatch } from './flat-parquet/raw-batch.js';
-import { fileSource, readFlatOrFallback } from './flat-parquet/read.js';
+import { fileSource, footerOf, readFlatOrFallback } from './flat-parquet/read.js';
 import { ReadAhead, Turns } from './read-ahead.js';
 
 export type DecodeRequest = { readonly seq: number } & (
@@ -73,8 +73,6 @@ interface OpenFile {
  */
 const READ_AHEAD_ROWS = 1 << 20;
 const READ_AHEAD_PIECES = 16;
-/** Small files' footers fit in one read; bigger footers cost a second. */
-const FOOTER_FETCH_BYTES = 64 * 1024;
 
 /** parquet-wasm's stream of the columns, batch by batch as IPC (the fallback of the flat decoder). */
 async function* wasmPieces(file: parquet.ParquetFile, columns: readonly string[], batchSize: number, rowGroups: readonly number[] | undefined): AsyncGenerator<Piece> {
@@ -115,11 +113,7 @@ async function handle(request: DecodeRequest): Promise<{ reply: DecodeReply; tra
       }
       const handle = await openFile(request.path, 'r');
       try {
-        const source = fileSource(handle, blob.size);
-        const footer = parquetMetadataAsync(
-          { byteLength: blob.size, slice: (start, end) => source.read(start, end ?? blob.size).then((bytes) => bytes.buffer as ArrayBuffer) },
-          { initialFetchSize: Math.min(blob.size, FOOTER_FETCH_BYTES) },
-        );
+        const footer = footerOf(fileSource(handle, blob.size));
         // A flat file's fields come from the footer (arrow-fields.ts); parquet-wasm reads the
         // others' — and reports a footer it cannot read, as before.
         const meta = await footer.catch(() => undefined);

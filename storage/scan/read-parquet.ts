@@ -1,6 +1,6 @@
 import * as arrow from 'apache-arrow';
 import { schemaFromIPC } from '../../common/arrow/ipc-schema.js';
-import { parquetMetadataAsync, type FileMetaData } from 'hyparquet';
+import type { FileMetaData } from 'hyparquet';
 import * as parquet from 'parquet-wasm';
 import { SqlError } from '../../common/sql-error.js';
 import { NotFoundError, type ObjectStore } from '../object-store/object-store.js';
@@ -8,7 +8,7 @@ import { DecodeError, DecodePool } from './decode-pool.js';
 import type { KeySet } from './flat-parquet/key-set.js';
 import type { PartialAggregateRequest } from './flat-parquet/partial-aggregate.js';
 import { flatArrowFields } from './flat-parquet/arrow-fields.js';
-import { blobSource, readFlatOrFallback } from './flat-parquet/read.js';
+import { blobSource, footerOf, readFlatOrFallback } from './flat-parquet/read.js';
 import { toRecordBatch } from './flat-parquet/to-arrow.js';
 
 /**
@@ -108,7 +108,7 @@ class InThreadDataFile implements DataFile {
       if (err instanceof NotFoundError) throw openError(path, err);
       throw SqlError.ioError(path, err);
     }
-    const footer = parquetMetadataAsync({ byteLength: blob.size, slice: (start, end) => blob.slice(start, end).arrayBuffer() }, { initialFetchSize: Math.min(blob.size, 64 * 1024) });
+    const footer = footerOf(blobSource(blob));
     try {
       // A flat file's fields come from the footer (flat-parquet/arrow-fields.ts); parquet-wasm
       // reads the others' — and reports a footer it cannot read.

@@ -7,7 +7,7 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import type * as arrow from 'apache-arrow';
-import type { FileMetaData } from 'hyparquet';
+import { parquetMetadataAsync, type FileMetaData } from 'hyparquet';
 import type { BufferPool } from './buffer-pool.js';
 import { planColumns } from './column-plan.js';
 import { Declined } from './decline.js';
@@ -109,6 +109,20 @@ export function fileSource(handle: FileHandle, size: number, pool?: BufferPool):
       return out;
     },
   };
+}
+
+/** Small files' footers fit in one read; bigger footers cost a second. */
+const FOOTER_FETCH_BYTES = 64 * 1024;
+
+/**
+ * The file's footer as hyparquet reads it, by ranged reads of `source` — one that answers bytes
+ * of their own (not a pool's: hyparquet keeps their whole buffers).
+ */
+export function footerOf(source: ByteSource): Promise<FileMetaData> {
+  return parquetMetadataAsync(
+    { byteLength: source.size, slice: (start, end) => source.read(start, end ?? source.size).then((bytes) => bytes.buffer as ArrayBuffer) },
+    { initialFetchSize: Math.min(source.size, FOOTER_FETCH_BYTES) },
+  );
 }
 
 /** A Blob's bytes as a ByteSource (a store's blob). */
